@@ -1,0 +1,158 @@
+/**
+ * The composition root: reads configuration, opens the store, and starts the web side
+ * (webhook, console, health), the worker side (outbox delivery), or both in one process.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import express from 'express';
+import { Redis } from 'ioredis';
+import type { ProgramConfig } from '../flows/program.ts';
+import { syncContest } from '../core/contests/sync-contest.ts';
+import { loadMasterKey } from '../core/crypto/load-key.ts';
+import { Sealer } from '../core/crypto/sealer.ts';
+import { openDatabase, type Database } from '../core/db/index.ts';
+import { isLocalMode, type Env } from '../core/env.ts';
+import { ConfigError } from '../core/config-error.ts';
+import { pendingInboxEvents } from '../core/inbox/inbox.repository.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { createMetrics, type Metrics } from '../core/metrics.ts';
+import { loadProgram } from '../core/program/load-program.ts';
+import { OutboxQueue } from '../worker/outbox-queue.ts';
+import { startOutboxWorker, type RunningWorker } from '../worker/outbox-worker.ts';
+import { consoleRouter } from './console/console.route.ts';
+import { createFakeLineApi, type FakeLineStore } from './console/fake-line-api.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { healthRouter } from './http/health.route.ts';
+import { LineApi } from './line/line-api.ts';
+import { LineEventProcessor } from './line/line-event-processor.ts';
+import { lineWebhookRouter } from './line/webhook.route.ts';
+import { redisConnection, warnUnlessNoEviction } from './redis-connection.ts';
+import type { LineEvent } from './line/webhook.schema.ts';
+
+export interface OuenOptions {
+  env: Env;
+  web: boolean;
+  worker: boolean;
+  logger?: Logger;
+  clock?: () => Date;
+}
+
+export interface RunningOuen {
+  url: string;
+  port: number;
+  db: Database;
+  program: ProgramConfig;
+  sealer: Sealer;
+  metrics: Metrics;
+  processor?: LineEventProcessor;
+  outboxWorker?: RunningWorker;
+  outboxQueue: OutboxQueue;
+  /** Only in local mode (or with OUEN_CONSOLE): what the bot sent to the built-in fake LINE API. */
+  fakeLine?: FakeLineStore;
+  channelSecret: string;
+  close(): Promise<void>;
+}
+
+const PENDING_EVENT_GRACE_MS = 30_000;
+
+export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
+  const { env } = options;
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const clock = options.clock ?? (() => new Date());
+  const metrics = createMetrics();
+  const local = isLocalMode(env);
+  if (!local && !env.OUEN_ENCRYPTION_KEY) {
+    throw new ConfigError('OUEN_ENCRYPTION_KEY is required with real LINE credentials (openssl rand -base64 32)');
+  }
+  const program = loadProgram(env.OUEN_PROGRAM_FILE);
+  const sealer = new Sealer(loadMasterKey({ envKey: env.OUEN_ENCRYPTION_KEY, keyFile: join(env.OUEN_DATA_DIR, 'ouen.key') }));
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: join(env.OUEN_DATA_DIR, 'pglite') });
+  const closers: Array<() => Promise<unknown>> = [() => db.close()];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: error.name }, 'shutdown step failed'));
+  };
+  try {
+    await syncContest(db.prisma, program, clock());
+    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
+    closers.push(() => redis.quit());
+    void warnUnlessNoEviction(redis, logger);
+    const connection = redisConnection(env.REDIS_URL);
+    const outboxQueue = new OutboxQueue(connection, env.OUEN_QUEUE_PREFIX);
+    closers.push(() => outboxQueue.close());
+
+    const app = express();
+    app.disable('x-powered-by');
+    const server = await listen(app, env.PORT);
+    closers.push(() => closeServer(server));
+    const port = (server.address() as { port: number }).port;
+    const url = env.OUEN_PUBLIC_URL ?? `http://127.0.0.1:${port}`;
+
+    const channelSecret = env.LINE_CHANNEL_SECRET ?? randomBytes(16).toString('hex');
+    const channelAccessToken = env.LINE_CHANNEL_ACCESS_TOKEN ?? randomBytes(24).toString('base64url');
+    const fakeBase = `http://127.0.0.1:${port}/__line`;
+    const line = new LineApi({
+      channelAccessToken,
+      apiBaseUrl: env.LINE_API_BASE_URL ?? (local ? fakeBase : 'https://api.line.me'),
+      dataApiBaseUrl: env.LINE_DATA_API_BASE_URL ?? (local ? fakeBase : 'https://api-data.line.me'),
+    });
+
+    let fakeLine: FakeLineStore | undefined;
+    if (local || env.OUEN_CONSOLE) {
+      const fake = createFakeLineApi({ channelAccessToken });
+      fakeLine = fake.store;
+      app.use('/__line', fake.router);
+      app.use(consoleRouter({ channelSecret, webhookUrl: `http://127.0.0.1:${port}/webhooks/line`, store: fake.store }));
+    }
+
+    let processor: LineEventProcessor | undefined;
+    if (options.web) {
+      processor = new LineEventProcessor({ prisma: db.prisma, sealer, program, line, outbox: outboxQueue, logger, metrics, clock });
+      app.use(lineWebhookRouter({ channelSecret, prisma: db.prisma, sealer, processor, logger, metrics, maxBacklog: env.OUEN_MAX_BACKLOG }));
+      closers.push(() => processor!.drain());
+      closers.push(replayPendingEvents(db, sealer, processor, clock, logger));
+    }
+    app.use(healthRouter({ prisma: db.prisma, redis, metrics }));
+    app.use(errorHandler(logger));
+
+    let outboxWorker: RunningWorker | undefined;
+    if (options.worker) {
+      outboxWorker = startOutboxWorker({ prisma: db.prisma, sealer, line, logger, metrics, clock, connection, prefix: env.OUEN_QUEUE_PREFIX, queue: outboxQueue });
+      closers.push(() => outboxWorker!.close());
+      void outboxWorker.sweep().catch(() => undefined);
+    }
+    logger.info({ port, mode: local ? 'local' : 'line', database: db.mode, web: options.web, worker: options.worker }, 'ouen started');
+    return { url, port, db, program, sealer, metrics, processor, outboxWorker, outboxQueue, fakeLine, channelSecret, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Events stored but never processed (the process stopped mid-way) are processed again. */
+function replayPendingEvents(db: Database, sealer: Sealer, processor: LineEventProcessor, clock: () => Date, logger: Logger) {
+  const replay = async () => {
+    const pending = await pendingInboxEvents(db.prisma, sealer, new Date(clock().getTime() - PENDING_EVENT_GRACE_MS), 500);
+    if (pending.length > 0) logger.warn({ count: pending.length }, 'replaying unprocessed webhook events');
+    processor.dispatch(pending.map((p) => p.payload as LineEvent));
+  };
+  void replay().catch(() => undefined);
+  const timer = setInterval(() => void replay().catch((error: Error) => logger.error({ err: error.name }, 'inbox replay failed')), PENDING_EVENT_GRACE_MS);
+  timer.unref();
+  return async () => clearInterval(timer);
+}
+
+function listen(app: express.Express, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, '0.0.0.0');
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,21 @@
+import express, { type Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { PrismaClient } from '../../core/db/types.ts';
+import type { Metrics } from '../../core/metrics.ts';
+
+/** GET /healthz checks what ouen cannot work without; GET /metrics is Prometheus text. */
+export function healthRouter(deps: { prisma: PrismaClient; redis: Redis; metrics: Metrics }): Router {
+  const router = express.Router();
+  router.get('/healthz', async (_req, res) => {
+    const [database, redis] = await Promise.all([
+      deps.prisma.$queryRaw`SELECT 1`.then(() => 'ok', () => 'down'),
+      deps.redis.ping().then(() => 'ok', () => 'down'),
+    ]);
+    const ok = database === 'ok' && redis === 'ok';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, redis });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}

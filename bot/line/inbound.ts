@@ -1,0 +1,63 @@
+/**
+ * Translates one LINE webhook event into what ouen does with it. Nothing else:
+ * no state, no I/O.
+ */
+import type { FlowInput } from '../../flows/index.ts';
+import { parsePostback } from './postback-data.ts';
+import {
+  messageEventSchema, postbackEventSchema, replyTokenSchema, unsendEventSchema, type LineEvent,
+} from './webhook.schema.ts';
+
+export interface FileNotice {
+  messageId: string;
+  fileName: string;
+  sizeBytes: number;
+}
+
+export type InboundAction =
+  | { kind: 'turn'; userId: string; replyToken?: string; input: FlowInput; file?: FileNotice }
+  | { kind: 'unfollow'; userId: string }
+  | { kind: 'unsend'; userId: string; messageId: string }
+  | { kind: 'ignore'; reason: string };
+
+export function classifyEvent(event: LineEvent): InboundAction {
+  if (event.mode === 'standby') return { kind: 'ignore', reason: 'standby' };
+  const userId = event.source?.type === 'user' ? event.source.userId : undefined;
+  if (!userId) return { kind: 'ignore', reason: 'not-a-user-chat' };
+  const replyToken = replyTokenSchema.safeParse(event).data?.replyToken;
+  switch (event.type) {
+    case 'follow':
+      return { kind: 'turn', userId, replyToken, input: { type: 'follow' } };
+    case 'unfollow':
+      return { kind: 'unfollow', userId };
+    case 'unsend': {
+      const parsed = unsendEventSchema.safeParse(event);
+      return parsed.success ? { kind: 'unsend', userId, messageId: parsed.data.unsend.messageId } : { kind: 'ignore', reason: 'malformed' };
+    }
+    case 'message':
+      return messageAction(event, userId, replyToken);
+    case 'postback': {
+      const parsed = postbackEventSchema.safeParse(event);
+      if (!parsed.success) return { kind: 'ignore', reason: 'malformed' };
+      const input = parsePostback(parsed.data.postback.data, parsed.data.postback.params);
+      return { kind: 'turn', userId, replyToken, input: input ?? { type: 'unsupported', what: 'postback' } };
+    }
+    default:
+      return { kind: 'ignore', reason: `event-${event.type}` };
+  }
+}
+
+function messageAction(event: LineEvent, userId: string, replyToken?: string): InboundAction {
+  const parsed = messageEventSchema.safeParse(event);
+  if (!parsed.success) return { kind: 'ignore', reason: 'malformed' };
+  const message = parsed.data.message;
+  if (message.type === 'text') {
+    return { kind: 'turn', userId, replyToken, input: { type: 'text', text: message.text ?? '', messageId: message.id } };
+  }
+  if (message.type === 'file') {
+    const file = { messageId: message.id, fileName: message.fileName ?? 'file', sizeBytes: message.fileSize ?? 0 };
+    // The input is completed once the content has been fetched (or refused unfetched).
+    return { kind: 'turn', userId, replyToken, input: { type: 'unsupported', what: 'file-pending' }, file };
+  }
+  return { kind: 'turn', userId, replyToken, input: { type: 'unsupported', what: message.type } };
+}

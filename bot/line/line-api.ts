@@ -1,0 +1,89 @@
+/**
+ * The only door to LINE's APIs: the official SDK's clients pointed at a configurable
+ * base URL (LINE itself, or a fake that speaks the same spec).
+ */
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import type { Language } from '../../flows/index.ts';
+
+export interface LineApiConfig {
+  channelAccessToken: string;
+  apiBaseUrl: string;
+  dataApiBaseUrl: string;
+}
+
+/** A call to LINE failed; `status` is absent for network failures and timeouts. */
+export class LineApiError extends Error {
+  override name = 'LineApiError';
+  constructor(message: string, readonly status?: number, readonly retryAfterSeconds?: number) {
+    super(message);
+  }
+}
+
+export class LineApi {
+  readonly #client: messagingApi.MessagingApiClient;
+  readonly #blob: messagingApi.MessagingApiBlobClient;
+
+  constructor(config: LineApiConfig) {
+    if (!config.channelAccessToken) throw new Error('LineApi needs a channel access token');
+    this.#client = new messagingApi.MessagingApiClient({ channelAccessToken: config.channelAccessToken, baseURL: config.apiBaseUrl });
+    this.#blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: config.channelAccessToken, baseURL: config.dataApiBaseUrl });
+  }
+
+  async reply(replyToken: string, messages: messagingApi.Message[]): Promise<void> {
+    await call('reply', () => this.#client.replyMessage({ replyToken, messages }));
+  }
+
+  /** `retryKey` makes a repeated push a no-op for 24 h (LINE answers 409). */
+  async push(to: string, messages: messagingApi.Message[], retryKey: string, timeoutMs = 10_000): Promise<void> {
+    await call('push', () => withTimeout(this.#client.pushMessage({ to, messages }, retryKey), timeoutMs));
+  }
+
+  /** Shows the "…" indicator in a 1:1 chat while something slow happens. */
+  async showLoading(chatId: string, loadingSeconds = 5): Promise<void> {
+    await call('loading', () => this.#client.showLoadingAnimation({ chatId, loadingSeconds }));
+  }
+
+  /** The language the user's LINE app is set to, as far as ouen speaks it. */
+  async profileLanguage(userId: string, timeoutMs = 1_500): Promise<Language> {
+    const profile = await call('profile', () => withTimeout(this.#client.getProfile(userId), timeoutMs));
+    return profile.language?.startsWith('en') ? 'en' : 'ja';
+  }
+
+  /** A user-sent file. LINE answers 202 while it is still preparing the content. */
+  async fetchContent(messageId: string, maxBytes: number): Promise<Buffer | 'not-ready' | 'too-large'> {
+    const response = await call('content', () => this.#blob.getMessageContentWithHttpInfo(messageId));
+    if (response.httpResponse.status === 202) return 'not-ready';
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        response.body.destroy();
+        return 'too-large';
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+}
+
+async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof HTTPFetchError) {
+      const retryAfter = Number(error.headers.get('retry-after'));
+      throw new LineApiError(`LINE ${what} failed with ${error.status}`, error.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    }
+    if (error instanceof LineApiError) throw error;
+    throw new LineApiError(`LINE ${what} failed: ${(error as Error).name}`);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LineApiError(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,213 @@
+/**
+ * Processes accepted LINE events after the webhook has answered: one user's events in
+ * order, each in one transaction, then the answer goes out as a reply (free) with the
+ * outbox row as the fallback push if the reply fails.
+ */
+import { createHash } from 'node:crypto';
+import type { FlowInput } from '../../flows/index.ts';
+import type { ProgramConfig } from '../../flows/program.ts';
+import { appendAudit } from '../../core/audit/audit-log.ts';
+import type { ReceivedFile } from '../../core/applications/document.service.ts';
+import { forgetUnsentMessage } from '../../core/applications/unsend.service.ts';
+import type { Sealer } from '../../core/crypto/sealer.ts';
+import type { PrismaClient } from '../../core/db/types.ts';
+import { markInboxFailed, markInboxProcessed } from '../../core/inbox/inbox.repository.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Metrics } from '../../core/metrics.ts';
+import { makeOutboxDue, markOutboxSent } from '../../core/outbox/outbox.repository.ts';
+import { ensureLineParticipant, findLineParticipant, setReachable } from '../../core/participants/participant.service.ts';
+import type { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { KeyedSerialQueue } from '../runtime/keyed-serial-queue.ts';
+import { runTurn } from '../runtime/run-turn.ts';
+import { classifyEvent, type FileNotice, type InboundAction } from './inbound.ts';
+import type { LineApi } from './line-api.ts';
+import { renderLineMessages } from './render.ts';
+import { SentBatcher } from './sent-batcher.ts';
+import type { LineEvent } from './webhook.schema.ts';
+import { translate } from '../../flows/index.ts';
+
+export interface LineEventProcessorDeps {
+  prisma: PrismaClient;
+  sealer: Sealer;
+  program: ProgramConfig;
+  line: LineApi;
+  outbox: OutboxQueue;
+  logger: Logger;
+  metrics: Metrics;
+  clock?: () => Date;
+  concurrency?: number;
+  /** A reply token lives about a minute; after that the outbox row is pushed instead. */
+  replyWindowMs?: number;
+  /** Show LINE's loading indicator when a turn takes longer than this. */
+  loadingAfterMs?: number;
+}
+
+/** The program's rule for plan documents, and the most ouen ever downloads. */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export class LineEventProcessor {
+  readonly #queue: KeyedSerialQueue;
+  readonly #participants = new Map<string, string>();
+  readonly #sent: SentBatcher;
+  readonly #clock: () => Date;
+
+  constructor(private readonly deps: LineEventProcessorDeps) {
+    this.#queue = new KeyedSerialQueue(deps.concurrency ?? 8);
+    this.#clock = deps.clock ?? (() => new Date());
+    this.#sent = new SentBatcher((ids) => markOutboxSent(deps.prisma, ids, this.#clock()), (error) =>
+      deps.logger.error({ err: errorName(error) }, 'marking replies as sent failed; the sweeper will push them'));
+  }
+
+  get backlog(): number {
+    return this.#queue.size;
+  }
+
+  /** Schedules events; each user's run in the order given. */
+  dispatch(events: LineEvent[]): void {
+    for (const event of events) {
+      const key = event.source?.userId ?? event.webhookEventId;
+      void this.#queue.run(key, () => this.#process(event));
+    }
+    this.deps.metrics.backlog.set(this.#queue.size);
+  }
+
+  async drain(): Promise<void> {
+    await this.#queue.drain();
+    await this.#sent.flush();
+  }
+
+  async #process(event: LineEvent): Promise<void> {
+    const action = classifyEvent(event);
+    const started = performance.now();
+    try {
+      await this.#act(event.webhookEventId, action);
+      this.deps.metrics.webhookEvents.inc({ type: event.type, outcome: action.kind });
+    } catch (error) {
+      this.deps.metrics.webhookEvents.inc({ type: event.type, outcome: 'failed' });
+      this.deps.logger.error({ webhookEventId: event.webhookEventId, eventType: event.type, err: errorName(error) }, 'event processing failed');
+      await this.#answerFailure(event.webhookEventId, action);
+    } finally {
+      this.deps.metrics.turnDuration.observe((performance.now() - started) / 1000);
+      this.deps.metrics.backlog.set(this.#queue.size);
+    }
+  }
+
+  async #act(webhookEventId: string, action: InboundAction): Promise<void> {
+    const { prisma, sealer, program } = this.deps;
+    const now = this.#clock();
+    if (action.kind === 'ignore') {
+      await markInboxProcessed(prisma, webhookEventId, now, 'ignored');
+      return;
+    }
+    if (action.kind === 'unfollow' || action.kind === 'unsend') {
+      await prisma.$transaction(async (db) => {
+        if (!(await markInboxProcessed(db, webhookEventId, now))) return;
+        const participant = await findLineParticipant(db, action.userId);
+        if (!participant) return;
+        const audit = action.kind === 'unfollow'
+          ? [await setReachable(db, participant.id, false, now)]
+          : await forgetUnsentMessage(db, sealer, program.contest, participant.id, action.messageId, now);
+        await appendAudit(db, audit, now);
+      });
+      return;
+    }
+    await this.#turn(webhookEventId, action, now);
+  }
+
+  async #turn(webhookEventId: string, action: Extract<InboundAction, { kind: 'turn' }>, now: Date): Promise<void> {
+    const { prisma, sealer, program, line } = this.deps;
+    const participantId = await this.#participantId(action.userId);
+    const loading = setTimeout(() => this.#showLoading(action.userId), this.deps.loadingAfterMs ?? 300);
+    try {
+      const { input, files } = action.file ? await this.#receiveFile(action.userId, action.file) : { input: action.input, files: [] };
+      const result = await runTurn({ prisma, sealer, program }, {
+        participantId, input, now, files, inboxEventId: webhookEventId,
+        render: renderLineMessages,
+        replyWindowMs: this.deps.replyWindowMs ?? 50_000,
+        within: action.input.type === 'follow' ? async (db) => [await setReachable(db, participantId, true, now)] : undefined,
+      });
+      if (result.status === 'duplicate' || !result.outboxId) return;
+      await this.#deliver(result.outboxId, action.replyToken, result.rendered as never);
+    } finally {
+      clearTimeout(loading);
+    }
+  }
+
+  /** Reply first; a failed reply becomes a push through the outbox. */
+  async #deliver(outboxId: string, replyToken: string | undefined, messages: Parameters<LineApi['reply']>[1]): Promise<void> {
+    if (replyToken) {
+      try {
+        await this.deps.line.reply(replyToken, messages);
+        this.deps.metrics.replies.inc({ result: 'ok' });
+        this.#sent.add(outboxId);
+        return;
+      } catch (error) {
+        this.deps.metrics.replies.inc({ result: 'failed' });
+        this.deps.logger.warn({ outboxId, err: errorName(error) }, 'reply failed; pushing instead');
+      }
+    }
+    await makeOutboxDue(this.deps.prisma, outboxId, this.#clock());
+    await this.deps.outbox.enqueue([outboxId]).catch((error: unknown) =>
+      this.deps.logger.error({ outboxId, err: errorName(error) }, 'enqueue failed; the sweeper will retry'));
+  }
+
+  async #receiveFile(userId: string, file: FileNotice): Promise<{ input: FlowInput; files: ReceivedFile[] }> {
+    const claimsPdf = /\.pdf$/i.test(file.fileName);
+    const refused = (isPdf: boolean): { input: FlowInput; files: ReceivedFile[] } => ({
+      input: { type: 'file', fileName: file.fileName, sizeBytes: file.sizeBytes, isPdf, sourceMessageId: file.messageId },
+      files: [],
+    });
+    if (!claimsPdf) return refused(false);
+    if (file.sizeBytes > MAX_FILE_BYTES) return refused(true);
+    this.#showLoading(userId);
+    const content = await this.#fetchWhenReady(file.messageId);
+    if (content === 'too-large') return { input: { ...refused(true).input, sizeBytes: MAX_FILE_BYTES + 1 } as FlowInput, files: [] };
+    if (content === null) return { input: { type: 'unsupported', what: 'file-unavailable' }, files: [] };
+    const isPdf = content.subarray(0, 5).toString('latin1') === '%PDF-';
+    if (!isPdf) return refused(false);
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    return {
+      input: { type: 'file', fileName: file.fileName, sizeBytes: content.length, isPdf: true, sourceMessageId: file.messageId },
+      files: [{ sourceMessageId: file.messageId, fileName: file.fileName, content, sha256 }],
+    };
+  }
+
+  /** LINE prepares content asynchronously (202); it also expires, so ask now, a few times. */
+  async #fetchWhenReady(messageId: string): Promise<Buffer | 'too-large' | null> {
+    for (const delay of [0, 300, 1000, 2000]) {
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+      const content = await this.deps.line.fetchContent(messageId, MAX_FILE_BYTES).catch(() => null);
+      if (content !== 'not-ready') return content;
+    }
+    return null;
+  }
+
+  async #participantId(lineUserId: string): Promise<string> {
+    const cached = this.#participants.get(lineUserId);
+    if (cached) return cached;
+    const { prisma, line } = this.deps;
+    const found = await findLineParticipant(prisma, lineUserId);
+    const participant = found ?? await ensureLineParticipant(prisma, lineUserId,
+      await line.profileLanguage(lineUserId).catch(() => 'ja' as const));
+    if (this.#participants.size > 100_000) this.#participants.clear();
+    this.#participants.set(lineUserId, participant.id);
+    return participant.id;
+  }
+
+  #showLoading(userId: string): void {
+    this.deps.line.showLoading(userId).catch(() => undefined);
+  }
+
+  /** Nothing was written; the person still hears from us, and the draft is intact. */
+  async #answerFailure(webhookEventId: string, action: InboundAction): Promise<void> {
+    await markInboxFailed(this.deps.prisma, webhookEventId, this.#clock()).catch(() => undefined);
+    if (action.kind !== 'turn' || !action.replyToken) return;
+    const language = await findLineParticipant(this.deps.prisma, action.userId).then((p) => p?.language ?? 'ja').catch(() => 'ja' as const);
+    await this.deps.line.reply(action.replyToken, [{ type: 'text', text: translate(language, 'error.generic') }]).catch(() => undefined);
+  }
+}
+
+function errorName(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message.slice(0, 200)}`;
+  return 'unknown';
+}

@@ -1,0 +1,91 @@
+/**
+ * Carries out a flow's effects inside the turn's transaction, in order, collecting the
+ * audit entries and the facts (e.g. the receipt number) that messages refer to.
+ */
+import type { Effect } from '../../flows/index.ts';
+import type { AuditEntry } from '../../core/audit/audit-log.ts';
+import { findApplication, type StoredApplication } from '../../core/applications/application.repository.ts';
+import {
+  discardDraft, saveAnswers, submitApplication, withdrawApplication, type ApplicationScope,
+} from '../../core/applications/application.service.ts';
+import { attachDocument, type ReceivedFile } from '../../core/applications/document.service.ts';
+import { recordConsent } from '../../core/consent/consent.service.ts';
+
+export interface EffectContext extends ApplicationScope {
+  application: StoredApplication | null;
+  files: ReceivedFile[];
+}
+
+export interface EffectsOutcome {
+  audit: AuditEntry[];
+  facts: Record<string, string>;
+  language?: 'ja' | 'en';
+  /** Answers that were set to a new value by this turn. */
+  answered: string[];
+}
+
+export async function applyEffects(effects: Effect[], ctx: EffectContext): Promise<EffectsOutcome> {
+  const outcome: EffectsOutcome = { audit: [], facts: {}, answered: [] };
+  let application = ctx.application;
+  const reload = async () => {
+    application = await findApplication(ctx.db, ctx.sealer, ctx.contest.id, ctx.participantId);
+    return application;
+  };
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'recordConsent':
+        outcome.audit.push(await recordConsent(ctx.db, {
+          participantId: ctx.participantId, purpose: effect.purpose, noticeVersion: effect.noticeVersion,
+          granted: effect.granted, at: ctx.now, actor: ctx.actor,
+        }));
+        break;
+      case 'saveAnswers': {
+        const before = application?.answers ?? {};
+        const saved = await saveAnswers(ctx, application, effect.answers);
+        outcome.audit.push(saved.audit);
+        outcome.answered.push(...Object.keys(effect.answers).filter((k) => effect.answers[k] !== before[k]));
+        await reload();
+        break;
+      }
+      case 'discardDraft': {
+        const entry = await discardDraft(ctx, application);
+        if (entry) outcome.audit.push(entry);
+        application = null;
+        break;
+      }
+      case 'attachDocument': {
+        const file = ctx.files.find((f) => f.sourceMessageId === effect.sourceMessageId);
+        const current = application ?? await reload();
+        if (!file || !current) throw new Error('attachDocument without a fetched file or an application');
+        outcome.audit.push(await attachDocument(ctx.db, ctx.sealer, current.id, file, ctx.actor));
+        break;
+      }
+      case 'submitApplication': {
+        const current = application ?? await reload();
+        if (!current) throw new Error('submitApplication without an application');
+        const submitted = await submitApplication(ctx, current);
+        outcome.facts.receiptNumber = submitted.receiptNumber;
+        if (submitted.audit) outcome.audit.push(submitted.audit);
+        await reload();
+        break;
+      }
+      case 'withdrawApplication': {
+        const current = application ?? await reload();
+        if (!current) break;
+        const entry = await withdrawApplication(ctx, current);
+        if (entry) outcome.audit.push(entry);
+        await reload();
+        break;
+      }
+      case 'setLanguage':
+        await ctx.db.participant.update({ where: { id: ctx.participantId }, data: { language: effect.language } });
+        outcome.language = effect.language;
+        outcome.audit.push({
+          actor: ctx.actor, action: 'participant.languageChanged', entity: 'participant', entityId: ctx.participantId,
+          detail: { language: effect.language },
+        });
+        break;
+    }
+  }
+  return outcome;
+}

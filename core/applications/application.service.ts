@@ -1,0 +1,117 @@
+/**
+ * The contest application's invariants: one per person per contest (unique key),
+ * receipt numbers from a conditional counter update, status changes only from the
+ * states that allow them (conditional updates, never read-then-write).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Answers } from '../../flows/index.ts';
+import type { ContestConfig } from '../../flows/program.ts';
+import type { AuditEntry } from '../audit/audit-log.ts';
+import type { Sealer } from '../crypto/sealer.ts';
+import type { Db } from '../db/types.ts';
+import { answersContext, type StoredApplication } from './application.repository.ts';
+import { ApplicationError } from './application-errors.ts';
+import { normalizeEmailForIndex } from './email-index.ts';
+
+export interface ApplicationScope {
+  db: Db;
+  sealer: Sealer;
+  contest: ContestConfig;
+  participantId: string;
+  actor: string;
+  now: Date;
+}
+
+/** Creates the draft or replaces its answers; returns the application id. */
+export async function saveAnswers(
+  scope: ApplicationScope, current: StoredApplication | null, answers: Answers,
+): Promise<{ id: string; audit: AuditEntry }> {
+  const id = current?.id ?? randomUUID();
+  const data = {
+    answersSealed: scope.sealer.sealJson(answers, answersContext(id)),
+    ...derivedColumns(scope, answers),
+  };
+  if (current) {
+    await scope.db.application.update({ where: { id }, data });
+  } else {
+    await scope.db.application.create({
+      data: { id, contestId: scope.contest.id, participantId: scope.participantId, ...data },
+    });
+  }
+  const changed = changedFields(current?.answers ?? {}, answers);
+  return {
+    id,
+    audit: audit(scope, current ? 'application.answersChanged' : 'application.created', id, { fields: changed, status: current?.status ?? 'draft' }),
+  };
+}
+
+/** Only a draft is discarded: a submitted application is withdrawn, not deleted. */
+export async function discardDraft(scope: ApplicationScope, current: StoredApplication | null): Promise<AuditEntry | null> {
+  if (!current) return null;
+  const { count } = await scope.db.application.deleteMany({ where: { id: current.id, status: 'draft' } });
+  return count === 1 ? audit(scope, 'application.discarded', current.id, { reason: 'ineligible' }) : null;
+}
+
+/**
+ * Submits a draft or a withdrawn application. The first submission takes the next
+ * receipt number; a second tap finds nothing to update and changes nothing.
+ */
+export async function submitApplication(
+  scope: ApplicationScope, current: StoredApplication,
+): Promise<{ receiptNumber: string; audit: AuditEntry | null }> {
+  const receiptNumber = current.receiptNumber ?? await nextReceiptNumber(scope);
+  const { count } = await scope.db.application.updateMany({
+    where: { id: current.id, status: { in: ['draft', 'withdrawn'] } },
+    data: { status: 'submitted', receiptNumber, submittedAt: scope.now, withdrawnAt: null },
+  });
+  if (count === 0) {
+    const row = await scope.db.application.findUnique({ where: { id: current.id }, select: { receiptNumber: true } });
+    if (!row?.receiptNumber) throw new ApplicationError('not-submittable', `application ${current.id} cannot be submitted`);
+    return { receiptNumber: row.receiptNumber, audit: null };
+  }
+  return { receiptNumber, audit: audit(scope, 'application.submitted', current.id, { receiptNumber }) };
+}
+
+export async function withdrawApplication(scope: ApplicationScope, current: StoredApplication): Promise<AuditEntry | null> {
+  const { count } = await scope.db.application.updateMany({
+    where: { id: current.id, status: 'submitted' },
+    data: { status: 'withdrawn', withdrawnAt: scope.now },
+  });
+  return count === 1 ? audit(scope, 'application.withdrawn', current.id, { receiptNumber: current.receiptNumber }) : null;
+}
+
+async function nextReceiptNumber(scope: ApplicationScope): Promise<string> {
+  const rows = await scope.db.$queryRaw<{ receiptSeq: number }[]>`
+    UPDATE "Contest" SET "receiptSeq" = "receiptSeq" + 1, "updatedAt" = now()
+    WHERE "id" = ${scope.contest.id} RETURNING "receiptSeq"`;
+  const seq = rows[0]?.receiptSeq;
+  if (seq === undefined) throw new ApplicationError('not-found', `contest ${scope.contest.id} is not in the database`);
+  return `${scope.contest.receiptPrefix}-${String(seq).padStart(4, '0')}`;
+}
+
+/** Columns kept in clear for staff filters and counts; none of them identifies a person. */
+function derivedColumns(scope: ApplicationScope, answers: Answers) {
+  const questions = scope.contest.questions;
+  const byIndex = (name: 'category' | 'workshopOrigin') => {
+    const q = questions.find((question) => question.indexAs === name);
+    return q ? answers[q.id] : undefined;
+  };
+  const email = questions.find((q) => q.kind === 'email');
+  const emailValue = email ? answers[email.id] : undefined;
+  const workshop = byIndex('workshopOrigin');
+  return {
+    municipality: answers.municipality ?? null,
+    category: byIndex('category') ?? null,
+    workshopOrigin: workshop === undefined ? null : workshop === 'yes',
+    emailIndex: emailValue ? scope.sealer.blindIndex('email', normalizeEmailForIndex(emailValue)) : null,
+  };
+}
+
+function changedFields(before: Answers, after: Answers): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => before[k] !== after[k]).sort();
+}
+
+function audit(scope: ApplicationScope, action: string, id: string, detail: Record<string, unknown>): AuditEntry {
+  return { actor: scope.actor, action, entity: 'application', entityId: id, detail };
+}

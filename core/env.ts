@@ -1,0 +1,54 @@
+/**
+ * The process environment, parsed once with zod; every problem is reported together,
+ * naming the variable and what it expects.
+ */
+import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+
+const optionalString = z.string().trim().min(1).optional().catch(undefined);
+const url = z.url();
+
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().trim().min(1).optional(),
+  REDIS_URL: url.default('redis://127.0.0.1:6379'),
+  LINE_CHANNEL_SECRET: z.string().trim().min(1).optional(),
+  LINE_CHANNEL_ACCESS_TOKEN: z.string().trim().min(1).optional(),
+  LINE_API_BASE_URL: url.optional(),
+  LINE_DATA_API_BASE_URL: url.optional(),
+  OUEN_ENCRYPTION_KEY: z.string().trim().min(1).optional(),
+  /** Where local data lives: the embedded database and the generated key file. */
+  OUEN_DATA_DIR: z.string().default('./data'),
+  OUEN_PROGRAM_FILE: optionalString,
+  /** Serve the local console even though real LINE credentials are configured. */
+  OUEN_CONSOLE: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
+  /** Public base URL of this server, used in the console and in links. */
+  OUEN_PUBLIC_URL: url.optional(),
+  OUEN_QUEUE_PREFIX: z.string().default('ouen'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Events waiting for processing beyond which the webhook sheds load with 503. */
+  OUEN_MAX_BACKLOG: z.coerce.number().int().positive().default(5000),
+}).superRefine((env, ctx) => {
+  const secret = env.LINE_CHANNEL_SECRET !== undefined;
+  const token = env.LINE_CHANNEL_ACCESS_TOKEN !== undefined;
+  if (secret !== token) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [secret ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET'],
+      message: 'set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, or neither (local console mode)',
+    });
+  }
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`environment is not valid:\n${lines.join('\n')}`);
+}
+
+/** True when no LINE credentials are configured: the built-in fake LINE API and console stand in. */
+export const isLocalMode = (env: Env) => env.LINE_CHANNEL_SECRET === undefined;

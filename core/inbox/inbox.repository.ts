@@ -1,0 +1,64 @@
+/**
+ * The transactional inbox: accepted webhook events are stored before LINE gets its 200,
+ * deduplicated by webhookEventId, and consumed by exactly one committed turn.
+ */
+import type { Sealer } from '../crypto/sealer.ts';
+import type { Db, PrismaClient } from '../db/types.ts';
+
+export const inboxContext = (webhookEventId: string) => `inbox:${webhookEventId}`;
+
+export interface AcceptedEvent {
+  webhookEventId: string;
+  lineUserId: string | null;
+  eventType: string;
+  occurredAt: Date;
+  payload: unknown;
+}
+
+/** Inserts the events not seen before and returns their ids; redeliveries return nothing. */
+export async function acceptEvents(db: PrismaClient, sealer: Sealer, events: AcceptedEvent[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const ids = events.map((e) => e.webhookEventId);
+  const users = events.map((e) => e.lineUserId);
+  const types = events.map((e) => e.eventType);
+  const times = events.map((e) => e.occurredAt.toISOString());
+  const payloads = events.map((e) => sealer.sealJson(e.payload, inboxContext(e.webhookEventId)));
+  const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
+    INSERT INTO "InboxEvent" ("webhookEventId", "lineUserId", "eventType", "occurredAt", "payloadSealed")
+    SELECT * FROM unnest(${ids}::text[], ${users}::text[], ${types}::text[], ${times}::timestamptz[], ${payloads}::text[])
+    ON CONFLICT ("webhookEventId") DO NOTHING
+    RETURNING "webhookEventId"`;
+  return new Set(rows.map((r) => r.webhookEventId));
+}
+
+/** Consumes a pending event inside the turn's transaction; false if another turn already did. */
+export async function markInboxProcessed(db: Db, webhookEventId: string, at: Date, status: 'processed' | 'ignored' = 'processed'): Promise<boolean> {
+  const { count } = await db.inboxEvent.updateMany({
+    where: { webhookEventId, status: 'pending' },
+    data: { status, processedAt: at, payloadSealed: null },
+  });
+  return count === 1;
+}
+
+export async function markInboxFailed(db: Db, webhookEventId: string, at: Date): Promise<void> {
+  await db.inboxEvent.updateMany({
+    where: { webhookEventId, status: 'pending' },
+    data: { status: 'failed', processedAt: at, payloadSealed: null },
+  });
+}
+
+/** Events accepted but never processed (the process stopped): replayed at start-up. */
+export async function pendingInboxEvents(
+  db: PrismaClient, sealer: Sealer, olderThan: Date, limit: number,
+): Promise<Array<{ webhookEventId: string; payload: unknown }>> {
+  const rows = await db.inboxEvent.findMany({
+    where: { status: 'pending', receivedAt: { lt: olderThan } },
+    orderBy: [{ occurredAt: 'asc' }],
+    take: limit,
+    select: { webhookEventId: true, payloadSealed: true },
+  });
+  return rows.filter((r) => r.payloadSealed !== null).map((r) => ({
+    webhookEventId: r.webhookEventId,
+    payload: sealer.openJson(r.payloadSealed!, inboxContext(r.webhookEventId)),
+  }));
+}

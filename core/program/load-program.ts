@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { programSchema, type ProgramConfig } from '../../flows/program.ts';
+import { ConfigError } from '../config-error.ts';
+
+export const DEFAULT_PROGRAM_FILE = fileURLToPath(new URL('./default-program.json', import.meta.url));
+
+/** Reads and validates the program configuration; every problem is reported at once. */
+export function loadProgram(file = DEFAULT_PROGRAM_FILE): ProgramConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`program file ${file}: ${(error as Error).message}`);
+  }
+  const parsed = programSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`program file ${file} is not valid:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,250 @@
+/**
+ * The business-plan contest application: consent, eligibility first, then the
+ * configured questions, a confirmation card, submission, edits and withdrawal
+ * until the deadline. Answers live on the application (deps.application); the
+ * flow state only says which step is open.
+ */
+import { isMessageKey } from '../catalog/catalog.ts';
+import { calendarDate, formatInstant } from '../engine/dates.ts';
+import type { Flow, FlowEntry, FlowOutcome } from '../engine/flow.ts';
+import { parseInput } from '../engine/input.ts';
+import { firstUnanswered, pathOf, promptFor, pruneAnswers, repromptFor, type Step } from '../engine/step.ts';
+import { t } from '../engine/text.ts';
+import type { Answers, Effect, FlowDeps, FlowInput, FlowMessage, FlowState, Text } from '../engine/types.ts';
+import { cardChoices, summaryCard, CONFIRM, WITHDRAW } from './contest-summary.ts';
+import { checkEligibility } from './eligibility.ts';
+import { contestSteps } from './contest-steps.ts';
+
+export const CONTEST_FLOW_ID = 'contest-application';
+
+export const contestApplicationFlow: Flow = {
+  id: CONTEST_FLOW_ID,
+  start,
+  handle,
+  back,
+  repeat,
+  resumeFor: (input) =>
+    input.type === 'choice' && /^(submit|done|withdraw|change:\w+)$/.test(input.value)
+      ? { flowId: CONTEST_FLOW_ID, stepId: CONFIRM }
+      : null,
+};
+
+function start(deps: FlowDeps, entry: FlowEntry): FlowOutcome {
+  const closed = windowClosed(deps);
+  if (closed) return closed;
+  const application = deps.application;
+  if (!application) {
+    if (entry === 'review') return end([say(t('myApplication.none'))]);
+    const contest = contestText(deps);
+    const consent = stepsFor(deps, {}).find((s) => s.id === 'consent')!;
+    return ask(consent, [t('contest.intro', contest)]);
+  }
+  if (application.status !== 'draft') return showCard(deps);
+  const next = firstUnanswered(stepsFor(deps, application.answers), application.answers);
+  return next ? ask(next, [t('contest.resume')]) : showCard(deps);
+}
+
+function handle(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome {
+  const closed = windowClosed(deps);
+  if (closed) return closed;
+  if (state.stepId === CONFIRM) return handleCard(state, input, deps);
+  if (state.stepId === WITHDRAW) return handleWithdraw(input, deps);
+  const answers = deps.application?.answers ?? {};
+  const step = stepsFor(deps, answers).find((s) => s.id === state.stepId);
+  if (!step) return start(deps, 'apply');
+  const parsed = parseInput(step.input, input, { today: today(deps), language: deps.language });
+  if (!parsed.ok) return { state, messages: [reprompt(step, parsed.reason, parsed.params)], effects: [] };
+  if (step.id === 'consent') return consentGiven(parsed.value === 'yes', deps);
+  return answered(step, parsed.value, parsed.document, state, deps);
+}
+
+function consentGiven(granted: boolean, deps: FlowDeps): FlowOutcome {
+  const privacy = deps.program.contest.privacy;
+  const consent: Effect = { type: 'recordConsent', purpose: CONTEST_FLOW_ID, noticeVersion: privacy.noticeVersion, granted };
+  if (!granted) return { state: null, messages: [say(t('consent.declined'))], effects: [consent] };
+  const first = firstUnanswered(stepsFor(deps, {}), {})!;
+  return { ...ask(first), effects: [consent, { type: 'saveAnswers', answers: {} }] };
+}
+
+function answered(
+  step: Step,
+  value: string,
+  document: { sourceMessageId: string; fileName: string } | undefined,
+  state: FlowState,
+  deps: FlowDeps,
+): FlowOutcome {
+  const merged = { ...deps.application?.answers, [step.id]: value };
+  const steps = stepsFor(deps, merged);
+  const answers = pruneAnswers(steps, merged);
+  const lead: Text[] = document ? [t('file.received', { fileName: document.fileName })] : [];
+  const effects: Effect[] = [{ type: 'saveAnswers', answers }];
+  if (document) effects.push({ type: 'attachDocument', sourceMessageId: document.sourceMessageId });
+
+  const eligibility = checkEligibility(answers, deps.program.contest, deps.program.timeZone);
+  if (eligibility.status === 'ineligible') return ineligible(eligibility.reason, deps);
+
+  const next = firstUnanswered(steps, answers);
+  if (!next) {
+    if (deps.application?.status === 'submitted') lead.push(t('updated', { receiptNumber: deps.application.receiptNumber ?? '' }));
+    return { ...showCard(deps, answers, lead), effects };
+  }
+  if (step.section === 'eligibility' && next.section !== 'eligibility') lead.push(t('eligibility.ok'));
+  if (step.section !== 'plan' && next.section === 'plan') lead.push(t('section.plan'));
+  return { ...ask(next, lead, state.returnTo), effects };
+}
+
+function ineligible(reason: 'noBase' | 'tooOld', deps: FlowDeps): FlowOutcome {
+  const contest = deps.program.contest;
+  const otherSupport: Text = { literal: contest.otherSupport };
+  const text = reason === 'noBase'
+    ? t('ineligible.noBase', { otherSupport })
+    : t('ineligible.tooOld', { otherSupport, years: contest.eligibility.maxYearsSinceFounding });
+  // Nothing is kept for someone who cannot apply: the draft goes, the consent record stays.
+  return { state: null, messages: [say(text)], effects: [{ type: 'discardDraft' }] };
+}
+
+function handleCard(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome {
+  const application = deps.application;
+  if (!application) return start(deps, 'apply');
+  if (input.type === 'choice' && input.value === 'submit' && application.status === 'submitted') return submit(deps);
+  const card = summaryCard(stepsFor(deps, application.answers), application, deps);
+  const parsed = parseInput({ kind: 'choice', choices: cardChoices(card) }, input, { today: today(deps), language: deps.language });
+  if (!parsed.ok) return { state, messages: [say(t('reprompt.choice.unknown')), card], effects: [] };
+  const [action, stepId] = parsed.value.split(':');
+  if (action === 'change') return changeAnswer(stepId ?? '', deps);
+  if (action === 'withdraw') return askWithdraw(deps);
+  if (action === 'done') return end([say(t('confirm.submittedFooter', submittedParams(deps)))]);
+  return submit(deps);
+}
+
+function changeAnswer(stepId: string, deps: FlowDeps): FlowOutcome {
+  const answers = deps.application?.answers ?? {};
+  const step = pathOf(stepsFor(deps, answers), answers).find((s) => s.id === stepId);
+  if (!step) return showCard(deps);
+  return ask(step, [], CONFIRM);
+}
+
+function submit(deps: FlowDeps): FlowOutcome {
+  const application = deps.application!;
+  if (application.status === 'submitted') {
+    return end([say(t('alreadySubmitted', { receiptNumber: application.receiptNumber ?? '' }))]);
+  }
+  const missing = firstUnanswered(stepsFor(deps, application.answers), application.answers);
+  if (missing) return ask(missing);
+  return {
+    state: null,
+    messages: [say(t('submitted', {
+      receiptNumber: { fact: 'receiptNumber' },
+      nextSteps: { literal: deps.program.contest.nextSteps },
+    }))],
+    effects: [{ type: 'submitApplication' }],
+  };
+}
+
+function askWithdraw(deps: FlowDeps): FlowOutcome {
+  return {
+    state: { flowId: CONTEST_FLOW_ID, stepId: WITHDRAW },
+    messages: [{
+      type: 'text',
+      text: t('withdraw.confirm', { receiptNumber: deps.application?.receiptNumber ?? '' }),
+      choices: [{ label: t('withdraw.yes'), value: 'yes' }, { label: t('withdraw.no'), value: 'no' }],
+    }],
+    effects: [],
+  };
+}
+
+function handleWithdraw(input: FlowInput, deps: FlowDeps): FlowOutcome {
+  const choices = [{ label: t('withdraw.yes'), value: 'yes' }, { label: t('withdraw.no'), value: 'no' }];
+  const parsed = parseInput({ kind: 'confirm', choices }, input, { today: today(deps), language: deps.language });
+  if (!parsed.ok) return askWithdraw(deps);
+  if (parsed.value === 'no' || deps.application?.status !== 'submitted') return end([say(t('withdraw.kept'))]);
+  return {
+    state: null,
+    messages: [say(t('withdraw.done', { receiptNumber: deps.application.receiptNumber ?? '' }))],
+    effects: [{ type: 'withdrawApplication' }],
+  };
+}
+
+function back(state: FlowState, deps: FlowDeps): FlowOutcome {
+  if (state.returnTo === CONFIRM || state.stepId === WITHDRAW) return showCard(deps);
+  const answers = deps.application?.answers ?? {};
+  const path = pathOf(stepsFor(deps, answers), answers);
+  const index = state.stepId === CONFIRM ? path.length : path.findIndex((s) => s.id === state.stepId);
+  const previous = index > 0 ? path[index - 1] : undefined;
+  if (!previous || deps.application?.status === 'submitted') {
+    return { state, messages: [say(t('back.none')), ...repeat(state, deps).messages], effects: [] };
+  }
+  return ask(previous);
+}
+
+function repeat(state: FlowState, deps: FlowDeps): FlowOutcome {
+  if (state.stepId === CONFIRM) return showCard(deps);
+  if (state.stepId === WITHDRAW) return askWithdraw(deps);
+  const answers = deps.application?.answers ?? {};
+  const step = stepsFor(deps, answers).find((s) => s.id === state.stepId);
+  return step ? ask(step, [], state.returnTo) : start(deps, 'apply');
+}
+
+function showCard(deps: FlowDeps, answers?: Answers, lead: Text[] = []): FlowOutcome {
+  const application = deps.application!;
+  const current = { ...application, answers: answers ?? application.answers };
+  const card = summaryCard(stepsFor(deps, current.answers), current, deps);
+  return {
+    state: { flowId: CONTEST_FLOW_ID, stepId: CONFIRM },
+    messages: [...lead.map(say), card],
+    effects: [],
+  };
+}
+
+function windowClosed(deps: FlowDeps): FlowOutcome | null {
+  const contest = deps.program.contest;
+  const now = deps.now.getTime();
+  if (now < Date.parse(contest.opensAt)) return end([say(t('contest.notOpen', contestText(deps)))]);
+  if (now <= Date.parse(contest.deadline)) return null;
+  const messages = [say(t('contest.closed', contestText(deps)))];
+  if (deps.application?.status === 'submitted') {
+    messages.push(say(t('alreadySubmitted', { receiptNumber: deps.application.receiptNumber ?? '' })));
+  }
+  return end(messages);
+}
+
+function contestText(deps: FlowDeps) {
+  const { contest, timeZone } = deps.program;
+  const both = (iso: string): Text => ({
+    literal: { ja: formatInstant(iso, 'ja', timeZone), en: formatInstant(iso, 'en', timeZone) },
+  });
+  return { contest: { literal: contest.name }, deadline: both(contest.deadline), opensAt: both(contest.opensAt) };
+}
+
+function submittedParams(deps: FlowDeps) {
+  return { receiptNumber: deps.application?.receiptNumber ?? '', deadline: contestText(deps).deadline };
+}
+
+function stepsFor(deps: FlowDeps, answers: Answers): Step[] {
+  return contestSteps(deps.program, today(deps), answers);
+}
+
+function today(deps: FlowDeps): string {
+  return calendarDate(deps.now, deps.program.timeZone);
+}
+
+function ask(step: Step, lead: Text[] = [], returnTo?: string): FlowOutcome {
+  const state: FlowState = { flowId: CONTEST_FLOW_ID, stepId: step.id };
+  if (returnTo) state.returnTo = returnTo;
+  return { state, messages: [promptFor(step, lead)], effects: [] };
+}
+
+function reprompt(step: Step, reason: string, params?: Record<string, string | number>): FlowMessage {
+  const key = `reprompt.${reason}`;
+  const lines: Text[] = [{ key: isMessageKey(key) ? key : 'reprompt.invalid', params }];
+  if (params?.suggestions) lines.push(t('reprompt.municipality.suggest', { suggestions: params.suggestions }));
+  return repromptFor(step, { join: lines });
+}
+
+function say(text: Text): FlowMessage {
+  return { type: 'text', text };
+}
+
+function end(messages: FlowMessage[]): FlowOutcome {
+  return { state: null, messages, effects: [] };
+}

@@ -1,0 +1,133 @@
+/**
+ * The contest application as steps: consent and eligibility are built in; the
+ * applicant and plan questions come from the program configuration.
+ */
+import { formatDate } from '../engine/dates.ts';
+import type { InputSpec } from '../engine/input.ts';
+import type { Step } from '../engine/step.ts';
+import { t } from '../engine/text.ts';
+import type { Answers, Choice, Text } from '../engine/types.ts';
+import type { ProgramConfig, Question } from '../program.ts';
+
+/** A file step's "send later" choice value. */
+export const LATER = 'later';
+const TEN_MB = 10 * 1024 * 1024;
+
+export function contestSteps(program: ProgramConfig, today: string, answers: Answers): Step[] {
+  return [consentStep(program), ...eligibilitySteps(today, answers), ...program.contest.questions.map(questionStep)];
+}
+
+function consentStep(program: ProgramConfig): Step {
+  const privacy = program.contest.privacy;
+  return {
+    id: 'consent',
+    section: 'consent',
+    input: { kind: 'confirm', choices: [choice('consent.agree', 'yes'), choice('consent.decline', 'no')] },
+    question: t('consent.notice', {
+      purpose: { literal: privacy.purpose },
+      recipients: { literal: privacy.recipients },
+      retention: { literal: privacy.retention },
+      contact: { literal: privacy.contact },
+    }),
+    // Consent is implied by the draft existing; it is never an answer on the card.
+    when: () => false,
+  };
+}
+
+function eligibilitySteps(today: string, answers: Answers): Step[] {
+  return [
+    choiceStep('base', t('eligibility.base.prompt'), t('label.base'), [
+      choice('eligibility.base.now', 'now'),
+      choice('eligibility.base.planned', 'planned'),
+      choice('eligibility.base.none', 'none'),
+    ]),
+    {
+      id: 'municipality',
+      section: 'eligibility',
+      input: { kind: 'text', maxLength: 40, format: 'municipality' },
+      question: t('eligibility.municipality.prompt'),
+      label: t('label.municipality'),
+      when: (a) => a.base !== 'none',
+      lockedAfterSubmit: true,
+    },
+    choiceStep('founding', t('eligibility.founding.prompt'), t('label.founding'), [
+      choice('eligibility.founding.notYet', 'notYet'),
+      choice('eligibility.founding.corporation', 'corporation'),
+      choice('eligibility.founding.sole', 'sole'),
+      choice('eligibility.founding.soleThenCorp', 'soleThenCorp'),
+    ]),
+    {
+      id: 'foundingDate',
+      section: 'eligibility',
+      input: { kind: 'date' },
+      question: answers.founding === 'soleThenCorp'
+        ? t('eligibility.foundingDate.solePrompt')
+        : t('eligibility.foundingDate.prompt'),
+      datePicker: { max: today, initial: today },
+      label: t('label.foundingDate'),
+      display: (value) => sameInBoth(value, (language) => formatDate(value, language)),
+      when: (a) => a.founding !== undefined && a.founding !== 'notYet',
+      lockedAfterSubmit: true,
+    },
+  ];
+}
+
+function choiceStep(id: string, question: Text, label: Text, choices: Choice[]): Step {
+  return {
+    id,
+    section: 'eligibility',
+    input: { kind: 'choice', choices },
+    question,
+    label,
+    display: (value) => choices.find((c) => c.value === value)?.label ?? literal(value),
+    lockedAfterSubmit: true,
+  };
+}
+
+function questionStep(question: Question): Step {
+  const hints: Text[] = [];
+  if (question.maxLength && question.kind === 'text') hints.push(t('prompt.limit', { limit: question.maxLength }));
+  const maxBytes = question.maxBytes ?? TEN_MB;
+  if (question.kind === 'file') hints.push(t('file.hint', { limitMb: Math.floor(maxBytes / (1024 * 1024)) }));
+  const choices = question.choices?.map((c) => ({ label: { literal: c.label }, value: c.value })) ?? [];
+  return {
+    id: question.id,
+    section: question.section,
+    input: inputFor(question, choices, maxBytes),
+    question: { literal: question.prompt },
+    hints,
+    label: { literal: question.label },
+    display: displayFor(question, choices),
+  };
+}
+
+function inputFor(question: Question, choices: Choice[], maxBytes: number): InputSpec {
+  switch (question.kind) {
+    case 'text': return { kind: 'text', maxLength: question.maxLength ?? 200, format: question.format };
+    case 'choice': return { kind: 'choice', choices };
+    case 'file': return { kind: 'file', maxBytes, allowLater: question.allowLater, laterValue: LATER };
+    case 'number': return { kind: 'number', min: question.min, max: question.max };
+    default: return { kind: question.kind };
+  }
+}
+
+function displayFor(question: Question, choices: Choice[]): (value: string) => Text {
+  switch (question.kind) {
+    case 'choice': return (value) => choices.find((c) => c.value === value)?.label ?? literal(value);
+    case 'file': return (value) => t(value === LATER ? 'value.document.later' : 'value.document.attached');
+    case 'date': return (value) => sameInBoth(value, (language) => formatDate(value, language));
+    default: return literal;
+  }
+}
+
+function choice(key: Parameters<typeof t>[0], value: string): Choice {
+  return { label: t(key), value };
+}
+
+function literal(value: string): Text {
+  return { literal: { ja: value, en: value } };
+}
+
+function sameInBoth(_value: string, format: (language: 'ja' | 'en') => string): Text {
+  return { literal: { ja: format('ja'), en: format('en') } };
+}

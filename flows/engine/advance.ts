@@ -1,0 +1,73 @@
+/**
+ * The one entry point of the conversation engine:
+ * `advance(state, input, deps)` → new state, messages and effects. Pure.
+ */
+import { contestApplicationFlow } from '../contest/contest-application.flow.ts';
+import { mainMenu } from '../menu/main-menu.ts';
+import { recognizeCommand, type Command } from './commands.ts';
+import type { Flow, FlowOutcome } from './flow.ts';
+import { t } from './text.ts';
+import type { ConversationState, FlowDeps, FlowInput, StepResult } from './types.ts';
+
+const flows: Record<string, Flow> = { [contestApplicationFlow.id]: contestApplicationFlow };
+
+export const initialState = (): ConversationState => ({ active: null, misunderstood: 0 });
+
+export function advance(state: ConversationState, input: FlowInput, deps: FlowDeps): StepResult {
+  if (input.type === 'follow') {
+    return result(null, [{ type: 'text', text: t('greeting') }, mainMenu(deps)]);
+  }
+  const command = recognizeCommand(input);
+  if (command) return runCommand(command, state, deps);
+  const flow = state.active ? flows[state.active.flowId] : undefined;
+  if (flow && state.active) return fromOutcome(flow.handle(state.active, input, deps));
+  for (const candidate of Object.values(flows)) {
+    const resumed = candidate.resumeFor?.(input);
+    if (resumed) return fromOutcome(candidate.handle(resumed, input, deps));
+  }
+  // Outside a flow, anything not understood gets the menu: the bot is never silent.
+  return {
+    state: { active: null, misunderstood: state.misunderstood + 1 },
+    messages: [mainMenu(deps, t('misunderstood'))],
+    effects: [],
+  };
+}
+
+function runCommand(command: Command, state: ConversationState, deps: FlowDeps): StepResult {
+  const active = state.active;
+  const flow = active ? flows[active.flowId] : undefined;
+  switch (command.name) {
+    case 'apply':
+      return fromOutcome(contestApplicationFlow.start(deps, 'apply'));
+    case 'review':
+      return fromOutcome(contestApplicationFlow.start(deps, 'review'));
+    case 'menu':
+      return result(null, [mainMenu(deps)]);
+    case 'cancel':
+      return result(null, active ? [mainMenu(deps, t('cancelled'))] : [mainMenu(deps)]);
+    case 'back':
+      return flow && active ? fromOutcome(flow.back(active, deps)) : result(null, [mainMenu(deps)]);
+    case 'help': {
+      const help = { type: 'text' as const, text: t('help') };
+      if (!flow || !active) return result(null, [help, mainMenu(deps)]);
+      const again = flow.repeat(active, deps);
+      return { ...fromOutcome(again), messages: [help, ...again.messages] };
+    }
+    case 'language': {
+      const switched = { ...deps, language: command.language };
+      const setLanguage = { type: 'setLanguage' as const, language: command.language };
+      const done = { type: 'text' as const, text: t('language.switched') };
+      if (!flow || !active) return { ...result(null, [done, mainMenu(switched)]), effects: [setLanguage] };
+      const again = flow.repeat(active, switched);
+      return { ...fromOutcome(again), messages: [done, ...again.messages], effects: [setLanguage] };
+    }
+  }
+}
+
+function fromOutcome(outcome: FlowOutcome): StepResult {
+  return { state: { active: outcome.state, misunderstood: 0 }, messages: outcome.messages, effects: outcome.effects };
+}
+
+function result(active: ConversationState['active'], messages: StepResult['messages']): StepResult {
+  return { state: { active, misunderstood: 0 }, messages, effects: [] };
+}

@@ -1,0 +1,42 @@
+/**
+ * Calendar arithmetic in the program's time zone. Pure: the instant is always an argument.
+ * Calendar dates are 'YYYY-MM-DD' strings, which compare correctly as strings.
+ */
+import type { Language } from './types.ts';
+
+/** The calendar date an instant falls on in `timeZone`. */
+export function calendarDate(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** The same month and day `years` earlier; 29 February falls back to the 28th. */
+export function yearsBefore(date: string, years: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const year = y - years;
+  const lastDay = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return `${year}-${pad(m)}-${pad(Math.min(d, lastDay))}`;
+}
+
+/** An instant as people read it, e.g. 2025年9月30日 23:59 or Sep 30, 2025, 23:59. */
+export function formatInstant(iso: string, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(language === 'ja' ? 'ja-JP' : 'en-GB', {
+    timeZone, year: 'numeric', month: language === 'ja' ? 'long' : 'short', day: 'numeric',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
+/** A calendar date as people read it: 2021年4月1日 / 1 Apr 2021. */
+export function formatDate(date: string, language: Language): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  if (language === 'ja') return `${y}年${m}月${d}日`;
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

@@ -1,0 +1,26 @@
+import type { Effect, FlowDeps, FlowInput, FlowMessage, FlowState } from './types.ts';
+
+/** What a flow returns: its next state (null when it is over), messages and effects. */
+export interface FlowOutcome {
+  state: FlowState | null;
+  messages: FlowMessage[];
+  effects: Effect[];
+}
+
+/** Where a flow was entered from: a fresh start, or "show me my application". */
+export type FlowEntry = 'apply' | 'review';
+
+/** A flow: pure functions over plain state. */
+export interface Flow {
+  id: string;
+  start(deps: FlowDeps, entry: FlowEntry): FlowOutcome;
+  handle(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome;
+  back(state: FlowState, deps: FlowDeps): FlowOutcome;
+  /** Asks the current question again (after help, or a language switch). */
+  repeat(state: FlowState, deps: FlowDeps): FlowOutcome;
+  /**
+   * Buttons on a card stay tappable in the chat history after the flow has ended.
+   * Returns the state that handles such a tap, or null if the input is not the flow's.
+   */
+  resumeFor?(input: FlowInput): FlowState | null;
+}

@@ -1,0 +1,110 @@
+/**
+ * The flow language: plain data that a pure `advance` turns into new state,
+ * messages and effects. Nothing here knows LINE, Discord, the database or the clock.
+ */
+import type { MessageKey } from '../catalog/catalog.ts';
+import type { ProgramConfig } from '../program.ts';
+
+export type Language = 'ja' | 'en';
+
+/** Text shown to a participant: a catalog entry, or localized text from the program configuration. */
+export type Text =
+  | { key: MessageKey; params?: Record<string, TextParam> }
+  | { literal: { ja: string; en: string } }
+  | { join: Text[] };
+
+/** A placeholder value: plain, localized text, or a fact the runtime fills in. */
+export type TextParam = string | number | FactRef | Text;
+
+/** A value only known after an effect ran (for example the receipt number); the runtime fills it in. */
+export type FactRef = { fact: string };
+
+/** One tappable answer. `value` travels back as postback data. */
+export interface Choice {
+  label: Text;
+  value: string;
+}
+
+export interface DatePicker {
+  /** Calendar dates, YYYY-MM-DD. */
+  min?: string;
+  max?: string;
+  initial?: string;
+}
+
+export type FlowMessage =
+  | { type: 'text'; text: Text; choices?: Choice[]; datePicker?: DatePicker }
+  | { type: 'summary'; title: Text; rows: SummaryRow[]; actions: Choice[]; footer?: Text };
+
+export interface SummaryRow {
+  label: Text;
+  value: Text;
+  /** Choice value that reopens this answer for change. */
+  change?: string;
+}
+
+/** What a participant did, after a channel adapter translated it. */
+export type FlowInput =
+  | { type: 'text'; text: string; messageId?: string }
+  | { type: 'choice'; value: string }
+  | { type: 'date'; date: string }
+  | { type: 'file'; fileName: string; sizeBytes: number; isPdf: boolean; sourceMessageId: string }
+  | { type: 'unsupported'; what: string }
+  | { type: 'follow' };
+
+export type AnswerValue = string;
+export type Answers = Record<string, AnswerValue>;
+
+export type ApplicationStatus = 'draft' | 'submitted' | 'withdrawn';
+
+/** The participant's application as the flow may see it (already unsealed by the runtime). */
+export interface ApplicationFacts {
+  status: ApplicationStatus;
+  receiptNumber: string | null;
+  answers: Answers;
+  hasDocument: boolean;
+}
+
+/** Everything a flow may know. Read-only; nothing in here writes. */
+export interface FlowDeps {
+  now: Date;
+  program: ProgramConfig;
+  language: Language;
+  application: ApplicationFacts | null;
+}
+
+/** Where a participant stands inside one flow. Plain JSON. */
+export interface FlowState {
+  flowId: string;
+  stepId: string;
+  /** Set while one answer is being changed from the confirmation card. */
+  returnTo?: string;
+}
+
+/** Conversation state across flows; stored sealed. */
+export interface ConversationState {
+  active: FlowState | null;
+  /** Consecutive messages the bot did not understand outside a flow. */
+  misunderstood: number;
+  /**
+   * Which answer each recent message became (message id → answer id), so an `unsend`
+   * can delete exactly that content. Kept by the runtime; flows never read it.
+   */
+  sources?: Record<string, string>;
+}
+
+/** Work for the runtime, committed in the same transaction as the new state. */
+export type Effect =
+  | { type: 'recordConsent'; purpose: string; noticeVersion: string; granted: boolean }
+  | { type: 'saveAnswers'; answers: Answers }
+  | { type: 'discardDraft' }
+  | { type: 'attachDocument'; sourceMessageId: string }
+  | { type: 'submitApplication' }
+  | { type: 'withdrawApplication' }
+  | { type: 'setLanguage'; language: Language };
+
+export interface StepResult {
+  state: ConversationState;
+  messages: FlowMessage[];
+  effects: Effect[];
+}

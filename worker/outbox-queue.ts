@@ -1,0 +1,38 @@
+/**
+ * The BullMQ queue that carries outbox deliveries. A job only names its outbox row;
+ * PostgreSQL stays the source of truth, so the queue can be rebuilt at any time.
+ */
+import { Queue, type ConnectionOptions } from 'bullmq';
+
+export const OUTBOX_QUEUE = 'outbox';
+
+export interface OutboxJob {
+  outboxId: string;
+}
+
+export class OutboxQueue {
+  readonly queue: Queue<OutboxJob>;
+
+  constructor(connection: ConnectionOptions, prefix: string) {
+    this.queue = new Queue<OutboxJob>(OUTBOX_QUEUE, {
+      connection,
+      prefix,
+      defaultJobOptions: {
+        attempts: 8,
+        backoff: { type: 'outbox' },
+        removeOnComplete: { age: 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    });
+  }
+
+  /** The job id is the row id: enqueueing a row twice while its job exists adds nothing. */
+  async enqueue(outboxIds: string[]): Promise<void> {
+    if (outboxIds.length === 0) return;
+    await this.queue.addBulk(outboxIds.map((outboxId) => ({ name: 'deliver', data: { outboxId }, opts: { jobId: outboxId } })));
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

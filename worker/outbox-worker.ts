@@ -1,0 +1,63 @@
+/**
+ * The worker process's side: a BullMQ worker delivering outbox rows, and a sweeper that
+ * re-enqueues due rows from PostgreSQL (the source of truth), so nothing is lost when
+ * Redis or an enqueue fails.
+ */
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { PrismaClient } from '../core/db/types.ts';
+import type { Logger } from '../core/logger.ts';
+import { dueOutboxIds } from '../core/outbox/outbox.repository.ts';
+import { createOutboxProcessor, outboxBackoff, type OutboxProcessorDeps } from './outbox.processor.ts';
+import { OUTBOX_QUEUE, type OutboxJob, type OutboxQueue } from './outbox-queue.ts';
+
+export interface OutboxWorkerOptions extends OutboxProcessorDeps {
+  connection: ConnectionOptions;
+  prefix: string;
+  queue: OutboxQueue;
+  concurrency?: number;
+  sweepEveryMs?: number;
+}
+
+export interface RunningWorker {
+  worker: Worker<OutboxJob>;
+  sweep(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function startOutboxWorker(options: OutboxWorkerOptions): RunningWorker {
+  const clock = options.clock ?? (() => new Date());
+  const worker = new Worker<OutboxJob>(OUTBOX_QUEUE, createOutboxProcessor(options), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 10,
+    settings: { backoffStrategy: outboxBackoff },
+  });
+  worker.on('failed', (job, error) => {
+    options.logger.warn({ outboxId: job?.data.outboxId, attempts: job?.attemptsMade, err: error.name }, 'outbox delivery attempt failed');
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void markFailed(options.prisma, job.data.outboxId);
+  });
+  worker.on('error', (error) => options.logger.error({ err: error.name }, 'outbox worker error'));
+
+  const sweep = async () => {
+    const ids = await dueOutboxIds(options.prisma, clock(), 500);
+    await options.queue.enqueue(ids);
+    return ids.length;
+  };
+  const timer = setInterval(() => {
+    sweep().catch((error: Error) => options.logger.error({ err: error.name }, 'outbox sweep failed'));
+  }, options.sweepEveryMs ?? 10_000);
+  timer.unref();
+
+  return {
+    worker,
+    sweep,
+    async close() {
+      clearInterval(timer);
+      await worker.close();
+    },
+  };
+}
+
+async function markFailed(prisma: PrismaClient, outboxId: string): Promise<void> {
+  await prisma.outboxMessage.updateMany({ where: { id: outboxId, status: 'pending' }, data: { status: 'failed' } });
+}

@@ -1,0 +1,97 @@
+/**
+ * Delivers one outbox row as a LINE push. Idempotent: a row already sent or skipped is
+ * left alone, and the push carries the row's X-Line-Retry-Key, so even a job that runs
+ * twice (BullMQ is at-least-once) reaches the person once.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { messagingApi } from '@line/bot-sdk';
+import type { Sealer } from '../core/crypto/sealer.ts';
+import type { PrismaClient } from '../core/db/types.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
+import { outboxContext } from '../core/outbox/outbox.repository.ts';
+import { LineApiError, type LineApi } from '../bot/line/line-api.ts';
+import type { OutboxJob } from './outbox-queue.ts';
+
+export interface OutboxProcessorDeps {
+  prisma: PrismaClient;
+  sealer: Sealer;
+  line: LineApi;
+  logger: Logger;
+  metrics: Metrics;
+  clock?: () => Date;
+}
+
+/** LINE asked us to slow down; the backoff strategy reads `retryAfterMs`. */
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError';
+  constructor(readonly retryAfterMs: number) {
+    super(`rate limited; retry after ${retryAfterMs} ms`);
+  }
+}
+
+export type DeliveryResult = 'sent' | 'skipped' | 'already-done';
+
+export function createOutboxProcessor(deps: OutboxProcessorDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  return async function deliver(job: Job<OutboxJob>): Promise<DeliveryResult> {
+    const { outboxId } = job.data;
+    const row = await deps.prisma.outboxMessage.findUnique({
+      where: { id: outboxId },
+      include: { participant: { select: { lineUserId: true, unreachableAt: true } } },
+    });
+    if (!row || row.status !== 'pending') return 'already-done';
+    if (row.participant.unreachableAt) {
+      // A blocked user's push is accepted, billed and never shown: skip it.
+      await deps.prisma.outboxMessage.updateMany({ where: { id: outboxId, status: 'pending' }, data: { status: 'skipped' } });
+      deps.metrics.deliveries.inc({ result: 'skipped' });
+      return 'skipped';
+    }
+    const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
+    await deps.prisma.outboxMessage.update({ where: { id: outboxId }, data: { attempts: { increment: 1 } } });
+    try {
+      await deps.line.push(row.participant.lineUserId, messages, row.retryKey);
+    } catch (error) {
+      const outcome = classify(error);
+      if (outcome === 'accepted-before') {
+        deps.logger.info({ outboxId }, 'push already accepted under this retry key');
+      } else {
+        deps.metrics.deliveries.inc({ result: outcome });
+        await deps.prisma.outboxMessage.update({ where: { id: outboxId }, data: { lastError: describe(error) } });
+        if (outcome === 'rate-limited') throw new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000);
+        if (outcome === 'permanent') {
+          await deps.prisma.outboxMessage.update({ where: { id: outboxId }, data: { status: 'failed' } });
+          throw new UnrecoverableError(describe(error));
+        }
+        throw error;
+      }
+    }
+    await deps.prisma.outboxMessage.updateMany({
+      where: { id: outboxId, status: 'pending' }, data: { status: 'sent', sentAt: clock(), lastError: null },
+    });
+    deps.metrics.deliveries.inc({ result: 'sent' });
+    return 'sent';
+  };
+}
+
+/**
+ * LINE's rules: retry on 5xx and timeouts only, never on other 4xx; 409 means the same
+ * retry key was accepted before, so the message is out; 429 is a rate limit.
+ */
+function classify(error: unknown): 'accepted-before' | 'rate-limited' | 'transient' | 'permanent' {
+  if (!(error instanceof LineApiError) || error.status === undefined) return 'transient';
+  if (error.status === 409) return 'accepted-before';
+  if (error.status === 429) return 'rate-limited';
+  if (error.status >= 500) return 'transient';
+  return 'permanent';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.slice(0, 200) : 'unknown error';
+}
+
+/** Exponential backoff capped at a minute; LINE's Retry-After wins when it is given. */
+export function outboxBackoff(attemptsMade: number, _type: string | undefined, error: Error | undefined): number {
+  if (error instanceof RateLimitedError) return Math.max(error.retryAfterMs, 1000);
+  return Math.min(1000 * 2 ** Math.max(attemptsMade - 1, 0), 60_000);
+}
