@@ -1,0 +1,68 @@
+/**
+ * `ouen`: the operator's command line. Each command parses the environment once and
+ * reports configuration problems together, naming the variable.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../core/config-error.ts';
+import { parseEnv } from '../core/env.ts';
+import { runAuditVerify } from './audit-verify.command.ts';
+import { runExport } from './export.command.ts';
+import { runMigrate } from './migrate.command.ts';
+import { runServer } from './server.command.ts';
+import { runStats } from './stats.command.ts';
+
+const usage = `usage: ouen <command>
+
+  start                          web + worker in one process (local: embedded PostgreSQL and console)
+  web                            the webhook and console only
+  worker                         the outbox worker only
+  migrate                        apply pending database migrations
+  stats [--json]                 counts per entity and status
+  applications export --csv [--output FILE] [--no-personal]
+                                 every application as CSV (UTF-8 with BOM, for Excel)
+  audit verify                   check the audit log's hash chain`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
+      output: { type: 'string', short: 'o' },
+      'no-personal': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return command || values.help ? 0 : 2;
+  }
+  const env = parseEnv();
+  switch (command) {
+    case 'start': return runServer(env, { web: true, worker: true });
+    case 'web': return runServer(env, { web: true, worker: false });
+    case 'worker': return runServer(env, { web: false, worker: true });
+    case 'migrate': return runMigrate(env);
+    case 'stats': return runStats(env, { json: values.json });
+    case 'applications':
+      if (sub === 'export' && values.csv) return runExport(env, { output: values.output, personal: !values['no-personal'] });
+      break;
+    case 'audit':
+      if (sub === 'verify') return runAuditVerify(env);
+      break;
+  }
+  console.error(`unknown command: ${positionals.join(' ')}\n\n${usage}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exitCode = 1;
+  },
+);

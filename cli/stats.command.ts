@@ -1,0 +1,15 @@
+import { collectStats } from '../core/stats/collect-stats.ts';
+import type { Env } from '../core/env.ts';
+import { withStore } from './open-store.ts';
+
+export async function runStats(env: Env, options: { json: boolean }): Promise<number> {
+  const stats = await withStore(env, ({ db, program }) => collectStats(db.prisma, program.contest.id));
+  if (options.json) {
+    console.log(JSON.stringify(stats, null, 2));
+    return 0;
+  }
+  for (const [entity, counts] of Object.entries(stats)) {
+    console.log(`${entity}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
+  return 0;
+}
