@@ -1,6 +1,4 @@
-/** The Prisma client types every service uses, in one place. */
-export type { PrismaClient, Prisma } from '../../generated/prisma/client.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
-
+/** The Prisma types services use, under the names they use them by. */
+export type { PrismaClient } from './prisma-client.ts';
 /** A client or an open transaction: services accept either. */
-export type Db = Prisma.TransactionClient;
+export type { TransactionClient as Db } from './prisma-client.ts';
