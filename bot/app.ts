@@ -39,6 +39,7 @@ export interface OuenOptions {
 }
 
 export interface RunningOuen {
+  env: Env;
   url: string;
   port: number;
   db: Database;
@@ -122,7 +123,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       void outboxWorker.sweep().catch(() => undefined);
     }
     logger.info({ port, mode: local ? 'local' : 'line', database: db.mode, web: options.web, worker: options.worker }, 'ouen started');
-    return { url, port, db, program, sealer, metrics, processor, outboxWorker, outboxQueue, fakeLine, channelSecret, close };
+    return { env, url, port, db, program, sealer, metrics, processor, outboxWorker, outboxQueue, fakeLine, channelSecret, close };
   } catch (error) {
     await close();
     throw error;

@@ -28,25 +28,27 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Events waiting for processing beyond which the webhook sheds load with 503. */
   OUEN_MAX_BACKLOG: z.coerce.number().int().positive().default(5000),
-}).superRefine((env, ctx) => {
-  const secret = env.LINE_CHANNEL_SECRET !== undefined;
-  const token = env.LINE_CHANNEL_ACCESS_TOKEN !== undefined;
-  if (secret !== token) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [secret ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET'],
-      message: 'set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, or neither (local console mode)',
-    });
-  }
 });
+
+/** Checks that need several variables; run even when single variables fail, so all problems show at once. */
+function crossChecks(source: Record<string, unknown>): string[] {
+  const secret = source.LINE_CHANNEL_SECRET !== undefined;
+  const token = source.LINE_CHANNEL_ACCESS_TOKEN !== undefined;
+  if (secret === token) return [];
+  const missing = secret ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET';
+  return [`  ${missing}: set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, or neither (local console mode)`];
+}
 
 export type Env = z.infer<typeof envSchema>;
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
   const parsed = envSchema.safeParse(cleaned);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const lines = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)),
+    ...crossChecks(cleaned),
+  ];
+  if (parsed.success && lines.length === 0) return parsed.data;
   throw new ConfigError(`environment is not valid:\n${lines.join('\n')}`);
 }
 

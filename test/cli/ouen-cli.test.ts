@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botTexts, callbackBody, LineUser } from '../support/line-events.ts';
+import { startHarness, type Harness } from '../support/ouen-harness.ts';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'ouen.mjs');
+let h: Harness;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  h = await startHarness({ worker: false });
+  env = {
+    ...process.env,
+    DATABASE_URL: h.db.connectionString,
+    OUEN_ENCRYPTION_KEY: h.ouen.env.OUEN_ENCRYPTION_KEY,
+    OUEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'ouen-cli-')),
+    LOG_LEVEL: 'silent',
+  };
+  const submitted = new LineUser(h.line);
+  const draft = new LineUser(h.line);
+  await h.post(callbackBody(h.line.botUserId,
+    submitted.text('応募'), submitted.choose('yes'), submitted.choose('now'), submitted.text('船橋市'), submitted.choose('notYet'),
+    submitted.text('=HYPERLINK("x")'), submitted.text('ちば たろう'), submitted.text('taro@example.jp'), submitted.text('09012345678'),
+    submitted.choose('30s'), submitted.choose('founder'), submitted.text('ちばラボ'), submitted.text('工房'), submitted.choose('tourism'),
+    submitted.text('概要'), submitted.text('課題'), submitted.choose('later'), submitted.choose('no'), submitted.choose('sns'),
+    submitted.choose('submit'),
+    draft.text('応募'), draft.choose('yes'),
+  ));
+  await h.settle();
+  expect(botTexts(h.line, submitted.userId).at(-1)).toContain('受付番号');
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('ouen CLI', () => {
+  it('prints counts per entity and status as JSON', async () => {
+    const { stdout } = await run('node', [bin, 'stats', '--json'], { env });
+    const stats = JSON.parse(stdout);
+    expect(stats.applications).toEqual({ draft: 1, submitted: 1, withdrawn: 0 });
+    expect(stats.participants.total).toBe(2);
+    expect(stats.consents).toEqual({ granted: 2, refused: 0 });
+  });
+
+  it('exports applications as Excel-friendly CSV, formulas neutralised, and audits the export', async () => {
+    const { stdout } = await run('node', [bin, 'applications', 'export', '--csv'], { env });
+    expect(stdout.startsWith('\uFEFF受付番号,状態')).toBe(true);
+    expect(stdout).toContain('\r\n');
+    expect(stdout).toMatch(/BC2026-0001,提出済み/);
+    expect(stdout).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(stdout).toContain('taro@example.jp');
+    const withoutPersonal = (await run('node', [bin, 'applications', 'export', '--csv', '--no-personal'], { env })).stdout;
+    expect(withoutPersonal).not.toContain('taro@example.jp');
+    expect(withoutPersonal).not.toContain('メール');
+    expect(await h.db.prisma.auditLog.count({ where: { action: 'applications.exported' } })).toBe(2);
+  });
+
+  it('verifies the audit chain', async () => {
+    const { stdout } = await run('node', [bin, 'audit', 'verify'], { env });
+    expect(stdout).toMatch(/audit log intact: \d+ rows/);
+  });
+
+  it('applies migrations (none pending) and explains unknown commands', async () => {
+    expect((await run('node', [bin, 'migrate'], { env })).stdout).toContain('up to date');
+    await expect(run('node', [bin, 'frobnicate'], { env })).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('names every bad environment variable at once', async () => {
+    const bad = { ...env, PORT: 'eighty', LINE_CHANNEL_SECRET: 'only-the-secret' };
+    const failure = await run('node', [bin, 'stats'], { env: bad }).catch((error: { stderr: string }) => error);
+    expect(failure.stderr).toContain('PORT');
+    expect(failure.stderr).toContain('LINE_CHANNEL_ACCESS_TOKEN');
+  });
+});
