@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: NodeJS.WritableStream): Logger {
   return pino({
     level,
     base: { service: 'ouen' },
@@ -16,5 +16,5 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
         'headers.authorization', 'headers["x-line-signature"]', 'replyToken', '*.replyToken'],
       censor: '[redacted]',
     },
-  });
+  }, destination ?? process.stdout);
 }

@@ -15,16 +15,21 @@ import { OUTBOX_QUEUE } from '../../worker/outbox-queue.ts';
 import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { createFakeLineApi, type FakeLineStore } from '../../bot/console/fake-line-api.ts';
 import { parseEnv } from '../../core/env.ts';
-import { createLogger } from '../../core/logger.ts';
+import { createLogger, type Logger } from '../../core/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { validateLineRequest, validateLineWebhook } from './line-spec.ts';
 
 export interface Harness {
   ouen: RunningOuen;
   line: FakeLineStore;
   db: TestDatabase;
   secret: string;
-  /** POSTs a webhook body, signed unless told otherwise. */
-  post(body: unknown, options?: { signature?: string | null; raw?: string }): Promise<Response>;
+  /**
+   * POSTs a webhook body, signed unless told otherwise. Bodies are checked against
+   * LINE's `CallbackRequest` first, so every fixture is one LINE could send; `raw` and
+   * `unchecked` are for the malformed ones.
+   */
+  post(body: unknown, options?: { signature?: string | null; raw?: string; unchecked?: boolean }): Promise<Response>;
   /** Waits until every accepted event has been processed and replies recorded. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -34,6 +39,7 @@ export interface HarnessOptions {
   clock?: () => Date;
   worker?: boolean;
   env?: Record<string, string>;
+  logger?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -61,7 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   });
   const ouen = await startOuen({
-    env, web: true, worker: options.worker ?? true, clock: options.clock, logger: createLogger('silent'),
+    env, web: true, worker: options.worker ?? true, clock: options.clock, logger: options.logger ?? createLogger('silent'),
   });
   const webhookUrl = `http://127.0.0.1:${ouen.port}/webhooks/line`;
   return {
@@ -70,6 +76,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     db,
     secret,
     post: (body, postOptions = {}) => {
+      if (postOptions.raw === undefined && !postOptions.unchecked) {
+        const verdict = validateLineWebhook(body);
+        if (!verdict.ok) throw new Error(`webhook fixture is not a valid CallbackRequest: ${verdict.errors.join('; ')}`);
+      }
       const raw = postOptions.raw ?? JSON.stringify(body);
       const signature = postOptions.signature === undefined ? sign(raw, secret) : postOptions.signature;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -81,11 +91,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     close: async () => {
       await ouen.close();
+      const invalid = fake.store.requests
+        .map((r) => ({ r, verdict: validateLineRequest(r.method, r.path, r.body) }))
+        .filter(({ verdict }) => !verdict.ok);
       const leftover = new Queue(OUTBOX_QUEUE, { connection: redisConnection(env.REDIS_URL), prefix: env.OUEN_QUEUE_PREFIX });
       await leftover.obliterate({ force: true }).catch(() => undefined);
       await leftover.close();
       await new Promise((resolve) => fakeServer.close(resolve));
       await db.drop();
+      // Every request the bot made must be one LINE's Messaging API accepts.
+      if (invalid.length > 0) {
+        throw new Error(`requests outside the Messaging API spec:\n${invalid.map(({ r, verdict }) => `${r.method} ${r.path}: ${JSON.stringify(verdict)}`).join('\n')}`);
+      }
     },
   };
 }
