@@ -44,7 +44,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         const saved = await saveAnswers(ctx, application, effect.answers);
         outcome.audit.push(saved.audit);
         outcome.answered.push(...Object.keys(effect.answers).filter((k) => effect.answers[k] !== before[k]));
-        await reload();
+        application = { status: 'draft', receiptNumber: null, hasDocument: false, ...application, id: saved.id, answers: effect.answers };
         break;
       }
       case 'discardDraft': {
@@ -58,6 +58,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         const current = application ?? await reload();
         if (!file || !current) throw new Error('attachDocument without a fetched file or an application');
         outcome.audit.push(await attachDocument(ctx.db, ctx.sealer, current.id, file, ctx.actor));
+        application = { ...current, hasDocument: true };
         break;
       }
       case 'submitApplication': {
@@ -66,7 +67,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         const submitted = await submitApplication(ctx, current);
         outcome.facts.receiptNumber = submitted.receiptNumber;
         if (submitted.audit) outcome.audit.push(submitted.audit);
-        await reload();
+        application = { ...current, status: 'submitted', receiptNumber: submitted.receiptNumber };
         break;
       }
       case 'withdrawApplication': {
@@ -74,7 +75,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         if (!current) break;
         const entry = await withdrawApplication(ctx, current);
         if (entry) outcome.audit.push(entry);
-        await reload();
+        application = { ...current, status: 'withdrawn' };
         break;
       }
       case 'setLanguage':

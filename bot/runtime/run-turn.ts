@@ -47,10 +47,8 @@ export async function runTurn(services: TurnServices, request: TurnRequest): Pro
     if (request.inboxEventId && !(await markInboxProcessed(db, request.inboxEventId, request.now))) {
       return { status: 'duplicate' } as const;
     }
-    const state = await loadConversation(db, sealer, request.participantId);
+    const { state, language } = await loadConversation(db, sealer, request.participantId);
     const before = request.within ? await request.within(db) : [];
-    const participant = await db.participant.findUniqueOrThrow({ where: { id: request.participantId }, select: { language: true } });
-    const language: Language = participant.language === 'en' ? 'en' : 'ja';
     const application = await findApplication(db, sealer, program.contest.id, request.participantId);
     const step = advance(state, request.input, { now: request.now, program, language, application });
     const outcome = await applyEffects(step.effects, {

@@ -13,7 +13,7 @@ import { saveAnswers } from './application.service.ts';
 export async function forgetUnsentMessage(
   db: Db, sealer: Sealer, contest: ContestConfig, participantId: string, messageId: string, now: Date,
 ): Promise<AuditEntry[]> {
-  const state = await loadConversation(db, sealer, participantId);
+  const { state } = await loadConversation(db, sealer, participantId);
   const application = await findApplication(db, sealer, contest.id, participantId);
   const fields = new Set<string>();
   const answerId = state.sources?.[messageId];

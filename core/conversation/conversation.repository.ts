@@ -1,17 +1,26 @@
-import { initialState, type ConversationState } from '../../flows/index.ts';
+import { initialState, type ConversationState, type Language } from '../../flows/index.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { Db } from '../db/types.ts';
 
 const context = (participantId: string) => `conversation:${participantId}`;
 
 /**
- * Loads a participant's conversation state, locking the participant row for the rest of
- * the transaction so two processes never advance the same conversation at once.
+ * Loads a participant's conversation state and language in one round trip, locking the
+ * participant row for the rest of the transaction so two processes never advance the
+ * same conversation at once.
  */
-export async function loadConversation(db: Db, sealer: Sealer, participantId: string): Promise<ConversationState> {
-  await db.$queryRaw`SELECT 1 FROM "Participant" WHERE "id" = ${participantId}::uuid FOR UPDATE`;
-  const row = await db.conversation.findUnique({ where: { participantId }, select: { stateSealed: true } });
-  return row ? sealer.openJson<ConversationState>(row.stateSealed, context(participantId)) : initialState();
+export async function loadConversation(
+  db: Db, sealer: Sealer, participantId: string,
+): Promise<{ state: ConversationState; language: Language }> {
+  const rows = await db.$queryRaw<Array<{ language: string; stateSealed: string | null }>>`
+    SELECT p."language", c."stateSealed"
+    FROM "Participant" p LEFT JOIN "Conversation" c ON c."participantId" = p."id"
+    WHERE p."id" = ${participantId}::uuid
+    FOR UPDATE OF p`;
+  const row = rows[0];
+  if (!row) throw new Error(`participant ${participantId} does not exist`);
+  const state = row.stateSealed ? sealer.openJson<ConversationState>(row.stateSealed, context(participantId)) : initialState();
+  return { state, language: row.language === 'en' ? 'en' : 'ja' };
 }
 
 export async function saveConversation(db: Db, sealer: Sealer, participantId: string, state: ConversationState): Promise<void> {

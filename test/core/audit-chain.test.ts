@@ -29,7 +29,7 @@ describe('the audit chain', () => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => db.prisma.$transaction((tx) => appendAudit(tx, [
       { actor: 'system', action: 'test.appended', entity: 'test', entityId: String(i), detail: { i, nested: { b: 1, a: [2, 3] } } },
       { actor: 'system', action: 'test.appendedTwice', entity: 'test', entityId: String(i) },
-    ], new Date()))));
+    ], new Date()), { maxWait: 30_000, timeout: 30_000 })));
     const verdict = await verifyAudit(db.prisma);
     expect(verdict).toMatchObject({ ok: true, rows: 80 });
   });

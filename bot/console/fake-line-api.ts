@@ -1,0 +1,196 @@
+/**
+ * A fake of LINE's Messaging API (and its data API, which shares the base URL here)
+ * that speaks the official spec (`shared/specs/line/messaging-api.yml`): the same paths,
+ * bodies, status codes and error shapes, for the endpoints ouen uses. The bot talks to
+ * it through the unmodified `@line/bot-sdk` clients; the console shows what it received.
+ *
+ * @example
+ * const fake = createFakeLineApi({ channelAccessToken: 'token' });
+ * app.use(fake.router);           // SDK baseURL: http://127.0.0.1:PORT (the SDK drops any base path)
+ * fake.store.botMessages(userId); // what the bot sent that user
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { isUuid, messageId as newMessageId, quoteToken } from './line-ids.ts';
+import { checkMessages, type LineErrorDetail } from './line-message-checks.ts';
+import { FakeLineStore } from './fake-line-store.ts';
+
+export { FakeLineStore } from './fake-line-store.ts';
+export type { ConsoleUser, RecordedApiRequest, RecordedWebhook, TranscriptEntry } from './fake-line-store.ts';
+
+export interface FakeLineApiOptions {
+  channelAccessToken: string;
+  /** Share a store (or one with a test clock); a new one by default. */
+  store?: FakeLineStore;
+}
+
+/** LINE rejects requests over 2 MB. */
+const MAX_REQUEST = '2mb';
+const CHAT_ID = /^[UCR][0-9a-f]{32}$/;
+/** Message types a user can quote; LINE returns a quoteToken only for these. */
+const QUOTABLE = new Set(['text', 'sticker', 'image', 'video']);
+
+type Json = Record<string, unknown>;
+type SentMessage = { id: string; quoteToken?: string };
+
+/** The router serving each store, so the console can also answer at the origin's root (see console.route.ts). */
+const routers = new WeakMap<FakeLineStore, Router>();
+
+export const fakeLineRouterFor = (store: FakeLineStore): Router | undefined => routers.get(store);
+
+/**
+ * Everything is scoped to `/v2`, so the router can be mounted anywhere, the app's root
+ * included, without answering (or demanding a token for) anything else.
+ */
+export function createFakeLineApi(options: FakeLineApiOptions): { router: Router; store: FakeLineStore } {
+  if (!options.channelAccessToken) throw new Error('createFakeLineApi needs the channel access token the bot uses');
+  const store = options.store ?? new FakeLineStore();
+  const router = express.Router();
+  router.use('/v2', express.raw({ type: () => true, limit: MAX_REQUEST }), authenticateAndRecord(store, options.channelAccessToken));
+  router.post('/v2/bot/message/reply', (_req, res) => reply(store, res));
+  router.post('/v2/bot/message/push', (req, res) => push(store, req, res));
+  router.post('/v2/bot/chat/loading/start', (_req, res) => startLoading(store, res));
+  router.get('/v2/bot/profile/:userId', (req, res) => profile(store, req.params.userId, res));
+  router.get('/v2/bot/message/:messageId/content', (req, res) => content(store, req.params.messageId, res));
+  router.use('/v2', (_req: Request, res: Response) => void res.status(404).json({ message: 'Not found' }));
+  router.use('/v2', lineErrors);
+  routers.set(store, router);
+  return { router, store };
+}
+
+/**
+ * Checks the bearer token (401 first, as LINE does), parses the JSON body, and records
+ * the request with its final status once answered.
+ */
+function authenticateAndRecord(store: FakeLineStore, channelAccessToken: string) {
+  const expected = Buffer.from(`Bearer ${channelAccessToken}`);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const raw: Buffer | undefined = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
+    const authorization = Buffer.from(req.get('authorization') ?? '');
+    res.locals.authorized = authorization.length === expected.length && timingSafeEqual(authorization, expected);
+    res.setHeader('x-line-request-id', randomUUID());
+    let body: unknown;
+    let malformed = false;
+    if (raw) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        malformed = true;
+      }
+    }
+    res.locals.body = body;
+    // Read now: once the request has left this `/v2` mount, express restores the full URL.
+    const path = `/v2${req.path}`;
+    res.on('finish', () => store.recordRequest({
+      at: new Date(store.now()).toISOString(),
+      method: req.method,
+      path,
+      headers: pick(req, ['content-type', 'x-line-retry-key']),
+      authorized: res.locals.authorized as boolean,
+      ...(raw ? { body: malformed ? raw.toString('utf8') : body } : {}),
+      status: res.statusCode,
+    }));
+    if (!res.locals.authorized) {
+      return void res.status(401).json({ message: 'Authentication failed. Confirm that the access token in the authorization header is valid.' });
+    }
+    if (malformed) return void res.status(400).json({ message: 'The request body could not be parsed as JSON' });
+    next();
+  };
+}
+
+function reply(store: FakeLineStore, res: Response) {
+  const body = asObject(res.locals.body);
+  const details = [...requireString(body, 'replyToken'), ...checkMessages(body.messages)];
+  if (details.length > 0) return badRequest(res, details);
+  const userId = store.useReplyToken(body.replyToken as string);
+  if (!userId) return void res.status(400).json({ message: 'Invalid reply token' });
+  res.json({ sentMessages: deliver(store, userId, body.messages as unknown[], 'reply') });
+}
+
+function push(store: FakeLineStore, req: Request, res: Response) {
+  const retryKey = req.get('x-line-retry-key');
+  if (retryKey !== undefined && !isUuid(retryKey)) {
+    return void res.status(400).json({ message: 'The value of the X-Line-Retry-Key header is invalid' });
+  }
+  const body = asObject(res.locals.body);
+  const details = [...requireString(body, 'to'), ...checkMessages(body.messages)];
+  if (details.length > 0) return badRequest(res, details);
+  if (retryKey !== undefined) {
+    const accepted = store.acceptedRetryKey(retryKey);
+    if (accepted) {
+      res.setHeader('x-line-accepted-request-id', accepted.requestId);
+      return void res.status(409).json({ message: 'The retry key is already accepted', sentMessages: accepted.sentMessages });
+    }
+  }
+  const to = body.to as string;
+  if (!CHAT_ID.test(to)) return void res.status(400).json({ message: "The property, 'to', in the request body is invalid (line: -, column: -)" });
+  if (!store.user(to)) return void res.status(400).json({ message: 'Failed to send messages' });
+  const sentMessages = deliver(store, to, body.messages as unknown[], 'push');
+  if (retryKey !== undefined) store.rememberRetryKey(retryKey, res.getHeader('x-line-request-id') as string, sentMessages);
+  res.json({ sentMessages });
+}
+
+function startLoading(store: FakeLineStore, res: Response) {
+  const body = asObject(res.locals.body);
+  const details = requireString(body, 'chatId');
+  // LINE's default when loadingSeconds is omitted.
+  const seconds = body.loadingSeconds ?? 20;
+  if (!isLoadingSeconds(seconds)) details.push({ message: 'Must be a multiple of 5 between 5 and 60', property: 'loadingSeconds' });
+  if (details.length > 0 || !isLoadingSeconds(seconds)) return badRequest(res, details);
+  const user = store.user(body.chatId as string);
+  if (!user) return void res.status(400).json({ message: 'Invalid chatId' });
+  // Someone who blocked the account sees nothing from it, the indicator included.
+  if (!user.blocked) store.startLoading(user.userId, seconds);
+  res.status(202).json({});
+}
+
+const isLoadingSeconds = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 5 && (value as number) <= 60 && (value as number) % 5 === 0;
+
+function profile(store: FakeLineStore, userId: string, res: Response) {
+  const user = store.user(userId);
+  // LINE answers 404 for users who are not friends, including those who blocked the account.
+  if (!user || user.blocked) return void res.status(404).json({ message: 'Not found' });
+  res.json({ userId: user.userId, displayName: user.displayName, language: user.language });
+}
+
+function content(store: FakeLineStore, messageId: string, res: Response) {
+  const file = store.file(messageId);
+  if (!file) return void res.status(404).json({ message: 'Not found' });
+  res.type(file.contentType).send(file.bytes);
+}
+
+/** Records the bot's messages in the chat (unless the user blocked the bot) and returns LINE's receipt. */
+function deliver(store: FakeLineStore, userId: string, messages: unknown[], via: 'reply' | 'push'): SentMessage[] {
+  const delivered = !store.user(userId)?.blocked;
+  return messages.map((message) => {
+    const id = newMessageId();
+    if (delivered) store.appendBotMessage(userId, { kind: 'message', via, messageId: id, message });
+    const type = (message as Json).type as string;
+    return QUOTABLE.has(type) ? { id, quoteToken: quoteToken() } : { id };
+  });
+}
+
+function badRequest(res: Response, details: LineErrorDetail[]) {
+  res.status(400).json({ message: `The request body has ${details.length} error(s)`, details });
+}
+
+function requireString(body: Json, property: string): LineErrorDetail[] {
+  return typeof body[property] === 'string' && body[property] !== '' ? [] : [{ message: 'must be specified', property }];
+}
+
+function asObject(value: unknown): Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function pick(req: Request, names: Array<'content-type' | 'x-line-retry-key'>): RecordedHeaders {
+  return Object.fromEntries(names.flatMap((name) => (req.get(name) === undefined ? [] : [[name, req.get(name)]])));
+}
+
+type RecordedHeaders = { 'content-type'?: string; 'x-line-retry-key'?: string };
+
+/** Body-parser failures (413 over 2 MB, …) in LINE's error shape. */
+function lineErrors(error: { status?: number; expose?: boolean; message?: string }, _req: Request, res: Response, _next: NextFunction) {
+  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+  res.status(status).json({ message: status === 413 ? 'Request entity too large' : status === 500 ? 'Internal server error' : error.message ?? 'Bad request' });
+}
