@@ -24,7 +24,7 @@ import { consoleRouter } from './console/console.route.ts';
 import { createFakeLineApi, type FakeLineStore } from './console/fake-line-api.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthRouter } from './http/health.route.ts';
-import { LineApi } from './line/line-api.ts';
+import { LineApi, singleChannel, type LineChannels } from './line/line-api.ts';
 import { LineEventProcessor } from './line/line-event-processor.ts';
 import { lineWebhookRouter } from './line/webhook.route.ts';
 import { redisConnection, warnUnlessNoEviction } from './redis-connection.ts';
@@ -91,19 +91,24 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
 
     const channelSecret = env.LINE_CHANNEL_SECRET ?? randomBytes(16).toString('hex');
     const channelAccessToken = env.LINE_CHANNEL_ACCESS_TOKEN ?? randomBytes(24).toString('base64url');
-    const fakeBase = `http://127.0.0.1:${port}/__line`;
-    const line = new LineApi({
+    // The SDK resolves API paths against the origin of its base URL (any path is dropped),
+    // so the built-in fake answers LINE's own paths (/v2/…) at this server's root.
+    const fakeBase = `http://127.0.0.1:${port}`;
+    const fakeApi = new LineApi({ channelAccessToken, apiBaseUrl: fakeBase, dataApiBaseUrl: fakeBase });
+    const realApi = local ? fakeApi : new LineApi({
       channelAccessToken,
-      apiBaseUrl: env.LINE_API_BASE_URL ?? (local ? fakeBase : 'https://api.line.me'),
-      dataApiBaseUrl: env.LINE_DATA_API_BASE_URL ?? (local ? fakeBase : 'https://api-data.line.me'),
+      apiBaseUrl: env.LINE_API_BASE_URL ?? 'https://api.line.me',
+      dataApiBaseUrl: env.LINE_DATA_API_BASE_URL ?? 'https://api-data.line.me',
     });
+    let line: LineChannels = singleChannel(realApi);
 
     let fakeLine: FakeLineStore | undefined;
     if (local || env.OUEN_CONSOLE) {
       const fake = createFakeLineApi({ channelAccessToken });
       fakeLine = fake.store;
-      app.use('/__line', fake.router);
+      app.use(fake.router);
       app.use(consoleRouter({ channelSecret, webhookUrl: `http://127.0.0.1:${port}/webhooks/line`, store: fake.store }));
+      if (!local) line = { forUser: (userId) => (fake.store.user(userId) ? fakeApi : realApi) };
     }
 
     let processor: LineEventProcessor | undefined;

@@ -10,13 +10,13 @@ import type { PrismaClient } from '../core/db/types.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { outboxContext } from '../core/outbox/outbox.repository.ts';
-import { LineApiError, type LineApi } from '../bot/line/line-api.ts';
+import { LineApiError, type LineChannels } from '../bot/line/line-api.ts';
 import type { OutboxJob } from './outbox-queue.ts';
 
 export interface OutboxProcessorDeps {
   prisma: PrismaClient;
   sealer: Sealer;
-  line: LineApi;
+  line: LineChannels;
   logger: Logger;
   metrics: Metrics;
   clock?: () => Date;
@@ -50,7 +50,7 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
     await deps.prisma.outboxMessage.update({ where: { id: outboxId }, data: { attempts: { increment: 1 } } });
     try {
-      await deps.line.push(row.participant.lineUserId, messages, row.retryKey);
+      await deps.line.forUser(row.participant.lineUserId).push(row.participant.lineUserId, messages, row.retryKey);
     } catch (error) {
       const outcome = classify(error);
       if (outcome === 'accepted-before') {

@@ -12,7 +12,6 @@ import {
 } from './console-api.schema.ts';
 import { CONSOLE_ERROR_STATUS, ConsoleError } from './console-errors.ts';
 import { ConsoleService, type SendResult } from './console.service.ts';
-import { fakeLineRouterFor } from './fake-line-api.ts';
 import type { FakeLineStore } from './fake-line-store.ts';
 
 export interface ConsoleRouterOptions {
@@ -30,6 +29,10 @@ const CONTENT_SECURITY_POLICY = [
   "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Mount at the app's root: `app.use(consoleRouter({ channelSecret, webhookUrl, store }))`,
+ * where `store` is the fake LINE API's, so the page shows what the bot sent.
+ */
 export function consoleRouter(options: ConsoleRouterOptions): Router {
   const service = new ConsoleService(options);
   const { store } = options;
@@ -37,12 +40,6 @@ export function consoleRouter(options: ConsoleRouterOptions): Router {
   const json = express.json({ limit: '100kb' });
 
   router.get('/', (_req, res) => res.redirect('/console'));
-  // @line/bot-sdk builds request URLs as `new URL('/v2/bot/…', baseURL)` (dist/http-fetch.js),
-  // which drops any path in the base URL: with baseURL `http://host/__line` the bot calls
-  // `http://host/v2/bot/…`. Until the composition root mounts the fake at the origin, the
-  // console (mounted there) answers those paths with the same fake. Only `/v2/…` is touched.
-  const lineApi = fakeLineRouterFor(store);
-  if (lineApi) router.use(lineApi);
   router.use('/console', (_req, res, next) => {
     res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
     res.setHeader('x-content-type-options', 'nosniff');

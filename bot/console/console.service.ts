@@ -28,6 +28,7 @@ export interface SentFile {
   bytes: Buffer;
 }
 
+/** The console's one door to the bot: every method ends in exactly one signed webhook (or none, if refused). */
 export class ConsoleService {
   constructor(private readonly options: ConsoleServiceOptions) {}
 

@@ -33,11 +33,6 @@ const QUOTABLE = new Set(['text', 'sticker', 'image', 'video']);
 type Json = Record<string, unknown>;
 type SentMessage = { id: string; quoteToken?: string };
 
-/** The router serving each store, so the console can also answer at the origin's root (see console.route.ts). */
-const routers = new WeakMap<FakeLineStore, Router>();
-
-export const fakeLineRouterFor = (store: FakeLineStore): Router | undefined => routers.get(store);
-
 /**
  * Everything is scoped to `/v2`, so the router can be mounted anywhere, the app's root
  * included, without answering (or demanding a token for) anything else.
@@ -54,7 +49,6 @@ export function createFakeLineApi(options: FakeLineApiOptions): { router: Router
   router.get('/v2/bot/message/:messageId/content', (req, res) => content(store, req.params.messageId, res));
   router.use('/v2', (_req: Request, res: Response) => void res.status(404).json({ message: 'Not found' }));
   router.use('/v2', lineErrors);
-  routers.set(store, router);
   return { router, store };
 }
 

@@ -75,6 +75,7 @@ export const RETRY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 type UserEntryInput = UserAction;
 type BotEntryInput = { kind: 'message'; via: 'reply' | 'push'; messageId: string; message: unknown };
 
+/** In-memory state of the fake platform; tests read `requests`, `webhooks` and `botMessages()` from it. */
 export class FakeLineStore {
   /** The bot's own user id: the webhook's `destination`. */
   readonly botUserId = lineUserId();

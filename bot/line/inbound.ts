@@ -5,7 +5,7 @@
 import type { FlowInput } from '../../flows/index.ts';
 import { parsePostback } from './postback-data.ts';
 import {
-  messageEventSchema, postbackEventSchema, replyTokenSchema, unsendEventSchema, type LineEvent,
+  followEventSchema, messageEventSchema, postbackEventSchema, replyTokenSchema, unsendEventSchema, type LineEvent,
 } from './webhook.schema.ts';
 
 export interface FileNotice {
@@ -26,8 +26,10 @@ export function classifyEvent(event: LineEvent): InboundAction {
   if (!userId) return { kind: 'ignore', reason: 'not-a-user-chat' };
   const replyToken = replyTokenSchema.safeParse(event).data?.replyToken;
   switch (event.type) {
-    case 'follow':
-      return { kind: 'turn', userId, replyToken, input: { type: 'follow' } };
+    case 'follow': {
+      const returning = followEventSchema.safeParse(event).data?.follow.isUnblocked === true;
+      return { kind: 'turn', userId, replyToken, input: { type: 'follow', returning } };
+    }
     case 'unfollow':
       return { kind: 'unfollow', userId };
     case 'unsend': {

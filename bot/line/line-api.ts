@@ -87,3 +87,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Which LINE API serves a user. Normally one; with the console enabled beside a real
+ * channel (OUEN_CONSOLE=1), console users are served by the built-in fake and everyone
+ * else by LINE.
+ */
+export interface LineChannels {
+  forUser(userId: string): LineApi;
+}
+
+export const singleChannel = (api: LineApi): LineChannels => ({ forUser: () => api });

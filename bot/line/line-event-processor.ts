@@ -20,7 +20,7 @@ import type { OutboxQueue } from '../../worker/outbox-queue.ts';
 import { KeyedSerialQueue } from '../runtime/keyed-serial-queue.ts';
 import { runTurn } from '../runtime/run-turn.ts';
 import { classifyEvent, type FileNotice, type InboundAction } from './inbound.ts';
-import type { LineApi } from './line-api.ts';
+import type { LineApi, LineChannels } from './line-api.ts';
 import { renderLineMessages } from './render.ts';
 import { SentBatcher } from './sent-batcher.ts';
 import type { LineEvent } from './webhook.schema.ts';
@@ -30,7 +30,7 @@ export interface LineEventProcessorDeps {
   prisma: PrismaClient;
   sealer: Sealer;
   program: ProgramConfig;
-  line: LineApi;
+  line: LineChannels;
   outbox: OutboxQueue;
   logger: Logger;
   metrics: Metrics;
@@ -115,7 +115,7 @@ export class LineEventProcessor {
   }
 
   async #turn(webhookEventId: string, action: Extract<InboundAction, { kind: 'turn' }>, now: Date): Promise<void> {
-    const { prisma, sealer, program, line } = this.deps;
+    const { prisma, sealer, program } = this.deps;
     const participantId = await this.#participantId(action.userId);
     const loading = setTimeout(() => this.#showLoading(action.userId), this.deps.loadingAfterMs ?? 300);
     try {
@@ -127,17 +127,17 @@ export class LineEventProcessor {
         within: action.input.type === 'follow' ? async (db) => [await setReachable(db, participantId, true, now)] : undefined,
       });
       if (result.status === 'duplicate' || !result.outboxId) return;
-      await this.#deliver(result.outboxId, action.replyToken, result.rendered as never);
+      await this.#deliver(action.userId, result.outboxId, action.replyToken, result.rendered as never);
     } finally {
       clearTimeout(loading);
     }
   }
 
   /** Reply first; a failed reply becomes a push through the outbox. */
-  async #deliver(outboxId: string, replyToken: string | undefined, messages: Parameters<LineApi['reply']>[1]): Promise<void> {
+  async #deliver(userId: string, outboxId: string, replyToken: string | undefined, messages: Parameters<LineApi['reply']>[1]): Promise<void> {
     if (replyToken) {
       try {
-        await this.deps.line.reply(replyToken, messages);
+        await this.deps.line.forUser(userId).reply(replyToken, messages);
         this.deps.metrics.replies.inc({ result: 'ok' });
         this.#sent.add(outboxId);
         return;
@@ -160,7 +160,7 @@ export class LineEventProcessor {
     if (!claimsPdf) return refused(false);
     if (file.sizeBytes > MAX_FILE_BYTES) return refused(true);
     this.#showLoading(userId);
-    const content = await this.#fetchWhenReady(file.messageId);
+    const content = await this.#fetchWhenReady(userId, file.messageId);
     if (content === 'too-large') return { input: { ...refused(true).input, sizeBytes: MAX_FILE_BYTES + 1 } as FlowInput, files: [] };
     if (content === null) return { input: { type: 'unsupported', what: 'file-unavailable' }, files: [] };
     const isPdf = content.subarray(0, 5).toString('latin1') === '%PDF-';
@@ -173,10 +173,10 @@ export class LineEventProcessor {
   }
 
   /** LINE prepares content asynchronously (202); it also expires, so ask now, a few times. */
-  async #fetchWhenReady(messageId: string): Promise<Buffer | 'too-large' | null> {
+  async #fetchWhenReady(userId: string, messageId: string): Promise<Buffer | 'too-large' | null> {
     for (const delay of [0, 300, 1000, 2000]) {
       if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
-      const content = await this.deps.line.fetchContent(messageId, MAX_FILE_BYTES).catch(() => null);
+      const content = await this.deps.line.forUser(userId).fetchContent(messageId, MAX_FILE_BYTES).catch(() => null);
       if (content !== 'not-ready') return content;
     }
     return null;
@@ -188,14 +188,14 @@ export class LineEventProcessor {
     const { prisma, line } = this.deps;
     const found = await findLineParticipant(prisma, lineUserId);
     const participant = found ?? await ensureLineParticipant(prisma, lineUserId,
-      await line.profileLanguage(lineUserId).catch(() => 'ja' as const));
+      await line.forUser(lineUserId).profileLanguage(lineUserId).catch(() => 'ja' as const));
     if (this.#participants.size > 100_000) this.#participants.clear();
     this.#participants.set(lineUserId, participant.id);
     return participant.id;
   }
 
   #showLoading(userId: string): void {
-    this.deps.line.showLoading(userId).catch(() => undefined);
+    this.deps.line.forUser(userId).showLoading(userId).catch(() => undefined);
   }
 
   /** Nothing was written; the person still hears from us, and the draft is intact. */
@@ -203,7 +203,7 @@ export class LineEventProcessor {
     await markInboxFailed(this.deps.prisma, webhookEventId, this.#clock()).catch(() => undefined);
     if (action.kind !== 'turn' || !action.replyToken) return;
     const language = await findLineParticipant(this.deps.prisma, action.userId).then((p) => p?.language ?? 'ja').catch(() => 'ja' as const);
-    await this.deps.line.reply(action.replyToken, [{ type: 'text', text: translate(language, 'error.generic') }]).catch(() => undefined);
+    await this.deps.line.forUser(action.userId).reply(action.replyToken, [{ type: 'text', text: translate(language, 'error.generic') }]).catch(() => undefined);
   }
 }
 

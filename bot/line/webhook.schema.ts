@@ -47,3 +47,5 @@ export const postbackEventSchema = z.looseObject({
 export const unsendEventSchema = z.looseObject({ unsend: z.looseObject({ messageId: z.string() }) });
 
 export const replyTokenSchema = z.looseObject({ replyToken: z.string().optional() });
+
+export const followEventSchema = z.looseObject({ follow: z.looseObject({ isUnblocked: z.boolean() }) });

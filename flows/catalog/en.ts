@@ -3,6 +3,7 @@ import type { ja } from './ja.ts';
 /** English. The type makes a missing or extra key a compile error. */
 export const en: Record<keyof typeof ja, string> = {
   'greeting': 'Hello! This is the official account of the Chiba Entrepreneur Support Program 🌱\nWe can help you apply to the business plan contest right here in this chat.',
+  'greeting.back': 'Welcome back! Good to hear from you again 😊',
   'menu.prompt': 'What would you like to do? Choose below.',
   'menu.apply': 'Apply',
   'menu.continue': 'Continue applying',

@@ -1,6 +1,7 @@
 /** Japanese, the catalog's source language. Every key here must exist in en.ts. */
 export const ja = {
   'greeting': 'はじめまして！ちば起業家応援事業の公式アカウントです🌱\nビジネスプランコンテストへの応募などを、このトークでお手伝いします。',
+  'greeting.back': 'おかえりなさい！またお話しできてうれしいです😊',
   'menu.prompt': 'ご用件を下のボタンから選んでください。',
   'menu.apply': '応募する',
   'menu.continue': '応募を再開',

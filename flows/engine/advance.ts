@@ -15,7 +15,7 @@ export const initialState = (): ConversationState => ({ active: null, misunderst
 
 export function advance(state: ConversationState, input: FlowInput, deps: FlowDeps): StepResult {
   if (input.type === 'follow') {
-    return result(null, [{ type: 'text', text: t('greeting') }, mainMenu(deps)]);
+    return result(null, [{ type: 'text', text: t(input.returning ? 'greeting.back' : 'greeting') }, mainMenu(deps)]);
   }
   const command = recognizeCommand(input);
   if (command) return runCommand(command, state, deps);

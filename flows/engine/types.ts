@@ -50,7 +50,8 @@ export type FlowInput =
   | { type: 'date'; date: string }
   | { type: 'file'; fileName: string; sizeBytes: number; isPdf: boolean; sourceMessageId: string }
   | { type: 'unsupported'; what: string }
-  | { type: 'follow' };
+  /** Added as a friend; `returning` when someone unblocks the account. */
+  | { type: 'follow'; returning?: boolean };
 
 export type AnswerValue = string;
 export type Answers = Record<string, AnswerValue>;

@@ -239,6 +239,10 @@ describe('outside a flow', () => {
     expect(c.offered).toContain('cmd:apply');
   });
 
+  it('welcomes back someone who unblocked the account', () => {
+    expect(new Conversation().send({ type: 'follow', returning: true }).said).toContain('おかえりなさい');
+  });
+
   it('is never silent: anything not understood gets the menu, counted', () => {
     const c = new Conversation().send('こんにちは');
     expect(c.said).toContain('うまく読み取れませんでした');

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LineApi } from '../../bot/line/line-api.ts';
+import { LineApi, singleChannel } from '../../bot/line/line-api.ts';
 import { redisConnection } from '../../bot/redis-connection.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -61,7 +61,7 @@ beforeAll(async () => {
   events = new QueueEvents(OUTBOX_QUEUE, { connection, prefix });
   worker = startOutboxWorker({
     prisma: db.prisma, sealer, logger: createLogger('silent'), metrics: createMetrics(), connection, prefix, queue,
-    line: new LineApi({ channelAccessToken: 'token', apiBaseUrl: base, dataApiBaseUrl: base }),
+    line: singleChannel(new LineApi({ channelAccessToken: 'token', apiBaseUrl: base, dataApiBaseUrl: base })),
     sweepEveryMs: 60_000,
   });
 });

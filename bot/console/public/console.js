@@ -2,6 +2,7 @@
 // on the right. Polls the transcript every 500 ms; every tap or message goes to
 // /console/api, which turns it into the webhook LINE would send.
 import { api, readAsBase64 } from './api.js';
+import { createDatePicker } from './date-picker.js';
 import { bilingual, h } from './dom.js';
 import { currentQuickReplies, renderTranscript } from './transcript-view.js';
 
@@ -9,7 +10,6 @@ const POLL_MS = 500;
 const USERS_EVERY = 4; // refresh the user list every 4th poll (2 s)
 const MAX_FILE_BYTES = 11 * 1024 * 1024;
 const SUGGESTED_NAMES = ['千葉 花子', '船橋 太郎', '柏 さくら', '市川 健', '松戸 陽菜', '成田 翔'];
-const PICKER_INPUT = { date: 'date', time: 'time', datetime: 'datetime-local' };
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 
@@ -24,8 +24,9 @@ const state = {
   seen: JSON.parse(sessionStorage.getItem('ouen.seen') ?? '{}'),
   ticks: 0,
   offline: false,
-  picker: null,
 };
+
+const datePicker = createDatePicker((action, params) => void send(() => api.sendPostback(state.userId, { data: action.data ?? '', params })));
 
 // ── users ────────────────────────────────────────────────────────────────────
 
@@ -216,7 +217,7 @@ function performAction(action) {
     case 'message':
       return send(() => api.sendText(state.userId, action.text));
     case 'datetimepicker':
-      return openPicker(action);
+      return datePicker.open(action);
     case 'uri':
       window.open(action.uri, '_blank', 'noopener,noreferrer');
       return undefined;
@@ -270,68 +271,6 @@ async function toggleBlocked() {
     await poll();
     await refreshUsers();
   });
-}
-
-// ── date / time picker ───────────────────────────────────────────────────────
-
-function openPicker(action) {
-  const mode = PICKER_INPUT[action.mode] ? action.mode : 'date';
-  const input = $('date-input');
-  input.type = PICKER_INPUT[mode];
-  input.min = action.min ?? '';
-  input.max = action.max ?? '';
-  input.value = action.initial ?? '';
-  $('date-title').textContent = action.label || '日付を選ぶ';
-  $('date-error').textContent = '';
-  $('date-range').textContent = rangeText(action.min, action.max, mode);
-  state.picker = { action, mode };
-  renderPickerPreview();
-  $('date-dialog').showModal();
-  input.focus();
-}
-
-/** The chosen value spelled out in Japanese, whatever format the browser's own control uses. */
-function renderPickerPreview() {
-  const value = $('date-input').value;
-  $('date-preview').textContent = value ? spelled(value, state.picker?.mode ?? 'date') : '';
-}
-
-function spelled(value, mode) {
-  if (mode === 'time') return value;
-  const date = new Date(mode === 'date' ? `${value}T00:00:00` : value);
-  if (Number.isNaN(date.getTime())) return value;
-  const options = mode === 'date' ? { dateStyle: 'full' } : { dateStyle: 'full', timeStyle: 'short' };
-  return new Intl.DateTimeFormat('ja-JP', options).format(date);
-}
-
-function rangeText(min, max, mode) {
-  if (!min && !max) return '';
-  return `選べる範囲 / range: ${min ? spelled(min, mode) : ''} 〜 ${max ? spelled(max, mode) : ''}`;
-}
-
-async function submitPicker(event) {
-  event.preventDefault();
-  const input = $('date-input');
-  const picker = state.picker;
-  if (!picker) return;
-  if (!input.value || !input.checkValidity()) {
-    $('date-error').textContent = rangeHint(input);
-    return;
-  }
-  $('date-dialog').close();
-  state.picker = null;
-  await send(() => api.sendPostback(state.userId, { data: picker.action.data ?? '', params: { [picker.mode]: input.value } }));
-}
-
-function rangeHint(input) {
-  if (!input.value) return '日付を選んでください / choose a date';
-  const range = [input.min && `${input.min} 以降`, input.max && `${input.max} 以前`].filter(Boolean).join('、');
-  return `${range} の日付を選んでください / out of range`;
-}
-
-function cancelPicker() {
-  state.picker = null;
-  $('date-dialog').close();
 }
 
 // ── small things ─────────────────────────────────────────────────────────────
@@ -402,9 +341,6 @@ function wire() {
   $('file-input').addEventListener('change', () => void sendFile());
   $('block-toggle').addEventListener('click', () => void toggleBlocked());
   $('unblock-button').addEventListener('click', () => void toggleBlocked());
-  $('date-form').addEventListener('submit', (event) => void submitPicker(event));
-  $('date-cancel').addEventListener('click', cancelPicker);
-  $('date-input').addEventListener('input', renderPickerPreview);
 }
 
 async function start() {

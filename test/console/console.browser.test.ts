@@ -1,0 +1,197 @@
+/**
+ * The whole system (web + worker, real PostgreSQL and Redis) driven through the console
+ * page in Chromium, the way a person would: by clicking and typing, in Japanese.
+ * Needs Debian's chromium at /usr/bin/chromium (`apt-get install -y chromium`).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOuen, type RunningOuen } from '../../bot/app.ts';
+import { parseEnv } from '../../core/env.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { validateLineRequest, validateLineWebhook } from '../support/line-spec.ts';
+import { minimalPdf } from './minimal-pdf.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+/** How long the bot may take to answer one step (first turns also warm up Prisma). */
+const ANSWER_MS = 20_000;
+/** The default program's contest takes applications from 2026-06-01 to 2027-03-31; time runs on from inside that window. */
+const OFFSET_MS = Date.parse('2026-11-28T10:00:00+09:00') - Date.now();
+const clock = () => new Date(Date.now() + OFFSET_MS);
+
+describe('console (browser)', () => {
+  let db: TestDatabase;
+  let ouen: RunningOuen;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  const prefix = `console-test-${randomBytes(4).toString('hex')}`;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'ouen-console-'));
+    ouen = await startOuen({
+      env: parseEnv({ PORT: '0', DATABASE_URL: db.connectionString, REDIS_URL, OUEN_QUEUE_PREFIX: prefix, OUEN_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+      web: true,
+      worker: true,
+      clock,
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+    });
+    // The page must work offline: anything not from this server is a bug.
+    await page.route((url) => !url.href.startsWith(ouen.url), (route) => {
+      pageErrors.push(`external request: ${route.request().url()}`);
+      return route.abort();
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await ouen?.close();
+    await db?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await deleteQueueKeys(prefix);
+  }, 60_000);
+
+  it('completes a whole contest application by clicking and typing in Japanese', async () => {
+    await page.goto(`${ouen.url}/console`);
+    await expect.poll(() => page.getByTestId('empty-state').isVisible()).toBe(true);
+
+    await page.getByTestId('add-user-name').fill('千葉 花子');
+    await page.getByTestId('add-user-language').selectOption('ja');
+    await step(() => page.getByTestId('add-user-submit').click(), 'はじめまして');
+    await expect.poll(() => page.getByTestId('quick-reply').allInnerTexts()).toContain('応募する');
+    await page.screenshot({ path: '/tmp/console-1-greeting.png' });
+
+    await step(() => tapQuickReply('応募する'), '内容に同意いただけますか');
+    await step(() => tapQuickReply('同意する'), '千葉県内に事業の拠点はありますか');
+    await step(() => tapQuickReply('すでにある'), '市町村名を教えてください');
+    await step(() => type('船橋市'), '創業の状況を教えてください');
+    await step(() => tapQuickReply('法人を設立した'), '設立日');
+
+    await tapQuickReply('日付を選ぶ');
+    const dateInput = page.getByTestId('date-input');
+    await expect.poll(() => page.getByTestId('date-dialog').isVisible()).toBe(true);
+    expect(await dateInput.getAttribute('max')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await dateInput.fill('2024-04-01');
+    await page.screenshot({ path: '/tmp/console-2-date-picker.png' });
+    await step(() => page.getByTestId('date-submit').click(), 'お名前（フルネーム）');
+    await expect.poll(() => page.getByTestId('user-pick').allInnerTexts()).toContain('📅 2024年4月1日');
+
+    await step(() => type('千葉 花子'), 'ふりがな');
+    await step(() => type('ちば はなこ'), 'メールアドレス');
+    await step(() => type('hanako@example.jp'), '電話番号');
+    await step(() => type('090-1234-5678'), '年代');
+    await step(() => tapQuickReply('30代'), 'ご職業');
+    await step(() => tapQuickReply('会社員'), '事業者名');
+    await step(() => type('はなこ農園'), 'タイトル');
+    await step(() => type('落花生で地域を元気にするプラン'), '分野');
+    await step(() => tapQuickReply('食・農林水産'), '概要');
+    await step(() => type('船橋の落花生を使った加工品を開発し、\n地元の直売所とネットで販売します。'), '課題');
+    await step(() => type('耕作放棄地の増加と、農家の後継者不足を解決します。'), 'PDF');
+    await page.screenshot({ path: '/tmp/console-3-mid-flow.png' });
+
+    await step(() => page.getByTestId('file-input').setInputFiles({ name: '事業計画書.pdf', mimeType: 'application/pdf', buffer: minimalPdf() }), '受講しましたか');
+    await expect.poll(() => page.getByTestId('user-file').allInnerTexts()).toEqual([expect.stringContaining('事業計画書.pdf')]);
+    await step(() => tapQuickReply('受講した'), '何で知りましたか');
+    await step(() => tapQuickReply('ウェブサイト'), '応募内容の確認');
+
+    const card = page.getByTestId('flex-bubble').last();
+    await expect.poll(() => card.innerText()).toContain('船橋市');
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/console-4-confirmation.png' });
+
+    await step(() => card.locator('[data-testid="flex-button"][data-label="応募する"]').click(), /受付番号：BC2026-\d{4}/);
+    await page.screenshot({ path: '/tmp/console-5-submitted.png' });
+    expect(await db.prisma.application.count({ where: { status: 'submitted' } })).toBe(1);
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
+
+  it('unsends a message, and blocks and unblocks the account', async () => {
+    await page.getByTestId('add-user-name').fill('Taro');
+    await page.getByTestId('add-user-language').selectOption('en');
+    await page.getByTestId('add-user-submit').click();
+    await expect.poll(() => page.getByTestId('chat-user').innerText()).toContain('Taro');
+    await expect.poll(() => page.getByTestId('bot-message').allInnerTexts(), { timeout: ANSWER_MS }).toContainEqual(expect.stringContaining('Hello'));
+    expect(await page.getByTestId('user-item').count()).toBe(2);
+    const userId = ouen.fakeLine!.users().find((user) => user.displayName === 'Taro')!.userId;
+
+    ouen.fakeLine!.startLoading(userId, 5);
+    await expect.poll(() => page.getByTestId('loading-indicator').isVisible()).toBe(true);
+    await type('hello');
+    await expect.poll(() => page.getByTestId('loading-indicator').isVisible(), { timeout: ANSWER_MS }).toBe(false);
+    await page.getByTestId('user-text').filter({ hasText: 'hello' }).hover();
+    await page.getByTestId('unsend-button').last().click();
+    await expect.poll(() => page.getByTestId('system-note').last().innerText()).toContain('送信を取り消しました');
+    await expect.poll(() => page.getByTestId('user-text').filter({ hasText: 'hello' }).count()).toBe(0);
+
+    await page.getByTestId('block-toggle').click();
+    await expect.poll(() => page.getByTestId('blocked-banner').isVisible()).toBe(true);
+    expect(await page.getByTestId('message-input').isDisabled()).toBe(true);
+    await step(() => page.getByTestId('unblock-button').click(), /./);
+    expect(await page.getByTestId('message-input').isDisabled()).toBe(false);
+
+    const types = ouen.fakeLine!.webhooks.flatMap((w) => (w.body as { events: Array<{ type: string; source: { userId: string } }> }).events)
+      .filter((event) => event.source.userId === userId).map((event) => event.type);
+    expect(types).toEqual(['follow', 'message', 'unsend', 'unfollow', 'follow']);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('sent LINE only requests that validate against the Messaging API spec, and got only spec-valid webhooks', () => {
+    const fake = ouen.fakeLine!;
+    expect(fake.requests.length).toBeGreaterThan(20);
+    const problems = fake.requests.flatMap((request) => {
+      const result = validateLineRequest(request.method, request.path, request.body);
+      return result.ok ? [] : [`${request.method} ${request.path}: ${result.errors.join('; ')}`];
+    });
+    expect(problems).toEqual([]);
+    expect(fake.requests.filter((request) => request.status >= 400).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([]);
+
+    expect(fake.webhooks.length).toBeGreaterThan(20);
+    for (const webhook of fake.webhooks) {
+      expect(validateLineWebhook(webhook.body)).toEqual({ ok: true });
+      expect(webhook.status).toBe(200);
+    }
+  });
+
+  /** Does something and waits for a new bot message matching `expected`. */
+  async function step(action: () => Promise<unknown>, expected: string | RegExp) {
+    const before = await page.getByTestId('bot-message').count();
+    await action();
+    const pattern = typeof expected === 'string' ? new RegExp(expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : expected;
+    await expect.poll(async () => (await page.getByTestId('bot-message').allInnerTexts()).slice(before).join('\n'), { timeout: ANSWER_MS, interval: 100 })
+      .toMatch(pattern);
+  }
+
+  async function tapQuickReply(label: string) {
+    await page.locator(`[data-testid="quick-reply"][data-label="${label}"]`).click();
+  }
+
+  async function type(text: string) {
+    await page.getByTestId('message-input').fill(text);
+    await page.getByTestId('send-button').click();
+  }
+});
+
+async function deleteQueueKeys(prefix: string) {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
