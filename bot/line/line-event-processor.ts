@@ -17,8 +17,8 @@ import type { Metrics } from '../../core/metrics.ts';
 import { makeOutboxDue, markOutboxSent } from '../../core/outbox/outbox.repository.ts';
 import { ensureLineParticipant, findLineParticipant, setReachable } from '../../core/participants/participant.service.ts';
 import type { OutboxQueue } from '../../worker/outbox-queue.ts';
-import { KeyedSerialQueue } from '../runtime/keyed-serial-queue.ts';
-import { runTurn } from '../runtime/run-turn.ts';
+import { BatchScheduler } from '../runtime/batch-scheduler.ts';
+import { runTurns, type TurnRequest, type TurnResult } from '../runtime/run-turn.ts';
 import { classifyEvent, type FileNotice, type InboundAction } from './inbound.ts';
 import type { LineApi, LineChannels } from './line-api.ts';
 import { renderLineMessages } from './render.ts';
@@ -35,102 +35,140 @@ export interface LineEventProcessorDeps {
   logger: Logger;
   metrics: Metrics;
   clock?: () => Date;
+  /** Batches processed at once (each holds one pooled connection). */
   concurrency?: number;
+  /** Most turns in one batch. */
+  maxBatch?: number;
   /** A reply token lives about a minute; after that the outbox row is pushed instead. */
   replyWindowMs?: number;
   /** Show LINE's loading indicator when a turn takes longer than this. */
   loadingAfterMs?: number;
 }
 
+type TurnAction = Extract<InboundAction, { kind: 'turn' }>;
+type OtherAction = Exclude<InboundAction, TurnAction>;
+
 /** The program's rule for plan documents, and the most ouen ever downloads. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 export class LineEventProcessor {
-  readonly #queue: KeyedSerialQueue;
+  readonly #scheduler: BatchScheduler<LineEvent>;
   readonly #participants = new Map<string, string>();
   readonly #sent: SentBatcher;
   readonly #clock: () => Date;
 
   constructor(private readonly deps: LineEventProcessorDeps) {
-    this.#queue = new KeyedSerialQueue(deps.concurrency ?? 8);
+    this.#scheduler = new BatchScheduler((events) => this.#processBatch(events), {
+      maxBatch: deps.maxBatch ?? 64,
+      concurrency: deps.concurrency ?? 4,
+    });
     this.#clock = deps.clock ?? (() => new Date());
     this.#sent = new SentBatcher((ids) => markOutboxSent(deps.prisma, ids, this.#clock()), (error) =>
       deps.logger.error({ err: errorName(error) }, 'marking replies as sent failed; the sweeper will push them'));
   }
 
   get backlog(): number {
-    return this.#queue.size;
+    return this.#scheduler.size;
   }
 
   /** Schedules events; each user's run in the order given. */
   dispatch(events: LineEvent[]): void {
-    for (const event of events) {
-      const key = event.source?.userId ?? event.webhookEventId;
-      void this.#queue.run(key, () => this.#process(event));
-    }
-    this.deps.metrics.backlog.set(this.#queue.size);
+    for (const event of events) this.#scheduler.add(event.source?.userId ?? event.webhookEventId, event);
+    this.deps.metrics.backlog.set(this.#scheduler.size);
   }
 
   async drain(): Promise<void> {
-    await this.#queue.drain();
+    await this.#scheduler.drain();
     await this.#sent.flush();
   }
 
-  async #process(event: LineEvent): Promise<void> {
-    const action = classifyEvent(event);
+  /** Other events one by one; conversation turns of distinct users together in one transaction. */
+  async #processBatch(events: LineEvent[]): Promise<void> {
     const started = performance.now();
+    const classified = events.map((event) => ({ event, action: classifyEvent(event) }));
+    const turns = classified.filter((c): c is { event: LineEvent; action: TurnAction } => c.action.kind === 'turn');
+    const others = classified.filter((c): c is { event: LineEvent; action: OtherAction } => c.action.kind !== 'turn');
+    await Promise.all([
+      ...others.map((c) => this.#guarded(c.event, c.action, () => this.#act(c.event.webhookEventId, c.action))),
+      this.#turns(turns),
+    ]);
+    const seconds = (performance.now() - started) / 1000;
+    for (let i = 0; i < events.length; i++) this.deps.metrics.turnDuration.observe(seconds);
+    this.deps.metrics.backlog.set(this.#scheduler.size);
+  }
+
+  async #guarded(event: LineEvent, action: InboundAction, work: () => Promise<void>): Promise<void> {
     try {
-      await this.#act(event.webhookEventId, action);
+      await work();
       this.deps.metrics.webhookEvents.inc({ type: event.type, outcome: action.kind });
     } catch (error) {
       this.deps.metrics.webhookEvents.inc({ type: event.type, outcome: 'failed' });
       this.deps.logger.error({ webhookEventId: event.webhookEventId, eventType: event.type, err: errorName(error) }, 'event processing failed');
       await this.#answerFailure(event.webhookEventId, action);
-    } finally {
-      this.deps.metrics.turnDuration.observe((performance.now() - started) / 1000);
-      this.deps.metrics.backlog.set(this.#queue.size);
     }
   }
 
-  async #act(webhookEventId: string, action: InboundAction): Promise<void> {
+  async #act(webhookEventId: string, action: OtherAction): Promise<void> {
     const { prisma, sealer, program } = this.deps;
     const now = this.#clock();
     if (action.kind === 'ignore') {
       await markInboxProcessed(prisma, webhookEventId, now, 'ignored');
       return;
     }
-    if (action.kind === 'unfollow' || action.kind === 'unsend') {
-      await prisma.$transaction(async (db) => {
-        if (!(await markInboxProcessed(db, webhookEventId, now))) return;
-        const participant = await findLineParticipant(db, action.userId);
-        if (!participant) return;
-        const audit = action.kind === 'unfollow'
-          ? [await setReachable(db, participant.id, false, now)]
-          : await forgetUnsentMessage(db, sealer, program.contest, participant.id, action.messageId, now);
-        await appendAudit(db, audit, now);
-      });
-      return;
-    }
-    await this.#turn(webhookEventId, action, now);
+    await prisma.$transaction(async (db) => {
+      if (!(await markInboxProcessed(db, webhookEventId, now))) return;
+      const participant = await findLineParticipant(db, action.userId);
+      if (!participant) return;
+      const audit = action.kind === 'unfollow'
+        ? [await setReachable(db, participant.id, false, now)]
+        : await forgetUnsentMessage(db, sealer, program.contest, participant.id, action.messageId, now);
+      await appendAudit(db, audit, now);
+    });
   }
 
-  async #turn(webhookEventId: string, action: Extract<InboundAction, { kind: 'turn' }>, now: Date): Promise<void> {
-    const { prisma, sealer, program } = this.deps;
-    const participantId = await this.#participantId(action.userId);
-    const loading = setTimeout(() => this.#showLoading(action.userId), this.deps.loadingAfterMs ?? 300);
+  async #turns(turns: Array<{ event: LineEvent; action: TurnAction }>): Promise<void> {
+    if (turns.length === 0) return;
+    const now = this.#clock();
+    const loading = setTimeout(() => turns.forEach((t) => this.#showLoading(t.action.userId)), this.deps.loadingAfterMs ?? 300);
     try {
-      const { input, files } = action.file ? await this.#receiveFile(action.userId, action.file) : { input: action.input, files: [] };
-      const result = await runTurn({ prisma, sealer, program }, {
-        participantId, input, now, files, inboxEventId: webhookEventId,
-        render: renderLineMessages,
-        replyWindowMs: this.deps.replyWindowMs ?? 50_000,
-        within: action.input.type === 'follow' ? async (db) => [await setReachable(db, participantId, true, now)] : undefined,
-      });
-      if (result.status === 'duplicate' || !result.outboxId) return;
-      await this.#deliver(action.userId, result.outboxId, action.replyToken, result.rendered as never);
+      const prepared = await Promise.all(turns.map(async (turn) => {
+        try {
+          return { turn, request: await this.#request(turn.event.webhookEventId, turn.action, now) };
+        } catch (error) {
+          await this.#guarded(turn.event, turn.action, () => Promise.reject(error));
+          return null;
+        }
+      }));
+      const ready = prepared.filter((p): p is NonNullable<typeof p> => p !== null);
+      const { prisma, sealer, program } = this.deps;
+      let results: Array<TurnResult | { status: 'failed'; error: unknown }>;
+      try {
+        results = await runTurns({ prisma, sealer, program }, ready.map((p) => p.request));
+      } catch {
+        // One bad turn must not take the others with it: run them one by one.
+        results = await Promise.all(ready.map((p) => runTurns({ prisma, sealer, program }, [p.request])
+          .then((r) => r[0]!, (error: unknown) => ({ status: 'failed' as const, error }))));
+      }
+      await Promise.all(ready.map((p, i) => this.#guarded(p.turn.event, p.turn.action, async () => {
+        const result = results[i]!;
+        if ('error' in result) throw result.error;
+        if (result.status === 'duplicate' || !result.outboxId) return;
+        await this.#deliver(p.turn.action.userId, result.outboxId, p.turn.action.replyToken, result.rendered as never);
+      })));
     } finally {
       clearTimeout(loading);
     }
+  }
+
+  async #request(webhookEventId: string, action: TurnAction, now: Date): Promise<TurnRequest> {
+    const participantId = await this.#participantId(action.userId);
+    const { input, files } = action.file ? await this.#receiveFile(action.userId, action.file) : { input: action.input, files: [] };
+    return {
+      participantId, input, now, files, inboxEventId: webhookEventId,
+      render: renderLineMessages,
+      replyWindowMs: this.deps.replyWindowMs ?? 50_000,
+      within: action.input.type === 'follow' ? async (db) => [await setReachable(db, participantId, true, now)] : undefined,
+    };
   }
 
   /** Reply first; a failed reply becomes a push through the outbox. */

@@ -2,11 +2,11 @@
  * Carries out a flow's effects inside the turn's transaction, in order, collecting the
  * audit entries and the facts (e.g. the receipt number) that messages refer to.
  */
-import type { Effect } from '../../flows/index.ts';
+import type { Answers, Effect } from '../../flows/index.ts';
 import type { AuditEntry } from '../../core/audit/audit-log.ts';
 import { findApplication, type StoredApplication } from '../../core/applications/application.repository.ts';
 import {
-  discardDraft, saveAnswers, submitApplication, withdrawApplication, type ApplicationScope,
+  discardDraft, prepareAnswers, saveAnswers, submitApplication, withdrawApplication, type ApplicationSave, type ApplicationScope,
 } from '../../core/applications/application.service.ts';
 import { attachDocument, type ReceivedFile } from '../../core/applications/document.service.ts';
 import { recordConsent } from '../../core/consent/consent.service.ts';
@@ -14,7 +14,15 @@ import { recordConsent } from '../../core/consent/consent.service.ts';
 export interface EffectContext extends ApplicationScope {
   application: StoredApplication | null;
   files: ReceivedFile[];
+  /**
+   * Where answer saves go when they can wait for the batch's single bulk write: only
+   * when no later effect of the same turn needs the row to exist already.
+   */
+  deferredSaves?: ApplicationSave[];
 }
+
+/** Effects that never read the application row, so its write may come later in the transaction. */
+const independentOfRow = new Set<Effect['type']>(['saveAnswers', 'recordConsent', 'setLanguage']);
 
 export interface EffectsOutcome {
   audit: AuditEntry[];
@@ -27,6 +35,13 @@ export interface EffectsOutcome {
 export async function applyEffects(effects: Effect[], ctx: EffectContext): Promise<EffectsOutcome> {
   const outcome: EffectsOutcome = { audit: [], facts: {}, answered: [] };
   let application = ctx.application;
+  const defer = ctx.deferredSaves && effects.every((e) => independentOfRow.has(e.type)) ? ctx.deferredSaves : null;
+  const save = async (answers: Answers) => {
+    if (!defer) return saveAnswers(ctx, application, answers);
+    const prepared = prepareAnswers(ctx, application, answers);
+    defer.push(prepared.save);
+    return { id: prepared.save.id, audit: prepared.audit };
+  };
   const reload = async () => {
     application = await findApplication(ctx.db, ctx.sealer, ctx.contest.id, ctx.participantId);
     return application;
@@ -41,7 +56,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         break;
       case 'saveAnswers': {
         const before = application?.answers ?? {};
-        const saved = await saveAnswers(ctx, application, effect.answers);
+        const saved = await save(effect.answers);
         outcome.audit.push(saved.audit);
         outcome.answered.push(...Object.keys(effect.answers).filter((k) => effect.answers[k] !== before[k]));
         application = { status: 'draft', receiptNumber: null, hasDocument: false, ...application, id: saved.id, answers: effect.answers };

@@ -1,18 +1,23 @@
 /**
- * One turn of a conversation, in one transaction: lock and load the participant's state,
- * run the pure flow, carry out its effects, save the new state, write the outbox row for
- * the answer and the audit entries. Either all of it commits or none of it does.
+ * Turns of conversations, in one transaction: lock and load each participant's state,
+ * run the pure flow, carry out its effects, save the new states, write the outbox rows
+ * for the answers and the audit entries. Either all of it commits or none of it does.
+ *
+ * Several participants' turns can share one transaction (a batch): the reads and the
+ * common writes are one statement each for the whole batch, so the database cost per
+ * event shrinks as load grows. A batch never holds two turns of the same participant.
  */
-import { advance, type FlowInput, type FlowMessage, type Language } from '../../flows/index.ts';
+import { advance, type ConversationState, type FlowInput, type FlowMessage, type Language } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
-import { findApplication } from '../../core/applications/application.repository.ts';
+import { findApplications } from '../../core/applications/application.repository.ts';
+import { writeApplicationSaves, type ApplicationSave } from '../../core/applications/application.service.ts';
 import type { ReceivedFile } from '../../core/applications/document.service.ts';
-import { loadConversation, saveConversation } from '../../core/conversation/conversation.repository.ts';
+import { loadConversations, saveConversations } from '../../core/conversation/conversation.repository.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { Db, PrismaClient } from '../../core/db/types.ts';
-import { createOutboxRow } from '../../core/outbox/outbox.repository.ts';
-import { markInboxProcessed } from '../../core/inbox/inbox.repository.ts';
+import { createOutboxRows, type NewOutboxRow } from '../../core/outbox/outbox.repository.ts';
+import { consumeInboxEvents } from '../../core/inbox/inbox.repository.ts';
 import { applyEffects } from './apply-effects.ts';
 import { rememberSource } from './message-sources.ts';
 
@@ -41,30 +46,68 @@ export type TurnResult =
   | { status: 'done'; rendered: unknown[]; outboxId: string | null; language: Language }
   | { status: 'duplicate' };
 
+/** Transactions wait this long for a pooled connection before giving up. */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
 export async function runTurn(services: TurnServices, request: TurnRequest): Promise<TurnResult> {
+  return (await runTurns(services, [request]))[0]!;
+}
+
+/** Runs turns of distinct participants in one transaction; results come back in order. */
+export async function runTurns(services: TurnServices, requests: TurnRequest[]): Promise<TurnResult[]> {
+  const ids = requests.map((r) => r.participantId);
+  if (new Set(ids).size !== ids.length) throw new Error('a batch holds at most one turn per participant');
   const { prisma, sealer, program } = services;
   return prisma.$transaction(async (db) => {
-    if (request.inboxEventId && !(await markInboxProcessed(db, request.inboxEventId, request.now))) {
-      return { status: 'duplicate' } as const;
+    const inboxIds = requests.flatMap((r) => (r.inboxEventId ? [r.inboxEventId] : []));
+    const consumed = await consumeInboxEvents(db, inboxIds, requests[0]!.now);
+    const live = requests.filter((r) => !r.inboxEventId || consumed.has(r.inboxEventId));
+    const liveIds = live.map((r) => r.participantId);
+    const conversations = liveIds.length > 0 ? await loadConversations(db, sealer, liveIds) : new Map();
+    const applications = liveIds.length > 0 ? await findApplications(db, sealer, program.contest.id, liveIds) : new Map();
+
+    const saves: ApplicationSave[] = [];
+    const states: Array<{ participantId: string; state: ConversationState }> = [];
+    const outbox: NewOutboxRow[] = [];
+    const audit: AuditEntry[] = [];
+    const results = new Map<TurnRequest, { rendered: unknown[]; language: Language; outboxIndex: number | null }>();
+
+    for (const request of live) {
+      const { state, language } = conversations.get(request.participantId)!;
+      if (request.within) audit.push(...await request.within(db));
+      const application = applications.get(request.participantId) ?? null;
+      const step = advance(state, request.input, { now: request.now, program, language, application });
+      const outcome = await applyEffects(step.effects, {
+        db, sealer, contest: program.contest, participantId: request.participantId,
+        actor: `line:${request.participantId}`, now: request.now, application, files: request.files ?? [],
+        deferredSaves: saves,
+      });
+      audit.push(...outcome.audit);
+      states.push({ participantId: request.participantId, state: rememberSource(state, step.state, request.input, outcome.answered) });
+      const finalLanguage = outcome.language ?? language;
+      const rendered = request.render(step.messages, finalLanguage, outcome.facts);
+      let outboxIndex: number | null = null;
+      if (rendered.length > 0) {
+        outboxIndex = outbox.length;
+        outbox.push({
+          participantId: request.participantId, messages: rendered, reason: 'reply',
+          notBefore: new Date(request.now.getTime() + request.replyWindowMs),
+        });
+      }
+      results.set(request, { rendered, language: finalLanguage, outboxIndex });
     }
-    const { state, language } = await loadConversation(db, sealer, request.participantId);
-    const before = request.within ? await request.within(db) : [];
-    const application = await findApplication(db, sealer, program.contest.id, request.participantId);
-    const step = advance(state, request.input, { now: request.now, program, language, application });
-    const outcome = await applyEffects(step.effects, {
-      db, sealer, contest: program.contest, participantId: request.participantId,
-      actor: `line:${request.participantId}`, now: request.now, application, files: request.files ?? [],
+
+    await writeApplicationSaves(db, saves, requests[0]!.now);
+    await saveConversations(db, sealer, states);
+    const outboxIds = await createOutboxRows(db, sealer, outbox);
+    // Last: the audit chain's lock is held from here until commit.
+    await appendAudit(db, audit, requests[0]!.now);
+
+    return requests.map((request): TurnResult => {
+      const done = results.get(request);
+      if (!done) return { status: 'duplicate' };
+      const outboxId = done.outboxIndex === null ? null : outboxIds[done.outboxIndex]!;
+      return { status: 'done', rendered: done.rendered, outboxId, language: done.language };
     });
-    await saveConversation(db, sealer, request.participantId, rememberSource(state, step.state, request.input, outcome.answered));
-    const finalLanguage = outcome.language ?? language;
-    const rendered = request.render(step.messages, finalLanguage, outcome.facts);
-    const outboxId = rendered.length === 0 ? null : await createOutboxRow(db, sealer, {
-      participantId: request.participantId,
-      messages: rendered,
-      reason: 'reply',
-      notBefore: new Date(request.now.getTime() + request.replyWindowMs),
-    });
-    await appendAudit(db, [...before, ...outcome.audit], request.now);
-    return { status: 'done', rendered, outboxId, language: finalLanguage } as const;
-  });
+  }, TRANSACTION_OPTIONS);
 }

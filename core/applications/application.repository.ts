@@ -8,20 +8,29 @@ export interface StoredApplication extends ApplicationFacts {
   id: string;
 }
 
+/** The participants' applications in a contest, unsealed, by participant id; one round trip. */
+export async function findApplications(
+  db: Db, sealer: Sealer, contestId: string, participantIds: string[],
+): Promise<Map<string, StoredApplication>> {
+  const rows = await db.$queryRaw<Array<{
+    id: string; participantId: string; status: ApplicationStatus; receiptNumber: string | null; answersSealed: string; hasDocument: boolean;
+  }>>`
+    SELECT a."id"::text AS "id", a."participantId"::text AS "participantId", a."status"::text AS "status", a."receiptNumber", a."answersSealed",
+           EXISTS (SELECT 1 FROM "ApplicationDocument" d WHERE d."applicationId" = a."id") AS "hasDocument"
+    FROM "Application" a
+    WHERE a."contestId" = ${contestId} AND a."participantId" = ANY(${participantIds}::uuid[])`;
+  return new Map(rows.map((row) => [row.participantId, {
+    id: row.id,
+    status: row.status,
+    receiptNumber: row.receiptNumber,
+    answers: sealer.openJson<Answers>(row.answersSealed, answersContext(row.id)),
+    hasDocument: row.hasDocument,
+  }]));
+}
+
 /** The participant's application in a contest, unsealed, or null. */
 export async function findApplication(
   db: Db, sealer: Sealer, contestId: string, participantId: string,
 ): Promise<StoredApplication | null> {
-  const row = await db.application.findUnique({
-    where: { contestId_participantId: { contestId, participantId } },
-    select: { id: true, status: true, receiptNumber: true, answersSealed: true, _count: { select: { documents: true } } },
-  });
-  if (!row) return null;
-  return {
-    id: row.id,
-    status: row.status as ApplicationStatus,
-    receiptNumber: row.receiptNumber,
-    answers: sealer.openJson<Answers>(row.answersSealed, answersContext(row.id)),
-    hasDocument: row._count.documents > 0,
-  };
+  return (await findApplications(db, sealer, contestId, [participantId])).get(participantId) ?? null;
 }

@@ -22,27 +22,60 @@ export interface ApplicationScope {
   now: Date;
 }
 
+/** An application row to create or update, already sealed; written in bulk by {@link writeApplicationSaves}. */
+export interface ApplicationSave {
+  id: string;
+  contestId: string;
+  participantId: string;
+  answersSealed: string;
+  emailIndex: string | null;
+  municipality: string | null;
+  category: string | null;
+  workshopOrigin: boolean | null;
+}
+
+/** Seals new answers for the draft (creating it when there is none) and says what changed. */
+export function prepareAnswers(
+  scope: ApplicationScope, current: StoredApplication | null, answers: Answers,
+): { save: ApplicationSave; audit: AuditEntry } {
+  const id = current?.id ?? randomUUID();
+  const save: ApplicationSave = {
+    id,
+    contestId: scope.contest.id,
+    participantId: scope.participantId,
+    answersSealed: scope.sealer.sealJson(answers, answersContext(id)),
+    ...derivedColumns(scope, answers),
+  };
+  const changed = changedFields(current?.answers ?? {}, answers);
+  const action = current ? 'application.answersChanged' : 'application.created';
+  return { save, audit: audit(scope, action, id, { fields: changed, status: current?.status ?? 'draft' }) };
+}
+
+/**
+ * Writes many answer saves in one statement. A new row starts as a draft; the
+ * (contest, participant) unique key still refuses a second application per person.
+ */
+export async function writeApplicationSaves(db: Db, saves: ApplicationSave[], now: Date): Promise<void> {
+  if (saves.length === 0) return;
+  const column = <K extends keyof ApplicationSave>(key: K) => saves.map((s) => s[key]);
+  await db.$executeRaw`
+    INSERT INTO "Application" ("id", "contestId", "participantId", "answersSealed", "emailIndex", "municipality", "category", "workshopOrigin", "updatedAt")
+    SELECT u."id"::uuid, u."contestId", u."participantId"::uuid, u."answersSealed", u."emailIndex", u."municipality", u."category", u."workshopOrigin", ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    FROM unnest(${column('id')}::text[], ${column('contestId')}::text[], ${column('participantId')}::text[], ${column('answersSealed')}::text[],
+                ${column('emailIndex')}::text[], ${column('municipality')}::text[], ${column('category')}::text[], ${column('workshopOrigin')}::boolean[])
+      AS u("id", "contestId", "participantId", "answersSealed", "emailIndex", "municipality", "category", "workshopOrigin")
+    ON CONFLICT ("id") DO UPDATE SET
+      "answersSealed" = EXCLUDED."answersSealed", "emailIndex" = EXCLUDED."emailIndex", "municipality" = EXCLUDED."municipality",
+      "category" = EXCLUDED."category", "workshopOrigin" = EXCLUDED."workshopOrigin", "updatedAt" = EXCLUDED."updatedAt"`;
+}
+
 /** Creates the draft or replaces its answers; returns the application id. */
 export async function saveAnswers(
   scope: ApplicationScope, current: StoredApplication | null, answers: Answers,
 ): Promise<{ id: string; audit: AuditEntry }> {
-  const id = current?.id ?? randomUUID();
-  const data = {
-    answersSealed: scope.sealer.sealJson(answers, answersContext(id)),
-    ...derivedColumns(scope, answers),
-  };
-  if (current) {
-    await scope.db.application.update({ where: { id }, data });
-  } else {
-    await scope.db.application.create({
-      data: { id, contestId: scope.contest.id, participantId: scope.participantId, ...data },
-    });
-  }
-  const changed = changedFields(current?.answers ?? {}, answers);
-  return {
-    id,
-    audit: audit(scope, current ? 'application.answersChanged' : 'application.created', id, { fields: changed, status: current?.status ?? 'draft' }),
-  };
+  const { save, audit: entry } = prepareAnswers(scope, current, answers);
+  await writeApplicationSaves(scope.db, [save], scope.now);
+  return { id: save.id, audit: entry };
 }
 
 /** Only a draft is discarded: a submitted application is withdrawn, not deleted. */

@@ -4,32 +4,57 @@ import type { Db } from '../db/types.ts';
 
 const context = (participantId: string) => `conversation:${participantId}`;
 
+export interface LoadedConversation {
+  state: ConversationState;
+  language: Language;
+}
+
 /**
- * Loads a participant's conversation state and language in one round trip, locking the
- * participant row for the rest of the transaction so two processes never advance the
- * same conversation at once.
+ * Loads conversation states and languages in one round trip, locking the participants'
+ * rows for the rest of the transaction so two processes never advance the same
+ * conversation at once. Rows are locked in id order, so concurrent batches cannot deadlock.
  */
-export async function loadConversation(
-  db: Db, sealer: Sealer, participantId: string,
-): Promise<{ state: ConversationState; language: Language }> {
-  const rows = await db.$queryRaw<Array<{ language: string; stateSealed: string | null }>>`
-    SELECT p."language", c."stateSealed"
+export async function loadConversations(
+  db: Db, sealer: Sealer, participantIds: string[],
+): Promise<Map<string, LoadedConversation>> {
+  const rows = await db.$queryRaw<Array<{ id: string; language: string; stateSealed: string | null }>>`
+    SELECT p."id"::text AS "id", p."language", c."stateSealed"
     FROM "Participant" p LEFT JOIN "Conversation" c ON c."participantId" = p."id"
-    WHERE p."id" = ${participantId}::uuid
+    WHERE p."id" = ANY(${participantIds}::uuid[])
+    ORDER BY p."id"
     FOR UPDATE OF p`;
-  const row = rows[0];
-  if (!row) throw new Error(`participant ${participantId} does not exist`);
-  const state = row.stateSealed ? sealer.openJson<ConversationState>(row.stateSealed, context(participantId)) : initialState();
-  return { state, language: row.language === 'en' ? 'en' : 'ja' };
+  const loaded = new Map<string, LoadedConversation>();
+  for (const row of rows) {
+    const state = row.stateSealed ? sealer.openJson<ConversationState>(row.stateSealed, context(row.id)) : initialState();
+    loaded.set(row.id, { state, language: row.language === 'en' ? 'en' : 'ja' });
+  }
+  for (const id of participantIds) if (!loaded.has(id)) throw new Error(`participant ${id} does not exist`);
+  return loaded;
+}
+
+export async function loadConversation(db: Db, sealer: Sealer, participantId: string): Promise<LoadedConversation> {
+  return (await loadConversations(db, sealer, [participantId])).get(participantId)!;
+}
+
+/** Saves many conversation states in one statement. */
+export async function saveConversations(
+  db: Db, sealer: Sealer, entries: Array<{ participantId: string; state: ConversationState }>,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const ids = entries.map((e) => e.participantId);
+  const sealed = entries.map((e) => sealer.sealJson(e.state, context(e.participantId)));
+  const flows = entries.map((e) => e.state.active?.flowId ?? null);
+  const steps = entries.map((e) => e.state.active?.stepId ?? null);
+  await db.$executeRaw`
+    INSERT INTO "Conversation" ("participantId", "stateSealed", "flowId", "stepId", "updatedAt")
+    SELECT u."participantId"::uuid, u."stateSealed", u."flowId", u."stepId", now() AT TIME ZONE 'UTC'
+    FROM unnest(${ids}::text[], ${sealed}::text[], ${flows}::text[], ${steps}::text[]) AS u("participantId", "stateSealed", "flowId", "stepId")
+    ON CONFLICT ("participantId") DO UPDATE SET
+      "stateSealed" = EXCLUDED."stateSealed", "flowId" = EXCLUDED."flowId", "stepId" = EXCLUDED."stepId",
+      "version" = "Conversation"."version" + 1, "updatedAt" = EXCLUDED."updatedAt"`;
 }
 
 export async function saveConversation(db: Db, sealer: Sealer, participantId: string, state: ConversationState): Promise<void> {
-  const stateSealed = sealer.sealJson(state, context(participantId));
-  const flowId = state.active?.flowId ?? null;
-  const stepId = state.active?.stepId ?? null;
-  await db.conversation.upsert({
-    where: { participantId },
-    create: { participantId, stateSealed, flowId, stepId },
-    update: { stateSealed, flowId, stepId, version: { increment: 1 } },
-  });
+  await saveConversations(db, sealer, [{ participantId, state }]);
 }
+

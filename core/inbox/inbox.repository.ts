@@ -25,8 +25,19 @@ export async function acceptEvents(db: PrismaClient, sealer: Sealer, events: Acc
   const payloads = events.map((e) => sealer.sealJson(e.payload, inboxContext(e.webhookEventId)));
   const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
     INSERT INTO "InboxEvent" ("webhookEventId", "lineUserId", "eventType", "occurredAt", "payloadSealed")
-    SELECT * FROM unnest(${ids}::text[], ${users}::text[], ${types}::text[], ${times}::timestamptz[], ${payloads}::text[])
+    SELECT u."id", u."user", u."type", u."at" AT TIME ZONE 'UTC', u."payload"
+    FROM unnest(${ids}::text[], ${users}::text[], ${types}::text[], ${times}::timestamptz[], ${payloads}::text[]) AS u("id", "user", "type", "at", "payload")
     ON CONFLICT ("webhookEventId") DO NOTHING
+    RETURNING "webhookEventId"`;
+  return new Set(rows.map((r) => r.webhookEventId));
+}
+
+/** Consumes pending events inside a turn's transaction; returns those this call consumed. */
+export async function consumeInboxEvents(db: Db, webhookEventIds: string[], at: Date): Promise<Set<string>> {
+  if (webhookEventIds.length === 0) return new Set();
+  const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
+    UPDATE "InboxEvent" SET "status" = 'processed', "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "payloadSealed" = NULL
+    WHERE "webhookEventId" = ANY(${webhookEventIds}::text[]) AND "status" = 'pending'
     RETURNING "webhookEventId"`;
   return new Set(rows.map((r) => r.webhookEventId));
 }

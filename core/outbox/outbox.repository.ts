@@ -2,26 +2,38 @@
  * The transactional outbox: messages are committed with the state change that caused
  * them, then delivered after commit (as a reply at once, or as a push by the worker).
  */
+import { randomUUID } from 'node:crypto';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { Db } from '../db/types.ts';
 
 export const outboxContext = (participantId: string) => `outbox:${participantId}`;
 
-export async function createOutboxRow(
-  db: Db,
-  sealer: Sealer,
-  row: { participantId: string; messages: unknown[]; reason: string; notBefore: Date },
-): Promise<string> {
-  const created = await db.outboxMessage.create({
-    data: {
-      participantId: row.participantId,
-      messagesSealed: sealer.sealJson(row.messages, outboxContext(row.participantId)),
-      reason: row.reason,
-      notBefore: row.notBefore,
-    },
-    select: { id: true },
-  });
-  return created.id;
+export interface NewOutboxRow {
+  participantId: string;
+  messages: unknown[];
+  reason: string;
+  notBefore: Date;
+}
+
+/** Writes many outbox rows in one statement; returns their ids in the same order. */
+export async function createOutboxRows(db: Db, sealer: Sealer, rows: NewOutboxRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map(() => randomUUID());
+  const retryKeys = rows.map(() => randomUUID());
+  const participants = rows.map((r) => r.participantId);
+  const sealed = rows.map((r) => sealer.sealJson(r.messages, outboxContext(r.participantId)));
+  const reasons = rows.map((r) => r.reason);
+  const notBefore = rows.map((r) => r.notBefore.toISOString());
+  await db.$executeRaw`
+    INSERT INTO "OutboxMessage" ("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore")
+    SELECT u."id"::uuid, u."participantId"::uuid, u."messagesSealed", u."retryKey"::uuid, u."reason", u."notBefore" AT TIME ZONE 'UTC'
+    FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${retryKeys}::text[], ${reasons}::text[], ${notBefore}::timestamptz[])
+      AS u("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore")`;
+  return ids;
+}
+
+export async function createOutboxRow(db: Db, sealer: Sealer, row: NewOutboxRow): Promise<string> {
+  return (await createOutboxRows(db, sealer, [row]))[0]!;
 }
 
 /** Replies that went out: their rows are done and never pushed. */

@@ -4,11 +4,25 @@
  */
 import type { Language } from './types.ts';
 
+/**
+ * Building an Intl formatter costs far more than using one, and a turn formats dates
+ * several times; formatters hold no state between calls, so they are kept per options.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, cached);
+  }
+  return cached;
+}
+
 /** The calendar date an instant falls on in `timeZone`. */
 export function calendarDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit',
-  }).formatToParts(instant);
+  const parts = formatter('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
@@ -23,7 +37,7 @@ export function yearsBefore(date: string, years: number): string {
 
 /** An instant as people read it, e.g. 2025年9月30日 23:59 or Sep 30, 2025, 23:59. */
 export function formatInstant(iso: string, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(language === 'ja' ? 'ja-JP' : 'en-GB', {
+  return formatter(language === 'ja' ? 'ja-JP' : 'en-GB', {
     timeZone, year: 'numeric', month: language === 'ja' ? 'long' : 'short', day: 'numeric',
     hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).format(new Date(iso));
@@ -33,7 +47,7 @@ export function formatInstant(iso: string, language: Language, timeZone: string)
 export function formatDate(date: string, language: Language): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   if (language === 'ja') return `${y}年${m}月${d}日`;
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' })
+  return formatter('en-GB', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' })
     .format(new Date(Date.UTC(y, m - 1, d)));
 }
 

@@ -148,10 +148,14 @@ function fileSchema(spec: Extract<InputSpec, { kind: 'file' }>): z.ZodType<Parse
   const file = z.object({
     type: z.literal('file'), fileName: z.string(), sizeBytes: z.number(), isPdf: z.boolean(), sourceMessageId: z.string(),
   });
-  const later = z.object({ type: z.literal('choice'), value: z.literal(spec.laterValue) });
+  const laterChoice: Choice = { label: { key: 'file.later' }, value: spec.laterValue };
+  const later = z.union([
+    z.object({ type: z.literal('choice'), value: z.literal(spec.laterValue) }),
+    textInput.refine((input) => choiceMatches(laterChoice, input.text)),
+  ]);
   const accepted = spec.allowLater ? z.union([file, later]) : file;
   return accepted.transform((input, ctx) => {
-    if (input.type === 'choice') return { value: spec.laterValue };
+    if (input.type !== 'file') return { value: spec.laterValue };
     const issue = !input.isPdf ? { reason: 'file.notPdf' }
       : input.sizeBytes > spec.maxBytes ? { reason: 'file.tooLarge', params: { limitMb } }
       : null;

@@ -124,7 +124,7 @@ describe('contest application flow', () => {
     expect(c.said).toContain('10MBまで');
     c.send('こんにちは');
     expect(c.said).toContain('PDFファイルをこのトークに送るか');
-    c.choose('later');
+    c.send('あとで送る');
     expect(c.application!.answers.document).toBe('later');
     expect(c.step).toBe('workshop');
   });
