@@ -7,7 +7,7 @@ import { validateSignature } from '@line/bot-sdk';
 import express, { type Router } from 'express';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { PrismaClient } from '../../core/db/types.ts';
-import { acceptEvents } from '../../core/inbox/inbox.repository.ts';
+import { InboxWriter } from '../../core/inbox/inbox-writer.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
 import type { LineEventProcessor } from './line-event-processor.ts';
@@ -28,6 +28,7 @@ const MAX_BODY = '2mb';
 
 export function lineWebhookRouter(deps: LineWebhookDeps): Router {
   const router = express.Router();
+  const inbox = new InboxWriter(deps.prisma, deps.sealer);
   router.post('/webhooks/line', express.raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
     const answer = (status: number, message: string) => {
       deps.metrics.webhookRequests.inc({ status: String(status) });
@@ -51,7 +52,7 @@ export function lineWebhookRouter(deps: LineWebhookDeps): Router {
     }
     // Standby events belong to another channel's bot: not stored, not answered.
     const active = parsed.data.events.filter((e) => e.mode === 'active');
-    const accepted = await acceptEvents(deps.prisma, deps.sealer, active.map((e) => ({
+    const accepted = await inbox.accept(active.map((e) => ({
       webhookEventId: e.webhookEventId,
       lineUserId: e.source?.userId ?? null,
       eventType: e.type,

@@ -1,0 +1,52 @@
+/**
+ * Stores accepted webhook events, coalescing requests that arrive while a write is in
+ * flight into the next single INSERT (group commit): under load many requests share
+ * one round trip and one WAL flush; when idle a request is written at once.
+ */
+import type { Sealer } from '../crypto/sealer.ts';
+import type { PrismaClient } from '../db/types.ts';
+import { acceptEvents, type AcceptedEvent } from './inbox.repository.ts';
+
+interface Waiting {
+  events: AcceptedEvent[];
+  resolve: (accepted: Set<string>) => void;
+  reject: (error: unknown) => void;
+}
+
+export class InboxWriter {
+  #waiting: Waiting[] = [];
+  #writing = 0;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sealer: Sealer,
+    private readonly maxConcurrentWrites = 2,
+  ) {}
+
+  /** Resolves with the ids of the events that were new (not seen before). */
+  accept(events: AcceptedEvent[]): Promise<Set<string>> {
+    if (events.length === 0) return Promise.resolve(new Set());
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ events, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#writing < this.maxConcurrentWrites && this.#waiting.length > 0) {
+      const batch = this.#waiting;
+      this.#waiting = [];
+      this.#writing += 1;
+      acceptEvents(this.prisma, this.sealer, batch.flatMap((w) => w.events))
+        .then((accepted) => {
+          for (const w of batch) w.resolve(new Set(w.events.map((e) => e.webhookEventId).filter((id) => accepted.has(id))));
+        }, (error: unknown) => {
+          for (const w of batch) w.reject(error);
+        })
+        .finally(() => {
+          this.#writing -= 1;
+          this.#pump();
+        });
+    }
+  }
+}
