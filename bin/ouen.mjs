@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The `ouen` command. ouen runs its TypeScript directly through tsx: no build step.
-import { register } from 'tsx/esm/api';
+// The `ouen` command: runs the bundle in dist/ on plain Node, rebuilding it first when
+// a source file is newer; if it cannot be built, runs the TypeScript through tsx.
+import { pathToFileURL } from 'node:url';
+import { ensureBuilt } from '../scripts/build.mjs';
 
-register();
-await import('../cli/main.ts');
+const bundle = await ensureBuilt();
+if (bundle) {
+  await import(pathToFileURL(bundle).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli/main.ts');
+}

@@ -5,7 +5,6 @@
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { PrismaClient } from '../core/db/types.ts';
-import type { Logger } from '../core/logger.ts';
 import { dueOutboxIds } from '../core/outbox/outbox.repository.ts';
 import { createOutboxProcessor, outboxBackoff, type OutboxProcessorDeps } from './outbox.processor.ts';
 import { OUTBOX_QUEUE, type OutboxJob, type OutboxQueue } from './outbox-queue.ts';

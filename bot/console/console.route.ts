@@ -4,7 +4,7 @@
  * act as LINE users. Every action becomes a signed webhook to the bot; what the bot
  * answers arrives through the fake LINE API and is polled from the transcript.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import {
@@ -13,6 +13,7 @@ import {
 import { CONSOLE_ERROR_STATUS, ConsoleError } from './console-errors.ts';
 import { ConsoleService, type SendResult } from './console.service.ts';
 import type { FakeLineStore } from './fake-line-store.ts';
+import { PROJECT_ROOT } from '../../core/project-root.ts';
 
 export interface ConsoleRouterOptions {
   channelSecret: string;
@@ -20,7 +21,7 @@ export interface ConsoleRouterOptions {
   store: FakeLineStore;
 }
 
-const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+const PUBLIC_DIR = join(PROJECT_ROOT, 'bot', 'console', 'public');
 /** A 10 MB file is about 14 MB as base64 in JSON. */
 const FILE_BODY_LIMIT = '16mb';
 /** The page must work offline and talk to nobody but this server. */

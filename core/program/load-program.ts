@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { programSchema, type ProgramConfig } from '../../flows/program.ts';
 import { ConfigError } from '../config-error.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 
-export const DEFAULT_PROGRAM_FILE = fileURLToPath(new URL('./default-program.json', import.meta.url));
+export const DEFAULT_PROGRAM_FILE = join(PROJECT_ROOT, 'core', 'program', 'default-program.json');
 
 /** Reads and validates the program configuration; every problem is reported at once. */
 export function loadProgram(file = DEFAULT_PROGRAM_FILE): ProgramConfig {

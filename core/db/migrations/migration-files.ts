@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MigrationScriptMissingError } from './migration-errors.ts';
+import { PROJECT_ROOT } from '../../project-root.ts';
 
 /** prisma/migrations of this checkout; the runner reads it at start, so it ships with the code. */
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
+export const DEFAULT_MIGRATIONS_DIR = join(PROJECT_ROOT, 'prisma', 'migrations');
 
 /** One `prisma/migrations/<name>/migration.sql`, as Prisma's CLI loads it. */
 export interface MigrationFile {
