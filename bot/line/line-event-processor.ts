@@ -22,6 +22,7 @@ import { runTurns, type TurnRequest, type TurnResult } from '../runtime/run-turn
 import { classifyEvent, type FileNotice, type InboundAction } from './inbound.ts';
 import type { LineApi, LineChannels } from './line-api.ts';
 import { renderLineMessages } from './render.ts';
+import { LoadingBudget } from './loading-budget.ts';
 import { SentBatcher } from './sent-batcher.ts';
 import type { LineEvent } from './webhook.schema.ts';
 import { translate } from '../../flows/index.ts';
@@ -56,6 +57,7 @@ export class LineEventProcessor {
   readonly #participants = new Map<string, string>();
   readonly #sent: SentBatcher;
   readonly #clock: () => Date;
+  readonly #loadingBudget = new LoadingBudget();
 
   constructor(private readonly deps: LineEventProcessorDeps) {
     this.#scheduler = new BatchScheduler((events) => this.#processBatch(events), {
@@ -233,6 +235,7 @@ export class LineEventProcessor {
   }
 
   #showLoading(userId: string): void {
+    if (!this.#loadingBudget.take()) return;
     this.deps.line.forUser(userId).showLoading(userId).catch(() => undefined);
   }
 

@@ -13,9 +13,30 @@ import type { ProgramConfig, Question } from '../program.ts';
 export const LATER = 'later';
 const TEN_MB = 10 * 1024 * 1024;
 
+/**
+ * The steps for these answers. They depend on the answers only through the founding
+ * status (which founding-date question to ask), so they are built once per program, day
+ * and variant and shared: steps are immutable data, and stable objects let input
+ * validation reuse its compiled schemas.
+ */
 export function contestSteps(program: ProgramConfig, today: string, answers: Answers): Step[] {
-  return [consentStep(program), ...eligibilitySteps(today, answers), ...program.contest.questions.map(questionStep)];
+  const variant = answers.founding === 'soleThenCorp' ? 'sole' : 'default';
+  let perProgram = built.get(program);
+  if (!perProgram) {
+    perProgram = new Map();
+    built.set(program, perProgram);
+  }
+  const key = `${today}|${variant}`;
+  let steps = perProgram.get(key);
+  if (!steps) {
+    if (perProgram.size > 16) perProgram.clear();
+    steps = [consentStep(program), ...eligibilitySteps(today, answers), ...program.contest.questions.map(questionStep)];
+    perProgram.set(key, steps);
+  }
+  return steps;
 }
+
+const built = new WeakMap<ProgramConfig, Map<string, Step[]>>();
 
 function consentStep(program: ProgramConfig): Step {
   const privacy = program.contest.privacy;

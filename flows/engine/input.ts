@@ -41,7 +41,7 @@ export function parseInput(spec: InputSpec, input: FlowInput, context: InputCont
     if (input.what === 'file-unavailable') return { ok: false, reason: 'file.unavailable' };
     return { ok: false, reason: spec.kind === 'file' ? 'file.expected' : 'input.unsupported' };
   }
-  const result = schemaFor(spec, context).safeParse(input);
+  const result = cachedSchema(spec, context).safeParse(input);
   if (result.success) return { ok: true, ...result.data };
   const issue = result.error.issues[0];
   const detail = (issue as { params?: Issue } | undefined)?.params;
@@ -58,6 +58,24 @@ function mismatchReason(spec: InputSpec): string {
 }
 
 type Parsed = { value: string; document?: { sourceMessageId: string; fileName: string } };
+
+/** Compiled schemas per spec object (steps are shared immutable data) and day. */
+const schemas = new WeakMap<InputSpec, Map<string, z.ZodType<Parsed, FlowInput>>>();
+
+function cachedSchema(spec: InputSpec, context: InputContext): z.ZodType<Parsed, FlowInput> {
+  let perSpec = schemas.get(spec);
+  if (!perSpec) {
+    perSpec = new Map();
+    schemas.set(spec, perSpec);
+  }
+  let schema = perSpec.get(context.today);
+  if (!schema) {
+    if (perSpec.size > 4) perSpec.clear();
+    schema = schemaFor(spec, context);
+    perSpec.set(context.today, schema);
+  }
+  return schema;
+}
 
 function schemaFor(spec: InputSpec, context: InputContext): z.ZodType<Parsed, FlowInput> {
   switch (spec.kind) {
