@@ -98,7 +98,8 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     const realApi = local ? fakeApi : new LineApi({
       channelAccessToken,
       apiBaseUrl: env.LINE_API_BASE_URL ?? 'https://api.line.me',
-      dataApiBaseUrl: env.LINE_DATA_API_BASE_URL ?? 'https://api-data.line.me',
+      // A stand-in for LINE given as LINE_API_BASE_URL serves the data API too, unless told otherwise.
+      dataApiBaseUrl: env.LINE_DATA_API_BASE_URL ?? (env.LINE_API_BASE_URL && !isLineHost(env.LINE_API_BASE_URL) ? env.LINE_API_BASE_URL : 'https://api-data.line.me'),
     });
     let line: LineChannels = singleChannel(realApi);
 
@@ -146,6 +147,10 @@ function replayPendingEvents(db: Database, sealer: Sealer, processor: LineEventP
   const timer = setInterval(() => void replay().catch((error: Error) => logger.error({ err: error.name }, 'inbox replay failed')), PENDING_EVENT_GRACE_MS);
   timer.unref();
   return async () => clearInterval(timer);
+}
+
+function isLineHost(url: string): boolean {
+  return new URL(url).hostname.endsWith('.line.me');
 }
 
 function listen(app: express.Express, port: number): Promise<Server> {

@@ -38,6 +38,12 @@ describe('operations', () => {
     expect(text).toContain('process_resident_memory_bytes');
   });
 
+  it('does not serve the console or the fake LINE API when real credentials are configured', async () => {
+    expect((await fetch(`${h.ouen.url}/console`)).status).toBe(404);
+    expect((await fetch(`${h.ouen.url}/v2/bot/profile/U0`)).status).toBe(404);
+    expect(h.ouen.fakeLine).toBeUndefined();
+  });
+
   it('never logs personal data or message text, even when things fail', async () => {
     const user = new LineUser(h.line);
     const secretWords = ['千葉 花子', 'ちば はなこ', 'hanako@example.jp', '08011112222', '秘密のプラン'];
