@@ -1,7 +1,11 @@
 import type { ConversationState, FlowInput } from '../../flows/index.ts';
 
-/** Enough to cover any message a person could still unsend in a live conversation. */
-const KEEP = 100;
+/**
+ * The answers of the last few messages: enough for the unsend people actually do (a
+ * message just sent by mistake), small enough that the sealed state stays cheap to
+ * open and seal on every turn. Older unsent answers stay, and staff can remove them.
+ */
+const KEEP = 20;
 
 /** Remembers which answer a text message became, for `unsend`. */
 export function rememberSource(

@@ -20,8 +20,23 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
   return cached;
 }
 
-/** The calendar date an instant falls on in `timeZone`. */
+/**
+ * The calendar date an instant falls on in `timeZone`. Every UTC offset is a whole
+ * number of minutes, so the date cannot change within a minute: the last answer per
+ * zone is reused for instants in the same minute (formatToParts is slow).
+ */
 export function calendarDate(instant: Date, timeZone: string): string {
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const last = lastDates.get(timeZone);
+  if (last?.minute === minute) return last.date;
+  const date = computeCalendarDate(instant, timeZone);
+  lastDates.set(timeZone, { minute, date });
+  return date;
+}
+
+const lastDates = new Map<string, { minute: number; date: string }>();
+
+function computeCalendarDate(instant: Date, timeZone: string): string {
   const parts = formatter('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
