@@ -6,7 +6,7 @@
  * and replaces the bundle atomically so processes starting together never read half a file.
  */
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,11 +14,19 @@ const outfile = join(root, 'dist', 'ouen.mjs');
 const sourceDirs = ['bot', 'core', 'flows', 'worker', 'cli', 'generated'];
 
 export async function buildOuen() {
+  await bundleEntry('cli/main.ts', outfile);
+}
+
+/**
+ * Bundles one entry point (a path inside the project) to `target` the way ouen runs in
+ * production: ESM for Node 20, packages left external.
+ */
+export async function bundleEntry(entry, target) {
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ['cli/main.ts'],
-    outfile,
+    entryPoints: [entry],
+    outfile: target,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -28,7 +36,7 @@ export async function buildOuen() {
     logLevel: 'warning',
     write: false,
   });
-  mkdirSync(join(root, 'dist'), { recursive: true });
+  mkdirSync(dirname(target), { recursive: true });
   for (const file of result.outputFiles) {
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
