@@ -3,7 +3,7 @@
  * (webhook, console, health), the worker side (outbox delivery), or both in one process.
  */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
 import { Redis } from 'ioredis';
@@ -153,9 +153,17 @@ function isLineHost(url: string): boolean {
   return new URL(url).hostname.endsWith('.line.me');
 }
 
+/** A burst of reconnects after a stall waits in the accept queue instead of being dropped. */
+const LISTEN_BACKLOG = 2048;
+/** Longer than the idle time of common proxies and LINE's gaps between deliveries, so connections are reused. */
+const KEEP_ALIVE_MS = 65_000;
+
 function listen(app: express.Express, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, '0.0.0.0');
+    const server = createServer(app);
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+    server.listen({ port, host: '0.0.0.0', backlog: LISTEN_BACKLOG });
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
