@@ -18,7 +18,10 @@ export function advance(state: ConversationState, input: FlowInput, deps: FlowDe
     return result(null, [{ type: 'text', text: t(input.returning ? 'greeting.back' : 'greeting') }, mainMenu(deps)]);
   }
   const command = recognizeCommand(input);
-  if (command) return runCommand(command, state, deps);
+  // 「応募する」 is both the menu's "apply" and the confirmation card's submit button;
+  // typed on the card, it means submit.
+  const typedSubmit = command?.name === 'apply' && state.active?.stepId === 'confirm';
+  if (command && !typedSubmit) return runCommand(command, state, deps);
   const flow = state.active ? flows[state.active.flowId] : undefined;
   if (flow && state.active) return fromOutcome(flow.handle(state.active, input, deps));
   for (const candidate of Object.values(flows)) {

@@ -100,6 +100,12 @@ describe('contest application flow', () => {
     expect(c.application?.answers.municipality).toBe('鎌ケ谷市');
   });
 
+  it('submits when 「応募する」 is typed on the confirmation card', () => {
+    const c = completeApplication(new Conversation()).send('応募する');
+    expect(c.effects).toEqual([{ type: 'submitApplication' }]);
+    expect(c.said).toContain('BC2026-0001');
+  });
+
   it('states the limit and the count when a text is too long, and keeps the draft', () => {
     const c = completeToStep('summary');
     const before = { ...c.application!.answers };
