@@ -72,11 +72,19 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     const audit: AuditEntry[] = [];
     const results = new Map<TurnRequest, { rendered: unknown[]; language: Language; outboxIndex: number | null }>();
 
-    for (const request of live) {
+    // The flows first (pure), then the effects, submissions last: a submission locks the
+    // contest's receipt counter until commit, so it should take it as late as it can.
+    const stepped = live.map((request) => {
       const { state, language } = conversations.get(request.participantId)!;
-      if (request.within) audit.push(...await request.within(db));
       const application = applications.get(request.participantId) ?? null;
       const step = advance(state, request.input, { now: request.now, program, language, application });
+      return { request, state, language, application, step };
+    });
+    const submits = (s: (typeof stepped)[number]) => s.step.effects.some((e) => e.type === 'submitApplication');
+    const ordered = [...stepped.filter((s) => !submits(s)), ...stepped.filter(submits)];
+
+    for (const { request, state, language, application, step } of ordered) {
+      if (request.within) audit.push(...await request.within(db));
       const outcome = await applyEffects(step.effects, {
         db, sealer, contest: program.contest, participantId: request.participantId,
         actor: `line:${request.participantId}`, now: request.now, application, files: request.files ?? [],
