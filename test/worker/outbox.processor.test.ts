@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
-import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LineApi, singleChannel } from '../../bot/line/line-api.ts';
 import { redisConnection } from '../../bot/redis-connection.ts';
@@ -9,7 +8,7 @@ import { Sealer } from '../../core/crypto/sealer.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createMetrics } from '../../core/metrics.ts';
 import { createOutboxRow } from '../../core/outbox/outbox.repository.ts';
-import { OutboxQueue, OUTBOX_QUEUE } from '../../worker/outbox-queue.ts';
+import { OutboxQueue } from '../../worker/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
 import { outboxBackoff, RateLimitedError } from '../../worker/outbox.processor.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -48,7 +47,6 @@ let db: TestDatabase;
 let line: ScriptedLine;
 let queue: OutboxQueue;
 let worker: RunningWorker;
-let events: QueueEvents;
 const sealer = new Sealer(randomBytes(32));
 const prefix = `ouen-test-${randomBytes(4).toString('hex')}`;
 const connection = redisConnection('redis://127.0.0.1:6379');
@@ -58,7 +56,6 @@ beforeAll(async () => {
   line = new ScriptedLine();
   const base = await line.start();
   queue = new OutboxQueue(connection, prefix);
-  events = new QueueEvents(OUTBOX_QUEUE, { connection, prefix });
   worker = startOutboxWorker({
     prisma: db.prisma, sealer, logger: createLogger('silent'), metrics: createMetrics(), connection, prefix, queue,
     line: singleChannel(new LineApi({ channelAccessToken: 'token', apiBaseUrl: base, dataApiBaseUrl: base })),
@@ -68,7 +65,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.close();
-  await events?.close();
   await queue?.queue.obliterate({ force: true });
   await queue?.close();
   line?.server.close();
@@ -160,5 +156,3 @@ describe('outboxBackoff', () => {
     expect(outboxBackoff(1, 'outbox', new RateLimitedError(5000))).toBe(5000);
   });
 });
-
-void Queue;
