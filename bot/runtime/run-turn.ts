@@ -7,10 +7,10 @@
  * common writes are one statement each for the whole batch, so the database cost per
  * event shrinks as load grows. A batch never holds two turns of the same participant.
  */
-import { advance, type ConversationState, type FlowInput, type FlowMessage, type Language, type StepResult } from '../../flows/index.ts';
+import { advance, type ConversationState, type FlowInput, type FlowMessage, type Language } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
-import { findApplications, type StoredApplication } from '../../core/applications/application.repository.ts';
+import { findApplications } from '../../core/applications/application.repository.ts';
 import { writeApplicationSaves, type ApplicationSave } from '../../core/applications/application.service.ts';
 import type { ReceivedFile } from '../../core/applications/document.service.ts';
 import { loadConversations, saveConversations } from '../../core/conversation/conversation.repository.ts';
@@ -46,25 +46,6 @@ export type TurnResult =
   | { status: 'done'; rendered: unknown[]; outboxId: string | null; language: Language }
   | { status: 'duplicate' };
 
-/**
- * A large batch is many milliseconds of sealing, flows and rendering without a single
- * await; giving the event loop back every few turns lets webhook acks through meanwhile.
- */
-const TURNS_BETWEEN_YIELDS = 4;
-
-function yieldNowAndThen(index: number): Promise<void> | undefined {
-  if (index === 0 || index % TURNS_BETWEEN_YIELDS !== 0) return undefined;
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-interface SteppedTurn {
-  request: TurnRequest;
-  state: ConversationState;
-  language: Language;
-  application: StoredApplication | null;
-  step: StepResult;
-}
-
 /** Transactions wait this long for a pooled connection before giving up. */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
@@ -93,19 +74,16 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
 
     // The flows first (pure), then the effects, submissions last: a submission locks the
     // contest's receipt counter until commit, so it should take it as late as it can.
-    const stepped: SteppedTurn[] = [];
-    for (const request of live) {
-      await yieldNowAndThen(stepped.length);
+    const stepped = live.map((request) => {
       const { state, language } = conversations.get(request.participantId)!;
       const application = applications.get(request.participantId) ?? null;
       const step = advance(state, request.input, { now: request.now, program, language, application });
-      stepped.push({ request, state, language, application, step });
-    }
-    const submits = (s: SteppedTurn) => s.step.effects.some((e) => e.type === 'submitApplication');
+      return { request, state, language, application, step };
+    });
+    const submits = (s: (typeof stepped)[number]) => s.step.effects.some((e) => e.type === 'submitApplication');
     const ordered = [...stepped.filter((s) => !submits(s)), ...stepped.filter(submits)];
 
-    for (const [index, { request, state, language, application, step }] of ordered.entries()) {
-      await yieldNowAndThen(index);
+    for (const { request, state, language, application, step } of ordered) {
       if (request.within) audit.push(...await request.within(db));
       const outcome = await applyEffects(step.effects, {
         db, sealer, contest: program.contest, participantId: request.participantId,
