@@ -4,7 +4,7 @@
  */
 import type { Answers, Effect } from '../../flows/index.ts';
 import type { AuditEntry } from '../../core/audit/audit-log.ts';
-import { findApplication, type StoredApplication } from '../../core/applications/application.repository.ts';
+import type { StoredApplication } from '../../core/applications/application.repository.ts';
 import {
   discardDraft, prepareAnswers, saveAnswers, submitApplication, withdrawApplication, type ApplicationSave, type ApplicationScope,
 } from '../../core/applications/application.service.ts';
@@ -42,10 +42,6 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
     defer.push(prepared.save);
     return { id: prepared.save.id, audit: prepared.audit };
   };
-  const reload = async () => {
-    application = await findApplication(ctx.db, ctx.sealer, ctx.contest.id, ctx.participantId);
-    return application;
-  };
   for (const effect of effects) {
     switch (effect.type) {
       case 'recordConsent':
@@ -70,14 +66,14 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
       }
       case 'attachDocument': {
         const file = ctx.files.find((f) => f.sourceMessageId === effect.sourceMessageId);
-        const current = application ?? await reload();
+        const current = application;
         if (!file || !current) throw new Error('attachDocument without a fetched file or an application');
         outcome.audit.push(await attachDocument(ctx.db, ctx.sealer, current.id, file, ctx.actor));
         application = { ...current, hasDocument: true };
         break;
       }
       case 'submitApplication': {
-        const current = application ?? await reload();
+        const current = application;
         if (!current) throw new Error('submitApplication without an application');
         const submitted = await submitApplication(ctx, current);
         outcome.facts.receiptNumber = submitted.receiptNumber;
@@ -86,7 +82,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         break;
       }
       case 'withdrawApplication': {
-        const current = application ?? await reload();
+        const current = application;
         if (!current) break;
         const entry = await withdrawApplication(ctx, current);
         if (entry) outcome.audit.push(entry);

@@ -49,10 +49,6 @@ export type TurnResult =
 /** Transactions wait this long for a pooled connection before giving up. */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
-export async function runTurn(services: TurnServices, request: TurnRequest): Promise<TurnResult> {
-  return (await runTurns(services, [request]))[0]!;
-}
-
 /** Runs turns of distinct participants in one transaction; results come back in order. */
 export async function runTurns(services: TurnServices, requests: TurnRequest[]): Promise<TurnResult[]> {
   const ids = requests.map((r) => r.participantId);

@@ -33,22 +33,20 @@ export async function acceptEvents(db: PrismaClient, sealer: Sealer, events: Acc
 }
 
 /** Consumes pending events inside a turn's transaction; returns those this call consumed. */
-export async function consumeInboxEvents(db: Db, webhookEventIds: string[], at: Date): Promise<Set<string>> {
+export async function consumeInboxEvents(
+  db: Db, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' = 'processed',
+): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
   const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
-    UPDATE "InboxEvent" SET "status" = 'processed', "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "payloadSealed" = NULL
+    UPDATE "InboxEvent" SET "status" = ${status}::"InboxStatus", "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "payloadSealed" = NULL
     WHERE "webhookEventId" = ANY(${webhookEventIds}::text[]) AND "status" = 'pending'
     RETURNING "webhookEventId"`;
   return new Set(rows.map((r) => r.webhookEventId));
 }
 
-/** Consumes a pending event inside the turn's transaction; false if another turn already did. */
+/** Consumes one pending event; false if another turn already did. */
 export async function markInboxProcessed(db: Db, webhookEventId: string, at: Date, status: 'processed' | 'ignored' = 'processed'): Promise<boolean> {
-  const { count } = await db.inboxEvent.updateMany({
-    where: { webhookEventId, status: 'pending' },
-    data: { status, processedAt: at, payloadSealed: null },
-  });
-  return count === 1;
+  return (await consumeInboxEvents(db, [webhookEventId], at, status)).has(webhookEventId);
 }
 
 export async function markInboxFailed(db: Db, webhookEventId: string, at: Date): Promise<void> {

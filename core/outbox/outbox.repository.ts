@@ -32,10 +32,6 @@ export async function createOutboxRows(db: Db, sealer: Sealer, rows: NewOutboxRo
   return ids;
 }
 
-export async function createOutboxRow(db: Db, sealer: Sealer, row: NewOutboxRow): Promise<string> {
-  return (await createOutboxRows(db, sealer, [row]))[0]!;
-}
-
 /** Replies that went out: their rows are done and never pushed. */
 export async function markOutboxSent(db: Db, ids: string[], at: Date): Promise<void> {
   if (ids.length === 0) return;

@@ -10,7 +10,7 @@ import type { Flow, FlowEntry, FlowOutcome } from '../engine/flow.ts';
 import { parseInput } from '../engine/input.ts';
 import { firstUnanswered, pathOf, promptFor, pruneAnswers, repromptFor, type Step } from '../engine/step.ts';
 import { t } from '../engine/text.ts';
-import type { Answers, Effect, FlowDeps, FlowInput, FlowMessage, FlowState, Text } from '../engine/types.ts';
+import type { Answers, Choice, Effect, FlowDeps, FlowInput, FlowMessage, FlowState, Text } from '../engine/types.ts';
 import { cardChoices, summaryCard, CONFIRM, WITHDRAW } from './contest-summary.ts';
 import { checkEligibility } from './eligibility.ts';
 import { contestSteps } from './contest-steps.ts';
@@ -23,6 +23,7 @@ export const contestApplicationFlow: Flow = {
   handle,
   back,
   repeat,
+  offers,
   resumeFor: (input) =>
     input.type === 'choice' && /^(submit|done|withdraw|change:\w+)$/.test(input.value)
       ? { flowId: CONTEST_FLOW_ID, stepId: CONFIRM }
@@ -183,6 +184,11 @@ function repeat(state: FlowState, deps: FlowDeps): FlowOutcome {
   const answers = deps.application?.answers ?? {};
   const step = stepsFor(deps, answers).find((s) => s.id === state.stepId);
   return step ? ask(step, [], state.returnTo) : start(deps, 'apply');
+}
+
+function offers(state: FlowState, deps: FlowDeps): Choice[] {
+  const messages = repeat(state, deps).messages;
+  return messages.flatMap((m) => (m.type === 'summary' ? cardChoices(m) : (m.choices ?? [])));
 }
 
 function showCard(deps: FlowDeps, answers?: Answers, lead: Text[] = []): FlowOutcome {

@@ -6,8 +6,9 @@ import { contestApplicationFlow } from '../contest/contest-application.flow.ts';
 import { mainMenu } from '../menu/main-menu.ts';
 import { recognizeCommand, type Command } from './commands.ts';
 import type { Flow, FlowOutcome } from './flow.ts';
+import { choiceMatches } from './choice-match.ts';
 import { t } from './text.ts';
-import type { ConversationState, FlowDeps, FlowInput, StepResult } from './types.ts';
+import type { ConversationState, FlowDeps, FlowInput, FlowState, StepResult } from './types.ts';
 
 const flows: Record<string, Flow> = { [contestApplicationFlow.id]: contestApplicationFlow };
 
@@ -17,12 +18,11 @@ export function advance(state: ConversationState, input: FlowInput, deps: FlowDe
   if (input.type === 'follow') {
     return result(null, [{ type: 'text', text: t(input.returning ? 'greeting.back' : 'greeting') }, mainMenu(deps)]);
   }
-  const command = recognizeCommand(input);
-  // 「応募する」 is both the menu's "apply" and the confirmation card's submit button;
-  // typed on the card, it means submit.
-  const typedSubmit = command?.name === 'apply' && state.active?.stepId === 'confirm';
-  if (command && !typedSubmit) return runCommand(command, state, deps);
   const flow = state.active ? flows[state.active.flowId] : undefined;
+  const command = recognizeCommand(input);
+  if (command && !(flow && state.active && answersCurrentStep(command, flow, state.active, input, deps))) {
+    return runCommand(command, state, deps);
+  }
   if (flow && state.active) return fromOutcome(flow.handle(state.active, input, deps));
   for (const candidate of Object.values(flows)) {
     const resumed = candidate.resumeFor?.(input);
@@ -34,6 +34,16 @@ export function advance(state: ConversationState, input: FlowInput, deps: FlowDe
     messages: [mainMenu(deps, t('misunderstood'))],
     effects: [],
   };
+}
+
+/**
+ * An entry word typed as one of the current step's own buttons is that answer:
+ * 「応募する」 on the confirmation card submits rather than restarting the application.
+ * Menu, cancel, back and help always keep their meaning.
+ */
+function answersCurrentStep(command: Command, flow: Flow, active: FlowState, input: FlowInput, deps: FlowDeps): boolean {
+  if (input.type !== 'text' || (command.name !== 'apply' && command.name !== 'review')) return false;
+  return flow.offers(active, deps).some((choice) => choiceMatches(choice, input.text));
 }
 
 function runCommand(command: Command, state: ConversationState, deps: FlowDeps): StepResult {

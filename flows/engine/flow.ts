@@ -1,4 +1,4 @@
-import type { Effect, FlowDeps, FlowInput, FlowMessage, FlowState } from './types.ts';
+import type { Choice, Effect, FlowDeps, FlowInput, FlowMessage, FlowState } from './types.ts';
 
 /** What a flow returns: its next state (null when it is over), messages and effects. */
 export interface FlowOutcome {
@@ -18,6 +18,8 @@ export interface Flow {
   back(state: FlowState, deps: FlowDeps): FlowOutcome;
   /** Asks the current question again (after help, or a language switch). */
   repeat(state: FlowState, deps: FlowDeps): FlowOutcome;
+  /** The answers the current step offers as buttons; typed, they win over entry words. */
+  offers(state: FlowState, deps: FlowDeps): Choice[];
   /**
    * Buttons on a card stay tappable in the chat history after the flow has ended.
    * Returns the state that handles such a tap, or null if the input is not the flow's.

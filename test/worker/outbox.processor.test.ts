@@ -7,7 +7,7 @@ import { redisConnection } from '../../bot/redis-connection.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createMetrics } from '../../core/metrics.ts';
-import { createOutboxRow } from '../../core/outbox/outbox.repository.ts';
+import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
 import { OutboxQueue } from '../../worker/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
 import { outboxBackoff, RateLimitedError } from '../../worker/outbox.processor.ts';
@@ -80,10 +80,10 @@ async function pendingRow(options: { unreachable?: boolean } = {}) {
   const participant = await db.prisma.participant.create({
     data: { lineUserId: `U${randomBytes(16).toString('hex')}`, unreachableAt: options.unreachable ? new Date() : null },
   });
-  const id = await createOutboxRow(db.prisma, sealer, {
+  const [id] = await createOutboxRows(db.prisma, sealer, [{
     participantId: participant.id, messages: [{ type: 'text', text: 'こんにちは' }], reason: 'test', notBefore: new Date(),
-  });
-  return { id, participant };
+  }]);
+  return { id: id!, participant };
 }
 
 const row = (id: string) => db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
