@@ -14,9 +14,8 @@ import { Sealer } from '../core/crypto/sealer.ts';
 import { openDatabase, type Database } from '../core/db/index.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
 import { ConfigError } from '../core/config-error.ts';
-import { pendingInboxEvents } from '../core/inbox/inbox.repository.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
-import { createMetrics, type Metrics } from '../core/metrics.ts';
+import { createMetrics, mergedMetricsText, type Metrics } from '../core/metrics.ts';
 import { loadProgram } from '../core/program/load-program.ts';
 import { OutboxQueue } from '../worker/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../worker/outbox-worker.ts';
@@ -24,11 +23,12 @@ import { consoleRouter } from './console/console.route.ts';
 import { createFakeLineApi, type FakeLineStore } from './console/fake-line-api.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthRouter } from './http/health.route.ts';
-import { LineApi, singleChannel, type LineChannels } from './line/line-api.ts';
-import { LineEventProcessor } from './line/line-event-processor.ts';
+import { LineApi, singleChannel, type LineApiConfig, type LineChannels } from './line/line-api.ts';
+import { LineEventProcessor, type EventProcessor } from './line/line-event-processor.ts';
 import { lineWebhookRouter } from './line/webhook.route.ts';
 import { redisConnection, warnUnlessNoEviction } from './redis-connection.ts';
-import type { LineEvent } from './line/webhook.schema.ts';
+import { replayPendingEvents } from './runtime/replay-pending.ts';
+import { ThreadedProcessor } from './runtime/threaded-processor.ts';
 
 export interface OuenOptions {
   env: Env;
@@ -46,7 +46,7 @@ export interface RunningOuen {
   program: ProgramConfig;
   sealer: Sealer;
   metrics: Metrics;
-  processor?: LineEventProcessor;
+  processor?: EventProcessor;
   outboxWorker?: RunningWorker;
   outboxQueue: OutboxQueue;
   /** Only in local mode (or with OUEN_CONSOLE): what the bot sent to the built-in fake LINE API. */
@@ -54,8 +54,6 @@ export interface RunningOuen {
   channelSecret: string;
   close(): Promise<void>;
 }
-
-const PENDING_EVENT_GRACE_MS = 30_000;
 
 export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
   const { env } = options;
@@ -67,7 +65,8 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     throw new ConfigError('OUEN_ENCRYPTION_KEY is required with real LINE credentials (openssl rand -base64 32)');
   }
   const program = loadProgram(env.OUEN_PROGRAM_FILE);
-  const sealer = new Sealer(loadMasterKey({ envKey: env.OUEN_ENCRYPTION_KEY, keyFile: join(env.OUEN_DATA_DIR, 'ouen.key') }));
+  const masterKey = loadMasterKey({ envKey: env.OUEN_ENCRYPTION_KEY, keyFile: join(env.OUEN_DATA_DIR, 'ouen.key') });
+  const sealer = new Sealer(masterKey);
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: join(env.OUEN_DATA_DIR, 'pglite') });
   const closers: Array<() => Promise<unknown>> = [() => db.close()];
   const close = async () => {
@@ -94,13 +93,15 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     // The SDK resolves API paths against the origin of its base URL (any path is dropped),
     // so the built-in fake answers LINE's own paths (/v2/…) at this server's root.
     const fakeBase = `http://127.0.0.1:${port}`;
-    const fakeApi = new LineApi({ channelAccessToken, apiBaseUrl: fakeBase, dataApiBaseUrl: fakeBase });
-    const realApi = local ? fakeApi : new LineApi({
+    const fakeConfig: LineApiConfig = { channelAccessToken, apiBaseUrl: fakeBase, dataApiBaseUrl: fakeBase };
+    const realConfig: LineApiConfig = local ? fakeConfig : {
       channelAccessToken,
       apiBaseUrl: env.LINE_API_BASE_URL ?? 'https://api.line.me',
       // A stand-in for LINE given as LINE_API_BASE_URL serves the data API too, unless told otherwise.
       dataApiBaseUrl: env.LINE_DATA_API_BASE_URL ?? (env.LINE_API_BASE_URL && !isLineHost(env.LINE_API_BASE_URL) ? env.LINE_API_BASE_URL : 'https://api-data.line.me'),
-    });
+    };
+    const fakeApi = new LineApi(fakeConfig);
+    const realApi = local ? fakeApi : new LineApi(realConfig);
     let line: LineChannels = singleChannel(realApi);
 
     let fakeLine: FakeLineStore | undefined;
@@ -112,14 +113,35 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       if (!local) line = { forUser: (userId) => (fake.store.user(userId) ? fakeApi : realApi) };
     }
 
-    let processor: LineEventProcessor | undefined;
+    let processor: EventProcessor | undefined;
+    let threaded: ThreadedProcessor | undefined;
     if (options.web) {
-      processor = new LineEventProcessor({ prisma: db.prisma, sealer, program, line, outbox: outboxQueue, logger, metrics, clock });
+      // A processing thread needs everything as data: an injected clock (tests) or
+      // per-user routing between the fake and LINE (console beside real credentials)
+      // keeps turns in this thread.
+      const inThread = env.OUEN_PROCESSING_THREAD && !options.clock && !(env.OUEN_CONSOLE && !local);
+      if (inThread) {
+        threaded = await ThreadedProcessor.start({
+          logger,
+          data: {
+            connectionString: db.connectionString, poolSize: db.poolSize, masterKey: Uint8Array.from(masterKey), program,
+            lineApi: realConfig, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX, logLevel: logger.level,
+          },
+        });
+        processor = threaded;
+        closers.push(() => threaded!.close());
+      } else {
+        const inProcess = new LineEventProcessor({ prisma: db.prisma, sealer, program, line, outbox: outboxQueue, logger, metrics, clock });
+        processor = inProcess;
+        closers.push(() => inProcess.drain());
+        closers.push(replayPendingEvents({ prisma: db.prisma, sealer, dispatch: (events) => inProcess.dispatch(events), clock, logger }));
+      }
       app.use(lineWebhookRouter({ channelSecret, prisma: db.prisma, sealer, processor, logger, metrics, maxBacklog: env.OUEN_MAX_BACKLOG }));
-      closers.push(() => processor!.drain());
-      closers.push(replayPendingEvents(db, sealer, processor, clock, logger));
     }
-    app.use(healthRouter({ prisma: db.prisma, redis, metrics }));
+    const metricsText = async () => threaded
+      ? mergedMetricsText([await metrics.registry.getMetricsAsJSON(), await threaded.metrics()])
+      : metrics.registry.metrics();
+    app.use(healthRouter({ prisma: db.prisma, redis, metricsText }));
     app.use(errorHandler(logger));
 
     let outboxWorker: RunningWorker | undefined;
@@ -134,19 +156,6 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     await close();
     throw error;
   }
-}
-
-/** Events stored but never processed (the process stopped mid-way) are processed again. */
-function replayPendingEvents(db: Database, sealer: Sealer, processor: LineEventProcessor, clock: () => Date, logger: Logger) {
-  const replay = async () => {
-    const pending = await pendingInboxEvents(db.prisma, sealer, new Date(clock().getTime() - PENDING_EVENT_GRACE_MS), 500);
-    if (pending.length > 0) logger.warn({ count: pending.length }, 'replaying unprocessed webhook events');
-    processor.dispatch(pending.map((p) => p.payload as LineEvent));
-  };
-  void replay().catch(() => undefined);
-  const timer = setInterval(() => void replay().catch((error: Error) => logger.error({ err: error.name }, 'inbox replay failed')), PENDING_EVENT_GRACE_MS);
-  timer.unref();
-  return async () => clearInterval(timer);
 }
 
 function isLineHost(url: string): boolean {

@@ -26,6 +26,8 @@ export const envSchema = z.object({
   OUEN_PUBLIC_URL: url.optional(),
   OUEN_QUEUE_PREFIX: z.string().default('ouen'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Run conversation turns in a thread of their own, so webhook acks never wait behind them (default on). */
+  OUEN_PROCESSING_THREAD: z.enum(['0', '1', 'true', 'false']).default('1').transform((v) => v === '1' || v === 'true'),
   /** Events waiting for processing beyond which the webhook sheds load with 503. */
   OUEN_MAX_BACKLOG: z.coerce.number().int().positive().default(5000),
 });

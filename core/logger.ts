@@ -18,3 +18,21 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destinatio
     },
   }, destination ?? process.stdout);
 }
+
+/** A logger whose JSON lines are handed to `send` (a processing thread sends them to the web thread). */
+export function createRelayLogger(level: string, send: (line: string) => void): Logger {
+  return createLogger(level, { write: (line: string) => send(line) } as unknown as NodeJS.WritableStream);
+}
+
+/** Re-emits a line from {@link createRelayLogger} through `logger`, at its level and through its redaction. */
+export function relayLogLine(logger: Logger, line: string): void {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return;
+  }
+  const { level, msg, time: _time, pid: _pid, hostname: _hostname, service: _service, ...fields } = parsed;
+  const label = logger.levels.labels[Number(level)] as 'info' | undefined;
+  if (label && typeof logger[label] === 'function') logger[label]({ thread: 'processing', ...fields }, typeof msg === 'string' ? msg : '');
+}

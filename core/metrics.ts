@@ -1,9 +1,13 @@
 /** Prometheus metrics, one registry per process, served at GET /metrics. */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
-export function createMetrics() {
+/**
+ * `defaults`: Node's process metrics (CPU, memory, event loop). A processing thread
+ * leaves them to the web thread: they describe the whole process.
+ */
+export function createMetrics(options: { defaults?: boolean } = {}) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  if (options.defaults ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
     registry,
@@ -18,3 +22,11 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The content type of GET /metrics (Prometheus text format). */
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+/** Prometheus text for several registries' JSON (the web and processing threads'), counters summed. */
+export async function mergedMetricsText(lists: unknown[][]): Promise<string> {
+  return AggregatorRegistry.aggregate(lists as Array<Array<MetricObjectWithValues<MetricValue<string>>>>).metrics();
+}

@@ -1,10 +1,10 @@
 import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../../core/db/types.ts';
-import type { Metrics } from '../../core/metrics.ts';
+import { METRICS_CONTENT_TYPE } from '../../core/metrics.ts';
 
 /** GET /healthz checks what ouen cannot work without; GET /metrics is Prometheus text. */
-export function healthRouter(deps: { prisma: PrismaClient; redis: Redis; metrics: Metrics }): Router {
+export function healthRouter(deps: { prisma: PrismaClient; redis: Redis; metricsText: () => Promise<string> }): Router {
   const router = express.Router();
   router.get('/healthz', async (_req, res) => {
     const [database, redis] = await Promise.all([
@@ -15,7 +15,7 @@ export function healthRouter(deps: { prisma: PrismaClient; redis: Redis; metrics
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, redis });
   });
   router.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    res.type(METRICS_CONTENT_TYPE).send(await deps.metricsText());
   });
   return router;
 }

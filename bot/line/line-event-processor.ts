@@ -44,6 +44,18 @@ export interface LineEventProcessorDeps {
   replyWindowMs?: number;
   /** Show LINE's loading indicator when a turn takes longer than this. */
   loadingAfterMs?: number;
+  /** Told the backlog whenever it changes (a processing thread reports it to the web thread). */
+  onBacklog?: (size: number) => void;
+}
+
+/** What the webhook hands accepted events to: in this thread, or in a processing thread. */
+export interface EventProcessor {
+  /** Events accepted and not yet processed. */
+  readonly backlog: number;
+  /** Schedules events; each user's run in the order given. */
+  dispatch(events: LineEvent[]): void;
+  /** Resolves when everything dispatched so far has been processed and its replies recorded. */
+  drain(): Promise<void>;
 }
 
 type TurnAction = Extract<InboundAction, { kind: 'turn' }>;
@@ -52,7 +64,7 @@ type OtherAction = Exclude<InboundAction, TurnAction>;
 /** The program's rule for plan documents, and the most ouen ever downloads. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-export class LineEventProcessor {
+export class LineEventProcessor implements EventProcessor {
   readonly #scheduler: BatchScheduler<LineEvent>;
   readonly #participants = new Map<string, string>();
   readonly #sent: SentBatcher;
@@ -63,6 +75,7 @@ export class LineEventProcessor {
     this.#scheduler = new BatchScheduler((events) => this.#processBatch(events), {
       maxBatch: deps.maxBatch ?? 64,
       concurrency: deps.concurrency ?? 4,
+      onFinished: () => this.#reportBacklog(),
     });
     this.#clock = deps.clock ?? (() => new Date());
     this.#sent = new SentBatcher((ids) => markOutboxSent(deps.prisma, ids, this.#clock()), (error) =>
@@ -73,10 +86,9 @@ export class LineEventProcessor {
     return this.#scheduler.size;
   }
 
-  /** Schedules events; each user's run in the order given. */
   dispatch(events: LineEvent[]): void {
     for (const event of events) this.#scheduler.add(event.source?.userId ?? event.webhookEventId, event);
-    this.deps.metrics.backlog.set(this.#scheduler.size);
+    this.#reportBacklog();
   }
 
   async drain(): Promise<void> {
@@ -96,7 +108,11 @@ export class LineEventProcessor {
     ]);
     const seconds = (performance.now() - started) / 1000;
     for (let i = 0; i < events.length; i++) this.deps.metrics.turnDuration.observe(seconds);
+  }
+
+  #reportBacklog(): void {
     this.deps.metrics.backlog.set(this.#scheduler.size);
+    this.deps.onBacklog?.(this.#scheduler.size);
   }
 
   async #guarded(event: LineEvent, action: InboundAction, work: () => Promise<void>): Promise<void> {

@@ -10,14 +10,14 @@ import type { PrismaClient } from '../../core/db/types.ts';
 import { InboxWriter } from '../../core/inbox/inbox-writer.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
-import type { LineEventProcessor } from './line-event-processor.ts';
+import type { EventProcessor } from './line-event-processor.ts';
 import { callbackSchema } from './webhook.schema.ts';
 
 export interface LineWebhookDeps {
   channelSecret: string;
   prisma: PrismaClient;
   sealer: Sealer;
-  processor: LineEventProcessor;
+  processor: EventProcessor;
   logger: Logger;
   metrics: Metrics;
   maxBacklog: number;

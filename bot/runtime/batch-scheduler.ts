@@ -7,6 +7,8 @@
 export interface BatchSchedulerOptions {
   maxBatch: number;
   concurrency: number;
+  /** Called after a batch finished, with the items still pending. */
+  onFinished?: (pending: number) => void;
 }
 
 export class BatchScheduler<T> {
@@ -65,6 +67,7 @@ export class BatchScheduler<T> {
       else this.#queues.delete(key);
     }
     if (this.#pending === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    this.options.onFinished?.(this.#pending);
     this.#pump();
   }
 }

@@ -28,6 +28,8 @@ export interface Database {
   /** Also valid for plain `pg` clients and psql while the database is open. */
   connectionString: string;
   mode: 'server' | 'embedded';
+  /** Connections in the Prisma pool (a second client in-process may take as many). */
+  poolSize: number;
   /** Migrations this open applied (empty when already up to date or `migrate: false`). */
   migrationsApplied: string[];
   /** Disconnects Prisma, then stops the embedded server and PGlite. Safe to call twice. */
@@ -62,7 +64,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const prisma = createPrismaClient(connectionString, poolSize);
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= shutDown(prisma, embedded));
-    return { prisma, connectionString, mode: embedded ? 'embedded' : 'server', migrationsApplied, close };
+    return { prisma, connectionString, mode: embedded ? 'embedded' : 'server', poolSize, migrationsApplied, close };
   } catch (error) {
     await embedded?.stop();
     throw error;

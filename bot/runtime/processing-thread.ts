@@ -1,0 +1,67 @@
+/**
+ * The processing thread: runs conversation turns for the events the web thread accepted,
+ * so that acknowledging LINE never waits behind a turn, a garbage collection of the
+ * turns' heap, or the Prisma client, and so that turns and acks use two cores.
+ *
+ * It owns its own database pool, LINE client and queue connection; it gets events and
+ * requests from the web thread over the message port and reports its backlog, its
+ * metrics and its log lines back (see thread-protocol.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Sealer } from '../../core/crypto/sealer.ts';
+import { createPrismaClient } from '../../core/db/prisma-client.ts';
+import { createRelayLogger } from '../../core/logger.ts';
+import { createMetrics } from '../../core/metrics.ts';
+import { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { LineApi, singleChannel } from '../line/line-api.ts';
+import { LineEventProcessor } from '../line/line-event-processor.ts';
+import { redisConnection } from '../redis-connection.ts';
+import { replayPendingEvents } from './replay-pending.ts';
+import type { FromThread, ProcessingThreadData, ToThread } from './thread-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('processing-thread.ts runs as a worker thread (see threaded-processor.ts)');
+const post = (message: FromThread) => port.postMessage(message);
+
+const data = workerData as ProcessingThreadData;
+const logger = createRelayLogger(data.logLevel, (line) => post({ kind: 'log', line }));
+const metrics = createMetrics({ defaults: false });
+const sealer = new Sealer(Buffer.from(data.masterKey));
+const prisma = createPrismaClient(data.connectionString, data.poolSize);
+const outbox = new OutboxQueue(redisConnection(data.redisUrl), data.queuePrefix);
+const clock = () => new Date();
+
+let seq = 0;
+const processor = new LineEventProcessor({
+  prisma, sealer, program: data.program, line: singleChannel(new LineApi(data.lineApi)), outbox, logger, metrics, clock,
+  onBacklog: (size) => post({ kind: 'backlog', size, seq }),
+});
+const stopReplay = replayPendingEvents({ prisma, sealer, dispatch: (events) => processor.dispatch(events), clock, logger });
+
+port.on('message', (message: ToThread) => {
+  switch (message.kind) {
+    case 'dispatch':
+      seq = message.seq;
+      processor.dispatch(message.events);
+      return;
+    case 'drain':
+      void processor.drain().then(() => post({ kind: 'drained', id: message.id }));
+      return;
+    case 'metrics':
+      void metrics.registry.getMetricsAsJSON().then((json) => post({ kind: 'metrics', id: message.id, metrics: json }));
+      return;
+    case 'close':
+      void close().then(() => post({ kind: 'closed', id: message.id }));
+      return;
+  }
+});
+
+async function close(): Promise<void> {
+  await stopReplay();
+  await processor.drain();
+  await outbox.close().catch(() => undefined);
+  await prisma.$disconnect().catch(() => undefined);
+  port!.close();
+}
+
+post({ kind: 'ready' });
