@@ -8,27 +8,26 @@ import { join } from 'node:path';
 import express from 'express';
 import { Redis } from 'ioredis';
 import type { ProgramConfig } from '../flows/program.ts';
-import { syncContest } from '../core/contests/sync-contest.ts';
 import { loadMasterKey } from '../core/crypto/load-key.ts';
 import { Sealer } from '../core/crypto/sealer.ts';
 import { openDatabase, type Database } from '../core/db/index.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
 import { ConfigError } from '../core/config-error.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
-import { createMetrics, mergedMetricsText, type Metrics } from '../core/metrics.ts';
+import { createMetrics, type Metrics } from '../core/metrics.ts';
+import { createSqlPool } from '../core/db/sql-pool.ts';
 import { loadProgram } from '../core/program/load-program.ts';
-import { OutboxQueue } from '../worker/outbox-queue.ts';
-import { startOutboxWorker, type RunningWorker } from '../worker/outbox-worker.ts';
+import type { OutboxQueue } from '../worker/outbox-queue.ts';
+import type { RunningWorker } from '../worker/outbox-worker.ts';
 import { consoleRouter } from './console/console.route.ts';
 import { createFakeLineApi, type FakeLineStore } from './console/fake-line-api.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthRouter } from './http/health.route.ts';
 import { LineApi, singleChannel, type LineApiConfig, type LineChannels } from './line/line-api.ts';
-import { LineEventProcessor, type EventProcessor } from './line/line-event-processor.ts';
+import type { EventProcessor } from './line/line-event-processor.ts';
+import { startProcessing } from './runtime/start-processing.ts';
 import { lineWebhookRouter } from './line/webhook.route.ts';
-import { redisConnection, warnUnlessNoEviction } from './redis-connection.ts';
-import { replayPendingEvents } from './runtime/replay-pending.ts';
-import { ThreadedProcessor } from './runtime/threaded-processor.ts';
+import { warnUnlessNoEviction } from './redis-connection.ts';
 
 export interface OuenOptions {
   env: Env;
@@ -47,8 +46,9 @@ export interface RunningOuen {
   sealer: Sealer;
   metrics: Metrics;
   processor?: EventProcessor;
+  /** Only when delivery runs in this thread (not in a processing thread). */
   outboxWorker?: RunningWorker;
-  outboxQueue: OutboxQueue;
+  outboxQueue?: OutboxQueue;
   /** Only in local mode (or with OUEN_CONSOLE): what the bot sent to the built-in fake LINE API. */
   fakeLine?: FakeLineStore;
   channelSecret: string;
@@ -73,13 +73,12 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: error.name }, 'shutdown step failed'));
   };
   try {
-    await syncContest(db.prisma, program, clock());
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
     closers.push(() => redis.quit());
     void warnUnlessNoEviction(redis, logger);
-    const connection = redisConnection(env.REDIS_URL);
-    const outboxQueue = new OutboxQueue(connection, env.OUEN_QUEUE_PREFIX);
-    closers.push(() => outboxQueue.close());
+    // The web thread's own statements (storing webhook events, the health check).
+    const sql = createSqlPool(db.connectionString, WEB_POOL_SIZE);
+    closers.push(() => sql.end());
 
     const app = express();
     app.disable('x-powered-by');
@@ -113,45 +112,22 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       if (!local) line = { forUser: (userId) => (fake.store.user(userId) ? fakeApi : realApi) };
     }
 
-    let processor: EventProcessor | undefined;
-    let threaded: ThreadedProcessor | undefined;
-    if (options.web) {
-      // A processing thread needs everything as data: an injected clock (tests) or
-      // per-user routing between the fake and LINE (console beside real credentials)
-      // keeps turns in this thread.
-      const inThread = env.OUEN_PROCESSING_THREAD && !options.clock && !(env.OUEN_CONSOLE && !local);
-      if (inThread) {
-        threaded = await ThreadedProcessor.start({
-          logger,
-          data: {
-            connectionString: db.connectionString, poolSize: db.poolSize, masterKey: Uint8Array.from(masterKey), program,
-            lineApi: realConfig, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX, logLevel: logger.level,
-          },
-        });
-        processor = threaded;
-        closers.push(() => threaded!.close());
-      } else {
-        const inProcess = new LineEventProcessor({ prisma: db.prisma, sealer, program, line, outbox: outboxQueue, logger, metrics, clock });
-        processor = inProcess;
-        closers.push(() => inProcess.drain());
-        closers.push(replayPendingEvents({ prisma: db.prisma, sealer, dispatch: (events) => inProcess.dispatch(events), clock, logger }));
-      }
-      app.use(lineWebhookRouter({ channelSecret, prisma: db.prisma, sealer, processor, logger, metrics, maxBacklog: env.OUEN_MAX_BACKLOG }));
+    const processing = await startProcessing({
+      env, db, sealer, masterKey, program, line, lineApi: realConfig, logger, metrics, clock, web: options.web, worker: options.worker,
+      // Only data crosses into a thread: an injected clock (tests) or per-user routing
+      // between the fake and LINE (the console beside real credentials) keeps turns here.
+      inThread: env.OUEN_PROCESSING_THREAD && !options.clock && !(env.OUEN_CONSOLE && !local),
+    });
+    closers.push(() => processing.close());
+    const { processor } = processing;
+    if (processor) {
+      app.use(lineWebhookRouter({ channelSecret, sql, sealer, processor, logger, metrics, maxBacklog: env.OUEN_MAX_BACKLOG }));
     }
-    const metricsText = async () => threaded
-      ? mergedMetricsText([await metrics.registry.getMetricsAsJSON(), await threaded.metrics()])
-      : metrics.registry.metrics();
-    app.use(healthRouter({ prisma: db.prisma, redis, metricsText }));
+    app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));
     app.use(errorHandler(logger));
 
-    let outboxWorker: RunningWorker | undefined;
-    if (options.worker) {
-      outboxWorker = startOutboxWorker({ prisma: db.prisma, sealer, line, logger, metrics, clock, connection, prefix: env.OUEN_QUEUE_PREFIX, queue: outboxQueue });
-      closers.push(() => outboxWorker!.close());
-      void outboxWorker.sweep().catch(() => undefined);
-    }
     logger.info({ port, mode: local ? 'local' : 'line', database: db.mode, web: options.web, worker: options.worker }, 'ouen started');
-    return { env, url, port, db, program, sealer, metrics, processor, outboxWorker, outboxQueue, fakeLine, channelSecret, close };
+    return { env, url, port, db, program, sealer, metrics, processor, outboxWorker: processing.outboxWorker, outboxQueue: processing.outboxQueue, fakeLine, channelSecret, close };
   } catch (error) {
     await close();
     throw error;
@@ -161,6 +137,9 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
 function isLineHost(url: string): boolean {
   return new URL(url).hostname.endsWith('.line.me');
 }
+
+/** Two concurrent inbox writes (group commit) and the health check. */
+const WEB_POOL_SIZE = 3;
 
 /** A burst of reconnects after a stall waits in the accept queue instead of being dropped. */
 const LISTEN_BACKLOG = 2048;

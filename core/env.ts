@@ -28,6 +28,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run conversation turns in a thread of their own, so webhook acks never wait behind them (default on). */
   OUEN_PROCESSING_THREAD: z.enum(['0', '1', 'true', 'false']).default('1').transform((v) => v === '1' || v === 'true'),
+  /** Batches of conversation turns processed at once, each in one transaction on its own connection. */
+  OUEN_TURN_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** Events waiting for processing beyond which the webhook sheds load with 503. */
   OUEN_MAX_BACKLOG: z.coerce.number().int().positive().default(5000),
 });

@@ -1,14 +1,14 @@
 import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { PrismaClient } from '../../core/db/types.ts';
+import type { Queryable } from '../../core/db/sql-pool.ts';
 import { METRICS_CONTENT_TYPE } from '../../core/metrics.ts';
 
 /** GET /healthz checks what ouen cannot work without; GET /metrics is Prometheus text. */
-export function healthRouter(deps: { prisma: PrismaClient; redis: Redis; metricsText: () => Promise<string> }): Router {
+export function healthRouter(deps: { sql: Queryable; redis: Redis; metricsText: () => Promise<string> }): Router {
   const router = express.Router();
   router.get('/healthz', async (_req, res) => {
     const [database, redis] = await Promise.all([
-      deps.prisma.$queryRaw`SELECT 1`.then(() => 'ok', () => 'down'),
+      deps.sql.query('SELECT 1').then(() => 'ok', () => 'down'),
       deps.redis.ping().then(() => 'ok', () => 'down'),
     ]);
     const ok = database === 'ok' && redis === 'ok';

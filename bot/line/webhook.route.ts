@@ -6,7 +6,7 @@
 import { validateSignature } from '@line/bot-sdk';
 import express, { type Router } from 'express';
 import type { Sealer } from '../../core/crypto/sealer.ts';
-import type { PrismaClient } from '../../core/db/types.ts';
+import type { Queryable } from '../../core/db/sql-pool.ts';
 import { InboxWriter } from '../../core/inbox/inbox-writer.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
@@ -15,7 +15,8 @@ import { callbackSchema } from './webhook.schema.ts';
 
 export interface LineWebhookDeps {
   channelSecret: string;
-  prisma: PrismaClient;
+  /** Where webhook events are stored (a plain pool: no Prisma on the request path). */
+  sql: Queryable;
   sealer: Sealer;
   processor: EventProcessor;
   logger: Logger;
@@ -28,7 +29,7 @@ const MAX_BODY = '2mb';
 
 export function lineWebhookRouter(deps: LineWebhookDeps): Router {
   const router = express.Router();
-  const inbox = new InboxWriter(deps.prisma, deps.sealer);
+  const inbox = new InboxWriter(deps.sql, deps.sealer);
   router.post('/webhooks/line', express.raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
     const answer = (status: number, message: string) => {
       deps.metrics.webhookRequests.inc({ status: String(status) });

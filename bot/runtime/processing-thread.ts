@@ -1,5 +1,6 @@
 /**
- * The processing thread: runs conversation turns for the events the web thread accepted,
+ * The processing thread: runs conversation turns for the events the web thread accepted
+ * (and, with the worker role, delivers outbox rows),
  * so that acknowledging LINE never waits behind a turn, a garbage collection of the
  * turns' heap, or the Prisma client, and so that turns and acks use two cores.
  *
@@ -8,11 +9,13 @@
  * metrics and its log lines back (see thread-protocol.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { createPrismaClient } from '../../core/db/prisma-client.ts';
 import { createRelayLogger } from '../../core/logger.ts';
 import { createMetrics } from '../../core/metrics.ts';
 import { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { startOutboxWorker } from '../../worker/outbox-worker.ts';
 import { LineApi, singleChannel } from '../line/line-api.ts';
 import { LineEventProcessor } from '../line/line-event-processor.ts';
 import { redisConnection } from '../redis-connection.ts';
@@ -28,15 +31,22 @@ const logger = createRelayLogger(data.logLevel, (line) => post({ kind: 'log', li
 const metrics = createMetrics({ defaults: false });
 const sealer = new Sealer(Buffer.from(data.masterKey));
 const prisma = createPrismaClient(data.connectionString, data.poolSize);
-const outbox = new OutboxQueue(redisConnection(data.redisUrl), data.queuePrefix);
+const connection = redisConnection(data.redisUrl);
+const outbox = new OutboxQueue(connection, data.queuePrefix);
+const line = singleChannel(new LineApi(data.lineApi));
 const clock = () => new Date();
+await syncContest(prisma, data.program, clock());
 
 let seq = 0;
 const processor = new LineEventProcessor({
-  prisma, sealer, program: data.program, line: singleChannel(new LineApi(data.lineApi)), outbox, logger, metrics, clock,
+  prisma, sealer, program: data.program, line, outbox, logger, metrics, clock, concurrency: data.concurrency,
   onBacklog: (size) => post({ kind: 'backlog', size, seq }),
 });
 const stopReplay = replayPendingEvents({ prisma, sealer, dispatch: (events) => processor.dispatch(events), clock, logger });
+const outboxWorker = data.outboxWorker
+  ? startOutboxWorker({ prisma, sealer, line, logger, metrics, clock, connection, prefix: data.queuePrefix, queue: outbox })
+  : undefined;
+void outboxWorker?.sweep().catch(() => undefined);
 
 port.on('message', (message: ToThread) => {
   switch (message.kind) {
@@ -57,6 +67,7 @@ port.on('message', (message: ToThread) => {
 });
 
 async function close(): Promise<void> {
+  await outboxWorker?.close().catch(() => undefined);
   await stopReplay();
   await processor.drain();
   await outbox.close().catch(() => undefined);

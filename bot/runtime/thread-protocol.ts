@@ -16,6 +16,10 @@ export interface ProcessingThreadData {
   redisUrl: string;
   queuePrefix: string;
   logLevel: string;
+  /** Turn batches at once (OUEN_TURN_CONCURRENCY). */
+  concurrency: number;
+  /** Also deliver outbox rows (the worker role) in the thread. */
+  outboxWorker: boolean;
 }
 
 export type ToThread =

@@ -4,7 +4,7 @@
  * one round trip and one WAL flush; when idle a request is written at once.
  */
 import type { Sealer } from '../crypto/sealer.ts';
-import type { PrismaClient } from '../db/types.ts';
+import type { Queryable } from '../db/sql-pool.ts';
 import { acceptEvents, type AcceptedEvent } from './inbox.repository.ts';
 
 interface Waiting {
@@ -18,7 +18,7 @@ export class InboxWriter {
   #writing = 0;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: Queryable,
     private readonly sealer: Sealer,
     private readonly maxConcurrentWrites = 2,
   ) {}
@@ -37,7 +37,7 @@ export class InboxWriter {
       const batch = this.#waiting;
       this.#waiting = [];
       this.#writing += 1;
-      acceptEvents(this.prisma, this.sealer, batch.flatMap((w) => w.events))
+      acceptEvents(this.db, this.sealer, batch.flatMap((w) => w.events))
         .then((accepted) => {
           for (const w of batch) w.resolve(new Set(w.events.map((e) => e.webhookEventId).filter((id) => accepted.has(id))));
         }, (error: unknown) => {

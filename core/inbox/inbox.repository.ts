@@ -4,6 +4,7 @@
  */
 import type { Sealer } from '../crypto/sealer.ts';
 import type { Db, PrismaClient } from '../db/types.ts';
+import type { Queryable } from '../db/sql-pool.ts';
 
 export const inboxContext = (webhookEventId: string) => `inbox:${webhookEventId}`;
 
@@ -16,19 +17,19 @@ export interface AcceptedEvent {
 }
 
 /** Inserts the events not seen before and returns their ids; redeliveries return nothing. */
-export async function acceptEvents(db: PrismaClient, sealer: Sealer, events: AcceptedEvent[]): Promise<Set<string>> {
+export async function acceptEvents(db: Queryable, sealer: Sealer, events: AcceptedEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const ids = events.map((e) => e.webhookEventId);
   const users = events.map((e) => e.lineUserId);
   const types = events.map((e) => e.eventType);
   const times = events.map((e) => e.occurredAt.toISOString());
   const payloads = events.map((e) => sealer.sealJson(e.payload, inboxContext(e.webhookEventId)));
-  const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
+  const { rows } = await db.query<{ webhookEventId: string }>(`
     INSERT INTO "InboxEvent" ("webhookEventId", "lineUserId", "eventType", "occurredAt", "payloadSealed")
     SELECT u."id", u."user", u."type", u."at" AT TIME ZONE 'UTC', u."payload"
-    FROM unnest(${ids}::text[], ${users}::text[], ${types}::text[], ${times}::timestamptz[], ${payloads}::text[]) AS u("id", "user", "type", "at", "payload")
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u("id", "user", "type", "at", "payload")
     ON CONFLICT ("webhookEventId") DO NOTHING
-    RETURNING "webhookEventId"`;
+    RETURNING "webhookEventId"`, [ids, users, types, times, payloads]);
   return new Set(rows.map((r) => r.webhookEventId));
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { parseEnv } from '../../core/env.ts';
 import { createLogger } from '../../core/logger.ts';
-import { eventually } from '../support/ouen-harness.ts';
+import { eventually, obliterateQueue } from '../support/ouen-harness.ts';
 
 /**
  * `npm start` on a machine with nothing configured: no DATABASE_URL (embedded PGlite),
@@ -22,8 +22,8 @@ describe('local mode with the embedded database', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await ouen?.outboxQueue.queue.obliterate({ force: true }).catch(() => undefined);
     await ouen?.close();
+    await obliterateQueue(env.REDIS_URL, env.OUEN_QUEUE_PREFIX);
   });
 
   const api = async (path: string, body?: unknown) => {

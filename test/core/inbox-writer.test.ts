@@ -2,29 +2,35 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { InboxWriter } from '../../core/inbox/inbox-writer.ts';
+import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
+let sql: ReturnType<typeof createSqlPool>;
 const sealer = new Sealer(randomBytes(32));
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  sql = createSqlPool(db.connectionString, 2);
 });
 
-afterAll(() => db?.drop());
+afterAll(async () => {
+  await sql?.end();
+  await db?.drop();
+});
 
 const event = (id: string) => ({ webhookEventId: id, lineUserId: 'U1', eventType: 'message', occurredAt: new Date(), payload: { secret: 'こんにちは' } });
 
 describe('InboxWriter', () => {
   it('stores events from many concurrent requests, each told which of its events were new', async () => {
-    const writer = new InboxWriter(db.prisma, sealer);
+    const writer = new InboxWriter(sql, sealer);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => writer.accept([event(`e${i}`), event(`shared-${i % 5}`)])));
     expect(results.every((r) => r.has(`e${results.indexOf(r)}`))).toBe(true);
     expect(await db.prisma.inboxEvent.count()).toBe(55);
   });
 
   it('reports a redelivered event as not new', async () => {
-    const writer = new InboxWriter(db.prisma, sealer);
+    const writer = new InboxWriter(sql, sealer);
     expect([...await writer.accept([event('once')])]).toEqual(['once']);
     expect([...await writer.accept([event('once')])]).toEqual([]);
   });

@@ -94,9 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const invalid = fake.store.requests
         .map((r) => ({ r, verdict: validateLineRequest(r.method, r.path, r.body) }))
         .filter(({ verdict }) => !verdict.ok);
-      const leftover = new Queue(OUTBOX_QUEUE, { connection: redisConnection(env.REDIS_URL), prefix: env.OUEN_QUEUE_PREFIX });
-      await leftover.obliterate({ force: true }).catch(() => undefined);
-      await leftover.close();
+      await obliterateQueue(env.REDIS_URL, env.OUEN_QUEUE_PREFIX);
       await new Promise((resolve) => fakeServer.close(resolve));
       await db.drop();
       // Every request the bot made must be one LINE's Messaging API accepts.
@@ -105,6 +103,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
     },
   };
+}
+
+/** Removes what a test's ouen left in Redis under its queue prefix. */
+export async function obliterateQueue(redisUrl: string, prefix: string): Promise<void> {
+  const leftover = new Queue(OUTBOX_QUEUE, { connection: redisConnection(redisUrl), prefix });
+  await leftover.obliterate({ force: true }).catch(() => undefined);
+  await leftover.close();
 }
 
 export function sign(raw: string, secret: string): string {
