@@ -28,6 +28,12 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run conversation turns in a thread of their own, so webhook acks never wait behind them (default on). */
   OUEN_PROCESSING_THREAD: z.enum(['0', '1', 'true', 'false']).default('1').transform((v) => v === '1' || v === 'true'),
+  /**
+   * Old-generation heap limit of the processing thread (MB). The default holds the
+   * process near a single thread's memory; 0 leaves V8's own limit (faster, about
+   * 130 MB more under load; see BENCHMARKS.md).
+   */
+  OUEN_THREAD_HEAP_MB: z.coerce.number().int().refine((mb) => mb === 0 || mb >= 128, 'at least 128, or 0 for no limit').default(256),
   /** Batches of conversation turns processed at once, each in one transaction on its own connection. */
   OUEN_TURN_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** Events waiting for processing beyond which the webhook sheds load with 503. */

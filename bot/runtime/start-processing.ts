@@ -47,6 +47,8 @@ export interface Processing {
   close(): Promise<void>;
 }
 
+const THREAD_YOUNG_GENERATION_MB = 32;
+
 export async function startProcessing(options: ProcessingOptions): Promise<Processing> {
   if (options.web && options.inThread) return startThread(options);
   return startHere(options);
@@ -56,6 +58,11 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
   const { env, db, logger, metrics } = options;
   const threaded = await ThreadedProcessor.start({
     logger,
+    resourceLimits: {
+      // A smaller young generation than V8's default: measured, as fast and lighter.
+      maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,
+      ...(env.OUEN_THREAD_HEAP_MB > 0 ? { maxOldGenerationSizeMb: env.OUEN_THREAD_HEAP_MB } : {}),
+    },
     data: {
       connectionString: db.connectionString, poolSize: db.poolSize, masterKey: Uint8Array.from(options.masterKey),
       program: options.program, lineApi: options.lineApi, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX,

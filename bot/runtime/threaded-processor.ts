@@ -15,6 +15,8 @@ export interface ThreadedProcessorOptions {
   logger: Logger;
   /** Heap limits of the processing thread's own V8 isolate. */
   resourceLimits?: ResourceLimits;
+  /** JavaScript to run as the thread instead of processing-thread.ts: tests of the protocol and of restarts. */
+  threadScript?: string;
 }
 
 type Reply = Extract<FromThread, { id: number }>;
@@ -86,7 +88,7 @@ export class ThreadedProcessor implements EventProcessor {
   }
 
   #spawn(): void {
-    const [entry, how] = threadEntry();
+    const [entry, how] = this.options.threadScript === undefined ? threadEntry() : [this.options.threadScript, { eval: true }];
     const worker = new Worker(entry, { ...how, workerData: this.options.data, resourceLimits: this.options.resourceLimits });
     this.#worker = worker;
     this.#reported = { size: 0, seq: this.#seq };

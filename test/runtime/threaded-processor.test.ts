@@ -1,0 +1,118 @@
+/**
+ * The web thread's side of the processing thread, against a scripted thread that speaks
+ * the protocol (thread-protocol.ts) and can be told to die. The real processing thread
+ * runs in every webhook test (test/line/webhook.test.ts).
+ */
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ThreadedProcessor } from '../../bot/runtime/threaded-processor.ts';
+import type { ProcessingThreadData } from '../../bot/runtime/thread-protocol.ts';
+import type { LineEvent } from '../../bot/line/webhook.schema.ts';
+import { createLogger } from '../../core/logger.ts';
+
+/** Holds events until drained; a dispatch of the event "die" ends the thread. */
+const scriptedThread = `
+const { parentPort, threadId } = require('node:worker_threads');
+let held = 0;
+let seq = 0;
+const post = (message) => parentPort.postMessage(message);
+parentPort.on('message', (m) => {
+  if (m.kind === 'dispatch') {
+    if (m.events.some((e) => e.webhookEventId === 'die')) process.exit(3);
+    seq = m.seq;
+    held += m.events.length;
+    post({ kind: 'backlog', size: held, seq });
+  } else if (m.kind === 'drain') {
+    held = 0;
+    post({ kind: 'backlog', size: 0, seq });
+    post({ kind: 'drained', id: m.id });
+  } else if (m.kind === 'metrics') {
+    post({ kind: 'metrics', id: m.id, metrics: [{ name: 'scripted_total', help: 'h', type: 'counter', values: [{ value: held, labels: {} }], aggregator: 'sum' }] });
+  } else if (m.kind === 'close') {
+    post({ kind: 'closed', id: m.id });
+    parentPort.close();
+  }
+});
+post({ kind: 'log', line: JSON.stringify({ level: 40, time: 1, msg: 'scripted thread started', thread: threadId }) });
+post({ kind: 'ready' });
+`;
+
+const event = (id: string) => ({ webhookEventId: id }) as LineEvent;
+
+function logSink() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: createLogger('info', stream) };
+}
+
+let processor: ThreadedProcessor | undefined;
+afterEach(async () => {
+  await processor?.close();
+  processor = undefined;
+});
+
+async function start() {
+  const { lines, logger } = logSink();
+  processor = await ThreadedProcessor.start({ logger, data: {} as ProcessingThreadData, threadScript: scriptedThread });
+  return { lines, processor };
+}
+
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('ThreadedProcessor', () => {
+  it('counts dispatched events as backlog until the thread reports them done', async () => {
+    const { processor } = await start();
+    processor.dispatch([event('a'), event('b')]);
+    processor.dispatch([event('c')]);
+    expect(processor.backlog).toBe(3); // before the thread has said anything
+    await until(() => processor.backlog === 3);
+    await processor.drain();
+    expect(processor.backlog).toBe(0);
+  });
+
+  it("relays the thread's log lines through the web thread's logger, at their level", async () => {
+    const { lines } = await start();
+    await until(() => lines.length > 0);
+    expect(lines[0]).toMatchObject({ level: 40, msg: 'scripted thread started', thread: expect.any(Number), service: 'ouen' });
+  });
+
+  it("hands out the thread's metrics for /metrics", async () => {
+    const { processor } = await start();
+    processor.dispatch([event('a')]);
+    const metrics = await processor.metrics();
+    expect(metrics).toEqual([expect.objectContaining({ name: 'scripted_total', values: [{ value: 1, labels: {} }] })]);
+  });
+
+  it('starts a new thread when the thread dies; whoever waited is answered', async () => {
+    const { lines, processor } = await start();
+    await until(() => lines.length === 1);
+    processor.dispatch([event('die')]);
+    await processor.drain(); // answered by the exit, not left hanging
+    await until(() => lines.filter((l) => l.msg === 'scripted thread started').length === 2);
+    expect(lines.some((l) => l.msg === 'processing thread stopped; starting a new one' && l.code === 3)).toBe(true);
+    expect(processor.backlog).toBe(0);
+    processor.dispatch([event('after')]);
+    await until(() => processor.backlog === 1);
+    await processor.drain();
+    expect(processor.backlog).toBe(0);
+  });
+
+  it('closes: the thread ends and is not started again', async () => {
+    const { lines, processor: started } = await start();
+    await started.close();
+    processor = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(lines.filter((l) => l.msg === 'scripted thread started')).toHaveLength(1);
+  });
+});
