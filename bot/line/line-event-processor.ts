@@ -10,6 +10,9 @@ import { appendAudit } from '../../core/audit/audit-log.ts';
 import type { ReceivedFile } from '../../core/applications/document.service.ts';
 import { forgetUnsentMessage } from '../../core/applications/unsend.service.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
+import type pg from 'pg';
+import { sqlDb } from '../../core/db/pg-transaction.ts';
+import type { SqlDb } from '../../core/db/types.ts';
 import type { PrismaClient } from '../../core/db/types.ts';
 import { markInboxFailed, markInboxProcessed } from '../../core/inbox/inbox.repository.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -29,6 +32,8 @@ import { translate } from '../../flows/index.ts';
 
 export interface LineEventProcessorDeps {
   prisma: PrismaClient;
+  /** The turns' transactions run on this pool (see run-turn.ts). */
+  sql: pg.Pool;
   sealer: Sealer;
   program: ProgramConfig;
   line: LineChannels;
@@ -70,6 +75,8 @@ export class LineEventProcessor implements EventProcessor {
   readonly #sent: SentBatcher;
   readonly #clock: () => Date;
   readonly #loadingBudget = new LoadingBudget();
+  /** Hot-path statements outside turns (participant lookups, marking replies sent). */
+  readonly #sql: SqlDb;
 
   constructor(private readonly deps: LineEventProcessorDeps) {
     this.#scheduler = new BatchScheduler((events) => this.#processBatch(events), {
@@ -78,7 +85,8 @@ export class LineEventProcessor implements EventProcessor {
       onFinished: () => this.#reportBacklog(),
     });
     this.#clock = deps.clock ?? (() => new Date());
-    this.#sent = new SentBatcher((ids) => markOutboxSent(deps.prisma, ids, this.#clock()), (error) =>
+    this.#sql = sqlDb(deps.sql);
+    this.#sent = new SentBatcher((ids) => markOutboxSent(this.#sql, ids, this.#clock()), (error) =>
       deps.logger.error({ err: errorName(error) }, 'marking replies as sent failed; the sweeper will push them'));
   }
 
@@ -158,13 +166,13 @@ export class LineEventProcessor implements EventProcessor {
         }
       }));
       const ready = prepared.filter((p): p is NonNullable<typeof p> => p !== null);
-      const { prisma, sealer, program } = this.deps;
+      const { sql, sealer, program } = this.deps;
       let results: Array<TurnResult | { status: 'failed'; error: unknown }>;
       try {
-        results = await runTurns({ prisma, sealer, program }, ready.map((p) => p.request));
+        results = await runTurns({ sql, sealer, program }, ready.map((p) => p.request));
       } catch {
         // One bad turn must not take the others with it: run them one by one.
-        results = await Promise.all(ready.map((p) => runTurns({ prisma, sealer, program }, [p.request])
+        results = await Promise.all(ready.map((p) => runTurns({ sql, sealer, program }, [p.request])
           .then((r) => r[0]!, (error: unknown) => ({ status: 'failed' as const, error }))));
       }
       await Promise.all(ready.map((p, i) => this.#guarded(p.turn.event, p.turn.action, async () => {
@@ -241,9 +249,9 @@ export class LineEventProcessor implements EventProcessor {
   async #participantId(lineUserId: string): Promise<string> {
     const cached = this.#participants.get(lineUserId);
     if (cached) return cached;
-    const { prisma, line } = this.deps;
-    const found = await findLineParticipant(prisma, lineUserId);
-    const participant = found ?? await ensureLineParticipant(prisma, lineUserId,
+    const { line } = this.deps;
+    const found = await findLineParticipant(this.#sql, lineUserId);
+    const participant = found ?? await ensureLineParticipant(this.#sql, lineUserId,
       await line.forUser(lineUserId).profileLanguage(lineUserId).catch(() => 'ja' as const));
     if (this.#participants.size > 100_000) this.#participants.clear();
     this.#participants.set(lineUserId, participant.id);

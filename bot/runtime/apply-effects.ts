@@ -10,6 +10,7 @@ import {
 } from '../../core/applications/application.service.ts';
 import { attachDocument, type ReceivedFile } from '../../core/applications/document.service.ts';
 import { recordConsent } from '../../core/consent/consent.service.ts';
+import { setLanguage } from '../../core/participants/participant.service.ts';
 
 export interface EffectContext extends ApplicationScope {
   application: StoredApplication | null;
@@ -90,7 +91,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         break;
       }
       case 'setLanguage':
-        await ctx.db.participant.update({ where: { id: ctx.participantId }, data: { language: effect.language } });
+        await setLanguage(ctx.db, ctx.participantId, effect.language, ctx.now);
         outcome.language = effect.language;
         outcome.audit.push({
           actor: ctx.actor, action: 'participant.languageChanged', entity: 'participant', entityId: ctx.participantId,

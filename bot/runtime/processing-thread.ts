@@ -12,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { createPrismaClient } from '../../core/db/prisma-client.ts';
+import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { createRelayLogger } from '../../core/logger.ts';
 import { createMetrics } from '../../core/metrics.ts';
 import { OutboxQueue } from '../../worker/outbox-queue.ts';
@@ -31,6 +32,8 @@ const logger = createRelayLogger(data.logLevel, (line) => post({ kind: 'log', li
 const metrics = createMetrics({ defaults: false });
 const sealer = new Sealer(Buffer.from(data.masterKey));
 const prisma = createPrismaClient(data.connectionString, data.poolSize);
+/** One connection per concurrent batch, and room for lookups beside them. */
+const sql = createSqlPool(data.connectionString, data.concurrency + 2);
 const connection = redisConnection(data.redisUrl);
 const outbox = new OutboxQueue(connection, data.queuePrefix);
 const line = singleChannel(new LineApi(data.lineApi));
@@ -39,7 +42,7 @@ await syncContest(prisma, data.program, clock());
 
 let seq = 0;
 const processor = new LineEventProcessor({
-  prisma, sealer, program: data.program, line, outbox, logger, metrics, clock, concurrency: data.concurrency,
+  prisma, sql, sealer, program: data.program, line, outbox, logger, metrics, clock, concurrency: data.concurrency,
   onBacklog: (size) => post({ kind: 'backlog', size, seq }),
 });
 const stopReplay = replayPendingEvents({ prisma, sealer, dispatch: (events) => processor.dispatch(events), clock, logger });
@@ -72,6 +75,7 @@ async function close(): Promise<void> {
   await processor.drain();
   await outbox.close().catch(() => undefined);
   await prisma.$disconnect().catch(() => undefined);
+  await sql.end().catch(() => undefined);
   port!.close();
 }
 

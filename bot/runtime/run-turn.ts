@@ -15,14 +15,17 @@ import { writeApplicationSaves, type ApplicationSave } from '../../core/applicat
 import type { ReceivedFile } from '../../core/applications/document.service.ts';
 import { loadConversations, saveConversations } from '../../core/conversation/conversation.repository.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
-import type { Db, PrismaClient } from '../../core/db/types.ts';
+import type pg from 'pg';
+import { inTransaction } from '../../core/db/pg-transaction.ts';
+import type { SqlDb } from '../../core/db/types.ts';
 import { createOutboxRows, type NewOutboxRow } from '../../core/outbox/outbox.repository.ts';
 import { consumeInboxEvents } from '../../core/inbox/inbox.repository.ts';
 import { applyEffects } from './apply-effects.ts';
 import { rememberSource } from './message-sources.ts';
 
 export interface TurnServices {
-  prisma: PrismaClient;
+  /** Turns run on plain node-postgres connections (pg-transaction.ts). */
+  sql: pg.Pool;
   sealer: Sealer;
   program: ProgramConfig;
 }
@@ -39,22 +42,19 @@ export interface TurnRequest {
   /** The answer is sent as a reply first; the outbox row becomes due for push after this. */
   replyWindowMs: number;
   /** Extra writes that belong to the same turn (e.g. marking a follower reachable). */
-  within?: (db: Db) => Promise<AuditEntry[]>;
+  within?: (db: SqlDb) => Promise<AuditEntry[]>;
 }
 
 export type TurnResult =
   | { status: 'done'; rendered: unknown[]; outboxId: string | null; language: Language }
   | { status: 'duplicate' };
 
-/** Transactions wait this long for a pooled connection before giving up. */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
-
 /** Runs turns of distinct participants in one transaction; results come back in order. */
 export async function runTurns(services: TurnServices, requests: TurnRequest[]): Promise<TurnResult[]> {
   const ids = requests.map((r) => r.participantId);
   if (new Set(ids).size !== ids.length) throw new Error('a batch holds at most one turn per participant');
-  const { prisma, sealer, program } = services;
-  return prisma.$transaction(async (db) => {
+  const { sql, sealer, program } = services;
+  return inTransaction(sql, async (db) => {
     const inboxIds = requests.flatMap((r) => (r.inboxEventId ? [r.inboxEventId] : []));
     const consumed = await consumeInboxEvents(db, inboxIds, requests[0]!.now);
     const live = requests.filter((r) => !r.inboxEventId || consumed.has(r.inboxEventId));
@@ -113,5 +113,5 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       const outboxId = done.outboxIndex === null ? null : outboxIds[done.outboxIndex]!;
       return { status: 'done', rendered: done.rendered, outboxId, language: done.language };
     });
-  }, TRANSACTION_OPTIONS);
+  });
 }

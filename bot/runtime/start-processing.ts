@@ -10,6 +10,7 @@ import type { Database } from '../../core/db/index.ts';
 import type { Env } from '../../core/env.ts';
 import type { Logger } from '../../core/logger.ts';
 import { mergedMetricsText, type Metrics } from '../../core/metrics.ts';
+import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { OutboxQueue } from '../../worker/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
 import type { LineApiConfig, LineChannels } from '../line/line-api.ts';
@@ -84,7 +85,9 @@ async function startHere(options: ProcessingOptions): Promise<Processing> {
   const closers: Array<() => Promise<unknown>> = [() => outboxQueue.close()];
   let processor: LineEventProcessor | undefined;
   if (options.web) {
-    const here = new LineEventProcessor({ prisma: db.prisma, sealer, program, line, outbox: outboxQueue, logger, metrics, clock, concurrency: env.OUEN_TURN_CONCURRENCY });
+    const sql = createSqlPool(db.connectionString, env.OUEN_TURN_CONCURRENCY + 2);
+    closers.push(() => sql.end());
+    const here = new LineEventProcessor({ prisma: db.prisma, sql, sealer, program, line, outbox: outboxQueue, logger, metrics, clock, concurrency: env.OUEN_TURN_CONCURRENCY });
     processor = here;
     closers.push(() => here.drain());
     closers.push(replayPendingEvents({ prisma: db.prisma, sealer, dispatch: (events) => here.dispatch(events), clock, logger }));

@@ -1,6 +1,6 @@
 import type { Answers, ApplicationFacts, ApplicationStatus } from '../../flows/index.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { Db } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 
 export const answersContext = (applicationId: string) => `application:${applicationId}:answers`;
 
@@ -10,7 +10,7 @@ export interface StoredApplication extends ApplicationFacts {
 
 /** The participants' applications in a contest, unsealed, by participant id; one round trip. */
 export async function findApplications(
-  db: Db, sealer: Sealer, contestId: string, participantIds: string[],
+  db: SqlDb, sealer: Sealer, contestId: string, participantIds: string[],
 ): Promise<Map<string, StoredApplication>> {
   const rows = await db.$queryRaw<Array<{
     id: string; participantId: string; status: ApplicationStatus; receiptNumber: string | null; answersSealed: string; hasDocument: boolean;
@@ -30,7 +30,7 @@ export async function findApplications(
 
 /** The participant's application in a contest, unsealed, or null. */
 export async function findApplication(
-  db: Db, sealer: Sealer, contestId: string, participantId: string,
+  db: SqlDb, sealer: Sealer, contestId: string, participantId: string,
 ): Promise<StoredApplication | null> {
   return (await findApplications(db, sealer, contestId, [participantId])).get(participantId) ?? null;
 }

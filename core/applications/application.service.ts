@@ -8,13 +8,13 @@ import type { Answers } from '../../flows/index.ts';
 import type { ContestConfig } from '../../flows/program.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { Db } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 import { answersContext, type StoredApplication } from './application.repository.ts';
 import { ApplicationError } from './application-errors.ts';
 import { normalizeEmailForIndex } from './email-index.ts';
 
 export interface ApplicationScope {
-  db: Db;
+  db: SqlDb;
   sealer: Sealer;
   contest: ContestConfig;
   participantId: string;
@@ -55,7 +55,7 @@ export function prepareAnswers(
  * Writes many answer saves in one statement. A new row starts as a draft; the
  * (contest, participant) unique key still refuses a second application per person.
  */
-export async function writeApplicationSaves(db: Db, saves: ApplicationSave[], now: Date): Promise<void> {
+export async function writeApplicationSaves(db: SqlDb, saves: ApplicationSave[], now: Date): Promise<void> {
   if (saves.length === 0) return;
   const column = <K extends keyof ApplicationSave>(key: K) => saves.map((s) => s[key]);
   await db.$executeRaw`
@@ -81,7 +81,7 @@ export async function saveAnswers(
 /** Only a draft is discarded: a submitted application is withdrawn, not deleted. */
 export async function discardDraft(scope: ApplicationScope, current: StoredApplication | null): Promise<AuditEntry | null> {
   if (!current) return null;
-  const { count } = await scope.db.application.deleteMany({ where: { id: current.id, status: 'draft' } });
+  const count = await scope.db.$executeRaw`DELETE FROM "Application" WHERE "id" = ${current.id}::uuid AND "status" = 'draft'`;
   return count === 1 ? audit(scope, 'application.discarded', current.id, { reason: 'ineligible' }) : null;
 }
 
@@ -93,12 +93,14 @@ export async function submitApplication(
   scope: ApplicationScope, current: StoredApplication,
 ): Promise<{ receiptNumber: string; audit: AuditEntry | null }> {
   const receiptNumber = current.receiptNumber ?? await nextReceiptNumber(scope);
-  const { count } = await scope.db.application.updateMany({
-    where: { id: current.id, status: { in: ['draft', 'withdrawn'] } },
-    data: { status: 'submitted', receiptNumber, submittedAt: scope.now, withdrawnAt: null },
-  });
+  const now = scope.now.toISOString();
+  const count = await scope.db.$executeRaw`
+    UPDATE "Application" SET "status" = 'submitted', "receiptNumber" = ${receiptNumber}, "withdrawnAt" = NULL,
+      "submittedAt" = ${now}::timestamptz AT TIME ZONE 'UTC', "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${current.id}::uuid AND "status" IN ('draft', 'withdrawn')`;
   if (count === 0) {
-    const row = await scope.db.application.findUnique({ where: { id: current.id }, select: { receiptNumber: true } });
+    const [row] = await scope.db.$queryRaw<Array<{ receiptNumber: string | null }>>`
+      SELECT "receiptNumber" FROM "Application" WHERE "id" = ${current.id}::uuid`;
     if (!row?.receiptNumber) throw new ApplicationError('not-submittable', `application ${current.id} cannot be submitted`);
     return { receiptNumber: row.receiptNumber, audit: null };
   }
@@ -106,10 +108,11 @@ export async function submitApplication(
 }
 
 export async function withdrawApplication(scope: ApplicationScope, current: StoredApplication): Promise<AuditEntry | null> {
-  const { count } = await scope.db.application.updateMany({
-    where: { id: current.id, status: 'submitted' },
-    data: { status: 'withdrawn', withdrawnAt: scope.now },
-  });
+  const now = scope.now.toISOString();
+  const count = await scope.db.$executeRaw`
+    UPDATE "Application" SET "status" = 'withdrawn',
+      "withdrawnAt" = ${now}::timestamptz AT TIME ZONE 'UTC', "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${current.id}::uuid AND "status" = 'submitted'`;
   return count === 1 ? audit(scope, 'application.withdrawn', current.id, { receiptNumber: current.receiptNumber }) : null;
 }
 

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { Db } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 
 /** A file already fetched from LINE's data API, waiting to be stored with its turn. */
 export interface ReceivedFile {
@@ -15,20 +16,14 @@ export const documentContext = (applicationId: string, sourceMessageId: string) 
 
 /** Stores the plan document sealed; a newer document replaces the older one. */
 export async function attachDocument(
-  db: Db, sealer: Sealer, applicationId: string, file: ReceivedFile, actor: string,
+  db: SqlDb, sealer: Sealer, applicationId: string, file: ReceivedFile, actor: string,
 ): Promise<AuditEntry> {
-  await db.applicationDocument.deleteMany({ where: { applicationId } });
+  await db.$executeRaw`DELETE FROM "ApplicationDocument" WHERE "applicationId" = ${applicationId}::uuid`;
   const context = documentContext(applicationId, file.sourceMessageId);
-  await db.applicationDocument.create({
-    data: {
-      applicationId,
-      sourceMessageId: file.sourceMessageId,
-      fileNameSealed: sealer.seal(file.fileName, context),
-      contentSealed: new Uint8Array(sealer.sealBytes(file.content, context)),
-      sizeBytes: file.content.length,
-      sha256: file.sha256,
-    },
-  });
+  await db.$executeRaw`
+    INSERT INTO "ApplicationDocument" ("id", "applicationId", "sourceMessageId", "fileNameSealed", "contentSealed", "sizeBytes", "sha256")
+    VALUES (${randomUUID()}::uuid, ${applicationId}::uuid, ${file.sourceMessageId}, ${sealer.seal(file.fileName, context)},
+            ${sealer.sealBytes(file.content, context)}::bytea, ${file.content.length}::integer, ${file.sha256})`;
   return {
     actor, action: 'application.documentAttached', entity: 'application', entityId: applicationId,
     detail: { sizeBytes: file.content.length, sha256: file.sha256 },

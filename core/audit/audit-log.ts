@@ -5,7 +5,7 @@
  * `detail` carries ids, statuses and field names, never values.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -31,7 +31,7 @@ export interface AuditRow extends Required<AuditEntry> {
  * Appends entries inside the caller's transaction. Call it last before commit: the chain
  * lock is held until the transaction ends, so the shorter the rest, the more throughput.
  */
-export async function appendAudit(tx: Db, entries: AuditEntry[], at: Date): Promise<void> {
+export async function appendAudit(tx: SqlDb, entries: AuditEntry[], at: Date): Promise<void> {
   if (entries.length === 0) return;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
   const last = await tx.$queryRaw<{ hash: string }[]>`SELECT "hash" FROM "AuditLog" ORDER BY "id" DESC LIMIT 1`;
@@ -43,9 +43,14 @@ export async function appendAudit(tx: Db, entries: AuditEntry[], at: Date): Prom
     rows.push(row);
     prevHash = row.hash;
   }
-  await tx.auditLog.createMany({
-    data: rows.map((r) => ({ ...r, detail: r.detail as object })),
-  });
+  const column = <K extends keyof AuditRow>(key: K) => rows.map((r) => r[key]);
+  await tx.$executeRaw`
+    INSERT INTO "AuditLog" ("at", "actor", "action", "entity", "entityId", "detail", "prevHash", "hash")
+    SELECT ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', u."actor", u."action", u."entity", u."entityId", u."detail"::jsonb, u."prevHash", u."hash"
+    FROM unnest(${column('actor')}::text[], ${column('action')}::text[], ${column('entity')}::text[], ${column('entityId')}::text[],
+                ${rows.map((r) => JSON.stringify(r.detail))}::text[], ${column('prevHash')}::text[], ${column('hash')}::text[])
+      WITH ORDINALITY AS u("actor", "action", "entity", "entityId", "detail", "prevHash", "hash", "position")
+    ORDER BY u."position"`;
 }
 
 /** The hash of one row: its content in a fixed order, then the previous hash. */

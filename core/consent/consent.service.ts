@@ -1,26 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit-log.ts';
-import type { Db } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 
 /** Records a consent decision. A refusal is all that is kept of someone who refuses. */
 export async function recordConsent(
-  db: Db,
+  db: SqlDb,
   decision: { participantId: string; purpose: string; noticeVersion: string; granted: boolean; at: Date; actor: string },
 ): Promise<AuditEntry> {
-  const row = await db.consent.create({
-    data: {
-      participantId: decision.participantId,
-      purpose: decision.purpose,
-      noticeVersion: decision.noticeVersion,
-      granted: decision.granted,
-      decidedAt: decision.at,
-    },
-    select: { id: true },
-  });
+  const id = randomUUID();
+  await db.$executeRaw`
+    INSERT INTO "Consent" ("id", "participantId", "purpose", "noticeVersion", "granted", "decidedAt")
+    VALUES (${id}::uuid, ${decision.participantId}::uuid, ${decision.purpose}, ${decision.noticeVersion}, ${decision.granted}::boolean,
+            ${decision.at.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
   return {
     actor: decision.actor,
     action: decision.granted ? 'consent.granted' : 'consent.refused',
     entity: 'consent',
-    entityId: row.id,
+    entityId: id,
     detail: { purpose: decision.purpose, noticeVersion: decision.noticeVersion },
   };
 }

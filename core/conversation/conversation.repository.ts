@@ -1,6 +1,6 @@
 import { initialState, type ConversationState, type Language } from '../../flows/index.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { Db } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 
 const context = (participantId: string) => `conversation:${participantId}`;
 
@@ -15,7 +15,7 @@ export interface LoadedConversation {
  * conversation at once. Rows are locked in id order, so concurrent batches cannot deadlock.
  */
 export async function loadConversations(
-  db: Db, sealer: Sealer, participantIds: string[],
+  db: SqlDb, sealer: Sealer, participantIds: string[],
 ): Promise<Map<string, LoadedConversation>> {
   const rows = await db.$queryRaw<Array<{ id: string; language: string; stateSealed: string | null }>>`
     SELECT p."id"::text AS "id", p."language", c."stateSealed"
@@ -32,13 +32,13 @@ export async function loadConversations(
   return loaded;
 }
 
-export async function loadConversation(db: Db, sealer: Sealer, participantId: string): Promise<LoadedConversation> {
+export async function loadConversation(db: SqlDb, sealer: Sealer, participantId: string): Promise<LoadedConversation> {
   return (await loadConversations(db, sealer, [participantId])).get(participantId)!;
 }
 
 /** Saves many conversation states in one statement. */
 export async function saveConversations(
-  db: Db, sealer: Sealer, entries: Array<{ participantId: string; state: ConversationState }>,
+  db: SqlDb, sealer: Sealer, entries: Array<{ participantId: string; state: ConversationState }>,
 ): Promise<void> {
   if (entries.length === 0) return;
   const ids = entries.map((e) => e.participantId);
@@ -54,7 +54,7 @@ export async function saveConversations(
       "version" = "Conversation"."version" + 1, "updatedAt" = EXCLUDED."updatedAt"`;
 }
 
-export async function saveConversation(db: Db, sealer: Sealer, participantId: string, state: ConversationState): Promise<void> {
+export async function saveConversation(db: SqlDb, sealer: Sealer, participantId: string, state: ConversationState): Promise<void> {
   await saveConversations(db, sealer, [{ participantId, state }]);
 }
 

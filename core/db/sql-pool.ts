@@ -1,15 +1,34 @@
 /**
- * A plain node-postgres pool for the web thread's few statements (storing webhook events,
- * the health check). It keeps the request path off the Prisma client, whose query
- * compiler (WebAssembly) would otherwise be loaded into the web thread's memory too.
+ * Plain node-postgres pools: the web thread's few statements (storing webhook events,
+ * the health check), which keeps Prisma's query compiler out of the web thread, and the
+ * processing thread's turn transactions (pg-transaction.ts).
  */
 import pg from 'pg';
 
 /** What a statement needs: `pg.Pool` and `pg.Client` both qualify. */
 export type Queryable = Pick<pg.Pool, 'query'>;
 
+/** Prisma's answers for the same columns: timestamps without time zone are UTC, int8 is a BigInt. */
+const TIMESTAMP_OID = 1114;
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === TIMESTAMP_OID) return (value: string) => new Date(`${value.replace(' ', 'T')}Z`);
+    if (oid === INT8_OID) return (value: string) => BigInt(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as typeof pg.types.getTypeParser,
+};
+
+/** As long as a connection may be waited for, and a statement may run (Prisma's transaction limits). */
+const CONNECTION_WAIT_MS = 10_000;
+const STATEMENT_TIMEOUT_MS = 15_000;
+
 export function createSqlPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
+  const pool = new pg.Pool({
+    connectionString, max, types,
+    connectionTimeoutMillis: CONNECTION_WAIT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+  });
   // An idle connection that drops (database restart) must not crash the process; the
   // next query opens a new one.
   pool.on('error', () => undefined);

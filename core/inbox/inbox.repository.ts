@@ -3,7 +3,7 @@
  * deduplicated by webhookEventId, and consumed by exactly one committed turn.
  */
 import type { Sealer } from '../crypto/sealer.ts';
-import type { Db, PrismaClient } from '../db/types.ts';
+import type { Db, PrismaClient, SqlDb } from '../db/types.ts';
 import type { Queryable } from '../db/sql-pool.ts';
 
 export const inboxContext = (webhookEventId: string) => `inbox:${webhookEventId}`;
@@ -35,7 +35,7 @@ export async function acceptEvents(db: Queryable, sealer: Sealer, events: Accept
 
 /** Consumes pending events inside a turn's transaction; returns those this call consumed. */
 export async function consumeInboxEvents(
-  db: Db, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' = 'processed',
+  db: SqlDb, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' = 'processed',
 ): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
   const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
@@ -46,7 +46,7 @@ export async function consumeInboxEvents(
 }
 
 /** Consumes one pending event; false if another turn already did. */
-export async function markInboxProcessed(db: Db, webhookEventId: string, at: Date, status: 'processed' | 'ignored' = 'processed'): Promise<boolean> {
+export async function markInboxProcessed(db: SqlDb, webhookEventId: string, at: Date, status: 'processed' | 'ignored' = 'processed'): Promise<boolean> {
   return (await consumeInboxEvents(db, [webhookEventId], at, status)).has(webhookEventId);
 }
 

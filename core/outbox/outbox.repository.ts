@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { Db } from '../db/types.ts';
+import type { Db, SqlDb } from '../db/types.ts';
 
 export const outboxContext = (participantId: string) => `outbox:${participantId}`;
 
@@ -16,7 +16,7 @@ export interface NewOutboxRow {
 }
 
 /** Writes many outbox rows in one statement; returns their ids in the same order. */
-export async function createOutboxRows(db: Db, sealer: Sealer, rows: NewOutboxRow[]): Promise<string[]> {
+export async function createOutboxRows(db: SqlDb, sealer: Sealer, rows: NewOutboxRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const ids = rows.map(() => randomUUID());
   const retryKeys = rows.map(() => randomUUID());
@@ -33,9 +33,11 @@ export async function createOutboxRows(db: Db, sealer: Sealer, rows: NewOutboxRo
 }
 
 /** Replies that went out: their rows are done and never pushed. */
-export async function markOutboxSent(db: Db, ids: string[], at: Date): Promise<void> {
+export async function markOutboxSent(db: SqlDb, ids: string[], at: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.outboxMessage.updateMany({ where: { id: { in: ids }, status: 'pending' }, data: { status: 'sent', sentAt: at } });
+  await db.$executeRaw`
+    UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ANY(${ids}::uuid[]) AND "status" = 'pending'`;
 }
 
 /** Makes rows due now, for a reply that failed and must go out as a push. */

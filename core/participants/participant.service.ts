@@ -1,5 +1,6 @@
 import type { Language } from '../../flows/index.ts';
-import type { Db } from '../db/types.ts';
+import { randomUUID } from 'node:crypto';
+import type { SqlDb } from '../db/types.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 
 export interface ParticipantRef {
@@ -8,31 +9,45 @@ export interface ParticipantRef {
 }
 
 /** Finds the participant for a LINE user id, creating it on first contact. */
-export async function ensureLineParticipant(db: Db, lineUserId: string, language: Language): Promise<ParticipantRef> {
-  const row = await db.participant.upsert({
-    where: { lineUserId },
-    create: { lineUserId, language },
-    update: {},
-    select: { id: true, language: true },
-  });
-  return { id: row.id, language: row.language === 'en' ? 'en' : 'ja' };
+export async function ensureLineParticipant(db: SqlDb, lineUserId: string, language: Language): Promise<ParticipantRef> {
+  // The no-op update makes RETURNING give the existing row when another turn created it first.
+  const [row] = await db.$queryRaw<Array<{ id: string; language: string }>>`
+    INSERT INTO "Participant" ("id", "lineUserId", "language", "updatedAt")
+    VALUES (${randomUUID()}::uuid, ${lineUserId}, ${language}, now() AT TIME ZONE 'UTC')
+    ON CONFLICT ("lineUserId") DO UPDATE SET "lineUserId" = EXCLUDED."lineUserId"
+    RETURNING "id"::text AS "id", "language"`;
+  return participantRef(row!);
 }
 
-export async function findLineParticipant(db: Db, lineUserId: string): Promise<ParticipantRef | null> {
-  const row = await db.participant.findUnique({ where: { lineUserId }, select: { id: true, language: true } });
-  return row ? { id: row.id, language: row.language === 'en' ? 'en' : 'ja' } : null;
+export async function findLineParticipant(db: SqlDb, lineUserId: string): Promise<ParticipantRef | null> {
+  const [row] = await db.$queryRaw<Array<{ id: string; language: string }>>`
+    SELECT "id"::text AS "id", "language" FROM "Participant" WHERE "lineUserId" = ${lineUserId}`;
+  return row ? participantRef(row) : null;
 }
+
+const participantRef = (row: { id: string; language: string }): ParticipantRef =>
+  ({ id: row.id, language: row.language === 'en' ? 'en' : 'ja' });
 
 /**
  * `unfollow`: LINE still answers pushes to a blocking user with 200 and bills them, so
  * the participant is marked and skipped; `follow` clears the mark.
  */
-export async function setReachable(db: Db, participantId: string, reachable: boolean, at: Date): Promise<AuditEntry> {
-  await db.participant.update({ where: { id: participantId }, data: { unreachableAt: reachable ? null : at } });
+export async function setReachable(db: SqlDb, participantId: string, reachable: boolean, at: Date): Promise<AuditEntry> {
+  const unreachableAt = reachable ? null : at.toISOString();
+  await db.$executeRaw`
+    UPDATE "Participant" SET "unreachableAt" = ${unreachableAt}::timestamptz AT TIME ZONE 'UTC', "updatedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${participantId}::uuid`;
   return {
     actor: `line:${participantId}`,
     action: reachable ? 'participant.followed' : 'participant.unfollowed',
     entity: 'participant',
     entityId: participantId,
   };
+}
+
+/** The participant chose a language (the flow's language switch). */
+export async function setLanguage(db: SqlDb, participantId: string, language: Language, at: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "Participant" SET "language" = ${language}, "updatedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${participantId}::uuid`;
 }

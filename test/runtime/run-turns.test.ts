@@ -6,18 +6,24 @@ import { verifyAudit } from '../../core/audit/verify-audit.ts';
 import { findApplication } from '../../core/applications/application.repository.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
+import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { DURING, program } from '../support/flow-harness.ts';
 
 let db: TestDatabase;
+let sql: ReturnType<typeof createSqlPool>;
 const sealer = new Sealer(randomBytes(32));
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await syncContest(db.prisma, program, DURING);
+  sql = createSqlPool(db.connectionString, 4);
 });
 
-afterAll(() => db?.drop());
+afterAll(async () => {
+  await sql?.end();
+  await db?.drop();
+});
 
 async function participant() {
   return db.prisma.participant.create({ data: { lineUserId: `U${randomBytes(16).toString('hex')}` } });
@@ -27,7 +33,7 @@ const turn = (participantId: string, text: string, extra: Partial<TurnRequest> =
   participantId, input: { type: 'text', text }, now: DURING, render: renderLineMessages, replyWindowMs: 50_000, ...extra,
 });
 
-const services = () => ({ prisma: db.prisma, sealer, program });
+const services = () => ({ sql, sealer, program });
 
 describe('runTurns', () => {
   it('advances many participants in one transaction, each with its own answer and outbox row', async () => {

@@ -1,0 +1,54 @@
+/**
+ * A transaction on a plain node-postgres connection, offering the tagged-template
+ * `$queryRaw`/`$executeRaw` that SQL-written services use (types.ts `SqlDb`). The turns'
+ * hot path runs here: the same statements through Prisma cost several times the CPU
+ * (its query interpreter and WebAssembly compiler), which bounded throughput
+ * (BENCHMARKS.md).
+ */
+import type pg from 'pg';
+import type { Queryable } from './sql-pool.ts';
+import type { SqlDb } from './types.ts';
+
+/** Runs `work` in BEGIN … COMMIT; any error rolls back and is rethrown. */
+export async function inTransaction<T>(pool: pg.Pool, work: (db: SqlDb) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(sqlDb(client));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError; // the connection is unusable: the pool must not hand it out again
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * Tagged-template queries on one connection, or on a pool (each statement on its own);
+ * `${value}` becomes `$n`, never text in the SQL.
+ */
+export function sqlDb(client: Queryable | pg.ClientBase): SqlDb {
+  return {
+    $queryRaw: async <T>(strings: TemplateStringsArray, ...values: unknown[]) =>
+      (await client.query({ text: bindText(strings), values })).rows as T,
+    $executeRaw: async (strings: TemplateStringsArray, ...values: unknown[]) =>
+      (await client.query({ text: bindText(strings), values })).rowCount ?? 0,
+  };
+}
+
+const texts = new WeakMap<TemplateStringsArray, string>();
+
+/** `a ${x} b ${y} c` → `a $1 b $2 c`; a call site's strings are one object, so it is worked out once. */
+function bindText(strings: TemplateStringsArray): string {
+  let text = texts.get(strings);
+  if (text === undefined) {
+    text = strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
+    texts.set(strings, text);
+  }
+  return text;
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction, sqlDb } from '../../core/db/pg-transaction.ts';
+import { createSqlPool } from '../../core/db/sql-pool.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+let db: TestDatabase;
+let pool: ReturnType<typeof createSqlPool>;
+
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: false });
+  pool = createSqlPool(db.connectionString, 3);
+  await pool.query('CREATE TABLE "Note" ("id" int PRIMARY KEY, "body" text NOT NULL, "at" timestamp(3), "big" bigint)');
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+describe('inTransaction', () => {
+  it('commits what the work wrote and returns its result', async () => {
+    const result = await inTransaction(pool, async (tx) => {
+      await tx.$executeRaw`INSERT INTO "Note" ("id", "body") VALUES (${1}::int, ${'first'})`;
+      return tx.$queryRaw<Array<{ body: string }>>`SELECT "body" FROM "Note" WHERE "id" = ${1}::int`;
+    });
+    expect(result).toEqual([{ body: 'first' }]);
+    expect((await pool.query('SELECT count(*)::int AS n FROM "Note"')).rows[0].n).toBe(1);
+  });
+
+  it('rolls everything back when the work fails, and rethrows', async () => {
+    await expect(inTransaction(pool, async (tx) => {
+      await tx.$executeRaw`INSERT INTO "Note" ("id", "body") VALUES (${2}::int, ${'second'})`;
+      await tx.$executeRaw`INSERT INTO "Note" ("id", "body") VALUES (${1}::int, ${'duplicate key'})`;
+    })).rejects.toThrow(/duplicate key/);
+    expect((await pool.query('SELECT count(*)::int AS n FROM "Note"')).rows[0].n).toBe(1);
+    // The connection went back to the pool usable.
+    await Promise.all([1, 2, 3, 4].map(() => inTransaction(pool, async (tx) => tx.$queryRaw`SELECT 1`)));
+  });
+
+  it('binds values as parameters, never as SQL text', async () => {
+    const hostile = `'); DROP TABLE "Note"; --`;
+    const count = await sqlDb(pool).$executeRaw`UPDATE "Note" SET "body" = ${hostile} WHERE "id" = ${1}::int`;
+    expect(count).toBe(1);
+    expect((await pool.query('SELECT "body" FROM "Note" WHERE "id" = 1')).rows[0].body).toBe(hostile);
+  });
+
+  it('reads timestamps without time zone as UTC and int8 as BigInt, as Prisma does', async () => {
+    await pool.query(`UPDATE "Note" SET "at" = '2027-03-31 15:00:00.123', "big" = 9007199254740993 WHERE "id" = 1`);
+    const [row] = await sqlDb(pool).$queryRaw<Array<{ at: Date; big: bigint }>>`SELECT "at", "big" FROM "Note" WHERE "id" = ${1}::int`;
+    expect(row!.at.toISOString()).toBe('2027-03-31T15:00:00.123Z');
+    expect(row!.big).toBe(9007199254740993n);
+  });
+});
