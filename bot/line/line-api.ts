@@ -9,6 +9,12 @@ export interface LineApiConfig {
   channelAccessToken: string;
   apiBaseUrl: string;
   dataApiBaseUrl: string;
+  /**
+   * Longest wait for LINE's answer (default 10 s). A reply that times out is pushed
+   * instead: a rare duplicate is better than an unanswered person, and a hung call must
+   * not hold a batch of other people's turns.
+   */
+  timeoutMs?: number;
 }
 
 /** A call to LINE failed; `status` is absent for network failures and timeouts. */
@@ -22,25 +28,27 @@ export class LineApiError extends Error {
 export class LineApi {
   readonly #client: messagingApi.MessagingApiClient;
   readonly #blob: messagingApi.MessagingApiBlobClient;
+  readonly #timeoutMs: number;
 
   constructor(config: LineApiConfig) {
     if (!config.channelAccessToken) throw new Error('LineApi needs a channel access token');
     this.#client = new messagingApi.MessagingApiClient({ channelAccessToken: config.channelAccessToken, baseURL: config.apiBaseUrl });
     this.#blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: config.channelAccessToken, baseURL: config.dataApiBaseUrl });
+    this.#timeoutMs = config.timeoutMs ?? 10_000;
   }
 
   async reply(replyToken: string, messages: messagingApi.Message[]): Promise<void> {
-    await call('reply', () => this.#client.replyMessage({ replyToken, messages }));
+    await call('reply', () => withTimeout(this.#client.replyMessage({ replyToken, messages }), this.#timeoutMs));
   }
 
   /** `retryKey` makes a repeated push a no-op for 24 h (LINE answers 409). */
-  async push(to: string, messages: messagingApi.Message[], retryKey: string, timeoutMs = 10_000): Promise<void> {
-    await call('push', () => withTimeout(this.#client.pushMessage({ to, messages }, retryKey), timeoutMs));
+  async push(to: string, messages: messagingApi.Message[], retryKey: string): Promise<void> {
+    await call('push', () => withTimeout(this.#client.pushMessage({ to, messages }, retryKey), this.#timeoutMs));
   }
 
   /** Shows the "…" indicator in a 1:1 chat while something slow happens. */
   async showLoading(chatId: string, loadingSeconds = 5): Promise<void> {
-    await call('loading', () => this.#client.showLoadingAnimation({ chatId, loadingSeconds }));
+    await call('loading', () => withTimeout(this.#client.showLoadingAnimation({ chatId, loadingSeconds }), this.#timeoutMs));
   }
 
   /** The language the user's LINE app is set to, as far as ouen speaks it. */
@@ -51,7 +59,7 @@ export class LineApi {
 
   /** A user-sent file. LINE answers 202 while it is still preparing the content. */
   async fetchContent(messageId: string, maxBytes: number): Promise<Buffer | 'not-ready' | 'too-large'> {
-    const response = await call('content', () => this.#blob.getMessageContentWithHttpInfo(messageId));
+    const response = await call('content', () => withTimeout(this.#blob.getMessageContentWithHttpInfo(messageId), this.#timeoutMs));
     if (response.httpResponse.status === 202) return 'not-ready';
     const chunks: Buffer[] = [];
     let size = 0;

@@ -1,8 +1,9 @@
 /**
  * The web thread's handle on the processing thread (processing-thread.ts): hands it the
  * accepted events, knows its backlog for load shedding, drains it, collects its metrics,
- * and relays its log lines. If the thread dies it is started again; events it held are
- * still pending in the inbox and the new thread replays them.
+ * and relays its log lines. If the thread dies it is started again: what is sent meanwhile
+ * waits for the new thread, and the events the old one held are still pending in the
+ * inbox, where the new thread's replay finds them.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { relayLogLine, type Logger } from '../../core/logger.ts';
@@ -45,6 +46,9 @@ export class ThreadedProcessor implements EventProcessor {
   readonly #waiting = new Map<number, (reply: Reply | null) => void>();
   #nextId = 1;
   #closing = false;
+  #running = false;
+  /** Messages for a thread that is not ready yet (starting again after a failure). */
+  #waitingForThread: ToThread[] | null = [];
 
   private constructor(private readonly options: ThreadedProcessorOptions) {
     this.#spawn();
@@ -80,6 +84,7 @@ export class ThreadedProcessor implements EventProcessor {
 
   async close(): Promise<void> {
     this.#closing = true;
+    if (!this.#running) return; // died, and will not be started again now
     const exited = new Promise((resolve) => this.#worker.once('exit', resolve));
     const timeout = setTimeout(() => void this.#worker.terminate(), CLOSE_TIMEOUT_MS);
     await this.#ask('close');
@@ -91,13 +96,15 @@ export class ThreadedProcessor implements EventProcessor {
     const [entry, how] = this.options.threadScript === undefined ? threadEntry() : [this.options.threadScript, { eval: true }];
     const worker = new Worker(entry, { ...how, workerData: this.options.data, resourceLimits: this.options.resourceLimits });
     this.#worker = worker;
-    this.#reported = { size: 0, seq: this.#seq };
-    this.#uncounted = [];
+    this.#running = true;
+    this.#waitingForThread ??= [];
     this.#ready = new Promise((resolve, reject) => {
       const onMessage = (message: FromThread) => {
         if (message.kind !== 'ready') return;
         worker.off('message', onMessage);
         worker.off('error', reject);
+        for (const waiting of this.#waitingForThread ?? []) worker.postMessage(waiting);
+        this.#waitingForThread = null;
         resolve();
       };
       worker.on('message', onMessage);
@@ -130,8 +137,13 @@ export class ThreadedProcessor implements EventProcessor {
   /** Answers everyone still waiting (the thread cannot), then starts a new thread unless closing. */
   #exited(worker: Worker, code: number): void {
     if (worker !== this.#worker) return;
+    this.#running = false;
     for (const resolve of this.#waiting.values()) resolve(null);
     this.#waiting.clear();
+    // What the thread held is in the inbox, not in its backlog any more.
+    this.#reported = { size: 0, seq: this.#seq };
+    this.#uncounted = [];
+    this.#waitingForThread = [];
     if (this.#closing) return;
     this.options.logger.error({ code }, 'processing thread stopped; starting a new one');
     setTimeout(() => {
@@ -148,6 +160,7 @@ export class ThreadedProcessor implements EventProcessor {
   }
 
   #send(message: ToThread): void {
-    this.#worker.postMessage(message);
+    if (this.#waitingForThread) this.#waitingForThread.push(message);
+    else this.#worker.postMessage(message);
   }
 }

@@ -108,6 +108,20 @@ describe('ThreadedProcessor', () => {
     expect(processor.backlog).toBe(0);
   });
 
+  it('keeps what is sent while the thread starts again, and hands it to the new thread', async () => {
+    const { lines, processor } = await start();
+    processor.dispatch([event('die')]);
+    processor.dispatch([event('meanwhile-1'), event('meanwhile-2')]);
+    await until(() => lines.some((l) => l.msg === 'processing thread stopped; starting a new one'));
+    processor.dispatch([event('meanwhile-3')]);
+    expect(processor.backlog).toBe(1); // the dead thread's share is dropped: the inbox replay owns it
+    await until(() => lines.filter((l) => l.msg === 'scripted thread started').length === 2);
+    // The new thread holds exactly the event sent while it was starting.
+    expect(await processor.metrics()).toEqual([expect.objectContaining({ values: [{ value: 1, labels: {} }] })]);
+    await processor.drain();
+    expect(processor.backlog).toBe(0);
+  });
+
   it('closes: the thread ends and is not started again', async () => {
     const { lines, processor: started } = await start();
     await started.close();

@@ -1,0 +1,40 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LineApi, LineApiError } from '../../bot/line/line-api.ts';
+
+/** A LINE that accepts the request and never answers. */
+let silent: Server;
+let base: string;
+
+beforeAll(async () => {
+  silent = createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  silent.closeAllConnections();
+  await new Promise((resolve) => silent.close(resolve));
+});
+
+describe('LineApi against a LINE that does not answer', () => {
+  const api = () => new LineApi({ channelAccessToken: 'token', apiBaseUrl: base, dataApiBaseUrl: base, timeoutMs: 200 });
+
+  it('gives up on a reply after its timeout, so the answer can be pushed instead', async () => {
+    const started = Date.now();
+    const failure = await api().reply('token', [{ type: 'text', text: 'hi' }]).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(LineApiError);
+    expect((failure as LineApiError).status).toBeUndefined();
+    expect((failure as Error).message).toMatch(/timed out/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('gives up on pushes, loading indicators and file downloads the same way', async () => {
+    const calls = [
+      api().push('U1', [{ type: 'text', text: 'hi' }], '00000000-0000-4000-8000-000000000000'),
+      api().showLoading('U1'),
+      api().fetchContent('m1', 1024),
+    ];
+    for (const call of calls) await expect(call).rejects.toThrow(/timed out/);
+  });
+});
