@@ -4,8 +4,8 @@
  * Redis or an enqueue fails.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
-import type { PrismaClient } from '../core/db/types.ts';
-import { dueOutboxIds } from '../core/outbox/outbox.repository.ts';
+import type { SqlDb } from '../core/db/types.ts';
+import { dueOutboxIds, settleOutbox } from '../core/outbox/outbox.repository.ts';
 import { createOutboxProcessor, outboxBackoff, type OutboxProcessorDeps } from './outbox.processor.ts';
 import { OUTBOX_QUEUE, type OutboxJob, type OutboxQueue } from './outbox-queue.ts';
 
@@ -33,12 +33,12 @@ export function startOutboxWorker(options: OutboxWorkerOptions): RunningWorker {
   });
   worker.on('failed', (job, error) => {
     options.logger.warn({ outboxId: job?.data.outboxId, attempts: job?.attemptsMade, err: error.name }, 'outbox delivery attempt failed');
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void markFailed(options.prisma, job.data.outboxId);
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void settleOutbox(options.db, job.data.outboxId, 'failed', clock()).catch(() => undefined);
   });
   worker.on('error', (error) => options.logger.error({ err: error.name }, 'outbox worker error'));
 
   const sweep = async () => {
-    const ids = await dueOutboxIds(options.prisma, clock(), 500);
+    const ids = await dueOutboxIds(options.db, clock(), 500);
     await options.queue.enqueue(ids);
     return ids.length;
   };
@@ -57,6 +57,3 @@ export function startOutboxWorker(options: OutboxWorkerOptions): RunningWorker {
   };
 }
 
-async function markFailed(prisma: PrismaClient, outboxId: string): Promise<void> {
-  await prisma.outboxMessage.updateMany({ where: { id: outboxId, status: 'pending' }, data: { status: 'failed' } });
-}

@@ -6,15 +6,15 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { messagingApi } from '@line/bot-sdk';
 import type { Sealer } from '../core/crypto/sealer.ts';
-import type { PrismaClient } from '../core/db/types.ts';
+import type { SqlDb } from '../core/db/types.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
-import { outboxContext } from '../core/outbox/outbox.repository.ts';
+import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox } from '../core/outbox/outbox.repository.ts';
 import { LineApiError, type LineChannels } from '../bot/line/line-api.ts';
 import type { OutboxJob } from './outbox-queue.ts';
 
 export interface OutboxProcessorDeps {
-  prisma: PrismaClient;
+  db: SqlDb;
   sealer: Sealer;
   line: LineChannels;
   logger: Logger;
@@ -36,39 +36,34 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
   const clock = deps.clock ?? (() => new Date());
   return async function deliver(job: Job<OutboxJob>): Promise<DeliveryResult> {
     const { outboxId } = job.data;
-    const row = await deps.prisma.outboxMessage.findUnique({
-      where: { id: outboxId },
-      include: { participant: { select: { lineUserId: true, unreachableAt: true } } },
-    });
+    const row = await outboxDelivery(deps.db, outboxId);
     if (!row || row.status !== 'pending') return 'already-done';
-    if (row.participant.unreachableAt) {
+    if (row.unreachable) {
       // A blocked user's push is accepted, billed and never shown: skip it.
-      await deps.prisma.outboxMessage.updateMany({ where: { id: outboxId, status: 'pending' }, data: { status: 'skipped' } });
+      await settleOutbox(deps.db, outboxId, 'skipped', clock());
       deps.metrics.deliveries.inc({ result: 'skipped' });
       return 'skipped';
     }
     const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
-    await deps.prisma.outboxMessage.update({ where: { id: outboxId }, data: { attempts: { increment: 1 } } });
+    await recordOutboxAttempt(deps.db, outboxId, { started: true });
     try {
-      await deps.line.forUser(row.participant.lineUserId).push(row.participant.lineUserId, messages, row.retryKey);
+      await deps.line.forUser(row.lineUserId).push(row.lineUserId, messages, row.retryKey);
     } catch (error) {
       const outcome = classify(error);
       if (outcome === 'accepted-before') {
         deps.logger.info({ outboxId }, 'push already accepted under this retry key');
       } else {
         deps.metrics.deliveries.inc({ result: outcome });
-        await deps.prisma.outboxMessage.update({ where: { id: outboxId }, data: { lastError: describe(error) } });
+        await recordOutboxAttempt(deps.db, outboxId, { error: describe(error) });
         if (outcome === 'rate-limited') throw new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000);
         if (outcome === 'permanent') {
-          await deps.prisma.outboxMessage.update({ where: { id: outboxId }, data: { status: 'failed' } });
+          await settleOutbox(deps.db, outboxId, 'failed', clock());
           throw new UnrecoverableError(describe(error));
         }
         throw error;
       }
     }
-    await deps.prisma.outboxMessage.updateMany({
-      where: { id: outboxId, status: 'pending' }, data: { status: 'sent', sentAt: clock(), lastError: null },
-    });
+    await settleOutbox(deps.db, outboxId, 'sent', clock());
     deps.metrics.deliveries.inc({ result: 'sent' });
     return 'sent';
   };

@@ -11,9 +11,8 @@ import type { ReceivedFile } from '../../core/applications/document.service.ts';
 import { forgetUnsentMessage } from '../../core/applications/unsend.service.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type pg from 'pg';
-import { sqlDb } from '../../core/db/pg-transaction.ts';
+import { inTransaction, sqlDb } from '../../core/db/pg-transaction.ts';
 import type { SqlDb } from '../../core/db/types.ts';
-import type { PrismaClient } from '../../core/db/types.ts';
 import { markInboxFailed, markInboxProcessed } from '../../core/inbox/inbox.repository.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
@@ -31,8 +30,7 @@ import type { LineEvent } from './webhook.schema.ts';
 import { translate } from '../../flows/index.ts';
 
 export interface LineEventProcessorDeps {
-  prisma: PrismaClient;
-  /** The turns' transactions run on this pool (see run-turn.ts). */
+  /** Every statement runs on this pool; turns in transactions of their own (run-turn.ts). */
   sql: pg.Pool;
   sealer: Sealer;
   program: ProgramConfig;
@@ -135,13 +133,13 @@ export class LineEventProcessor implements EventProcessor {
   }
 
   async #act(webhookEventId: string, action: OtherAction): Promise<void> {
-    const { prisma, sealer, program } = this.deps;
+    const { sql, sealer, program } = this.deps;
     const now = this.#clock();
     if (action.kind === 'ignore') {
-      await markInboxProcessed(prisma, webhookEventId, now, 'ignored');
+      await markInboxProcessed(this.#sql, webhookEventId, now, 'ignored');
       return;
     }
-    await prisma.$transaction(async (db) => {
+    await inTransaction(sql, async (db) => {
       if (!(await markInboxProcessed(db, webhookEventId, now))) return;
       const participant = await findLineParticipant(db, action.userId);
       if (!participant) return;
@@ -210,7 +208,7 @@ export class LineEventProcessor implements EventProcessor {
         this.deps.logger.warn({ outboxId, err: errorName(error) }, 'reply failed; pushing instead');
       }
     }
-    await makeOutboxDue(this.deps.prisma, outboxId, this.#clock());
+    await makeOutboxDue(this.#sql, outboxId, this.#clock());
     await this.deps.outbox.enqueue([outboxId]).catch((error: unknown) =>
       this.deps.logger.error({ outboxId, err: errorName(error) }, 'enqueue failed; the sweeper will retry'));
   }
@@ -265,9 +263,9 @@ export class LineEventProcessor implements EventProcessor {
 
   /** Nothing was written; the person still hears from us, and the draft is intact. */
   async #answerFailure(webhookEventId: string, action: InboundAction): Promise<void> {
-    await markInboxFailed(this.deps.prisma, webhookEventId, this.#clock()).catch(() => undefined);
+    await markInboxFailed(this.#sql, webhookEventId, this.#clock()).catch(() => undefined);
     if (action.kind !== 'turn' || !action.replyToken) return;
-    const language = await findLineParticipant(this.deps.prisma, action.userId).then((p) => p?.language ?? 'ja').catch(() => 'ja' as const);
+    const language = await findLineParticipant(this.#sql, action.userId).then((p) => p?.language ?? 'ja').catch(() => 'ja' as const);
     await this.deps.line.forUser(action.userId).reply(action.replyToken, [{ type: 'text', text: translate(language, 'error.generic') }]).catch(() => undefined);
   }
 }

@@ -4,14 +4,15 @@
  * so that acknowledging LINE never waits behind a turn, a garbage collection of the
  * turns' heap, or the Prisma client, and so that turns and acks use two cores.
  *
- * It owns its own database pool, LINE client and queue connection; it gets events and
+ * It owns its own database pool (node-postgres: Prisma's client is not loaded here, see
+ * pg-transaction.ts), LINE client and queue connection; it gets events and
  * requests from the web thread over the message port and reports its backlog, its
  * metrics and its log lines back (see thread-protocol.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { createPrismaClient } from '../../core/db/prisma-client.ts';
+import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { createRelayLogger } from '../../core/logger.ts';
 import { createMetrics } from '../../core/metrics.ts';
@@ -31,23 +32,23 @@ const data = workerData as ProcessingThreadData;
 const logger = createRelayLogger(data.logLevel, (line) => post({ kind: 'log', line }));
 const metrics = createMetrics({ defaults: false });
 const sealer = new Sealer(Buffer.from(data.masterKey));
-const prisma = createPrismaClient(data.connectionString, data.poolSize);
-/** One connection per concurrent batch, and room for lookups beside them. */
-const sql = createSqlPool(data.connectionString, data.concurrency + 2);
+/** One connection per concurrent batch, and room for lookups and deliveries beside them. */
+const sql = createSqlPool(data.connectionString, data.concurrency + 3);
+const db = sqlDb(sql);
 const connection = redisConnection(data.redisUrl);
 const outbox = new OutboxQueue(connection, data.queuePrefix);
 const line = singleChannel(new LineApi(data.lineApi));
 const clock = () => new Date();
-await syncContest(prisma, data.program, clock());
+await syncContest(transactOn(sql), data.program, clock());
 
 let seq = 0;
 const processor = new LineEventProcessor({
-  prisma, sql, sealer, program: data.program, line, outbox, logger, metrics, clock, concurrency: data.concurrency,
+  sql, sealer, program: data.program, line, outbox, logger, metrics, clock, concurrency: data.concurrency,
   onBacklog: (size) => post({ kind: 'backlog', size, seq }),
 });
-const stopReplay = replayPendingEvents({ prisma, sealer, dispatch: (events) => processor.dispatch(events), clock, logger });
+const stopReplay = replayPendingEvents({ db, sealer, dispatch: (events) => processor.dispatch(events), clock, logger });
 const outboxWorker = data.outboxWorker
-  ? startOutboxWorker({ prisma, sealer, line, logger, metrics, clock, connection, prefix: data.queuePrefix, queue: outbox })
+  ? startOutboxWorker({ db, sealer, line, logger, metrics, clock, connection, prefix: data.queuePrefix, queue: outbox })
   : undefined;
 void outboxWorker?.sweep().catch(() => undefined);
 
@@ -74,7 +75,6 @@ async function close(): Promise<void> {
   await stopReplay();
   await processor.drain();
   await outbox.close().catch(() => undefined);
-  await prisma.$disconnect().catch(() => undefined);
   await sql.end().catch(() => undefined);
   port!.close();
 }

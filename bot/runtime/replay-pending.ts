@@ -3,7 +3,7 @@
  * mid-way) are processed again: at start, then every half minute.
  */
 import type { Sealer } from '../../core/crypto/sealer.ts';
-import type { PrismaClient } from '../../core/db/types.ts';
+import type { SqlDb } from '../../core/db/types.ts';
 import { pendingInboxEvents } from '../../core/inbox/inbox.repository.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { LineEvent } from '../line/webhook.schema.ts';
@@ -13,7 +13,7 @@ const PENDING_EVENT_GRACE_MS = 30_000;
 const REPLAY_LIMIT = 500;
 
 export interface ReplayDeps {
-  prisma: PrismaClient;
+  db: SqlDb;
   sealer: Sealer;
   dispatch: (events: LineEvent[]) => void;
   clock: () => Date;
@@ -24,7 +24,7 @@ export interface ReplayDeps {
 export function replayPendingEvents(deps: ReplayDeps): () => Promise<void> {
   const replay = async () => {
     const olderThan = new Date(deps.clock().getTime() - PENDING_EVENT_GRACE_MS);
-    const pending = await pendingInboxEvents(deps.prisma, deps.sealer, olderThan, REPLAY_LIMIT);
+    const pending = await pendingInboxEvents(deps.db, deps.sealer, olderThan, REPLAY_LIMIT);
     if (pending.length > 0) deps.logger.warn({ count: pending.length }, 'replaying unprocessed webhook events');
     deps.dispatch(pending.map((p) => p.payload as LineEvent));
   };

@@ -11,6 +11,7 @@ import type { Env } from '../../core/env.ts';
 import type { Logger } from '../../core/logger.ts';
 import { mergedMetricsText, type Metrics } from '../../core/metrics.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
+import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { OutboxQueue } from '../../worker/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
 import type { LineApiConfig, LineChannels } from '../line/line-api.ts';
@@ -79,22 +80,21 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
 
 async function startHere(options: ProcessingOptions): Promise<Processing> {
   const { env, db, sealer, program, line, logger, metrics, clock } = options;
-  await syncContest(db.prisma, program, clock());
+  const sql = createSqlPool(db.connectionString, env.OUEN_TURN_CONCURRENCY + 3);
+  await syncContest(transactOn(sql), program, clock());
   const connection = redisConnection(env.REDIS_URL);
   const outboxQueue = new OutboxQueue(connection, env.OUEN_QUEUE_PREFIX);
-  const closers: Array<() => Promise<unknown>> = [() => outboxQueue.close()];
+  const closers: Array<() => Promise<unknown>> = [() => sql.end(), () => outboxQueue.close()];
   let processor: LineEventProcessor | undefined;
   if (options.web) {
-    const sql = createSqlPool(db.connectionString, env.OUEN_TURN_CONCURRENCY + 2);
-    closers.push(() => sql.end());
-    const here = new LineEventProcessor({ prisma: db.prisma, sql, sealer, program, line, outbox: outboxQueue, logger, metrics, clock, concurrency: env.OUEN_TURN_CONCURRENCY });
+    const here = new LineEventProcessor({ sql, sealer, program, line, outbox: outboxQueue, logger, metrics, clock, concurrency: env.OUEN_TURN_CONCURRENCY });
     processor = here;
     closers.push(() => here.drain());
-    closers.push(replayPendingEvents({ prisma: db.prisma, sealer, dispatch: (events) => here.dispatch(events), clock, logger }));
+    closers.push(replayPendingEvents({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatch(events), clock, logger }));
   }
   let outboxWorker: RunningWorker | undefined;
   if (options.worker) {
-    const worker = startOutboxWorker({ prisma: db.prisma, sealer, line, logger, metrics, clock, connection, prefix: env.OUEN_QUEUE_PREFIX, queue: outboxQueue });
+    const worker = startOutboxWorker({ db: sqlDb(sql), sealer, line, logger, metrics, clock, connection, prefix: env.OUEN_QUEUE_PREFIX, queue: outboxQueue });
     outboxWorker = worker;
     closers.push(() => worker.close());
     void worker.sweep().catch(() => undefined);

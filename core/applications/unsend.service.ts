@@ -6,12 +6,12 @@ import type { ContestConfig } from '../../flows/program.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import { loadConversation, saveConversation } from '../conversation/conversation.repository.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { Db } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 import { findApplication } from './application.repository.ts';
 import { saveAnswers } from './application.service.ts';
 
 export async function forgetUnsentMessage(
-  db: Db, sealer: Sealer, contest: ContestConfig, participantId: string, messageId: string, now: Date,
+  db: SqlDb, sealer: Sealer, contest: ContestConfig, participantId: string, messageId: string, now: Date,
 ): Promise<AuditEntry[]> {
   const { state } = await loadConversation(db, sealer, participantId);
   const application = await findApplication(db, sealer, contest.id, participantId);
@@ -19,7 +19,8 @@ export async function forgetUnsentMessage(
   const answerId = state.sources?.[messageId];
   if (answerId) fields.add(answerId);
   if (application) {
-    const { count } = await db.applicationDocument.deleteMany({ where: { sourceMessageId: messageId, applicationId: application.id } });
+    const count = await db.$executeRaw`
+      DELETE FROM "ApplicationDocument" WHERE "sourceMessageId" = ${messageId} AND "applicationId" = ${application.id}::uuid`;
     const fileQuestion = contest.questions.find((q) => q.kind === 'file');
     if (count > 0 && fileQuestion) fields.add(fileQuestion.id);
   }

@@ -7,7 +7,10 @@
  */
 import type pg from 'pg';
 import type { Queryable } from './sql-pool.ts';
-import type { SqlDb } from './types.ts';
+import type { SqlDb, Transact } from './types.ts';
+
+/** `inTransaction` on a pool, as a {@link Transact}. */
+export const transactOn = (pool: pg.Pool): Transact => (work) => inTransaction(pool, work);
 
 /** Runs `work` in BEGIN … COMMIT; any error rolls back and is rethrown. */
 export async function inTransaction<T>(pool: pg.Pool, work: (db: SqlDb) => Promise<T>): Promise<T> {

@@ -13,3 +13,6 @@ export interface SqlDb {
   $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
 }
+
+/** Runs work in one transaction: `prisma.$transaction` or pg-transaction.ts `inTransaction`. */
+export type Transact = <T>(work: (db: SqlDb) => Promise<T>) => Promise<T>;

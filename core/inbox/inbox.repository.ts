@@ -3,7 +3,7 @@
  * deduplicated by webhookEventId, and consumed by exactly one committed turn.
  */
 import type { Sealer } from '../crypto/sealer.ts';
-import type { Db, PrismaClient, SqlDb } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 import type { Queryable } from '../db/sql-pool.ts';
 
 export const inboxContext = (webhookEventId: string) => `inbox:${webhookEventId}`;
@@ -35,7 +35,7 @@ export async function acceptEvents(db: Queryable, sealer: Sealer, events: Accept
 
 /** Consumes pending events inside a turn's transaction; returns those this call consumed. */
 export async function consumeInboxEvents(
-  db: SqlDb, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' = 'processed',
+  db: SqlDb, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' | 'failed' = 'processed',
 ): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
   const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
@@ -50,23 +50,18 @@ export async function markInboxProcessed(db: SqlDb, webhookEventId: string, at: 
   return (await consumeInboxEvents(db, [webhookEventId], at, status)).has(webhookEventId);
 }
 
-export async function markInboxFailed(db: Db, webhookEventId: string, at: Date): Promise<void> {
-  await db.inboxEvent.updateMany({
-    where: { webhookEventId, status: 'pending' },
-    data: { status: 'failed', processedAt: at, payloadSealed: null },
-  });
+export async function markInboxFailed(db: SqlDb, webhookEventId: string, at: Date): Promise<void> {
+  await consumeInboxEvents(db, [webhookEventId], at, 'failed');
 }
 
 /** Events accepted but never processed (the process stopped): replayed at start-up. */
 export async function pendingInboxEvents(
-  db: PrismaClient, sealer: Sealer, olderThan: Date, limit: number,
+  db: SqlDb, sealer: Sealer, olderThan: Date, limit: number,
 ): Promise<Array<{ webhookEventId: string; payload: unknown }>> {
-  const rows = await db.inboxEvent.findMany({
-    where: { status: 'pending', receivedAt: { lt: olderThan } },
-    orderBy: [{ occurredAt: 'asc' }],
-    take: limit,
-    select: { webhookEventId: true, payloadSealed: true },
-  });
+  const rows = await db.$queryRaw<Array<{ webhookEventId: string; payloadSealed: string | null }>>`
+    SELECT "webhookEventId", "payloadSealed" FROM "InboxEvent"
+    WHERE "status" = 'pending' AND "receivedAt" < ${olderThan.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    ORDER BY "occurredAt" LIMIT ${limit}::integer`;
   return rows.filter((r) => r.payloadSealed !== null).map((r) => ({
     webhookEventId: r.webhookEventId,
     payload: sealer.openJson(r.payloadSealed!, inboxContext(r.webhookEventId)),

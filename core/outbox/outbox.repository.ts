@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { Db, SqlDb } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 
 export const outboxContext = (participantId: string) => `outbox:${participantId}`;
 
@@ -41,17 +41,46 @@ export async function markOutboxSent(db: SqlDb, ids: string[], at: Date): Promis
 }
 
 /** Makes rows due now, for a reply that failed and must go out as a push. */
-export async function makeOutboxDue(db: Db, id: string, at: Date): Promise<void> {
-  await db.outboxMessage.updateMany({ where: { id, status: 'pending' }, data: { notBefore: at } });
+export async function makeOutboxDue(db: SqlDb, id: string, at: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "OutboxMessage" SET "notBefore" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${id}::uuid AND "status" = 'pending'`;
 }
 
 /** Pending rows whose time has come, oldest first: the queue can always be rebuilt from these. */
-export async function dueOutboxIds(db: Db, now: Date, limit: number): Promise<string[]> {
-  const rows = await db.outboxMessage.findMany({
-    where: { status: 'pending', notBefore: { lte: now } },
-    orderBy: { notBefore: 'asc' },
-    take: limit,
-    select: { id: true },
-  });
+export async function dueOutboxIds(db: SqlDb, now: Date, limit: number): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
+    SELECT "id"::text AS "id" FROM "OutboxMessage"
+    WHERE "status" = 'pending' AND "notBefore" <= ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    ORDER BY "notBefore" LIMIT ${limit}::integer`;
   return rows.map((r) => r.id);
+}
+
+/** One row to deliver, with where it goes; null when it does not exist. */
+export async function outboxDelivery(db: SqlDb, id: string): Promise<{
+  status: string; participantId: string; messagesSealed: string; retryKey: string; lineUserId: string; unreachable: boolean;
+} | null> {
+  const [row] = await db.$queryRaw<Array<{
+    status: string; participantId: string; messagesSealed: string; retryKey: string; lineUserId: string; unreachable: boolean;
+  }>>`
+    SELECT o."status"::text AS "status", o."participantId"::text AS "participantId", o."messagesSealed", o."retryKey"::text AS "retryKey",
+           p."lineUserId", p."unreachableAt" IS NOT NULL AS "unreachable"
+    FROM "OutboxMessage" o JOIN "Participant" p ON p."id" = o."participantId"
+    WHERE o."id" = ${id}::uuid`;
+  return row ?? null;
+}
+
+/** Moves a pending row on: sent (clearing the last error), skipped or failed for good. */
+export async function settleOutbox(db: SqlDb, id: string, status: 'sent' | 'skipped' | 'failed', at: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "OutboxMessage" SET "status" = ${status}::"OutboxStatus",
+      "sentAt" = CASE WHEN ${status} = 'sent' THEN ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC' ELSE "sentAt" END,
+      "lastError" = CASE WHEN ${status} = 'sent' THEN NULL ELSE "lastError" END
+    WHERE "id" = ${id}::uuid AND "status" = 'pending'`;
+}
+
+/** One delivery attempt begins; `error` records how the last one ended. */
+export async function recordOutboxAttempt(db: SqlDb, id: string, outcome: { started: true } | { error: string }): Promise<void> {
+  if ('started' in outcome) await db.$executeRaw`UPDATE "OutboxMessage" SET "attempts" = "attempts" + 1 WHERE "id" = ${id}::uuid`;
+  else await db.$executeRaw`UPDATE "OutboxMessage" SET "lastError" = ${outcome.error} WHERE "id" = ${id}::uuid`;
 }

@@ -7,6 +7,7 @@ import { findApplication } from '../../core/applications/application.repository.
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
+import { transactOn } from '../../core/db/pg-transaction.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { DURING, program } from '../support/flow-harness.ts';
 
@@ -16,8 +17,8 @@ const sealer = new Sealer(randomBytes(32));
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await syncContest(db.prisma, program, DURING);
   sql = createSqlPool(db.connectionString, 4);
+  await syncContest(transactOn(sql), program, DURING);
 });
 
 afterAll(async () => {
