@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import type { ProgramConfig } from '../flows/program.ts';
 import { loadMasterKey } from '../core/crypto/load-key.ts';
 import { Sealer } from '../core/crypto/sealer.ts';
-import { openDatabase, type Database } from '../core/db/index.ts';
+import { openPostgres, type Postgres } from '../core/db/open-postgres.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
 import { ConfigError } from '../core/config-error.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
@@ -19,11 +19,10 @@ import { createSqlPool } from '../core/db/sql-pool.ts';
 import { loadProgram } from '../core/program/load-program.ts';
 import type { OutboxQueue } from '../worker/outbox-queue.ts';
 import type { RunningWorker } from '../worker/outbox-worker.ts';
-import { consoleRouter } from './console/console.route.ts';
-import { createFakeLineApi, type FakeLineStore } from './console/fake-line-api.ts';
+import type { FakeLineStore } from './console/fake-line-store.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthRouter } from './http/health.route.ts';
-import { LineApi, singleChannel, type LineApiConfig, type LineChannels } from './line/line-api.ts';
+import type { LineApiConfig } from './line/line-api.ts';
 import type { EventProcessor } from './line/line-event-processor.ts';
 import { startProcessing } from './runtime/start-processing.ts';
 import { lineWebhookRouter } from './line/webhook.route.ts';
@@ -41,7 +40,7 @@ export interface RunningOuen {
   env: Env;
   url: string;
   port: number;
-  db: Database;
+  db: Postgres;
   program: ProgramConfig;
   sealer: Sealer;
   metrics: Metrics;
@@ -67,7 +66,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
   const program = loadProgram(env.OUEN_PROGRAM_FILE);
   const masterKey = loadMasterKey({ envKey: env.OUEN_ENCRYPTION_KEY, keyFile: join(env.OUEN_DATA_DIR, 'ouen.key') });
   const sealer = new Sealer(masterKey);
-  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: join(env.OUEN_DATA_DIR, 'pglite') });
+  const db = await openPostgres({ databaseUrl: env.DATABASE_URL, dataDir: join(env.OUEN_DATA_DIR, 'pglite') });
   const closers: Array<() => Promise<unknown>> = [() => db.close()];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: error.name }, 'shutdown step failed'));
@@ -99,21 +98,19 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       // A stand-in for LINE given as LINE_API_BASE_URL serves the data API too, unless told otherwise.
       dataApiBaseUrl: env.LINE_DATA_API_BASE_URL ?? (env.LINE_API_BASE_URL && !isLineHost(env.LINE_API_BASE_URL) ? env.LINE_API_BASE_URL : 'https://api-data.line.me'),
     };
-    const fakeApi = new LineApi(fakeConfig);
-    const realApi = local ? fakeApi : new LineApi(realConfig);
-    let line: LineChannels = singleChannel(realApi);
-
     let fakeLine: FakeLineStore | undefined;
     if (local || env.OUEN_CONSOLE) {
+      // Loaded only here: a production web thread carries no console code.
+      const [{ createFakeLineApi }, { consoleRouter }] = await Promise.all([import('./console/fake-line-api.ts'), import('./console/console.route.ts')]);
       const fake = createFakeLineApi({ channelAccessToken });
       fakeLine = fake.store;
       app.use(fake.router);
       app.use(consoleRouter({ channelSecret, webhookUrl: `http://127.0.0.1:${port}/webhooks/line`, store: fake.store }));
-      if (!local) line = { forUser: (userId) => (fake.store.user(userId) ? fakeApi : realApi) };
     }
+    const consoleBesideLine = local || !fakeLine ? undefined : { api: fakeConfig, serves: (userId: string) => fakeLine!.user(userId) !== undefined };
 
     const processing = await startProcessing({
-      env, db, sealer, masterKey, program, line, lineApi: realConfig, logger, metrics, clock, web: options.web, worker: options.worker,
+      env, db, sealer, masterKey, program, lineApi: realConfig, consoleBesideLine, logger, metrics, clock, web: options.web, worker: options.worker,
       // Only data crosses into a thread: an injected clock (tests) or per-user routing
       // between the fake and LINE (the console beside real credentials) keeps turns here.
       inThread: env.OUEN_PROCESSING_THREAD && !options.clock && !(env.OUEN_CONSOLE && !local),

@@ -1,15 +1,11 @@
 /**
  * `ouen`: the operator's command line. Each command parses the environment once and
- * reports configuration problems together, naming the variable.
+ * reports configuration problems together, naming the variable. Commands are loaded
+ * when run, so the server never carries the tools' code (or their Prisma client).
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/config-error.ts';
 import { parseEnv } from '../core/env.ts';
-import { runAuditVerify } from './audit-verify.command.ts';
-import { runExport } from './export.command.ts';
-import { runMigrate } from './migrate.command.ts';
-import { runServer } from './server.command.ts';
-import { runStats } from './stats.command.ts';
 
 const usage = `usage: ouen <command>
 
@@ -41,16 +37,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const env = parseEnv();
   switch (command) {
-    case 'start': return runServer(env, { web: true, worker: true });
-    case 'web': return runServer(env, { web: true, worker: false });
-    case 'worker': return runServer(env, { web: false, worker: true });
-    case 'migrate': return runMigrate(env);
-    case 'stats': return runStats(env, { json: values.json });
+    case 'start': return (await import('./server.command.ts')).runServer(env, { web: true, worker: true });
+    case 'web': return (await import('./server.command.ts')).runServer(env, { web: true, worker: false });
+    case 'worker': return (await import('./server.command.ts')).runServer(env, { web: false, worker: true });
+    case 'migrate': return (await import('./migrate.command.ts')).runMigrate(env);
+    case 'stats': return (await import('./stats.command.ts')).runStats(env, { json: values.json });
     case 'applications':
-      if (sub === 'export' && values.csv) return runExport(env, { output: values.output, personal: !values['no-personal'] });
+      if (sub === 'export' && values.csv) {
+        return (await import('./export.command.ts')).runExport(env, { output: values.output, personal: !values['no-personal'] });
+      }
       break;
     case 'audit':
-      if (sub === 'verify') return runAuditVerify(env);
+      if (sub === 'verify') return (await import('./audit-verify.command.ts')).runAuditVerify(env);
       break;
   }
   console.error(`unknown command: ${positionals.join(' ')}\n\n${usage}`);

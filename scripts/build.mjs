@@ -6,7 +6,7 @@
  * Takes well under a second. `ensureBuilt` rebuilds only when a source file is newer,
  * and replaces the bundle atomically so processes starting together never read half a file.
  */
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,19 +27,23 @@ function threadTargets(target) {
 
 /**
  * Bundles one entry point (a path inside the project) to `target` the way ouen runs in
- * production: ESM for Node 20, packages left external.
+ * production: ESM for Node 20, packages left external, the thread entries beside it, and
+ * code split at dynamic imports into `chunks/`, so each thread loads only what it runs
+ * (the web thread, for one, never loads the turns' code or the tools' Prisma client).
  */
 export async function bundleEntry(entry, target) {
   const { build } = await import('esbuild');
-  const entries = [[entry, target], ...THREAD_ENTRIES.map((thread, i) => [thread, threadTargets(target)[i]])];
-  for (const [from, to] of entries) await bundleOne(build, from, to);
-}
-
-async function bundleOne(build, entry, target) {
+  const outdir = dirname(target);
+  const name = (path) => basename(path).replace(/\.(ts|mjs)$/, '');
+  const entryPoints = Object.fromEntries([[name(target), entry], ...THREAD_ENTRIES.map((thread) => [name(thread), thread])]);
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile: target,
+    entryPoints,
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -49,11 +53,23 @@ async function bundleOne(build, entry, target) {
     logLevel: 'warning',
     write: false,
   });
-  mkdirSync(dirname(target), { recursive: true });
-  for (const file of result.outputFiles) {
+  // Chunks first, entries last: a process starting meanwhile finds every chunk its entry names.
+  const files = [...result.outputFiles].sort((a, b) => Number(!a.path.includes('/chunks/')) - Number(!b.path.includes('/chunks/')));
+  for (const file of files) {
+    mkdirSync(dirname(file.path), { recursive: true });
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
     renameSync(temporary, file.path);
+  }
+  removeOldChunks(join(outdir, 'chunks'), new Set(files.map((f) => f.path)));
+}
+
+/** Chunks of earlier builds, once no process started from them can still need them (a day). */
+function removeOldChunks(dir, keep) {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (!keep.has(path) && mtime(path) < dayAgo) rmSync(path, { force: true });
   }
 }
 

@@ -3,7 +3,6 @@
  * shape (400), stores new events in the inbox (redeliveries are dropped there), answers
  * 200, and only then processes: LINE gives up after 2 s and must not wait for a turn.
  */
-import { validateSignature } from '@line/bot-sdk';
 import express, { type Router } from 'express';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { Queryable } from '../../core/db/sql-pool.ts';
@@ -11,6 +10,7 @@ import { InboxWriter } from '../../core/inbox/inbox-writer.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
 import type { EventProcessor } from './line-event-processor.ts';
+import { isValidLineSignature } from './signature.ts';
 import { callbackSchema } from './webhook.schema.ts';
 
 export interface LineWebhookDeps {
@@ -37,7 +37,7 @@ export function lineWebhookRouter(deps: LineWebhookDeps): Router {
     };
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = req.get('x-line-signature');
-    if (!signature || !validateSignature(body, deps.channelSecret, signature)) return answer(401, 'invalid signature');
+    if (!signature || !isValidLineSignature(body, deps.channelSecret, signature)) return answer(401, 'invalid signature');
     let json: unknown;
     try {
       json = JSON.parse(body.toString('utf8'));

@@ -1,35 +1,31 @@
 /**
  * Where conversation turns (and, with the worker role, outbox delivery) run: in a
  * processing thread of their own, or in this thread. The web side only sees an
- * {@link EventProcessor} either way.
+ * {@link EventProcessor} either way. The in-thread path is loaded only when used, so a
+ * web thread beside a processing thread carries none of its code.
  */
 import type { ProgramConfig } from '../../flows/program.ts';
-import { syncContest } from '../../core/contests/sync-contest.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
-import type { Database } from '../../core/db/index.ts';
+import type { Postgres } from '../../core/db/open-postgres.ts';
 import type { Env } from '../../core/env.ts';
 import type { Logger } from '../../core/logger.ts';
 import { mergedMetricsText, type Metrics } from '../../core/metrics.ts';
-import { createSqlPool } from '../../core/db/sql-pool.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
-import { OutboxQueue } from '../../worker/outbox-queue.ts';
-import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
-import type { LineApiConfig, LineChannels } from '../line/line-api.ts';
-import { LineEventProcessor, type EventProcessor } from '../line/line-event-processor.ts';
-import { redisConnection } from '../redis-connection.ts';
-import { replayPendingEvents } from './replay-pending.ts';
+import type { OutboxQueue } from '../../worker/outbox-queue.ts';
+import type { RunningWorker } from '../../worker/outbox-worker.ts';
+import type { LineApiConfig } from '../line/line-api.ts';
+import type { EventProcessor } from '../line/line-event-processor.ts';
 import { ThreadedProcessor } from './threaded-processor.ts';
 
 export interface ProcessingOptions {
   env: Env;
-  db: Database;
+  db: Postgres;
   sealer: Sealer;
   masterKey: Buffer;
   program: ProgramConfig;
-  /** How this thread reaches LINE (possibly per user, see app.ts). */
-  line: LineChannels;
-  /** The same as data, for a processing thread: only one channel can be given to it. */
+  /** The LINE API (or the built-in fake in local mode). */
   lineApi: LineApiConfig;
+  /** The console beside real credentials: its users are served by the built-in fake. */
+  consoleBesideLine?: { api: LineApiConfig; serves(userId: string): boolean };
   logger: Logger;
   metrics: Metrics;
   clock: () => Date;
@@ -49,11 +45,13 @@ export interface Processing {
   close(): Promise<void>;
 }
 
+/** A smaller young generation than V8's default: measured as fast, and lighter. */
 const THREAD_YOUNG_GENERATION_MB = 32;
 
 export async function startProcessing(options: ProcessingOptions): Promise<Processing> {
   if (options.web && options.inThread) return startThread(options);
-  return startHere(options);
+  const { processHere } = await import('./process-here.ts');
+  return processHere(options);
 }
 
 async function startThread(options: ProcessingOptions): Promise<Processing> {
@@ -61,7 +59,6 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
   const threaded = await ThreadedProcessor.start({
     logger,
     resourceLimits: {
-      // A smaller young generation than V8's default: measured, as fast and lighter.
       maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,
       ...(env.OUEN_THREAD_HEAP_MB > 0 ? { maxOldGenerationSizeMb: env.OUEN_THREAD_HEAP_MB } : {}),
     },
@@ -75,35 +72,5 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
     processor: threaded,
     metricsText: async () => mergedMetricsText([await metrics.registry.getMetricsAsJSON(), await threaded.metrics()]),
     close: () => threaded.close(),
-  };
-}
-
-async function startHere(options: ProcessingOptions): Promise<Processing> {
-  const { env, db, sealer, program, line, logger, metrics, clock } = options;
-  const sql = createSqlPool(db.connectionString, env.OUEN_TURN_CONCURRENCY + 3);
-  await syncContest(transactOn(sql), program, clock());
-  const connection = redisConnection(env.REDIS_URL);
-  const outboxQueue = new OutboxQueue(connection, env.OUEN_QUEUE_PREFIX);
-  const closers: Array<() => Promise<unknown>> = [() => sql.end(), () => outboxQueue.close()];
-  let processor: LineEventProcessor | undefined;
-  if (options.web) {
-    const here = new LineEventProcessor({ sql, sealer, program, line, outbox: outboxQueue, logger, metrics, clock, concurrency: env.OUEN_TURN_CONCURRENCY });
-    processor = here;
-    closers.push(() => here.drain());
-    closers.push(replayPendingEvents({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatch(events), clock, logger }));
-  }
-  let outboxWorker: RunningWorker | undefined;
-  if (options.worker) {
-    const worker = startOutboxWorker({ db: sqlDb(sql), sealer, line, logger, metrics, clock, connection, prefix: env.OUEN_QUEUE_PREFIX, queue: outboxQueue });
-    outboxWorker = worker;
-    closers.push(() => worker.close());
-    void worker.sweep().catch(() => undefined);
-  }
-  return {
-    processor, outboxWorker, outboxQueue,
-    metricsText: () => metrics.registry.metrics(),
-    close: async () => {
-      for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: error.name }, 'shutdown step failed'));
-    },
   };
 }

@@ -26,11 +26,16 @@ const RESTART_DELAY_MS = 1_000;
 const CLOSE_TIMEOUT_MS = 20_000;
 
 /**
- * The bundle beside this one (dist/processing-thread.mjs) when running bundled; from
- * source (tests, the tsx fallback), the TypeScript entry loaded through tsx's API.
+ * Bundled, the thread's entry beside the main one (dist/processing-thread.mjs; this code
+ * may sit in dist/chunks/); from source (tests, the tsx fallback), the TypeScript entry
+ * loaded through tsx's API.
  */
 function threadEntry(): [URL | string, { eval?: boolean }] {
-  if (!import.meta.url.endsWith('.ts')) return [new URL('./processing-thread.mjs', import.meta.url), {}];
+  if (!import.meta.url.endsWith('.ts')) {
+    const here = new URL('.', import.meta.url);
+    const bundleDir = here.pathname.endsWith('/chunks/') ? new URL('..', here) : here;
+    return [new URL('processing-thread.mjs', bundleDir), {}];
+  }
   const source = new URL('./processing-thread.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
   return [boot, { eval: true }];

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { parseEnv } from '../../core/env.ts';
 import { createLogger } from '../../core/logger.ts';
+import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { eventually, obliterateQueue } from '../support/ouen-harness.ts';
 
 /**
@@ -54,7 +55,9 @@ describe('local mode with the embedded database', () => {
       const { entries: all } = await api(`/users/${user.userId}/transcript?after=0`) as { entries: Array<{ message?: { text?: string } }> };
       return all.some((e) => e.message?.text?.includes('個人情報の取り扱い'));
     });
-    expect(await ouen.db.prisma.participant.count()).toBe(1);
+    const sql = createSqlPool(ouen.db.connectionString, 1);
+    const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM "Participant"').finally(() => sql.end());
+    expect(rows[0]!.n).toBe(1);
   });
 
   it('reports healthy', async () => {
