@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // The `ouen` command: runs the bundle in dist/ on plain Node, rebuilding it first when
 // a source file is newer; if it cannot be built, runs the TypeScript through tsx.
 import { pathToFileURL } from 'node:url';

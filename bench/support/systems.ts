@@ -3,6 +3,7 @@
  * ouen (fresh database, own Redis queue prefix) or the SDK echo bot. What comes back
  * is everything a phase needs to drive it and to measure it.
  */
+import { SERVER_NODE_FLAGS } from '../../scripts/node-flags.mjs';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,7 +78,8 @@ export async function startOuenSystem(options: SystemOptions): Promise<RunningSy
         NODE_ENV: 'production',
         BENCH_QUERY_STATS: options.queryStats ? '1' : '0',
       },
-      nodeFlags: options.nodeFlags,
+      // As `npm start` and the `ouen` command run it (scripts/node-flags.mjs).
+      nodeFlags: [...SERVER_NODE_FLAGS, ...(options.nodeFlags ?? [])],
       logFile: options.logFile,
     });
     started.push(sut);
@@ -105,7 +107,8 @@ export async function startEchoSystem(options: SystemOptions): Promise<RunningSy
     started.push(fake);
     const sut = forkChild(await bundled('run-echo-bot.ts'), {
       env: { LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: token, LINE_API_BASE_URL: fakeUrl, NODE_ENV: 'production' },
-      nodeFlags: options.nodeFlags,
+      // As `npm start` and the `ouen` command run it (scripts/node-flags.mjs).
+      nodeFlags: [...SERVER_NODE_FLAGS, ...(options.nodeFlags ?? [])],
       logFile: options.logFile,
     });
     started.push(sut);
