@@ -1,6 +1,7 @@
 /**
  * The only door to LINE's APIs: the official SDK's clients pointed at a configurable
- * base URL (LINE itself, or a fake that speaks the same spec).
+ * base URL (LINE itself, or a fake that speaks the same spec). File content is the one
+ * call made with `fetch` directly (see `fetchContent`).
  */
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Language } from '../../flows/index.ts';
@@ -27,13 +28,13 @@ export class LineApiError extends Error {
 
 export class LineApi {
   readonly #client: messagingApi.MessagingApiClient;
-  readonly #blob: messagingApi.MessagingApiBlobClient;
+  readonly #content: { baseUrl: string; authorization: string };
   readonly #timeoutMs: number;
 
   constructor(config: LineApiConfig) {
     if (!config.channelAccessToken) throw new Error('LineApi needs a channel access token');
     this.#client = new messagingApi.MessagingApiClient({ channelAccessToken: config.channelAccessToken, baseURL: config.apiBaseUrl });
-    this.#blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: config.channelAccessToken, baseURL: config.dataApiBaseUrl });
+    this.#content = { baseUrl: config.dataApiBaseUrl, authorization: `Bearer ${config.channelAccessToken}` };
     this.#timeoutMs = config.timeoutMs ?? 10_000;
   }
 
@@ -57,21 +58,45 @@ export class LineApi {
     return profile.language?.startsWith('en') ? 'en' : 'ja';
   }
 
-  /** A user-sent file. LINE answers 202 while it is still preparing the content. */
+  /**
+   * A user-sent file (GET /v2/bot/message/{messageId}/content on the data API). LINE
+   * answers 202 while it is still preparing the content. Made with `fetch` and an abort
+   * signal rather than the SDK's blob client: the whole download must end in time (a
+   * stalled body would hold a batch of other people's turns) and stop at the size limit,
+   * and the SDK's stream, once abandoned, fails later with an unhandled rejection.
+   */
   async fetchContent(messageId: string, maxBytes: number): Promise<Buffer | 'not-ready' | 'too-large'> {
-    const response = await call('content', () => withTimeout(this.#blob.getMessageContentWithHttpInfo(messageId), this.#timeoutMs));
-    if (response.httpResponse.status === 202) return 'not-ready';
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > maxBytes) {
-        response.body.destroy();
-        return 'too-large';
+    const url = new URL(`/v2/bot/message/${encodeURIComponent(messageId)}/content`, this.#content.baseUrl);
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    try {
+      const response = await fetch(url, { headers: { authorization: this.#content.authorization }, signal });
+      if (response.status === 202) {
+        await response.body?.cancel();
+        return 'not-ready';
       }
-      chunks.push(chunk as Buffer);
+      if (!response.ok || !response.body) {
+        await response.body?.cancel();
+        const retryAfter = Number(response.headers.get('retry-after'));
+        throw new LineApiError(`LINE content failed with ${response.status}`, response.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+      }
+      const reader = response.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return Buffer.concat(chunks);
+        size += value.length;
+        if (size > maxBytes) {
+          await reader.cancel();
+          return 'too-large';
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      if (error instanceof LineApiError) throw error;
+      const timedOut = signal.aborted;
+      throw new LineApiError(timedOut ? `LINE content timed out after ${this.#timeoutMs} ms` : `LINE content failed: ${(error as Error).name}`);
     }
-    return Buffer.concat(chunks);
   }
 }
 

@@ -10,12 +10,12 @@ import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worke
 import { LineApi, singleChannel, type LineChannels } from '../line/line-api.ts';
 import { LineEventProcessor } from '../line/line-event-processor.ts';
 import { redisConnection } from '../redis-connection.ts';
-import { replayPendingEvents } from './replay-pending.ts';
+import { startReplay } from './replay-pending.ts';
 import type { Processing, ProcessingOptions } from './start-processing.ts';
 
 export async function processHere(options: ProcessingOptions): Promise<Processing> {
   const { env, db, sealer, program, logger, metrics, clock } = options;
-  const sql = createSqlPool(db.connectionString, env.OUEN_TURN_CONCURRENCY + 3);
+  const sql = createSqlPool(db.connectionString, db.poolSize);
   const closers: Array<() => Promise<unknown>> = [() => sql.end()];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: error.name }, 'shutdown step failed'));
@@ -31,7 +31,7 @@ export async function processHere(options: ProcessingOptions): Promise<Processin
       const here = new LineEventProcessor({ sql, sealer, program, line, outbox: outboxQueue, logger, metrics, clock, concurrency: env.OUEN_TURN_CONCURRENCY });
       processor = here;
       closers.push(() => here.drain());
-      closers.push(replayPendingEvents({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatch(events), clock, logger }));
+      closers.push(await startReplay({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatch(events), clock, logger }));
     }
     let outboxWorker: RunningWorker | undefined;
     if (options.worker) {

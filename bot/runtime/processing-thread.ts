@@ -21,7 +21,7 @@ import { startOutboxWorker } from '../../worker/outbox-worker.ts';
 import { LineApi, singleChannel } from '../line/line-api.ts';
 import { LineEventProcessor } from '../line/line-event-processor.ts';
 import { redisConnection } from '../redis-connection.ts';
-import { replayPendingEvents } from './replay-pending.ts';
+import { startReplay } from './replay-pending.ts';
 import type { FromThread, ProcessingThreadData, ToThread } from './thread-protocol.ts';
 
 const port = parentPort;
@@ -32,8 +32,7 @@ const data = workerData as ProcessingThreadData;
 const logger = createRelayLogger(data.logLevel, (line) => post({ kind: 'log', line }));
 const metrics = createMetrics({ defaults: false });
 const sealer = new Sealer(Buffer.from(data.masterKey));
-/** One connection per concurrent batch, and room for lookups and deliveries beside them. */
-const sql = createSqlPool(data.connectionString, data.concurrency + 3);
+const sql = createSqlPool(data.connectionString, data.poolSize);
 const db = sqlDb(sql);
 const connection = redisConnection(data.redisUrl);
 const outbox = new OutboxQueue(connection, data.queuePrefix);
@@ -46,7 +45,8 @@ const processor = new LineEventProcessor({
   sql, sealer, program: data.program, line, outbox, logger, metrics, clock, concurrency: data.concurrency,
   onBacklog: (size) => post({ kind: 'backlog', size, seq }),
 });
-const stopReplay = replayPendingEvents({ db, sealer, dispatch: (events) => processor.dispatch(events), clock, logger });
+// Before 'ready': what a dead thread left runs before anything newer.
+const stopReplay = await startReplay({ db, sealer, dispatch: (events) => processor.dispatch(events), clock, logger });
 const outboxWorker = data.outboxWorker
   ? startOutboxWorker({ db, sealer, line, logger, metrics, clock, connection, prefix: data.queuePrefix, queue: outbox })
   : undefined;
@@ -65,17 +65,18 @@ port.on('message', (message: ToThread) => {
       void metrics.registry.getMetricsAsJSON().then((json) => post({ kind: 'metrics', id: message.id, metrics: json }));
       return;
     case 'close':
-      void close().then(() => post({ kind: 'closed', id: message.id }));
+      void close(message.id);
       return;
   }
 });
 
-async function close(): Promise<void> {
+async function close(id: number): Promise<void> {
   await outboxWorker?.close().catch(() => undefined);
   await stopReplay();
   await processor.drain();
   await outbox.close().catch(() => undefined);
   await sql.end().catch(() => undefined);
+  post({ kind: 'closed', id });
   port!.close();
 }
 

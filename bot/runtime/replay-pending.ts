@@ -1,6 +1,8 @@
 /**
  * Events stored but never processed (the process stopped, or a processing thread died
- * mid-way) are processed again: at start, then every half minute.
+ * mid-way) are processed again: all of them at start, before any new event is taken,
+ * so that a person's earlier messages still come before their later ones; then, every
+ * half minute, those left behind.
  */
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { SqlDb } from '../../core/db/types.ts';
@@ -11,6 +13,8 @@ import type { LineEvent } from '../line/webhook.schema.ts';
 /** Younger pending events are most likely still in a queue in memory. */
 const PENDING_EVENT_GRACE_MS = 30_000;
 const REPLAY_LIMIT = 500;
+/** At start every pending event is ours; as many as the webhook lets wait (OUEN_MAX_BACKLOG's default). */
+const START_LIMIT = 5_000;
 
 export interface ReplayDeps {
   db: SqlDb;
@@ -20,17 +24,17 @@ export interface ReplayDeps {
   logger: Logger;
 }
 
-/** Starts replaying; the returned function stops it. */
-export function replayPendingEvents(deps: ReplayDeps): () => Promise<void> {
-  const replay = async () => {
-    const olderThan = new Date(deps.clock().getTime() - PENDING_EVENT_GRACE_MS);
-    const pending = await pendingInboxEvents(deps.db, deps.sealer, olderThan, REPLAY_LIMIT);
+/** Replays everything pending, then keeps replaying what is left behind; resolves to a stop function. */
+export async function startReplay(deps: ReplayDeps): Promise<() => Promise<void>> {
+  const replay = async (graceMs: number, limit: number) => {
+    const olderThan = new Date(deps.clock().getTime() - graceMs);
+    const pending = await pendingInboxEvents(deps.db, deps.sealer, olderThan, limit);
     if (pending.length > 0) deps.logger.warn({ count: pending.length }, 'replaying unprocessed webhook events');
     deps.dispatch(pending.map((p) => p.payload as LineEvent));
   };
   const failed = (error: Error) => deps.logger.error({ err: error.name }, 'inbox replay failed');
-  void replay().catch(failed);
-  const timer = setInterval(() => void replay().catch(failed), PENDING_EVENT_GRACE_MS);
+  await replay(0, START_LIMIT).catch(failed);
+  const timer = setInterval(() => void replay(PENDING_EVENT_GRACE_MS, REPLAY_LIMIT).catch(failed), PENDING_EVENT_GRACE_MS);
   timer.unref();
   return async () => clearInterval(timer);
 }

@@ -22,7 +22,9 @@ export interface ThreadedProcessorOptions {
 
 type Reply = Extract<FromThread, { id: number }>;
 
+/** The first restart waits a second; each failed start doubles the wait, up to half a minute. */
 const RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
 const CLOSE_TIMEOUT_MS = 20_000;
 
 /**
@@ -52,6 +54,7 @@ export class ThreadedProcessor implements EventProcessor {
   #nextId = 1;
   #closing = false;
   #running = false;
+  #restartDelayMs = RESTART_DELAY_MS;
   /** Messages for a thread that is not ready yet (starting again after a failure). */
   #waitingForThread: ToThread[] | null = [];
 
@@ -62,7 +65,14 @@ export class ThreadedProcessor implements EventProcessor {
   /** Starts the thread and resolves once it is ready to take events. */
   static async start(options: ThreadedProcessorOptions): Promise<ThreadedProcessor> {
     const processor = new ThreadedProcessor(options);
-    await processor.#ready;
+    try {
+      await processor.#ready;
+    } catch (error) {
+      // Not started: no restarts either.
+      processor.#closing = true;
+      await processor.#worker.terminate();
+      throw error;
+    }
     return processor;
   }
 
@@ -104,17 +114,28 @@ export class ThreadedProcessor implements EventProcessor {
     this.#running = true;
     this.#waitingForThread ??= [];
     this.#ready = new Promise((resolve, reject) => {
+      const failed = (error: Error) => {
+        worker.off('message', onMessage);
+        reject(error);
+      };
+      const exitedEarly = (code: number) => failed(new Error(`processing thread exited with ${code} before it was ready`));
       const onMessage = (message: FromThread) => {
         if (message.kind !== 'ready') return;
         worker.off('message', onMessage);
-        worker.off('error', reject);
+        worker.off('error', failed);
+        worker.off('exit', exitedEarly);
         for (const waiting of this.#waitingForThread ?? []) worker.postMessage(waiting);
         this.#waitingForThread = null;
+        this.#restartDelayMs = RESTART_DELAY_MS;
         resolve();
       };
       worker.on('message', onMessage);
-      worker.once('error', reject);
+      worker.once('error', failed);
+      worker.once('exit', exitedEarly);
     });
+    // Only the first start is awaited (by `start`); a restart that fails is logged and
+    // retried by the exit handler.
+    this.#ready.catch(() => undefined);
     worker.on('message', (message: FromThread) => this.#receive(message));
     worker.on('error', (error) => this.options.logger.error({ err: error.name }, 'processing thread failed'));
     worker.on('exit', (code) => this.#exited(worker, code));
@@ -153,7 +174,8 @@ export class ThreadedProcessor implements EventProcessor {
     this.options.logger.error({ code }, 'processing thread stopped; starting a new one');
     setTimeout(() => {
       if (!this.#closing) this.#spawn();
-    }, RESTART_DELAY_MS).unref();
+    }, this.#restartDelayMs).unref();
+    this.#restartDelayMs = Math.min(this.#restartDelayMs * 2, MAX_RESTART_DELAY_MS);
   }
 
   #ask(kind: 'drain' | 'metrics' | 'close'): Promise<Reply | null> {

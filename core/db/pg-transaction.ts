@@ -16,17 +16,26 @@ export const transactOn = (pool: pg.Pool): Transact => (work) => inTransaction(p
 export async function inTransaction<T>(pool: pg.Pool, work: (db: SqlDb) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection lost mid-transaction (database restart, failover) is emitted as an
+  // 'error' on the client, which the pool does not listen to while it is lent out.
+  const lost = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const result = await work(sqlDb(client));
-    await client.query('COMMIT');
+    const commit = await client.query('COMMIT');
+    // PostgreSQL answers COMMIT of a transaction that failed with a ROLLBACK.
+    if (commit.command !== 'COMMIT') throw new Error(`transaction was rolled back (${commit.command})`);
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError; // the connection is unusable: the pool must not hand it out again
+      broken ??= rollbackError; // the connection is unusable: the pool must not hand it out again
     });
     throw error;
   } finally {
+    client.off('error', lost);
     client.release(broken);
   }
 }

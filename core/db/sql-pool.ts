@@ -19,16 +19,22 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
-/** As long as a connection may be waited for, and a statement may run (Prisma's transaction limits). */
+/** As long as a connection may be waited for, and a statement or an idle transaction may last (Prisma's transaction limits). */
 const CONNECTION_WAIT_MS = 10_000;
 const STATEMENT_TIMEOUT_MS = 15_000;
 
+/**
+ * Every session in UTC, so that column defaults (`CURRENT_TIMESTAMP` into TIMESTAMP
+ * columns) and `now()` conversions agree with the UTC times ouen writes, whatever the
+ * server's own time zone. Set after connecting, not as startup parameters, which
+ * PgBouncer refuses.
+ */
+const SESSION_SETUP = `SET TIME ZONE 'UTC'; SET statement_timeout = ${STATEMENT_TIMEOUT_MS}; SET idle_in_transaction_session_timeout = ${STATEMENT_TIMEOUT_MS}`;
+
 export function createSqlPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString, max, types,
-    connectionTimeoutMillis: CONNECTION_WAIT_MS,
-    statement_timeout: STATEMENT_TIMEOUT_MS,
-  });
+  const pool = new pg.Pool({ connectionString, max, types, connectionTimeoutMillis: CONNECTION_WAIT_MS });
+  // Queued on the new connection before any statement the pool hands it out for.
+  pool.on('connect', (client) => void client.query(SESSION_SETUP).catch(() => undefined));
   // An idle connection that drops (database restart) must not crash the process; the
   // next query opens a new one.
   pool.on('error', () => undefined);

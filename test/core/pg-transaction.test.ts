@@ -37,6 +37,29 @@ describe('inTransaction', () => {
     await Promise.all([1, 2, 3, 4].map(() => inTransaction(pool, async (tx) => tx.$queryRaw`SELECT 1`)));
   });
 
+  it('fails the transaction, not the process, when its connection is cut, and the pool goes on', async () => {
+    const cut = inTransaction(pool, async (tx) => {
+      const rows = await tx.$queryRaw<Array<{ pid: number }>>`SELECT pg_backend_pid() AS "pid"`;
+      const pid = rows[0]!.pid;
+      await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      await tx.$queryRaw`SELECT pg_sleep(0.2)`;
+    });
+    await expect(cut).rejects.toThrow();
+    expect(await inTransaction(pool, async (tx) => tx.$queryRaw<Array<{ one: number }>>`SELECT 1 AS "one"`)).toEqual([{ one: 1 }]);
+  });
+
+  it('reports a transaction that PostgreSQL rolled back instead of committing', async () => {
+    // A failed statement whose error the work swallowed leaves the transaction aborted.
+    await expect(inTransaction(pool, async (tx) => {
+      await Promise.resolve(tx.$queryRaw`SELECT 1 / 0`).catch(() => undefined);
+    })).rejects.toThrow(/rolled back/);
+  });
+
+  it('runs every session in UTC, whatever the server says', async () => {
+    const [row] = await sqlDb(pool).$queryRaw<Array<{ zone: string }>>`SELECT current_setting('TimeZone') AS "zone"`;
+    expect(row!.zone).toBe('UTC');
+  });
+
   it('binds values as parameters, never as SQL text', async () => {
     const hostile = `'); DROP TABLE "Note"; --`;
     const count = await sqlDb(pool).$executeRaw`UPDATE "Note" SET "body" = ${hostile} WHERE "id" = ${1}::int`;

@@ -122,6 +122,16 @@ describe('ThreadedProcessor', () => {
     expect(processor.backlog).toBe(0);
   });
 
+  it('fails to start when the thread fails before it is ready, and does not try again', async () => {
+    const { lines, logger } = logSink();
+    const broken = "require('node:worker_threads').parentPort.postMessage({ kind: 'log', line: JSON.stringify({ level: 30, msg: 'broken thread started' }) }); throw new Error('no database');";
+    await expect(ThreadedProcessor.start({ logger, data: {} as ProcessingThreadData, threadScript: broken })).rejects.toThrow(/no database/);
+    const quitter = "require('node:worker_threads').parentPort.postMessage({ kind: 'log', line: JSON.stringify({ level: 30, msg: 'broken thread started' }) }); process.exit(4);";
+    await expect(ThreadedProcessor.start({ logger, data: {} as ProcessingThreadData, threadScript: quitter })).rejects.toThrow(/exited with 4/);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(lines.filter((l) => l.msg === 'broken thread started').length).toBeLessThanOrEqual(2);
+  });
+
   it('closes: the thread ends and is not started again', async () => {
     const { lines, processor: started } = await start();
     await started.close();
