@@ -1,0 +1,31 @@
+import { Client, Events, MessageFlags } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slashCommand, snowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
+
+let discord: FakeDiscord;
+let client: Client;
+
+beforeAll(async () => {
+  discord = await startFakeDiscord();
+  client = new Client({ intents: [], rest: { api: discord.apiBase } });
+  const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
+  await client.login(discord.token);
+  await ready;
+});
+
+afterAll(async () => {
+  await client?.destroy();
+  await discord?.close();
+});
+
+describe('the fake Discord, driven by real discord.js', () => {
+  it('connects through the gateway and delivers an injected slash command; the reply is a valid callback', async () => {
+    client.once(Events.InteractionCreate, (interaction) => {
+      if (interaction.isChatInputCommand()) void interaction.reply({ content: `pong ${interaction.commandName}`, flags: MessageFlags.Ephemeral });
+    });
+    discord.dispatch('INTERACTION_CREATE', slashCommand({ applicationId: discord.applicationId, name: 'stats', userId: snowflake(), roleIds: [] }));
+    const callback = await discord.waitForRequest((r) => r.path.endsWith('/callback'));
+    expect(callback.body).toEqual({ type: 4, data: expect.objectContaining({ content: 'pong stats', flags: MessageFlags.Ephemeral }) });
+    expect(discord.invalidRequests()).toEqual([]);
+  });
+});

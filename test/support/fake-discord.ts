@@ -1,0 +1,180 @@
+/**
+ * A stand-in for Discord that real discord.js talks to: the REST API under `/api/v10`
+ * (every request recorded, and checked against Discord's OpenAPI definition by
+ * `invalidRequests`) and a gateway on the same port (HELLO, IDENTIFY → READY,
+ * heartbeats), through which a test injects dispatches such as INTERACTION_CREATE.
+ *
+ * ```ts
+ * const discord = await startFakeDiscord();
+ * const client = new Client({ intents: [], rest: { api: discord.apiBase } });
+ * await client.login(discord.token);
+ * discord.dispatch('INTERACTION_CREATE', slashCommand({ name: 'stats', ... }));
+ * ```
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { validateDiscordRequest } from './discord-spec.ts';
+
+export interface RecordedDiscordRequest {
+  method: string;
+  /** Without the `/api/v10` prefix, as the spec writes paths. */
+  path: string;
+  body: unknown;
+}
+
+export interface FakeDiscord {
+  /** For discord.js: `rest: { api: apiBase }`. */
+  apiBase: string;
+  token: string;
+  applicationId: string;
+  botUserId: string;
+  requests: RecordedDiscordRequest[];
+  /** Sends a gateway dispatch (op 0) to every connected shard. */
+  dispatch(type: string, data: unknown): void;
+  /** Resolves with the first recorded request that matches. */
+  waitForRequest(match: (request: RecordedDiscordRequest) => boolean, timeoutMs?: number): Promise<RecordedDiscordRequest>;
+  /** Requests whose body is not what the Discord API accepts. */
+  invalidRequests(): Array<{ request: RecordedDiscordRequest; errors: string[] }>;
+  close(): Promise<void>;
+}
+
+const API_PREFIX = '/api/v10';
+const HEARTBEAT_INTERVAL_MS = 41_250;
+
+export const snowflake = (): string => (BigInt(Date.now() - 1_420_070_400_000) << 22n | BigInt(randomInt(0, 1 << 22))).toString();
+
+export async function startFakeDiscord(): Promise<FakeDiscord> {
+  const token = `${Buffer.from(snowflake()).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(20).toString('base64url')}`;
+  const applicationId = snowflake();
+  const botUserId = applicationId;
+  const requests: RecordedDiscordRequest[] = [];
+  const waiters: Array<{ match: (r: RecordedDiscordRequest) => boolean; resolve: (r: RecordedDiscordRequest) => void }> = [];
+  const shards = new Set<WebSocket>();
+  let sequence = 0;
+  let url = '';
+
+  const server: Server = createServer((req, res) => {
+    void readBody(req).then((raw) => {
+      const path = (req.url ?? '/').split('?')[0]!.replace(API_PREFIX, '');
+      // Interaction callbacks and follow-ups carry their token in the path, not a bot token (as at Discord).
+      const tokenInPath = /^\/(interactions|webhooks)\//.test(path);
+      if (!tokenInPath && req.headers.authorization !== `Bot ${token}`) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: '401: Unauthorized', code: 0 }));
+        return;
+      }
+      const body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) as unknown : undefined;
+      const request = { method: req.method ?? 'GET', path, body };
+      requests.push(request);
+      for (const waiter of waiters.splice(0)) {
+        if (waiter.match(request)) waiter.resolve(request);
+        else waiters.push(waiter);
+      }
+      const [status, answer] = respond(request);
+      if (answer === undefined) res.writeHead(status).end();
+      else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+  });
+
+  function respond(request: RecordedDiscordRequest): [number, unknown] {
+    if (request.method === 'GET' && request.path === '/gateway/bot') {
+      return [200, { url, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } }];
+    }
+    if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(request.path)) return [204, undefined];
+    if (/^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(request.path)) return [200, message(request.body)];
+    if (/^\/channels\/\d+\/messages$/.test(request.path) && request.method === 'POST') return [200, message(request.body)];
+    return [404, { message: 'Unknown route (fake Discord)', code: 0 }];
+  }
+
+  function message(body: unknown) {
+    return {
+      id: snowflake(), channel_id: snowflake(), type: 0, content: (body as { content?: string } | undefined)?.content ?? '',
+      author: { id: botUserId, username: 'ouen', discriminator: '0', global_name: null, avatar: null, bot: true },
+      attachments: [], embeds: (body as { embeds?: unknown[] } | undefined)?.embeds ?? [], mentions: [], mention_roles: [],
+      pinned: false, mention_everyone: false, tts: false, timestamp: new Date().toISOString(), edited_timestamp: null, flags: 0, components: [],
+    };
+  }
+
+  const gateway = new WebSocketServer({ server });
+  gateway.on('connection', (socket) => {
+    shards.add(socket);
+    socket.on('close', () => shards.delete(socket));
+    const send = (payload: unknown) => socket.send(JSON.stringify(payload));
+    send({ op: 10, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS }, s: null, t: null });
+    socket.on('message', (raw) => {
+      const payload = JSON.parse(String(raw)) as { op: number; d: unknown };
+      if (payload.op === 1) send({ op: 11, d: null, s: null, t: null });
+      if (payload.op === 2) {
+        send({
+          op: 0, s: ++sequence, t: 'READY',
+          d: {
+            v: 10, session_id: randomBytes(16).toString('hex'), resume_gateway_url: url, shard: [0, 1], guilds: [],
+            user: { id: botUserId, username: 'ouen', discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 },
+            application: { id: applicationId, flags: 0 },
+          },
+        });
+      }
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  url = `ws://127.0.0.1:${port}`;
+
+  return {
+    apiBase: `http://127.0.0.1:${port}/api`,
+    token, applicationId, botUserId, requests,
+    dispatch(type, data) {
+      const frame = JSON.stringify({ op: 0, s: ++sequence, t: type, d: data });
+      for (const shard of shards) shard.send(frame);
+    },
+    waitForRequest(match, timeoutMs = 5_000) {
+      const found = requests.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no matching Discord request in time')), timeoutMs);
+        waiters.push({ match, resolve: (r) => (clearTimeout(timer), resolve(r)) });
+      });
+    },
+    invalidRequests() {
+      return requests
+        .filter((r) => r.path !== '/gateway/bot')
+        .map((request) => ({ request, verdict: validateDiscordRequest(request.method, request.path, request.body) }))
+        .filter(({ verdict }) => !verdict.ok)
+        .map(({ request, verdict }) => ({ request, errors: verdict.ok ? [] : verdict.errors }));
+    },
+    async close() {
+      for (const shard of shards) shard.terminate();
+      gateway.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A slash-command interaction as Discord sends it in INTERACTION_CREATE. */
+export function slashCommand(options: {
+  applicationId: string; name: string; userId: string; roleIds: string[]; guildId?: string; channelId?: string;
+  options?: Array<{ name: string; type: number; value: string | number | boolean }>;
+}) {
+  const guildId = options.guildId ?? snowflake();
+  const channelId = options.channelId ?? snowflake();
+  const user = { id: options.userId, username: `staff-${options.userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null };
+  return {
+    id: snowflake(), application_id: options.applicationId, type: 2, token: randomBytes(32).toString('base64url'), version: 1,
+    guild_id: guildId, channel_id: channelId, locale: 'ja', guild_locale: 'ja', app_permissions: '0', entitlements: [],
+    authorizing_integration_owners: { 0: guildId }, context: 0,
+    channel: { id: channelId, type: 0, guild_id: guildId, name: 'staff' },
+    member: { user, roles: options.roleIds, permissions: '0', joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null },
+    data: { id: snowflake(), name: options.name, type: 1, options: options.options ?? [] },
+  };
+}
