@@ -1,29 +1,28 @@
-import type { PrismaClient } from '../db/types.ts';
+import type { SqlDb } from '../db/types.ts';
 
 export type Stats = Record<string, Record<string, number>>;
 
-/** Counts per entity and status: the figures the completion report needs. Never personal data. */
-export async function collectStats(prisma: PrismaClient, contestId: string): Promise<Stats> {
-  const [applications, participants, unreachable, consents, outbox, inbox, audit] = await Promise.all([
-    prisma.application.groupBy({ by: ['status'], where: { contestId }, _count: { _all: true } }),
-    prisma.participant.count(),
-    prisma.participant.count({ where: { unreachableAt: { not: null } } }),
-    prisma.consent.groupBy({ by: ['granted'], _count: { _all: true } }),
-    prisma.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } }),
-    prisma.inboxEvent.groupBy({ by: ['status'], _count: { _all: true } }),
-    prisma.auditLog.count(),
-  ]);
-  const byStatus = (rows: Array<{ status: string; _count: { _all: number } }>, statuses: string[]) =>
-    Object.fromEntries(statuses.map((s) => [s, rows.find((r) => r.status === s)?._count._all ?? 0]));
+/**
+ * Counts per entity and status: the figures the completion report needs (the CLI's
+ * `stats`, the staff dashboard). Never personal data. One statement.
+ */
+export async function collectStats(db: SqlDb, contestId: string): Promise<Stats> {
+  const rows = await db.$queryRaw<Array<{ entity: string; status: string; count: number }>>`
+    SELECT 'applications' AS "entity", "status"::text AS "status", count(*)::int AS "count" FROM "Application" WHERE "contestId" = ${contestId} GROUP BY "status"
+    UNION ALL SELECT 'participants', 'total', count(*)::int FROM "Participant"
+    UNION ALL SELECT 'participants', 'unreachable', count(*)::int FROM "Participant" WHERE "unreachableAt" IS NOT NULL
+    UNION ALL SELECT 'consents', CASE WHEN "granted" THEN 'granted' ELSE 'refused' END, count(*)::int FROM "Consent" GROUP BY "granted"
+    UNION ALL SELECT 'outbox', "status"::text, count(*)::int FROM "OutboxMessage" GROUP BY "status"
+    UNION ALL SELECT 'webhookEvents', "status"::text, count(*)::int FROM "InboxEvent" GROUP BY "status"
+    UNION ALL SELECT 'audit', 'rows', count(*)::int FROM "AuditLog"`;
+  const count = (entity: string, status: string) => rows.find((r) => r.entity === entity && r.status === status)?.count ?? 0;
+  const byStatus = (entity: string, statuses: string[]) => Object.fromEntries(statuses.map((s) => [s, count(entity, s)]));
   return {
-    applications: byStatus(applications, ['draft', 'submitted', 'withdrawn']),
-    participants: { total: participants, unreachable },
-    consents: {
-      granted: consents.find((c) => c.granted)?._count._all ?? 0,
-      refused: consents.find((c) => !c.granted)?._count._all ?? 0,
-    },
-    outbox: byStatus(outbox, ['pending', 'sent', 'skipped', 'failed']),
-    webhookEvents: byStatus(inbox, ['pending', 'processed', 'ignored', 'failed']),
-    audit: { rows: audit },
+    applications: byStatus('applications', ['draft', 'submitted', 'withdrawn']),
+    participants: byStatus('participants', ['total', 'unreachable']),
+    consents: byStatus('consents', ['granted', 'refused']),
+    outbox: byStatus('outbox', ['pending', 'sent', 'skipped', 'failed']),
+    webhookEvents: byStatus('webhookEvents', ['pending', 'processed', 'ignored', 'failed']),
+    audit: byStatus('audit', ['rows']),
   };
 }

@@ -28,4 +28,14 @@ describe('the fake Discord, driven by real discord.js', () => {
     expect(callback.body).toEqual({ type: 4, data: expect.objectContaining({ content: 'pong stats', flags: MessageFlags.Ephemeral }) });
     expect(discord.invalidRequests()).toEqual([]);
   });
+
+  it('flags a request body the Discord API would refuse', async () => {
+    const response = await fetch(`${discord.apiBase}/v10/interactions/${snowflake()}/token/callback`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'reply-please' }),
+    });
+    expect(response.status).toBe(204);
+    const invalid = discord.invalidRequests();
+    expect(invalid).toHaveLength(1);
+    discord.requests.splice(discord.requests.indexOf(invalid[0]!.request), 1);
+  });
 });

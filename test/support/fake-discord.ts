@@ -56,7 +56,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
 
   const server: Server = createServer((req, res) => {
     void readBody(req).then((raw) => {
-      const path = (req.url ?? '/').split('?')[0]!.replace(API_PREFIX, '');
+      const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.replace(API_PREFIX, ''));
       // Interaction callbacks and follow-ups carry their token in the path, not a bot token (as at Discord).
       const tokenInPath = /^\/(interactions|webhooks)\//.test(path);
       if (!tokenInPath && req.headers.authorization !== `Bot ${token}`) {

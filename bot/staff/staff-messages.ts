@@ -1,0 +1,39 @@
+/**
+ * What staff read, Japanese first (the operator's team), English second. Like the
+ * participant catalog, replies name keys and the renderer picks the language.
+ */
+export const staffMessages = {
+  ja: {
+    'denied.no-role': 'ouen のスタッフロールがありません。管理者にロールの付与を依頼してください。',
+    'denied.not-permitted': 'この操作の権限がありません。',
+    'stats.title': '応募・参加の状況',
+    'stats.applications': '応募',
+    'stats.participants': '参加者',
+    'stats.outbox': '送信',
+    'stats.values.applications': '下書き {draft} ・ 提出済み {submitted} ・ 取り下げ {withdrawn}',
+    'stats.values.participants': '友だち {total} ・ ブロック中 {unreachable} ・ 同意 {granted} ・ 不同意 {refused}',
+    'stats.values.outbox': '送信済み {sent} ・ 待ち {pending} ・ 失敗 {failed} ・ 省略 {skipped}',
+    'error.generic': 'うまく処理できませんでした。少し待ってからもう一度お試しください。',
+    'unknown.command': 'このコマンドはまだ使えません。',
+  },
+  en: {
+    'denied.no-role': 'You have no ouen staff role. Ask an admin to give you one.',
+    'denied.not-permitted': 'You are not allowed to do this.',
+    'stats.title': 'Applications and participants',
+    'stats.applications': 'Applications',
+    'stats.participants': 'Participants',
+    'stats.outbox': 'Messages',
+    'stats.values.applications': 'draft {draft} · submitted {submitted} · withdrawn {withdrawn}',
+    'stats.values.participants': 'friends {total} · blocked {unreachable} · consented {granted} · refused {refused}',
+    'stats.values.outbox': 'sent {sent} · waiting {pending} · failed {failed} · skipped {skipped}',
+    'error.generic': 'Something went wrong. Please try again in a moment.',
+    'unknown.command': 'This command is not available yet.',
+  },
+} as const;
+
+export type StaffLanguage = keyof typeof staffMessages;
+export type StaffMessageKey = keyof (typeof staffMessages)['ja'];
+
+export function staffText(language: StaffLanguage, key: StaffMessageKey, params: Record<string, string | number> = {}): string {
+  return staffMessages[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
