@@ -1,16 +1,13 @@
-import { Client, Events, MessageFlags } from 'discord.js';
+import { Events, MessageFlags, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slashCommand, snowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
+import { connectClient, slashCommand, snowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
 
 let discord: FakeDiscord;
 let client: Client;
 
 beforeAll(async () => {
   discord = await startFakeDiscord();
-  client = new Client({ intents: [], rest: { api: discord.apiBase } });
-  const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
-  await client.login(discord.token);
-  await ready;
+  client = await connectClient(discord);
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@
  * Staff commands through real discord.js against the fake Discord, on real PostgreSQL:
  * the answer, the permission check on the server, and the audited refusal.
  */
-import { Client, Events, MessageFlags } from 'discord.js';
+import { MessageFlags, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachStaffCommands } from '../../bot/discord/staff-bot.ts';
 import { runStaffCommand } from '../../bot/staff/staff-commands.ts';
@@ -12,7 +12,7 @@ import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { createLogger } from '../../core/logger.ts';
 import { roleMappingSchema } from '../../core/staff/permissions.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { slashCommand, snowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
+import { connectClient, slashCommand, snowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
 import { DURING, program } from '../support/flow-harness.ts';
 
 const VIEWER_ROLE = snowflake();
@@ -30,14 +30,10 @@ beforeAll(async () => {
   const participant = await db.prisma.participant.create({ data: { lineUserId: `U${'a'.repeat(32)}` } });
   await db.prisma.application.create({ data: { contestId: program.contest.id, participantId: participant.id, answersSealed: 'v1.x', status: 'submitted', receiptNumber: 'BC2026-0001' } });
   discord = await startFakeDiscord();
-  client = new Client({ intents: [], rest: { api: discord.apiBase } });
-  attachStaffCommands({
-    client, roleMapping, logger: createLogger('silent'),
+  client = await connectClient(discord, (c) => attachStaffCommands({
+    client: c, roleMapping, logger: createLogger('silent'),
     run: (request) => runStaffCommand({ db: sqlDb(sql), transact: transactOn(sql), contestId: program.contest.id, clock: () => DURING }, request),
-  });
-  const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
-  await client.login(discord.token);
-  await ready;
+  }));
 });
 
 afterAll(async () => {

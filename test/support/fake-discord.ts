@@ -13,6 +13,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { Client, Events } from 'discord.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { validateDiscordRequest } from './discord-spec.ts';
 
@@ -177,4 +178,14 @@ export function slashCommand(options: {
     member: { user, roles: options.roleIds, permissions: '0', joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null },
     data: { id: snowflake(), name: options.name, type: 1, options: options.options ?? [] },
   };
+}
+
+/** A real discord.js client pointed at the fake, logged in and ready; `setup` runs before login (attach handlers there). */
+export async function connectClient(discord: FakeDiscord, setup: (client: Client) => void = () => undefined): Promise<Client> {
+  const client = new Client({ intents: [], rest: { api: discord.apiBase } });
+  setup(client);
+  const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
+  await client.login(discord.token);
+  await ready;
+  return client;
 }
