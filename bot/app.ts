@@ -120,6 +120,12 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     if (processor) {
       app.use(lineWebhookRouter({ channelSecret, sql, sealer, processor, logger, metrics, maxBacklog: env.OUEN_MAX_BACKLOG }));
     }
+    if (options.web && env.DISCORD_BOT_TOKEN) {
+      // Loaded only when configured: without a token the web thread carries no discord.js.
+      const { startStaffBot } = await import('./discord/start-staff-bot.ts');
+      const bot = startStaffBot({ env, sql, contestId: program.contest.id, logger, clock });
+      closers.push(() => bot.close());
+    }
     app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));
     app.use(errorHandler(logger));
 

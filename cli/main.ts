@@ -16,7 +16,8 @@ const usage = `usage: ouen <command>
   stats [--json]                 counts per entity and status
   applications export --csv [--output FILE] [--no-personal]
                                  every application as CSV (UTF-8 with BOM, for Excel)
-  audit verify                   check the audit log's hash chain`;
+  audit verify                   check the audit log's hash chain
+  discord register               put the staff slash commands on the staff Discord server`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -49,6 +50,9 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'audit':
       if (sub === 'verify') return (await import('./audit-verify.command.ts')).runAuditVerify(env);
+      break;
+    case 'discord':
+      if (sub === 'register') return (await import('./discord-register.command.ts')).runDiscordRegister(env);
       break;
   }
   console.error(`unknown command: ${positionals.join(' ')}\n\n${usage}`);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
+import { roleMappingSchema } from './staff/permissions.ts';
 
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
 const url = z.url();
@@ -36,6 +37,23 @@ export const envSchema = z.object({
   OUEN_THREAD_HEAP_MB: z.coerce.number().int().refine((mb) => mb === 0 || mb >= 128, 'at least 128, or 0 for no limit').default(256),
   /** Batches of conversation turns processed at once, each in one transaction on its own connection. */
   OUEN_TURN_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** The staff bot's token (Discord developer portal → Bot). Unset: no Discord client is started. */
+  DISCORD_BOT_TOKEN: z.string().trim().min(1).optional(),
+  /** The staff server (guild): commands are registered there. */
+  DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, 'a Discord server id (a snowflake)').optional(),
+  /** Discord's REST base, without the version; tests point it at a fake. */
+  DISCORD_API_BASE_URL: url.default('https://discord.com/api'),
+  /** Which Discord role ids carry which ouen role, as JSON: {"staff": ["123…"], "judge": […], …}. */
+  OUEN_STAFF_ROLES: z.string().default('{}').transform((raw, ctx) => {
+    try {
+      const parsed = roleMappingSchema.safeParse(JSON.parse(raw));
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON, e.g. {"staff": ["123456789012345678"]}' });
+    }
+    return z.NEVER;
+  }),
   /** Events waiting for processing beyond which the webhook sheds load with 503. */
   OUEN_MAX_BACKLOG: z.coerce.number().int().positive().default(5000),
 });

@@ -31,6 +31,8 @@ export interface FakeDiscord {
   applicationId: string;
   botUserId: string;
   requests: RecordedDiscordRequest[];
+  /** Shards that identified (a client that is connected and ready). */
+  connectedShards(): number;
   /** Sends a gateway dispatch (op 0) to every connected shard. */
   dispatch(type: string, data: unknown): void;
   /** Resolves with the first recorded request that matches. */
@@ -52,6 +54,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const requests: RecordedDiscordRequest[] = [];
   const waiters: Array<{ match: (r: RecordedDiscordRequest) => boolean; resolve: (r: RecordedDiscordRequest) => void }> = [];
   const shards = new Set<WebSocket>();
+  const identified = new Set<WebSocket>();
   let sequence = 0;
   let url = '';
 
@@ -81,6 +84,14 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     if (request.method === 'GET' && request.path === '/gateway/bot') {
       return [200, { url, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } }];
     }
+    if (request.method === 'GET' && request.path === '/applications/@me') {
+      return [200, { id: applicationId, name: 'ouen', icon: null, description: '', bot_public: false, bot_require_code_grant: false, verify_key: 'f'.repeat(64), flags: 0 }];
+    }
+    const commands = /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/.exec(request.path);
+    if (commands && request.method === 'PUT') {
+      const [, app, guild] = commands;
+      return [200, (request.body as Array<Record<string, unknown>>).map((c) => ({ ...c, id: snowflake(), application_id: app, guild_id: guild, version: snowflake(), type: c.type ?? 1 }))];
+    }
     if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(request.path)) return [204, undefined];
     if (/^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(request.path)) return [200, message(request.body)];
     if (/^\/channels\/\d+\/messages$/.test(request.path) && request.method === 'POST') return [200, message(request.body)];
@@ -99,13 +110,17 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const gateway = new WebSocketServer({ server });
   gateway.on('connection', (socket) => {
     shards.add(socket);
-    socket.on('close', () => shards.delete(socket));
+    socket.on('close', () => {
+      shards.delete(socket);
+      identified.delete(socket);
+    });
     const send = (payload: unknown) => socket.send(JSON.stringify(payload));
     send({ op: 10, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS }, s: null, t: null });
     socket.on('message', (raw) => {
       const payload = JSON.parse(String(raw)) as { op: number; d: unknown };
       if (payload.op === 1) send({ op: 11, d: null, s: null, t: null });
       if (payload.op === 2) {
+        identified.add(socket);
         send({
           op: 0, s: ++sequence, t: 'READY',
           d: {
@@ -125,6 +140,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   return {
     apiBase: `http://127.0.0.1:${port}/api`,
     token, applicationId, botUserId, requests,
+    connectedShards: () => identified.size,
     dispatch(type, data) {
       const frame = JSON.stringify({ op: 0, s: ++sequence, t: type, d: data });
       for (const shard of shards) shard.send(frame);

@@ -1,0 +1,54 @@
+/**
+ * The staff bot's Discord connection, started beside the webhook when DISCORD_BOT_TOKEN
+ * is set. LINE must not depend on Discord: a failed login is logged and tried again
+ * (doubling up to five minutes) while everything else runs; discord.js itself resumes
+ * a connection that drops later.
+ */
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type pg from 'pg';
+import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import type { Env } from '../../core/env.ts';
+import type { Logger } from '../../core/logger.ts';
+import { runStaffCommand } from '../staff/staff-commands.ts';
+import { attachStaffCommands } from './staff-bot.ts';
+
+export interface StaffBotContext {
+  env: Env;
+  sql: pg.Pool;
+  contestId: string;
+  logger: Logger;
+  clock: () => Date;
+}
+
+const FIRST_RETRY_MS = 5_000;
+const LAST_RETRY_MS = 300_000;
+
+export function startStaffBot(context: StaffBotContext): { client: Client; close(): Promise<void> } {
+  const { env, sql, logger } = context;
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: env.DISCORD_API_BASE_URL } });
+  attachStaffCommands({
+    client, roleMapping: env.OUEN_STAFF_ROLES, logger,
+    run: (request) => runStaffCommand({ db: sqlDb(sql), transact: transactOn(sql), contestId: context.contestId, clock: context.clock }, request),
+  });
+  client.on(Events.Error, (error) => logger.error({ err: error.name }, 'discord client error'));
+  client.once(Events.ClientReady, () => logger.info('discord staff bot connected'));
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const login = (delayMs: number) => {
+    client.login(env.DISCORD_BOT_TOKEN).catch((error: Error) => {
+      if (closed) return;
+      logger.error({ err: error.name, retryInMs: delayMs }, 'discord login failed; trying again');
+      retry = setTimeout(() => login(Math.min(delayMs * 2, LAST_RETRY_MS)), delayMs);
+      retry.unref();
+    });
+  };
+  login(FIRST_RETRY_MS);
+  return {
+    client,
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client.destroy();
+    },
+  };
+}
