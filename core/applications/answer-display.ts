@@ -1,0 +1,32 @@
+/**
+ * Answers as people read them (the wording of the confirmation card), for staff: the CSV
+ * export and the application detail in Discord share these columns and cells.
+ */
+import { contestSteps } from '../../flows/contest/contest-steps.ts';
+import { translateText, type Answers, type Language } from '../../flows/index.ts';
+import type { ProgramConfig } from '../../flows/program.ts';
+
+export interface AnswerColumn {
+  id: string;
+  label: string;
+  /** Identifies a person: shown only to roles that may see who applied. */
+  personal: boolean;
+}
+
+/** Every labelled question, in the form's order (a founding date counted in, as if incorporated). */
+export function answerColumns(program: ProgramConfig, today: string, language: Language = 'ja'): AnswerColumn[] {
+  const personal = new Set(program.contest.questions.filter((q) => q.personal).map((q) => q.id));
+  return contestSteps(program, today, { founding: 'corporation' })
+    .filter((step) => step.label)
+    .map((step) => ({ id: step.id, label: translateText(step.label!, language), personal: personal.has(step.id) }));
+}
+
+/** One application's answer to each column, as displayed; '' where unanswered. */
+export function answerCells(program: ProgramConfig, today: string, answers: Answers, columns: AnswerColumn[], language: Language = 'ja'): string[] {
+  const steps = contestSteps(program, today, answers);
+  return columns.map((column) => {
+    const value = answers[column.id];
+    const step = steps.find((s) => s.id === column.id);
+    return value === undefined || !step ? '' : translateText(step.display?.(value) ?? { literal: { ja: value, en: value } }, language);
+  });
+}
