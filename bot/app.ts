@@ -123,7 +123,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     if (options.web && env.DISCORD_BOT_TOKEN) {
       // Loaded only when configured: without a token the web thread carries no discord.js.
       const { startStaffBot } = await import('./discord/start-staff-bot.ts');
-      const bot = startStaffBot({ env, sql, contestId: program.contest.id, logger, clock });
+      const bot = startStaffBot({ env, sql, sealer, program, logger, clock });
       closers.push(() => bot.close());
     }
     app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));

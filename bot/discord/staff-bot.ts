@@ -2,11 +2,16 @@
  * The Discord adapter of the staff command layer: slash commands in, ephemeral answers
  * out. Every interaction is acknowledged at once (deferred, so Discord's 3 s never run
  * out) and answered by editing that reply; the member's Discord roles become ouen roles
- * here, and the layer checks them on the server.
+ * here, and the layer checks them on the server. Autocomplete answers within its own
+ * 3 s with nothing rather than an error.
  */
-import { EmbedBuilder, Events, MessageFlags, type ChatInputCommandInteraction, type Client, type Interaction } from 'discord.js';
+import {
+  EmbedBuilder, Events, MessageFlags,
+  type AutocompleteInteraction, type ChatInputCommandInteraction, type Client, type Interaction,
+} from 'discord.js';
+import type { ApplicationStatus } from '../../flows/index.ts';
 import type { Logger } from '../../core/logger.ts';
-import { rolesOf, type RoleMapping } from '../../core/staff/permissions.ts';
+import { rolesOf, type Role, type RoleMapping } from '../../core/staff/permissions.ts';
 import type { StaffCommand, StaffReply, StaffRequest } from '../staff/staff-commands.ts';
 import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
 
@@ -14,6 +19,8 @@ export interface StaffBotOptions {
   client: Client;
   roleMapping: RoleMapping;
   run: (request: StaffRequest) => Promise<StaffReply>;
+  /** Receipt numbers for the `receipt` option's autocomplete. */
+  suggest?: (roles: Role[], typed: string) => Promise<string[]>;
   logger: Logger;
   language?: StaffLanguage;
 }
@@ -22,9 +29,11 @@ export interface StaffBotOptions {
 export function attachStaffCommands(options: StaffBotOptions): () => void {
   const language = options.language ?? 'ja';
   const onInteraction = (interaction: Interaction) => {
-    if (!interaction.isChatInputCommand()) return;
-    void answer(interaction, options, language).catch((error: Error) =>
-      options.logger.error({ interactionId: interaction.id, command: interaction.commandName, err: error.name }, 'staff command failed'));
+    const work = interaction.isChatInputCommand() ? answer(interaction, options, language)
+      : interaction.isAutocomplete() ? complete(interaction, options)
+        : null;
+    void work?.catch((error: Error) =>
+      options.logger.error({ interactionId: interaction.id, err: error.name }, 'staff interaction failed'));
   };
   options.client.on(Events.InteractionCreate, onInteraction);
   return () => void options.client.off(Events.InteractionCreate, onInteraction);
@@ -39,26 +48,47 @@ async function answer(interaction: ChatInputCommandInteraction, options: StaffBo
       : { text: staffText(language, 'unknown.command') };
     await interaction.editReply(render(reply));
   } catch (error) {
-    await interaction.editReply({ content: staffText(language, 'error.generic') }).catch(() => undefined);
+    await interaction.editReply({ content: staffText(language, 'error.generic'), embeds: [] }).catch(() => undefined);
     throw error;
   }
 }
 
+async function complete(interaction: AutocompleteInteraction, options: StaffBotOptions): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  const suggestions = focused.name === 'receipt' && options.suggest
+    ? await options.suggest(rolesOf(memberRoleIds(interaction), options.roleMapping), String(focused.value)).catch(() => [])
+    : [];
+  await interaction.respond(suggestions.map((receipt) => ({ name: receipt, value: receipt })));
+}
+
 function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | null {
   switch (interaction.commandName) {
-    case 'stats': return { name: 'stats' };
-    default: return null;
+    case 'stats':
+      return { name: 'stats' };
+    case 'applications': {
+      const status = interaction.options.getString('status') as ApplicationStatus | null;
+      const municipality = interaction.options.getString('municipality');
+      const workshop = interaction.options.getBoolean('workshop');
+      return {
+        name: 'applications',
+        filter: { ...(status ? { status } : {}), ...(municipality ? { municipality } : {}), ...(workshop === null ? {} : { workshopOrigin: workshop }) },
+      };
+    }
+    case 'application':
+      return { name: 'application', receipt: interaction.options.getString('receipt', true) };
+    default:
+      return null;
   }
 }
 
 /** Role ids from a cached member or from the raw member Discord sent; none in a DM. */
-function memberRoleIds(interaction: ChatInputCommandInteraction): string[] {
+function memberRoleIds(interaction: ChatInputCommandInteraction | AutocompleteInteraction): string[] {
   const member = interaction.member;
   if (!member) return [];
   return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
 }
 
 function render(reply: StaffReply) {
-  const embeds = reply.card ? [new EmbedBuilder().setTitle(reply.card.title).addFields(reply.card.fields)] : [];
+  const embeds = reply.card ? [new EmbedBuilder().setTitle(reply.card.title).setDescription(reply.card.description ?? null).addFields(reply.card.fields)] : [];
   return reply.text === undefined ? { embeds } : { content: reply.text, embeds };
 }

@@ -14,5 +14,33 @@ export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationComman
       .setDescriptionLocalizations({ ja: '応募・参加者・送信の件数' })
       .setDMPermission(false)
       .toJSON(),
+    new SlashCommandBuilder()
+      .setName('applications')
+      .setNameLocalizations({ ja: '応募一覧' })
+      .setDescription('List applications, optionally filtered')
+      .setDescriptionLocalizations({ ja: '応募を一覧します（条件で絞り込み可）' })
+      .setDMPermission(false)
+      .addStringOption((o) => o.setName('status').setNameLocalizations({ ja: '状態' })
+        .setDescription('Status').setDescriptionLocalizations({ ja: '状態' })
+        .addChoices(
+          { name: 'submitted', name_localizations: { ja: '提出済み' }, value: 'submitted' },
+          { name: 'draft', name_localizations: { ja: '下書き' }, value: 'draft' },
+          { name: 'withdrawn', name_localizations: { ja: '取り下げ' }, value: 'withdrawn' },
+        ))
+      .addStringOption((o) => o.setName('municipality').setNameLocalizations({ ja: '市町村' })
+        .setDescription('Municipality, e.g. 船橋市').setDescriptionLocalizations({ ja: '市町村（例: 船橋市）' }).setMaxLength(20))
+      .addBooleanOption((o) => o.setName('workshop').setNameLocalizations({ ja: '講座受講' })
+        .setDescription('Came from the entrepreneur-development workshop').setDescriptionLocalizations({ ja: '起業家育成講座の受講者' }))
+      .toJSON(),
+    new SlashCommandBuilder()
+      .setName('application')
+      .setNameLocalizations({ ja: '応募' })
+      .setDescription('One application by receipt number')
+      .setDescriptionLocalizations({ ja: '受付番号で応募を表示します' })
+      .setDMPermission(false)
+      .addStringOption((o) => o.setName('receipt').setNameLocalizations({ ja: '受付番号' })
+        .setDescription('Receipt number, e.g. BC2026-0001').setDescriptionLocalizations({ ja: '受付番号（例: BC2026-0001）' })
+        .setRequired(true).setAutocomplete(true).setMaxLength(30))
+      .toJSON(),
   ];
 }

@@ -6,16 +6,19 @@
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type pg from 'pg';
+import type { ProgramConfig } from '../../flows/program.ts';
+import type { Sealer } from '../../core/crypto/sealer.ts';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import type { Env } from '../../core/env.ts';
 import type { Logger } from '../../core/logger.ts';
-import { runStaffCommand } from '../staff/staff-commands.ts';
+import { runStaffCommand, suggestReceipts, type StaffDeps } from '../staff/staff-commands.ts';
 import { attachStaffCommands } from './staff-bot.ts';
 
 export interface StaffBotContext {
   env: Env;
   sql: pg.Pool;
-  contestId: string;
+  sealer: Sealer;
+  program: ProgramConfig;
   logger: Logger;
   clock: () => Date;
 }
@@ -26,9 +29,11 @@ const LAST_RETRY_MS = 300_000;
 export function startStaffBot(context: StaffBotContext): { client: Client; close(): Promise<void> } {
   const { env, sql, logger } = context;
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: env.DISCORD_API_BASE_URL } });
+  const deps: StaffDeps = { db: sqlDb(sql), transact: transactOn(sql), sealer: context.sealer, program: context.program, clock: context.clock };
   attachStaffCommands({
     client, roleMapping: env.OUEN_STAFF_ROLES, logger,
-    run: (request) => runStaffCommand({ db: sqlDb(sql), transact: transactOn(sql), contestId: context.contestId, clock: context.clock }, request),
+    run: (request) => runStaffCommand(deps, request),
+    suggest: (roles, typed) => suggestReceipts(deps, roles, typed),
   });
   client.on(Events.Error, (error) => logger.error({ err: error.name }, 'discord client error'));
   client.once(Events.ClientReady, () => logger.info('discord staff bot connected'));

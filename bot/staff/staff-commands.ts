@@ -1,16 +1,25 @@
 /**
  * The staff command layer, whatever the channel: Discord slash commands today, the
  * console's staff panel later. A request names who asks (with their ouen roles) and
- * what; the layer checks the permission on the server, audits refusals, and answers
- * with channel-neutral content that an adapter renders (bot/discord/).
+ * what; the layer checks the permission on the server, audits refusals and every view
+ * of an application, and answers with channel-neutral content that an adapter renders
+ * (bot/discord/).
  */
-import { appendAudit } from '../../core/audit/audit-log.ts';
+import { calendarDate, formatInstant } from '../../flows/engine/dates.ts';
+import type { ProgramConfig } from '../../flows/program.ts';
+import { answerCells, answerColumns } from '../../core/applications/answer-display.ts';
+import { findByReceipt, listApplications, receiptsStartingWith, type ApplicationFilter } from '../../core/applications/staff-queries.ts';
+import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
+import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { SqlDb, Transact } from '../../core/db/types.ts';
 import { authorize, denialAudit, type Action, type Role } from '../../core/staff/permissions.ts';
 import { collectStats } from '../../core/stats/collect-stats.ts';
 import { staffText, type StaffLanguage } from './staff-messages.ts';
 
-export type StaffCommand = { name: 'stats' };
+export type StaffCommand =
+  | { name: 'stats' }
+  | { name: 'applications'; filter: ApplicationFilter }
+  | { name: 'application'; receipt: string };
 
 export interface StaffRequest {
   /** `discord:<user id>` or `console:<name>`: the audit log's actor. */
@@ -23,34 +32,50 @@ export interface StaffRequest {
 /** A reply for the asker alone (an ephemeral message in Discord). */
 export interface StaffReply {
   text?: string;
-  card?: { title: string; fields: Array<{ name: string; value: string }> };
+  card?: { title: string; description?: string; fields: Array<{ name: string; value: string }> };
 }
 
 export interface StaffDeps {
   db: SqlDb;
   transact: Transact;
-  contestId: string;
+  sealer: Sealer;
+  program: ProgramConfig;
   clock: () => Date;
 }
 
 const permissionFor: Record<StaffCommand['name'], Action> = {
   stats: 'stats.view',
+  applications: 'applications.list',
+  application: 'applications.viewPlan',
 };
 
+/** A list shows at most this many; Discord's card holds 25 fields and 4,096 characters of text. */
+const LIST_LIMIT = 20;
+/** Each answer in a detail card is cut here, so the card stays within Discord's 6,000 characters. */
+const ANSWER_CHARS = 350;
+
 export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): Promise<StaffReply> {
-  const decision = authorize(request.roles, permissionFor[request.command.name]);
+  const action = permissionFor[request.command.name];
+  const decision = authorize(request.roles, action);
   if (!decision.allowed) {
-    await deps.transact((tx) => appendAudit(tx, [denialAudit(request.actor, permissionFor[request.command.name], decision.reason)], deps.clock()));
+    await audit(deps, [denialAudit(request.actor, action, decision.reason)]);
     return { text: staffText(request.language, `denied.${decision.reason}`) };
   }
   switch (request.command.name) {
-    case 'stats':
-      return statsReply(deps, request.language);
+    case 'stats': return statsReply(deps, request.language);
+    case 'applications': return listReply(deps, request.language, request.command.filter);
+    case 'application': return detailReply(deps, request, request.command.receipt);
   }
 }
 
+/** Receipt numbers for autocomplete; nothing for a member who may not list applications. */
+export async function suggestReceipts(deps: StaffDeps, roles: Role[], typed: string): Promise<string[]> {
+  if (!authorize(roles, 'applications.list').allowed) return [];
+  return receiptsStartingWith(deps.db, deps.program.contest.id, typed.trim(), 25);
+}
+
 async function statsReply(deps: StaffDeps, language: StaffLanguage): Promise<StaffReply> {
-  const stats = await collectStats(deps.db, deps.contestId);
+  const stats = await collectStats(deps.db, deps.program.contest.id);
   const field = (name: 'applications' | 'participants' | 'outbox', params: Record<string, number>) => ({
     name: staffText(language, `stats.${name}`), value: staffText(language, `stats.values.${name}`, params),
   });
@@ -64,4 +89,67 @@ async function statsReply(deps: StaffDeps, language: StaffLanguage): Promise<Sta
       ],
     },
   };
+}
+
+async function listReply(deps: StaffDeps, language: StaffLanguage, filter: ApplicationFilter): Promise<StaffReply> {
+  const { total, applications } = await listApplications(deps.db, deps.program.contest.id, filter, LIST_LIMIT);
+  if (total === 0) return { text: staffText(language, 'list.empty') };
+  const none = staffText(language, 'none');
+  const lines = applications.map((a) => staffText(language, 'list.line', {
+    receipt: a.receiptNumber ?? none,
+    status: staffText(language, `status.${a.status}`),
+    municipality: a.municipality ?? none,
+    category: a.category ? categoryLabel(deps.program, a.category, language) : none,
+    workshop: a.workshopOrigin ? staffText(language, 'list.workshop') : '',
+  }));
+  const rest = total - applications.length;
+  return {
+    card: {
+      title: staffText(language, 'list.title', { shown: applications.length, total }),
+      description: [...lines, ...(rest > 0 ? ['', staffText(language, 'list.more', { rest })] : [])].join('\n'),
+      fields: [],
+    },
+  };
+}
+
+async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: string): Promise<StaffReply> {
+  const { language } = request;
+  const normalized = receipt.trim().toUpperCase();
+  const application = await findByReceipt(deps.db, deps.sealer, deps.program.contest.id, normalized);
+  if (!application) return { text: staffText(language, 'detail.notFound', { receipt: normalized }) };
+  const personal = authorize(request.roles, 'applications.viewPersonal').allowed;
+  const now = deps.clock();
+  const today = calendarDate(now, deps.program.timeZone);
+  const columns = answerColumns(deps.program, today, language).filter((c) => personal || !c.personal);
+  const cells = answerCells(deps.program, today, application.answers, columns, language);
+  const answered = columns.map((column, i) => ({ name: column.label, value: cells[i]! })).filter((f) => f.value !== '');
+  const cut = answered.some((f) => f.value.length > ANSWER_CHARS);
+  // Who looked at which application, and whether they saw who applied (DOMAIN.md §7: find what happened, when, to whom).
+  await audit(deps, [{
+    actor: request.actor, action: 'application.viewed', entity: 'application', entityId: application.id,
+    detail: { receiptNumber: normalized, personal },
+  }]);
+  const none = staffText(language, 'none');
+  return {
+    card: {
+      title: staffText(language, 'detail.title', { receipt: normalized }),
+      description: [personal ? '' : staffText(language, 'detail.personalHidden'), cut ? staffText(language, 'detail.truncated') : '']
+        .filter(Boolean).join('\n') || undefined,
+      fields: [
+        { name: staffText(language, 'detail.status'), value: staffText(language, `status.${application.status}`) },
+        { name: staffText(language, 'detail.submittedAt'), value: application.submittedAt ? formatInstant(application.submittedAt.toISOString(), language, deps.program.timeZone) : none },
+        { name: staffText(language, 'detail.document'), value: staffText(language, application.hasDocument ? 'detail.document.yes' : 'detail.document.no') },
+        ...answered.map((f) => ({ name: f.name, value: f.value.length > ANSWER_CHARS ? `${f.value.slice(0, ANSWER_CHARS - 1)}…` : f.value })),
+      ].slice(0, 25),
+    },
+  };
+}
+
+function categoryLabel(program: ProgramConfig, value: string, language: StaffLanguage): string {
+  const question = program.contest.questions.find((q) => q.indexAs === 'category');
+  return question?.choices?.find((c) => c.value === value)?.label[language] ?? value;
+}
+
+function audit(deps: StaffDeps, entries: AuditEntry[]): Promise<void> {
+  return deps.transact((tx) => appendAudit(tx, entries, deps.clock()));
 }

@@ -1,38 +1,66 @@
 /**
  * Staff commands through real discord.js against the fake Discord, on real PostgreSQL:
- * the answer, the permission check on the server, and the audited refusal.
+ * answers, the permission check on the server, personal data only for roles that may see
+ * it, and the audit of refusals and views.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import { MessageFlags, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachStaffCommands } from '../../bot/discord/staff-bot.ts';
-import { runStaffCommand } from '../../bot/staff/staff-commands.ts';
+import { runStaffCommand, suggestReceipts, type StaffDeps } from '../../bot/staff/staff-commands.ts';
+import { answersContext } from '../../core/applications/application.repository.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
+import { Sealer } from '../../core/crypto/sealer.ts';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { createLogger } from '../../core/logger.ts';
 import { roleMappingSchema } from '../../core/staff/permissions.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { connectClient, slashCommand, snowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
+import { slashCommand, snowflake, startFakeDiscord, connectClient, type FakeDiscord } from '../support/fake-discord.ts';
 import { DURING, program } from '../support/flow-harness.ts';
 
-const VIEWER_ROLE = snowflake();
-const roleMapping = roleMappingSchema.parse({ viewer: [VIEWER_ROLE] });
+const ROLE = { viewer: snowflake(), judge: snowflake(), staff: snowflake() };
+const roleMapping = roleMappingSchema.parse({ viewer: [ROLE.viewer], judge: [ROLE.judge], staff: [ROLE.staff] });
+const sealer = new Sealer(randomBytes(32));
+
+const answers = (name: string, municipality: string, workshop: 'yes' | 'no', summary = '地域の農家と飲食店をつなぐ仕組みです。') => ({
+  base: 'now', municipality, founding: 'notYet', name, furigana: 'チバ タロウ', email: 'taro@example.jp', phone: '09012345678',
+  ageBand: '30s', occupation: 'employee', businessName: 'ちばラボ', planTitle: '地産地消の仕組み', category: 'food-agri', summary,
+  problem: '耕作放棄地', document: 'later', workshop, heardFrom: 'sns',
+});
 
 let db: TestDatabase;
 let sql: ReturnType<typeof createSqlPool>;
 let discord: FakeDiscord;
 let client: Client;
+let deps: StaffDeps;
+
+async function seed(receipt: string | null, status: 'draft' | 'submitted' | 'withdrawn', values: ReturnType<typeof answers>) {
+  const participant = await db.prisma.participant.create({ data: { lineUserId: `U${randomBytes(16).toString('hex')}` } });
+  const id = randomUUID();
+  await db.prisma.application.create({
+    data: {
+      id, contestId: program.contest.id, participantId: participant.id, status, receiptNumber: receipt,
+      answersSealed: sealer.sealJson(values, answersContext(id)), municipality: values.municipality, category: values.category,
+      workshopOrigin: values.workshop === 'yes', submittedAt: status === 'draft' ? null : DURING,
+    },
+  });
+}
 
 beforeAll(async () => {
   db = await createTestDatabase();
   sql = createSqlPool(db.connectionString, 3);
   await syncContest(transactOn(sql), program, DURING);
-  const participant = await db.prisma.participant.create({ data: { lineUserId: `U${'a'.repeat(32)}` } });
-  await db.prisma.application.create({ data: { contestId: program.contest.id, participantId: participant.id, answersSealed: 'v1.x', status: 'submitted', receiptNumber: 'BC2026-0001' } });
+  await seed('BC2026-0001', 'submitted', answers('千葉 太郎', '船橋市', 'yes', '長い説明。'.repeat(200)));
+  await seed('BC2026-0002', 'submitted', answers('市川 花子', '市川市', 'no'));
+  await seed('BC2026-0003', 'withdrawn', answers('松戸 一郎', '船橋市', 'no'));
+  await seed(null, 'draft', answers('下書き 次郎', '千葉市中央区', 'no'));
+  deps = { db: sqlDb(sql), transact: transactOn(sql), sealer, program, clock: () => DURING };
   discord = await startFakeDiscord();
   client = await connectClient(discord, (c) => attachStaffCommands({
     client: c, roleMapping, logger: createLogger('silent'),
-    run: (request) => runStaffCommand({ db: sqlDb(sql), transact: transactOn(sql), contestId: program.contest.id, clock: () => DURING }, request),
+    run: (request) => runStaffCommand(deps, request),
+    suggest: (roles, typed) => suggestReceipts(deps, roles, typed),
   }));
 });
 
@@ -43,20 +71,25 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function runSlash(name: string, roleIds: string[]) {
-  const interaction = slashCommand({ applicationId: discord.applicationId, name, userId: snowflake(), roleIds });
+type Answer = { content?: string; embeds: Array<{ title: string; description?: string; fields?: Array<{ name: string; value: string }> }> };
+
+async function runSlash(name: string, roleIds: string[], options: Array<{ name: string; type: number; value: string | boolean }> = []) {
+  const interaction = slashCommand({ applicationId: discord.applicationId, name, userId: snowflake(), roleIds, options });
   discord.dispatch('INTERACTION_CREATE', interaction);
   const ack = await discord.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
   const answer = await discord.waitForRequest((r) => r.method === 'PATCH' && r.path === `/webhooks/${discord.applicationId}/${interaction.token}/messages/@original`);
-  return { interaction, ack, answer: answer.body as { content: string; embeds: Array<{ title: string; fields: Array<{ name: string; value: string }> }> } };
+  return { interaction, ack, answer: answer.body as Answer };
 }
+
+const STRING = 3;
+const BOOLEAN = 5;
 
 describe('/stats in Discord', () => {
   it('is acknowledged at once, privately, then answered with the counts in Japanese', async () => {
-    const { ack, answer } = await runSlash('stats', [VIEWER_ROLE]);
+    const { ack, answer } = await runSlash('stats', [ROLE.viewer]);
     expect(ack.body).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
     expect(answer.embeds[0]!.title).toBe('応募・参加の状況');
-    expect(answer.embeds[0]!.fields).toContainEqual({ name: '応募', value: '下書き 0 ・ 提出済み 1 ・ 取り下げ 0' });
+    expect(answer.embeds[0]!.fields).toContainEqual({ name: '応募', value: '下書き 1 ・ 提出済み 2 ・ 取り下げ 1' });
     expect(discord.invalidRequests()).toEqual([]);
   });
 
@@ -70,7 +103,69 @@ describe('/stats in Discord', () => {
   });
 
   it('answers a command it does not know yet, instead of leaving Discord waiting', async () => {
-    const { answer } = await runSlash('judge', [VIEWER_ROLE]);
+    const { answer } = await runSlash('judge', [ROLE.viewer]);
     expect(answer.content).toBe('このコマンドはまだ使えません。');
+  });
+});
+
+describe('/applications in Discord', () => {
+  it('lists applications without personal data, filtered by status, municipality and workshop', async () => {
+    const all = await runSlash('applications', [ROLE.viewer]);
+    expect(all.answer.embeds[0]!.title).toBe('応募一覧（4 / 4 件）');
+    expect(all.answer.embeds[0]!.description).toContain('BC2026-0001 ・ 提出済み ・ 船橋市 ・ 食・農林水産 ・ 講座受講');
+    expect(all.answer.embeds[0]!.description).not.toContain('千葉 太郎');
+    const filtered = await runSlash('applications', [ROLE.viewer], [
+      { name: 'status', type: STRING, value: 'submitted' }, { name: 'municipality', type: STRING, value: '船橋市' },
+    ]);
+    expect(filtered.answer.embeds[0]!.title).toBe('応募一覧（1 / 1 件）');
+    const workshop = await runSlash('applications', [ROLE.viewer], [{ name: 'workshop', type: BOOLEAN, value: false }]);
+    expect(workshop.answer.embeds[0]!.title).toBe('応募一覧（3 / 3 件）');
+    const none = await runSlash('applications', [ROLE.viewer], [{ name: 'municipality', type: STRING, value: '銚子市' }]);
+    expect(none.answer.content).toBe('条件に合う応募はありません。');
+    expect(discord.invalidRequests()).toEqual([]);
+  });
+});
+
+describe('/application in Discord', () => {
+  it('shows staff the whole application, long answers cut to fit, and audits the view', async () => {
+    const { interaction, answer } = await runSlash('application', [ROLE.staff], [{ name: 'receipt', type: STRING, value: 'bc2026-0001' }]);
+    const card = answer.embeds[0]!;
+    expect(card.title).toBe('応募 BC2026-0001');
+    expect(card.fields).toContainEqual({ name: '状態', value: '提出済み' });
+    expect(card.fields).toContainEqual({ name: 'お名前', value: '千葉 太郎' });
+    const summary = card.fields!.find((f) => f.value.startsWith('長い説明。'))!;
+    expect(summary.value.length).toBeLessThanOrEqual(350);
+    expect(card.description).toContain('全文は CSV 出力');
+    const viewed = await db.prisma.auditLog.findFirst({ where: { action: 'application.viewed', actor: `discord:${interaction.member.user.id}` } });
+    expect(viewed?.detail).toEqual({ receiptNumber: 'BC2026-0001', personal: true });
+    expect(discord.invalidRequests()).toEqual([]);
+  });
+
+  it('shows a judge the plan but not who applied', async () => {
+    const { answer } = await runSlash('application', [ROLE.judge], [{ name: 'receipt', type: STRING, value: 'BC2026-0002' }]);
+    const text = JSON.stringify(answer.embeds);
+    expect(text).toContain('地産地消の仕組み');
+    for (const personal of ['市川 花子', 'taro@example.jp', '09012345678', 'チバ タロウ']) expect(text).not.toContain(personal);
+    expect(answer.embeds[0]!.description).toContain('応募者の個人情報は、この権限では表示されません。');
+  });
+
+  it('refuses a viewer, and says so when a receipt number does not exist', async () => {
+    const refused = await runSlash('application', [ROLE.viewer], [{ name: 'receipt', type: STRING, value: 'BC2026-0001' }]);
+    expect(refused.answer.content).toBe('この操作の権限がありません。');
+    const missing = await runSlash('application', [ROLE.staff], [{ name: 'receipt', type: STRING, value: 'BC2026-9999' }]);
+    expect(missing.answer.content).toBe('受付番号 BC2026-9999 の応募は見つかりません。');
+  });
+
+  it('completes receipt numbers as they are typed, only for members who may list', async () => {
+    const typed = (roleIds: string[]) => {
+      const interaction = { ...slashCommand({ applicationId: discord.applicationId, name: 'application', userId: snowflake(), roleIds,
+        options: [{ name: 'receipt', type: STRING, value: 'bc2026-000' }] }), type: 4 };
+      interaction.data.options = [{ name: 'receipt', type: STRING, value: 'bc2026-000', focused: true } as never];
+      discord.dispatch('INTERACTION_CREATE', interaction);
+      return discord.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
+    };
+    expect((await typed([ROLE.viewer])).body).toEqual({ type: 8, data: { choices: ['BC2026-0001', 'BC2026-0002', 'BC2026-0003'].map((r) => ({ name: r, value: r })) } });
+    expect((await typed([snowflake()])).body).toEqual({ type: 8, data: { choices: [] } });
+    expect(discord.invalidRequests()).toEqual([]);
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * What staff look up: the list (only columns kept in clear, never personal data) and one
+ * application by receipt number (its sealed answers opened for the caller to filter by
+ * role). SQL on a `SqlDb`, like the rest of the server.
+ */
+import type { Answers, ApplicationStatus } from '../../flows/index.ts';
+import type { Sealer } from '../crypto/sealer.ts';
+import type { SqlDb } from '../db/types.ts';
+import { answersContext } from './application.repository.ts';
+
+export interface ApplicationFilter {
+  status?: ApplicationStatus;
+  municipality?: string;
+  workshopOrigin?: boolean;
+}
+
+export interface ApplicationSummary {
+  id: string;
+  receiptNumber: string | null;
+  status: ApplicationStatus;
+  municipality: string | null;
+  category: string | null;
+  workshopOrigin: boolean | null;
+  submittedAt: Date | null;
+}
+
+/** The first `limit` matching applications (receipt order, drafts last) and how many match in all. */
+export async function listApplications(
+  db: SqlDb, contestId: string, filter: ApplicationFilter, limit: number,
+): Promise<{ total: number; applications: ApplicationSummary[] }> {
+  const rows = await db.$queryRaw<Array<ApplicationSummary & { total: number }>>`
+    SELECT "id"::text AS "id", "receiptNumber", "status"::text AS "status", "municipality", "category", "workshopOrigin", "submittedAt",
+           count(*) OVER ()::int AS "total"
+    FROM "Application"
+    WHERE "contestId" = ${contestId}
+      AND (${filter.status ?? null}::text IS NULL OR "status"::text = ${filter.status ?? null}::text)
+      AND (${filter.municipality ?? null}::text IS NULL OR "municipality" = ${filter.municipality ?? null}::text)
+      AND (${filter.workshopOrigin ?? null}::boolean IS NULL OR "workshopOrigin" = ${filter.workshopOrigin ?? null}::boolean)
+    ORDER BY "receiptNumber" NULLS LAST, "createdAt"
+    LIMIT ${limit}::integer`;
+  return { total: rows[0]?.total ?? 0, applications: rows.map(({ total: _total, ...row }) => row) };
+}
+
+/** One application by receipt number, answers opened; null when there is none. */
+export async function findByReceipt(
+  db: SqlDb, sealer: Sealer, contestId: string, receiptNumber: string,
+): Promise<(ApplicationSummary & { answers: Answers; hasDocument: boolean }) | null> {
+  const [row] = await db.$queryRaw<Array<ApplicationSummary & { answersSealed: string; hasDocument: boolean }>>`
+    SELECT a."id"::text AS "id", a."receiptNumber", a."status"::text AS "status", a."municipality", a."category", a."workshopOrigin",
+           a."submittedAt", a."answersSealed",
+           EXISTS (SELECT 1 FROM "ApplicationDocument" d WHERE d."applicationId" = a."id") AS "hasDocument"
+    FROM "Application" a
+    WHERE a."contestId" = ${contestId} AND a."receiptNumber" = ${receiptNumber}`;
+  if (!row) return null;
+  const { answersSealed, ...summary } = row;
+  return { ...summary, answers: sealer.openJson<Answers>(answersSealed, answersContext(row.id)) };
+}
+
+/** Receipt numbers starting with what was typed, for autocomplete. */
+export async function receiptsStartingWith(db: SqlDb, contestId: string, typed: string, limit: number): Promise<string[]> {
+  const pattern = `${typed.toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db.$queryRaw<Array<{ receiptNumber: string }>>`
+    SELECT "receiptNumber" FROM "Application"
+    WHERE "contestId" = ${contestId} AND "receiptNumber" LIKE ${pattern}
+    ORDER BY "receiptNumber" LIMIT ${limit}::integer`;
+  return rows.map((r) => r.receiptNumber);
+}
