@@ -123,8 +123,10 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     if (options.web && env.DISCORD_BOT_TOKEN) {
       // Loaded only when configured: without a token the web thread carries no discord.js.
       const { startStaffBot } = await import('./discord/start-staff-bot.ts');
-      const bot = startStaffBot({ env, sql, sealer, program, logger, clock });
-      closers.push(() => bot.close());
+      // A pool of its own: staff lookups must never make webhook writes wait for a connection.
+      const staffSql = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
+      const bot = startStaffBot({ env, sql: staffSql, sealer, program, logger, clock });
+      closers.push(() => staffSql.end(), () => bot.close());
     }
     app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));
     app.use(errorHandler(logger));
@@ -143,6 +145,7 @@ function isLineHost(url: string): boolean {
 
 /** Two concurrent inbox writes (group commit) and the health check. */
 const WEB_POOL_SIZE = 3;
+const STAFF_POOL_SIZE = 2;
 
 /** A burst of reconnects after a stall waits in the accept queue instead of being dropped. */
 const LISTEN_BACKLOG = 2048;

@@ -6,7 +6,7 @@
  * 3 s with nothing rather than an error.
  */
 import {
-  EmbedBuilder, Events, MessageFlags,
+  EmbedBuilder, Events, MessageFlags, escapeMarkdown,
   type AutocompleteInteraction, type ChatInputCommandInteraction, type Client, type Interaction,
 } from 'discord.js';
 import type { ApplicationStatus } from '../../flows/index.ts';
@@ -53,11 +53,19 @@ async function answer(interaction: ChatInputCommandInteraction, options: StaffBo
   }
 }
 
+/** Autocomplete must be answered within Discord's 3 s too: a slow lookup offers nothing. */
+const SUGGEST_WITHIN_MS = 2_000;
+
 async function complete(interaction: AutocompleteInteraction, options: StaffBotOptions): Promise<void> {
   const focused = interaction.options.getFocused(true);
-  const suggestions = focused.name === 'receipt' && options.suggest
-    ? await options.suggest(rolesOf(memberRoleIds(interaction), options.roleMapping), String(focused.value)).catch(() => [])
-    : [];
+  let timer: NodeJS.Timeout | undefined;
+  const tooSlow = new Promise<string[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), SUGGEST_WITHIN_MS);
+  });
+  const lookup = focused.name === 'receipt' && options.suggest
+    ? options.suggest(rolesOf(memberRoleIds(interaction), options.roleMapping), String(focused.value)).catch(() => [])
+    : Promise.resolve([]);
+  const suggestions = await Promise.race([lookup, tooSlow]).finally(() => clearTimeout(timer));
   await interaction.respond(suggestions.map((receipt) => ({ name: receipt, value: receipt })));
 }
 
@@ -88,7 +96,9 @@ function memberRoleIds(interaction: ChatInputCommandInteraction | AutocompleteIn
   return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
 }
 
+/** Field values can be what participants typed: escaped, so a masked link or a mention is shown as text. */
 function render(reply: StaffReply) {
-  const embeds = reply.card ? [new EmbedBuilder().setTitle(reply.card.title).setDescription(reply.card.description ?? null).addFields(reply.card.fields)] : [];
+  const fields = reply.card?.fields.map((f) => ({ name: f.name, value: escapeMarkdown(f.value, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }) })) ?? [];
+  const embeds = reply.card ? [new EmbedBuilder().setTitle(reply.card.title).setDescription(reply.card.description ?? null).addFields(fields)] : [];
   return reply.text === undefined ? { embeds } : { content: reply.text, embeds };
 }

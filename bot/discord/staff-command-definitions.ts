@@ -5,21 +5,16 @@
  */
 import { SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 
+/** A staff command: named in English and Japanese, never offered in DMs. */
+const command = (name: string, ja: string, description: string, descriptionJa: string) => new SlashCommandBuilder()
+  .setName(name).setNameLocalizations({ ja })
+  .setDescription(description).setDescriptionLocalizations({ ja: descriptionJa })
+  .setDMPermission(false);
+
 export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return [
-    new SlashCommandBuilder()
-      .setName('stats')
-      .setNameLocalizations({ ja: '状況' })
-      .setDescription('Applications, participants and messages in numbers')
-      .setDescriptionLocalizations({ ja: '応募・参加者・送信の件数' })
-      .setDMPermission(false)
-      .toJSON(),
-    new SlashCommandBuilder()
-      .setName('applications')
-      .setNameLocalizations({ ja: '応募一覧' })
-      .setDescription('List applications, optionally filtered')
-      .setDescriptionLocalizations({ ja: '応募を一覧します（条件で絞り込み可）' })
-      .setDMPermission(false)
+    command('stats', '状況', 'Applications, participants and messages in numbers', '応募・参加者・送信の件数').toJSON(),
+    command('applications', '応募一覧', 'List applications, optionally filtered', '応募を一覧します（条件で絞り込み可）')
       .addStringOption((o) => o.setName('status').setNameLocalizations({ ja: '状態' })
         .setDescription('Status').setDescriptionLocalizations({ ja: '状態' })
         .addChoices(
@@ -32,12 +27,7 @@ export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationComman
       .addBooleanOption((o) => o.setName('workshop').setNameLocalizations({ ja: '講座受講' })
         .setDescription('Came from the entrepreneur-development workshop').setDescriptionLocalizations({ ja: '起業家育成講座の受講者' }))
       .toJSON(),
-    new SlashCommandBuilder()
-      .setName('application')
-      .setNameLocalizations({ ja: '応募' })
-      .setDescription('One application by receipt number')
-      .setDescriptionLocalizations({ ja: '受付番号で応募を表示します' })
-      .setDMPermission(false)
+    command('application', '応募', 'One application by receipt number', '受付番号で応募を表示します')
       .addStringOption((o) => o.setName('receipt').setNameLocalizations({ ja: '受付番号' })
         .setDescription('Receipt number, e.g. BC2026-0001').setDescriptionLocalizations({ ja: '受付番号（例: BC2026-0001）' })
         .setRequired(true).setAutocomplete(true).setMaxLength(30))

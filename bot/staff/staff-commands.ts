@@ -51,14 +51,20 @@ const permissionFor: Record<StaffCommand['name'], Action> = {
 
 /** A list shows at most this many; Discord's card holds 25 fields and 4,096 characters of text. */
 const LIST_LIMIT = 20;
-/** Each answer in a detail card is cut here, so the card stays within Discord's 6,000 characters. */
+/** Each answer in a detail card is cut here; all of them share ANSWERS_BUDGET, within Discord's 6,000 characters a card. */
 const ANSWER_CHARS = 350;
+const ANSWERS_BUDGET = 4_500;
+/** Discord shows at most 25 fields on a card; three are the status, the date and the document. */
+const ANSWER_FIELDS = 22;
+/** One refusal per person and action is audited in this window; repeats only add noise (and load). */
+const REFUSAL_AUDIT_WINDOW_MS = 60_000;
+const lastRefusalAudit = new Map<string, number>();
 
 export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): Promise<StaffReply> {
   const action = permissionFor[request.command.name];
   const decision = authorize(request.roles, action);
   if (!decision.allowed) {
-    await audit(deps, [denialAudit(request.actor, action, decision.reason)]);
+    if (shouldAuditRefusal(`${request.actor} ${action}`, deps.clock().getTime())) await audit(deps, [denialAudit(request.actor, action, decision.reason)]);
     return { text: staffText(request.language, `denied.${decision.reason}`) };
   }
   switch (request.command.name) {
@@ -68,9 +74,9 @@ export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): P
   }
 }
 
-/** Receipt numbers for autocomplete; nothing for a member who may not list applications. */
+/** Receipt numbers for autocomplete; nothing for a member who may not open an application. */
 export async function suggestReceipts(deps: StaffDeps, roles: Role[], typed: string): Promise<string[]> {
-  if (!authorize(roles, 'applications.list').allowed) return [];
+  if (!authorize(roles, permissionFor.application).allowed) return [];
   return receiptsStartingWith(deps.db, deps.program.contest.id, typed.trim(), 25);
 }
 
@@ -122,8 +128,7 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
   const today = calendarDate(now, deps.program.timeZone);
   const columns = answerColumns(deps.program, today, language).filter((c) => personal || !c.personal);
   const cells = answerCells(deps.program, today, application.answers, columns, language);
-  const answered = columns.map((column, i) => ({ name: column.label, value: cells[i]! })).filter((f) => f.value !== '');
-  const cut = answered.some((f) => f.value.length > ANSWER_CHARS);
+  const { fields: answerFields, cut } = fitAnswers(columns.map((column, i) => ({ name: column.label, value: cells[i]! })).filter((f) => f.value !== ''));
   // Who looked at which application, and whether they saw who applied (DOMAIN.md §7: find what happened, when, to whom).
   await audit(deps, [{
     actor: request.actor, action: 'application.viewed', entity: 'application', entityId: application.id,
@@ -139,10 +144,42 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
         { name: staffText(language, 'detail.status'), value: staffText(language, `status.${application.status}`) },
         { name: staffText(language, 'detail.submittedAt'), value: application.submittedAt ? formatInstant(application.submittedAt.toISOString(), language, deps.program.timeZone) : none },
         { name: staffText(language, 'detail.document'), value: staffText(language, application.hasDocument ? 'detail.document.yes' : 'detail.document.no') },
-        ...answered.map((f) => ({ name: f.name, value: f.value.length > ANSWER_CHARS ? `${f.value.slice(0, ANSWER_CHARS - 1)}…` : f.value })),
-      ].slice(0, 25),
+        ...answerFields,
+      ],
     },
   };
+}
+
+/**
+ * Answers within Discord's card: each at most ANSWER_CHARS, all within ANSWERS_BUDGET
+ * and ANSWER_FIELDS (cut by characters, never inside one); `cut` when anything is shorter
+ * or missing, so the card says where the full text is.
+ */
+function fitAnswers(answers: Array<{ name: string; value: string }>): { fields: Array<{ name: string; value: string }>; cut: boolean } {
+  let budget = ANSWERS_BUDGET;
+  let cut = answers.length > ANSWER_FIELDS;
+  const fields: Array<{ name: string; value: string }> = [];
+  for (const answer of answers.slice(0, ANSWER_FIELDS)) {
+    const characters = Array.from(answer.value);
+    const room = Math.min(ANSWER_CHARS, budget - answer.name.length);
+    if (room < 2) {
+      cut = true;
+      break;
+    }
+    const value = characters.length > room ? `${characters.slice(0, room - 1).join('')}…` : answer.value;
+    if (value !== answer.value) cut = true;
+    fields.push({ name: answer.name, value });
+    budget -= answer.name.length + Array.from(value).length;
+  }
+  return { fields, cut };
+}
+
+function shouldAuditRefusal(key: string, now: number): boolean {
+  const last = lastRefusalAudit.get(key);
+  if (last !== undefined && now - last < REFUSAL_AUDIT_WINDOW_MS) return false;
+  if (lastRefusalAudit.size > 10_000) lastRefusalAudit.clear();
+  lastRefusalAudit.set(key, now);
+  return true;
 }
 
 function categoryLabel(program: ProgramConfig, value: string, language: StaffLanguage): string {

@@ -13,7 +13,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 const AUDIT_CHAIN_LOCK = 0x6f75656e;
 
 export interface AuditEntry {
-  /** `system`, `line:<participant id>`, `staff:<id>`, `cli:<os user>`. */
+  /** `system`, `line:<participant id>`, `discord:<Discord user id>` (staff), `cli:<os user>`. */
   actor: string;
   action: string;
   entity: string;

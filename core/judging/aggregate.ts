@@ -86,7 +86,7 @@ export function tallyRound(round: RoundConfig, assigned: Map<string, string[]>, 
     const totals: ApplicationTally['totals'] = [];
     const recused: string[] = [];
     const missing: string[] = [];
-    for (const judgeId of judges) {
+    for (const judgeId of new Set(judges)) {
       const sheet = given.get(judgeId);
       if (sheet?.recused) recused.push(judgeId);
       else {
@@ -127,13 +127,16 @@ export function tallyFinal(round: RoundConfig, committee: RoundTally, votes: Map
 
 /**
  * Who passes a round (or wins a prize): the best `count`. When equal scores straddle the
- * line, those applications are `undecided` and `passing` holds only the clear ones.
+ * line, those applications are `undecided` and `passing` holds only the clear ones. While
+ * any assigned judge's sheet is missing the result is `provisional`: a late sheet can
+ * still change it.
  */
-export function passLine(tally: RoundTally, count: number): { passing: string[]; undecided: string[] } {
+export function passLine(tally: RoundTally, count: number): { passing: string[]; undecided: string[]; provisional: boolean } {
   const scored = tally.applications.filter((a) => a.rank !== null);
   const clear = scored.filter((a) => a.rank! <= count && scored.filter((b) => b.rank === a.rank).length + a.rank! - 1 <= count);
   const atLine = scored.filter((a) => a.rank! <= count && !clear.includes(a));
-  return { passing: clear.map((a) => a.applicationId), undecided: atLine.map((a) => a.applicationId) };
+  const provisional = tally.applications.some((a) => a.score === null || a.missing.length > 0);
+  return { passing: clear.map((a) => a.applicationId), undecided: atLine.map((a) => a.applicationId), provisional };
 }
 
 function combine(method: RoundConfig['combine'], totals: number[]): number {

@@ -102,20 +102,20 @@ describe('passLine', () => {
     tallyRound(documentRound, everyone(scores.map(([id]) => id), ['j1']), scores.map(([id, f, i]) => sheet('j1', id, f, i)));
 
   it('passes the best ones when the line falls between scores', () => {
-    expect(passLine(tallyOf([['a', 5, 10], ['b', 4, 5], ['c', 1, 0]]), 2)).toEqual({ passing: ['a', 'b'], undecided: [] });
+    expect(passLine(tallyOf([['a', 5, 10], ['b', 4, 5], ['c', 1, 0]]), 2)).toEqual({ passing: ['a', 'b'], undecided: [], provisional: false });
   });
 
   it('leaves a tie across the line to the committee', () => {
-    expect(passLine(tallyOf([['a', 5, 10], ['b', 3, 5], ['c', 3, 5], ['d', 1, 0]]), 2)).toEqual({ passing: ['a'], undecided: ['b', 'c'] });
+    expect(passLine(tallyOf([['a', 5, 10], ['b', 3, 5], ['c', 3, 5], ['d', 1, 0]]), 2)).toEqual({ passing: ['a'], undecided: ['b', 'c'], provisional: false });
   });
 
   it('passes a tie that fits under the line', () => {
-    expect(passLine(tallyOf([['a', 3, 5], ['b', 3, 5], ['c', 1, 0]]), 2)).toEqual({ passing: ['a', 'b'], undecided: [] });
+    expect(passLine(tallyOf([['a', 3, 5], ['b', 3, 5], ['c', 1, 0]]), 2)).toEqual({ passing: ['a', 'b'], undecided: [], provisional: false });
   });
 
-  it('never passes an application no judge has scored', () => {
+  it('never passes an application no judge has scored, and calls the result provisional while sheets are missing', () => {
     const tally = tallyRound(documentRound, everyone(['a', 'b'], ['j1']), [sheet('j1', 'a', 1, 0)]);
-    expect(passLine(tally, 2)).toEqual({ passing: ['a'], undecided: [] });
+    expect(passLine(tally, 2)).toEqual({ passing: ['a'], undecided: [], provisional: true });
   });
 });
 
@@ -140,7 +140,7 @@ describe('tallyFinal', () => {
   it('is the committee alone with no votes, and ties at the prize line are left open', () => {
     const final = tallyFinal(finalRound, committee({ a: 9, b: 8, c: 7, d: 7 }), new Map());
     expect(final.applications.map((x) => [x.applicationId, x.rank])).toEqual([['a', 1], ['b', 2], ['c', 3], ['d', 3]]);
-    expect(passLine(final, finalRound.passCount)).toEqual({ passing: ['a', 'b'], undecided: ['c', 'd'] });
+    expect(passLine(final, finalRound.passCount)).toEqual({ passing: ['a', 'b'], undecided: ['c', 'd'], provisional: false });
   });
 
   it('refuses a negative or fractional vote count', () => {

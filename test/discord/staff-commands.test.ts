@@ -55,6 +55,7 @@ beforeAll(async () => {
   await seed('BC2026-0002', 'submitted', answers('市川 花子', '市川市', 'no'));
   await seed('BC2026-0003', 'withdrawn', answers('松戸 一郎', '船橋市', 'no'));
   await seed(null, 'draft', answers('下書き 次郎', '千葉市中央区', 'no'));
+  await seed('BC2026-0004', 'submitted', answers('リンク 三郎', '柏市', 'no', '詳しくは [こちら](https://example.com) と **強調**'));
   deps = { db: sqlDb(sql), transact: transactOn(sql), sealer, program, clock: () => DURING };
   discord = await startFakeDiscord();
   client = await connectClient(discord, (c) => attachStaffCommands({
@@ -89,7 +90,7 @@ describe('/stats in Discord', () => {
     const { ack, answer } = await runSlash('stats', [ROLE.viewer]);
     expect(ack.body).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
     expect(answer.embeds[0]!.title).toBe('応募・参加の状況');
-    expect(answer.embeds[0]!.fields).toContainEqual({ name: '応募', value: '下書き 1 ・ 提出済み 2 ・ 取り下げ 1' });
+    expect(answer.embeds[0]!.fields).toContainEqual({ name: '応募', value: '下書き 1 ・ 提出済み 3 ・ 取り下げ 1' });
     expect(discord.invalidRequests()).toEqual([]);
   });
 
@@ -111,7 +112,7 @@ describe('/stats in Discord', () => {
 describe('/applications in Discord', () => {
   it('lists applications without personal data, filtered by status, municipality and workshop', async () => {
     const all = await runSlash('applications', [ROLE.viewer]);
-    expect(all.answer.embeds[0]!.title).toBe('応募一覧（4 / 4 件）');
+    expect(all.answer.embeds[0]!.title).toBe('応募一覧（5 / 5 件）');
     expect(all.answer.embeds[0]!.description).toContain('BC2026-0001 ・ 提出済み ・ 船橋市 ・ 食・農林水産 ・ 講座受講');
     expect(all.answer.embeds[0]!.description).not.toContain('千葉 太郎');
     const filtered = await runSlash('applications', [ROLE.viewer], [
@@ -119,7 +120,7 @@ describe('/applications in Discord', () => {
     ]);
     expect(filtered.answer.embeds[0]!.title).toBe('応募一覧（1 / 1 件）');
     const workshop = await runSlash('applications', [ROLE.viewer], [{ name: 'workshop', type: BOOLEAN, value: false }]);
-    expect(workshop.answer.embeds[0]!.title).toBe('応募一覧（3 / 3 件）');
+    expect(workshop.answer.embeds[0]!.title).toBe('応募一覧（4 / 4 件）');
     const none = await runSlash('applications', [ROLE.viewer], [{ name: 'municipality', type: STRING, value: '銚子市' }]);
     expect(none.answer.content).toBe('条件に合う応募はありません。');
     expect(discord.invalidRequests()).toEqual([]);
@@ -145,8 +146,31 @@ describe('/application in Discord', () => {
     const { answer } = await runSlash('application', [ROLE.judge], [{ name: 'receipt', type: STRING, value: 'BC2026-0002' }]);
     const text = JSON.stringify(answer.embeds);
     expect(text).toContain('地産地消の仕組み');
-    for (const personal of ['市川 花子', 'taro@example.jp', '09012345678', 'チバ タロウ']) expect(text).not.toContain(personal);
+    for (const personal of ['市川 花子', 'taro@example.jp', '09012345678', 'チバ タロウ', '30代', '会社員', 'ちばラボ']) expect(text).not.toContain(personal);
     expect(answer.embeds[0]!.description).toContain('応募者の個人情報は、この権限では表示されません。');
+  });
+
+  it('shows what a participant typed as text: no live links or formatting in the card', async () => {
+    const { answer } = await runSlash('application', [ROLE.staff], [{ name: 'receipt', type: STRING, value: 'BC2026-0004' }]);
+    const summary = answer.embeds[0]!.fields!.find((f) => f.value.includes('こちら'))!;
+    expect(summary.value).toBe('詳しくは \\[こちら](https://example.com) と \\*\\*強調\\*\\*');
+  });
+
+  it('keeps a card within Discord\'s limits for a program with many long answers', async () => {
+    const extra = Array.from({ length: 30 }, (_, i) => ({
+      id: `extra${i}`, section: 'plan' as const, kind: 'text' as const, maxLength: 4000, allowLater: false, personal: false,
+      label: { ja: `追加の質問 ${i}`, en: `Extra ${i}` }, prompt: { ja: '？', en: '?' },
+    }));
+    const big = { ...program, contest: { ...program.contest, questions: [...program.contest.questions, ...extra] } };
+    const values = { ...answers('長文 四郎', '銚子市', 'no'), ...Object.fromEntries(extra.map((q) => [q.id, '😀'.repeat(4000)])) };
+    await seed('BC2026-0005', 'submitted', values as ReturnType<typeof answers>);
+    const reply = await runStaffCommand({ ...deps, program: big }, { actor: 'discord:1', roles: ['staff'], language: 'ja', command: { name: 'application', receipt: 'BC2026-0005' } });
+    const card = reply.card!;
+    expect(card.fields.length).toBeLessThanOrEqual(25);
+    const size = [card.title, card.description ?? '', ...card.fields.flatMap((f) => [f.name, f.value])].reduce((n, t) => n + Array.from(t).length, 0);
+    expect(size).toBeLessThanOrEqual(6000);
+    expect(card.fields.every((f) => Array.from(f.value).length <= 1024 && !f.value.includes('\uFFFD'))).toBe(true);
+    expect(card.description).toContain('全文は CSV 出力');
   });
 
   it('refuses a viewer, and says so when a receipt number does not exist', async () => {
@@ -156,7 +180,7 @@ describe('/application in Discord', () => {
     expect(missing.answer.content).toBe('受付番号 BC2026-9999 の応募は見つかりません。');
   });
 
-  it('completes receipt numbers as they are typed, only for members who may list', async () => {
+  it('completes receipt numbers as they are typed, only for members who may open an application', async () => {
     const typed = (roleIds: string[]) => {
       const interaction = { ...slashCommand({ applicationId: discord.applicationId, name: 'application', userId: snowflake(), roleIds,
         options: [{ name: 'receipt', type: STRING, value: 'bc2026-000' }] }), type: 4 };
@@ -164,7 +188,8 @@ describe('/application in Discord', () => {
       discord.dispatch('INTERACTION_CREATE', interaction);
       return discord.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
     };
-    expect((await typed([ROLE.viewer])).body).toEqual({ type: 8, data: { choices: ['BC2026-0001', 'BC2026-0002', 'BC2026-0003'].map((r) => ({ name: r, value: r })) } });
+    expect((await typed([ROLE.judge])).body).toEqual({ type: 8, data: { choices: ['BC2026-0001', 'BC2026-0002', 'BC2026-0003', 'BC2026-0004', 'BC2026-0005'].map((r) => ({ name: r, value: r })) } });
+    expect((await typed([ROLE.viewer])).body).toEqual({ type: 8, data: { choices: [] } });
     expect((await typed([snowflake()])).body).toEqual({ type: 8, data: { choices: [] } });
     expect(discord.invalidRequests()).toEqual([]);
   });
