@@ -106,6 +106,15 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       fakeLine = fake.store;
       app.use(fake.router);
       app.use(consoleRouter({ channelSecret, webhookUrl: `http://127.0.0.1:${port}/webhooks/line`, store: fake.store }));
+      if (local) {
+        const [{ staffPanelRouter }, { runStaffCommand }, { sqlDb, transactOn }] = await Promise.all([
+          import('./console/staff-panel.route.ts'), import('./staff/staff-commands.ts'), import('../core/db/pg-transaction.ts'),
+        ]);
+        const staffSql = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
+        closers.push(() => staffSql.end());
+        const deps = { db: sqlDb(staffSql), transact: transactOn(staffSql), sealer, program, clock };
+        app.use(staffPanelRouter((request) => runStaffCommand(deps, request)));
+      }
     }
     const consoleBesideLine = local || !fakeLine ? undefined : { api: fakeConfig, serves: (userId: string) => fakeLine!.user(userId) !== undefined };
 

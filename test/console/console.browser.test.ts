@@ -120,6 +120,38 @@ describe('console (browser)', () => {
     expect(pageErrors).toEqual([]);
   }, 240_000);
 
+  it('shows the application in the staff panel: everything to staff, the plan without the person to a judge', async () => {
+    const receipt = (await db.prisma.application.findFirstOrThrow({ where: { status: 'submitted' } })).receiptNumber!;
+    await page.getByTestId('staff-panel').locator('summary').click();
+    await page.getByTestId('staff-stats').click();
+    await expect.poll(() => page.getByTestId('staff-fields').innerText()).toContain('提出済み 1');
+    await page.getByTestId('staff-close').click();
+
+    await page.getByTestId('staff-receipt').fill(receipt);
+    await page.getByTestId('staff-show').click();
+    await expect.poll(() => page.getByTestId('staff-title').innerText()).toBe(`応募 ${receipt}`);
+    const staffView = await page.getByTestId('staff-fields').innerText();
+    expect(staffView).toContain('千葉 花子');
+    expect(staffView).toContain('落花生で地域を元気にするプラン');
+    await page.screenshot({ path: '/tmp/console-6-staff-panel.png' });
+    await page.getByTestId('staff-close').click();
+
+    await page.getByTestId('staff-role').selectOption('judge');
+    await page.getByTestId('staff-show').click();
+    await expect.poll(() => page.getByTestId('staff-text').innerText()).toContain('個人情報は、この権限では表示されません');
+    const judgeView = await page.getByTestId('staff-fields').innerText();
+    expect(judgeView).toContain('落花生で地域を元気にするプラン');
+    for (const personal of ['千葉 花子', 'hanako@example.jp', '090', 'はなこ農園']) expect(judgeView).not.toContain(personal);
+    await page.getByTestId('staff-close').click();
+
+    await page.getByTestId('staff-role').selectOption('viewer');
+    await page.getByTestId('staff-show').click();
+    await expect.poll(() => page.getByTestId('staff-text').innerText()).toBe('この操作の権限がありません。');
+    await page.getByTestId('staff-close').click();
+    expect(await db.prisma.auditLog.count({ where: { action: 'application.viewed' } })).toBe(2);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('unsends a message, and blocks and unblocks the account', async () => {
     await page.getByTestId('add-user-name').fill('Taro');
     await page.getByTestId('add-user-language').selectOption('en');
