@@ -33,15 +33,24 @@ export async function acceptEvents(db: Queryable, sealer: Sealer, events: Accept
   return new Set(rows.map((r) => r.webhookEventId));
 }
 
-/** Consumes pending events inside a turn's transaction; returns those this call consumed. */
+/**
+ * Consumes pending events inside a turn's transaction; returns those this call consumed.
+ * An event is not consumed while an older event of the same LINE user is still pending
+ * (another process may be about to run it, or a replay will): it stays pending and is
+ * replayed after that one, so a person's messages are answered in the order they sent them.
+ */
 export async function consumeInboxEvents(
   db: SqlDb, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' | 'failed' = 'processed',
 ): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
   const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
-    UPDATE "InboxEvent" SET "status" = ${status}::"InboxStatus", "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "payloadSealed" = NULL
-    WHERE "webhookEventId" = ANY(${webhookEventIds}::text[]) AND "status" = 'pending'
-    RETURNING "webhookEventId"`;
+    UPDATE "InboxEvent" e SET "status" = ${status}::"InboxStatus", "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "payloadSealed" = NULL
+    WHERE e."webhookEventId" = ANY(${webhookEventIds}::text[]) AND e."status" = 'pending'
+      AND (${status} = 'failed' OR e."lineUserId" IS NULL OR NOT EXISTS (
+        SELECT 1 FROM "InboxEvent" older
+        WHERE older."lineUserId" = e."lineUserId" AND older."status" = 'pending' AND older."occurredAt" < e."occurredAt"
+          AND NOT (older."webhookEventId" = ANY(${webhookEventIds}::text[]))))
+    RETURNING e."webhookEventId"`;
   return new Set(rows.map((r) => r.webhookEventId));
 }
 

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { InboxWriter } from '../../core/inbox/inbox-writer.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
+import { sqlDb } from '../../core/db/pg-transaction.ts';
+import { consumeInboxEvents } from '../../core/inbox/inbox.repository.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
@@ -39,5 +41,26 @@ describe('InboxWriter', () => {
     const row = await db.prisma.inboxEvent.findUniqueOrThrow({ where: { webhookEventId: 'once' } });
     expect(row.payloadSealed).not.toContain('こんにちは');
     expect(row.payloadSealed).toMatch(/^v1\./);
+  });
+});
+
+describe('consumeInboxEvents', () => {
+  const from = (id: string, user: string, at: string) => ({ webhookEventId: id, lineUserId: user, eventType: 'message', occurredAt: new Date(at), payload: {} });
+
+  it("holds a person's newer event back while an older one of theirs is still pending, and lets others through", async () => {
+    const writer = new InboxWriter(sql, sealer);
+    await writer.accept([
+      from('older', 'Uorder', '2026-11-28T01:00:00Z'), from('newer', 'Uorder', '2026-11-28T01:00:05Z'), from('other', 'Uother', '2026-11-28T01:00:06Z'),
+    ]);
+    const tx = sqlDb(sql);
+    expect([...await consumeInboxEvents(tx, ['newer', 'other'], new Date())]).toEqual(['other']);
+    expect([...await consumeInboxEvents(tx, ['older'], new Date())]).toEqual(['older']);
+    expect([...await consumeInboxEvents(tx, ['newer'], new Date())]).toEqual(['newer']);
+  });
+
+  it('marks a held-back event failed all the same, so a broken event never blocks a person', async () => {
+    const writer = new InboxWriter(sql, sealer);
+    await writer.accept([from('stuck-old', 'Ustuck', '2026-11-28T02:00:00Z'), from('stuck-new', 'Ustuck', '2026-11-28T02:00:05Z')]);
+    expect([...await consumeInboxEvents(sqlDb(sql), ['stuck-new'], new Date(), 'failed')]).toEqual(['stuck-new']);
   });
 });

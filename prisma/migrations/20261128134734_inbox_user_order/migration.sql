@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "InboxEvent_lineUserId_status_idx" ON "InboxEvent"("lineUserId", "status");
