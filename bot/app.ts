@@ -20,6 +20,7 @@ import { loadProgram } from '../core/program/load-program.ts';
 import type { OutboxQueue } from '../worker/outbox-queue.ts';
 import type { RunningWorker } from '../worker/outbox-worker.ts';
 import type { FakeLineStore } from './console/fake-line-store.ts';
+import type { StaffDeps } from './staff/staff-commands.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthRouter } from './http/health.route.ts';
 import type { LineApiConfig } from './line/line-api.ts';
@@ -98,6 +99,16 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       // A stand-in for LINE given as LINE_API_BASE_URL serves the data API too, unless told otherwise.
       dataApiBaseUrl: env.LINE_DATA_API_BASE_URL ?? (env.LINE_API_BASE_URL && !isLineHost(env.LINE_API_BASE_URL) ? env.LINE_API_BASE_URL : 'https://api-data.line.me'),
     };
+    // The staff commands' dependencies, made once, when the console panel or Discord needs them.
+    let staff: StaffDeps | undefined;
+    const staffDeps = async () => {
+      if (staff) return staff;
+      const { staffDepsOn } = await import('./staff/staff-commands.ts');
+      const staffSql = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
+      closers.push(() => staffSql.end());
+      return (staff = staffDepsOn(staffSql, { sealer, program, clock }));
+    };
+
     let fakeLine: FakeLineStore | undefined;
     if (local || env.OUEN_CONSOLE) {
       // Loaded only here: a production web thread carries no console code.
@@ -107,12 +118,8 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       app.use(fake.router);
       app.use(consoleRouter({ channelSecret, webhookUrl: `http://127.0.0.1:${port}/webhooks/line`, store: fake.store }));
       if (local) {
-        const [{ staffPanelRouter }, { runStaffCommand }, { sqlDb, transactOn }] = await Promise.all([
-          import('./console/staff-panel.route.ts'), import('./staff/staff-commands.ts'), import('../core/db/pg-transaction.ts'),
-        ]);
-        const staffSql = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
-        closers.push(() => staffSql.end());
-        const deps = { db: sqlDb(staffSql), transact: transactOn(staffSql), sealer, program, clock };
+        const [{ staffPanelRouter }, { runStaffCommand }] = await Promise.all([import('./console/staff-panel.route.ts'), import('./staff/staff-commands.ts')]);
+        const deps = await staffDeps();
         app.use(staffPanelRouter((request) => runStaffCommand(deps, request)));
       }
     }
@@ -132,10 +139,8 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     if (options.web && env.DISCORD_BOT_TOKEN) {
       // Loaded only when configured: without a token the web thread carries no discord.js.
       const { startStaffBot } = await import('./discord/start-staff-bot.ts');
-      // A pool of its own: staff lookups must never make webhook writes wait for a connection.
-      const staffSql = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
-      const bot = startStaffBot({ env, sql: staffSql, sealer, program, logger, clock });
-      closers.push(() => staffSql.end(), () => bot.close());
+      const bot = startStaffBot({ env, deps: await staffDeps(), logger });
+      closers.push(() => bot.close());
     }
     app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));
     app.use(errorHandler(logger));

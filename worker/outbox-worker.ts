@@ -4,7 +4,6 @@
  * Redis or an enqueue fails.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
-import type { SqlDb } from '../core/db/types.ts';
 import { dueOutboxIds, settleOutbox } from '../core/outbox/outbox.repository.ts';
 import { createOutboxProcessor, outboxBackoff, type OutboxProcessorDeps } from './outbox.processor.ts';
 import { OUTBOX_QUEUE, type OutboxJob, type OutboxQueue } from './outbox-queue.ts';

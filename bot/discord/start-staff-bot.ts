@@ -5,10 +5,6 @@
  * a connection that drops later.
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
-import type pg from 'pg';
-import type { ProgramConfig } from '../../flows/program.ts';
-import type { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import type { Env } from '../../core/env.ts';
 import type { Logger } from '../../core/logger.ts';
 import { runStaffCommand, suggestReceipts, type StaffDeps } from '../staff/staff-commands.ts';
@@ -16,20 +12,16 @@ import { attachStaffCommands } from './staff-bot.ts';
 
 export interface StaffBotContext {
   env: Env;
-  sql: pg.Pool;
-  sealer: Sealer;
-  program: ProgramConfig;
+  deps: StaffDeps;
   logger: Logger;
-  clock: () => Date;
 }
 
 const FIRST_RETRY_MS = 5_000;
 const LAST_RETRY_MS = 300_000;
 
 export function startStaffBot(context: StaffBotContext): { client: Client; close(): Promise<void> } {
-  const { env, sql, logger } = context;
+  const { env, deps, logger } = context;
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: env.DISCORD_API_BASE_URL } });
-  const deps: StaffDeps = { db: sqlDb(sql), transact: transactOn(sql), sealer: context.sealer, program: context.program, clock: context.clock };
   attachStaffCommands({
     client, roleMapping: env.OUEN_STAFF_ROLES, logger,
     run: (request) => runStaffCommand(deps, request),

@@ -1,27 +1,19 @@
 /**
  * The processing thread: runs conversation turns for the events the web thread accepted
- * (and, with the worker role, delivers outbox rows),
- * so that acknowledging LINE never waits behind a turn, a garbage collection of the
- * turns' heap, or the Prisma client, and so that turns and acks use two cores.
+ * (and, with the worker role, delivers outbox rows; see turn-work.ts), so that
+ * acknowledging LINE never waits behind a turn or a garbage collection of the turns'
+ * heap, and so that turns and acks use two cores.
  *
- * It owns its own database pool (node-postgres: Prisma's client is not loaded here, see
- * pg-transaction.ts), LINE client and queue connection; it gets events and
+ * It owns its own database pool, LINE client and queue connection; it gets events and
  * requests from the web thread over the message port and reports its backlog, its
  * metrics and its log lines back (see thread-protocol.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
-import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { createRelayLogger } from '../../core/logger.ts';
 import { createMetrics } from '../../core/metrics.ts';
-import { OutboxQueue } from '../../worker/outbox-queue.ts';
-import { startOutboxWorker } from '../../worker/outbox-worker.ts';
 import { LineApi, singleChannel } from '../line/line-api.ts';
-import { LineEventProcessor } from '../line/line-event-processor.ts';
-import { redisConnection } from '../redis-connection.ts';
-import { startReplay } from './replay-pending.ts';
+import { startTurnWork } from './turn-work.ts';
 import type { FromThread, ProcessingThreadData, ToThread } from './thread-protocol.ts';
 
 const port = parentPort;
@@ -32,25 +24,15 @@ const data = workerData as ProcessingThreadData;
 const logger = createRelayLogger(data.logLevel, (line) => post({ kind: 'log', line }));
 const metrics = createMetrics({ defaults: false });
 const sealer = new Sealer(Buffer.from(data.masterKey));
-const sql = createSqlPool(data.connectionString, data.poolSize);
-const db = sqlDb(sql);
-const connection = redisConnection(data.redisUrl);
-const outbox = new OutboxQueue(connection, data.queuePrefix);
-const line = singleChannel(new LineApi(data.lineApi));
-const clock = () => new Date();
-await syncContest(transactOn(sql), data.program, clock());
-
 let seq = 0;
-const processor = new LineEventProcessor({
-  sql, sealer, program: data.program, line, outbox, logger, metrics, clock, concurrency: data.concurrency,
+// Resolves after the replay of pending events, so 'ready' comes after it.
+const work = await startTurnWork({
+  connectionString: data.connectionString, poolSize: data.poolSize, redisUrl: data.redisUrl, queuePrefix: data.queuePrefix,
+  sealer, program: data.program, line: singleChannel(new LineApi(data.lineApi)), logger, metrics, clock: () => new Date(),
+  concurrency: data.concurrency, web: true, worker: data.outboxWorker,
   onBacklog: (size) => post({ kind: 'backlog', size, seq }),
 });
-// Before 'ready': what a dead thread left runs before anything newer.
-const stopReplay = await startReplay({ db, sealer, dispatch: (events) => processor.dispatch(events), clock, logger });
-const outboxWorker = data.outboxWorker
-  ? startOutboxWorker({ db, sealer, line, logger, metrics, clock, connection, prefix: data.queuePrefix, queue: outbox })
-  : undefined;
-void outboxWorker?.sweep().catch(() => undefined);
+const processor = work.processor!;
 
 port.on('message', (message: ToThread) => {
   switch (message.kind) {
@@ -71,11 +53,7 @@ port.on('message', (message: ToThread) => {
 });
 
 async function close(id: number): Promise<void> {
-  await outboxWorker?.close().catch(() => undefined);
-  await stopReplay();
-  await processor.drain();
-  await outbox.close().catch(() => undefined);
-  await sql.end().catch(() => undefined);
+  await work.close();
   post({ kind: 'closed', id });
   port!.close();
 }

@@ -11,6 +11,8 @@ import { answerCells, answerColumns } from '../../core/applications/answer-displ
 import { findByReceipt, listApplications, receiptsStartingWith, type ApplicationFilter } from '../../core/applications/staff-queries.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
+import type pg from 'pg';
+import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import type { SqlDb, Transact } from '../../core/db/types.ts';
 import { authorize, denialAudit, type Action, type Role } from '../../core/staff/permissions.ts';
 import { collectStats } from '../../core/stats/collect-stats.ts';
@@ -41,6 +43,11 @@ export interface StaffDeps {
   sealer: Sealer;
   program: ProgramConfig;
   clock: () => Date;
+}
+
+/** Staff commands on a pool of their own: staff lookups must never make webhook writes wait for a connection. */
+export function staffDepsOn(pool: pg.Pool, context: Omit<StaffDeps, 'db' | 'transact'>): StaffDeps {
+  return { db: sqlDb(pool), transact: transactOn(pool), ...context };
 }
 
 const permissionFor: Record<StaffCommand['name'], Action> = {

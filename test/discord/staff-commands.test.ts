@@ -7,12 +7,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MessageFlags, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachStaffCommands } from '../../bot/discord/staff-bot.ts';
-import { runStaffCommand, suggestReceipts, type StaffDeps } from '../../bot/staff/staff-commands.ts';
+import { runStaffCommand, staffDepsOn, suggestReceipts, type StaffDeps } from '../../bot/staff/staff-commands.ts';
 import { answersContext } from '../../core/applications/application.repository.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
-import { createSqlPool } from '../../core/db/sql-pool.ts';
+import { transactOn } from '../../core/db/pg-transaction.ts';
 import { createLogger } from '../../core/logger.ts';
 import { roleMappingSchema } from '../../core/staff/permissions.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -30,7 +29,6 @@ const answers = (name: string, municipality: string, workshop: 'yes' | 'no', sum
 });
 
 let db: TestDatabase;
-let sql: ReturnType<typeof createSqlPool>;
 let discord: FakeDiscord;
 let client: Client;
 let deps: StaffDeps;
@@ -49,14 +47,13 @@ async function seed(receipt: string | null, status: 'draft' | 'submitted' | 'wit
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  sql = createSqlPool(db.connectionString, 3);
-  await syncContest(transactOn(sql), program, DURING);
+  await syncContest(transactOn(db.sql), program, DURING);
   await seed('BC2026-0001', 'submitted', answers('千葉 太郎', '船橋市', 'yes', '長い説明。'.repeat(200)));
   await seed('BC2026-0002', 'submitted', answers('市川 花子', '市川市', 'no'));
   await seed('BC2026-0003', 'withdrawn', answers('松戸 一郎', '船橋市', 'no'));
   await seed(null, 'draft', answers('下書き 次郎', '千葉市中央区', 'no'));
   await seed('BC2026-0004', 'submitted', answers('リンク 三郎', '柏市', 'no', '詳しくは [こちら](https://example.com) と **強調**'));
-  deps = { db: sqlDb(sql), transact: transactOn(sql), sealer, program, clock: () => DURING };
+  deps = staffDepsOn(db.sql, { sealer, program, clock: () => DURING });
   discord = await startFakeDiscord();
   client = await connectClient(discord, (c) => attachStaffCommands({
     client: c, roleMapping, logger: createLogger('silent'),
@@ -68,7 +65,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.destroy();
   await discord?.close();
-  await sql?.end();
   await db?.drop();
 });
 

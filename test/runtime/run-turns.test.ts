@@ -6,23 +6,19 @@ import { verifyAudit } from '../../core/audit/verify-audit.ts';
 import { findApplication } from '../../core/applications/application.repository.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { transactOn } from '../../core/db/pg-transaction.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { DURING, program } from '../support/flow-harness.ts';
 
 let db: TestDatabase;
-let sql: ReturnType<typeof createSqlPool>;
 const sealer = new Sealer(randomBytes(32));
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  sql = createSqlPool(db.connectionString, 4);
-  await syncContest(transactOn(sql), program, DURING);
+  await syncContest(transactOn(db.sql), program, DURING);
 });
 
 afterAll(async () => {
-  await sql?.end();
   await db?.drop();
 });
 
@@ -34,7 +30,7 @@ const turn = (participantId: string, text: string, extra: Partial<TurnRequest> =
   participantId, input: { type: 'text', text }, now: DURING, render: renderLineMessages, replyWindowMs: 50_000, ...extra,
 });
 
-const services = () => ({ sql, sealer, program });
+const services = () => ({ sql: db.sql, sealer, program });
 
 describe('runTurns', () => {
   it('advances many participants in one transaction, each with its own answer and outbox row', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type PrismaClient } from '../../core/db/index.ts';
+import { createSqlPool } from '../../core/db/sql-pool.ts';
 
 /**
  * The local test server (trust auth) as a role that may create databases. Override with
@@ -12,6 +13,8 @@ export const TEST_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL || 'postgresql
 export interface TestDatabase {
   name: string;
   prisma: PrismaClient;
+  /** A node-postgres pool on it, as the server's statements use. */
+  sql: pg.Pool;
   connectionString: string;
   drop(): Promise<void>;
 }
@@ -37,11 +40,14 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const connectionString = databaseUrl(name);
   try {
     const db = await openDatabase({ databaseUrl: connectionString, migrate: options.migrate ?? true, poolSize: 4 });
+    const sql = createSqlPool(connectionString, 4);
     return {
       name,
       prisma: db.prisma,
+      sql,
       connectionString,
       drop: async () => {
+        await sql.end();
         await db.close();
         await dropTestDatabase(name);
       },

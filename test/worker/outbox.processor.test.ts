@@ -1,5 +1,4 @@
 import { sqlDb } from '../../core/db/pg-transaction.ts';
-import { createSqlPool } from '../../core/db/sql-pool.ts';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
@@ -50,18 +49,16 @@ let line: ScriptedLine;
 let queue: OutboxQueue;
 let worker: RunningWorker;
 const sealer = new Sealer(randomBytes(32));
-let sql: ReturnType<typeof createSqlPool>;
 const prefix = `ouen-test-${randomBytes(4).toString('hex')}`;
 const connection = redisConnection('redis://127.0.0.1:6379');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  sql = createSqlPool(db.connectionString, 4);
   line = new ScriptedLine();
   const base = await line.start();
   queue = new OutboxQueue(connection, prefix);
   worker = startOutboxWorker({
-    db: sqlDb(sql), sealer, logger: createLogger('silent'), metrics: createMetrics(), connection, prefix, queue,
+    db: sqlDb(db.sql), sealer, logger: createLogger('silent'), metrics: createMetrics(), connection, prefix, queue,
     line: singleChannel(new LineApi({ channelAccessToken: 'token', apiBaseUrl: base, dataApiBaseUrl: base })),
     sweepEveryMs: 60_000,
   });
@@ -72,7 +69,6 @@ afterAll(async () => {
   await queue?.queue.obliterate({ force: true });
   await queue?.close();
   line?.server.close();
-  await sql?.end();
   await db?.drop();
 });
 

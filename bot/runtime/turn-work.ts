@@ -1,0 +1,84 @@
+/**
+ * Everything that runs turns and delivers the outbox, on its own node-postgres pool:
+ * the contest synced from the configuration, the event processor (the web role) with the
+ * replay of pending events, and the outbox worker (the worker role). The processing
+ * thread and the in-thread path (process-here.ts) both start exactly this.
+ */
+import type { ProgramConfig } from '../../flows/program.ts';
+import { syncContest } from '../../core/contests/sync-contest.ts';
+import type { Sealer } from '../../core/crypto/sealer.ts';
+import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import { createSqlPool } from '../../core/db/sql-pool.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Metrics } from '../../core/metrics.ts';
+import { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
+import type { LineChannels } from '../line/line-api.ts';
+import { LineEventProcessor } from '../line/line-event-processor.ts';
+import { redisConnection } from '../redis-connection.ts';
+import { startReplay } from './replay-pending.ts';
+
+export interface TurnWorkOptions {
+  connectionString: string;
+  poolSize: number;
+  redisUrl: string;
+  queuePrefix: string;
+  sealer: Sealer;
+  program: ProgramConfig;
+  line: LineChannels;
+  logger: Logger;
+  metrics: Metrics;
+  clock: () => Date;
+  /** Turn batches at once (OUEN_TURN_CONCURRENCY). */
+  concurrency: number;
+  /** Process webhook events (the web role). */
+  web: boolean;
+  /** Deliver outbox rows (the worker role). */
+  worker: boolean;
+  onBacklog?: (size: number) => void;
+}
+
+export interface TurnWork {
+  processor?: LineEventProcessor;
+  outboxWorker?: RunningWorker;
+  outboxQueue: OutboxQueue;
+  /** Stops delivery and replay, drains the processor, then closes the queue and the pool. */
+  close(): Promise<void>;
+}
+
+/** Resolves once pending events are replayed (before anything newer can be dispatched). */
+export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork> {
+  const { sealer, program, line, logger, metrics, clock } = options;
+  const sql = createSqlPool(options.connectionString, options.poolSize);
+  const closers: Array<() => Promise<unknown>> = [() => sql.end()];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: error.name }, 'shutdown step failed'));
+  };
+  try {
+    await syncContest(transactOn(sql), program, clock());
+    const connection = redisConnection(options.redisUrl);
+    const outboxQueue = new OutboxQueue(connection, options.queuePrefix);
+    closers.push(() => outboxQueue.close());
+    let processor: LineEventProcessor | undefined;
+    if (options.web) {
+      const here = new LineEventProcessor({
+        sql, sealer, program, line, outbox: outboxQueue, logger, metrics, clock, concurrency: options.concurrency, onBacklog: options.onBacklog,
+      });
+      processor = here;
+      closers.push(() => here.drain());
+      // What a stopped process or a dead thread left runs before anything newer.
+      closers.push(await startReplay({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatch(events), clock, logger }));
+    }
+    let outboxWorker: RunningWorker | undefined;
+    if (options.worker) {
+      const worker = startOutboxWorker({ db: sqlDb(sql), sealer, line, logger, metrics, clock, connection, prefix: options.queuePrefix, queue: outboxQueue });
+      outboxWorker = worker;
+      closers.push(() => worker.close());
+      void worker.sweep().catch(() => undefined);
+    }
+    return { processor, outboxWorker, outboxQueue, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
