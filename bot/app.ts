@@ -16,7 +16,7 @@ import { ConfigError } from '../core/config-error.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
-import { loadProgram } from '../core/program/load-program.ts';
+import { loadProgram, type Program } from '../core/program/load-program.ts';
 import type { OutboxQueue } from '../worker/outbox-queue.ts';
 import type { RunningWorker } from '../worker/outbox-worker.ts';
 import type { FakeLineStore } from './console/fake-line-store.ts';
@@ -42,7 +42,7 @@ export interface RunningOuen {
   url: string;
   port: number;
   db: Postgres;
-  program: ProgramConfig;
+  program: Program;
   sealer: Sealer;
   metrics: Metrics;
   processor?: EventProcessor;

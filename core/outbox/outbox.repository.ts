@@ -13,6 +13,8 @@ export interface NewOutboxRow {
   messages: unknown[];
   reason: string;
   notBefore: Date;
+  /** Written for a publication: held until an approver releases it (never taken by the worker before). */
+  publicationId?: string;
 }
 
 /** Writes many outbox rows in one statement; returns their ids in the same order. */
@@ -24,11 +26,14 @@ export async function createOutboxRows(db: SqlDb, sealer: Sealer, rows: NewOutbo
   const sealed = rows.map((r) => sealer.sealJson(r.messages, outboxContext(r.participantId)));
   const reasons = rows.map((r) => r.reason);
   const notBefore = rows.map((r) => r.notBefore.toISOString());
+  const publications = rows.map((r) => r.publicationId ?? null);
   await db.$executeRaw`
-    INSERT INTO "OutboxMessage" ("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore")
-    SELECT u."id"::uuid, u."participantId"::uuid, u."messagesSealed", u."retryKey"::uuid, u."reason", u."notBefore" AT TIME ZONE 'UTC'
-    FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${retryKeys}::text[], ${reasons}::text[], ${notBefore}::timestamptz[])
-      AS u("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore")`;
+    INSERT INTO "OutboxMessage" ("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "status")
+    SELECT u."id"::uuid, u."participantId"::uuid, u."messagesSealed", u."retryKey"::uuid, u."reason", u."notBefore" AT TIME ZONE 'UTC',
+           u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus"
+    FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${retryKeys}::text[], ${reasons}::text[], ${notBefore}::timestamptz[],
+                ${publications}::text[])
+      AS u("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId")`;
   return ids;
 }
 

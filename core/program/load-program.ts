@@ -2,19 +2,27 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { programSchema, type ProgramConfig } from '../../flows/program.ts';
 import { ConfigError } from '../config-error.ts';
+import { judgingSchema, type JudgingConfig } from '../judging/judging-config.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 
 export const DEFAULT_PROGRAM_FILE = join(PROJECT_ROOT, 'core', 'program', 'default-program.json');
 
+/**
+ * The program file: what flows see (flows/program.ts) plus the staff side's judging
+ * section, which flows never read.
+ */
+const programFileSchema = programSchema.extend({ judging: judgingSchema });
+export type Program = ProgramConfig & { judging: JudgingConfig };
+
 /** Reads and validates the program configuration; every problem is reported at once. */
-export function loadProgram(file = DEFAULT_PROGRAM_FILE): ProgramConfig {
+export function loadProgram(file = DEFAULT_PROGRAM_FILE): Program {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new ConfigError(`program file ${file}: ${(error as Error).message}`);
   }
-  const parsed = programSchema.safeParse(raw);
+  const parsed = programFileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`program file ${file} is not valid:\n${problems.join('\n')}`);

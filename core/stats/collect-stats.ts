@@ -21,7 +21,7 @@ export async function collectStats(db: SqlDb, contestId: string): Promise<Stats>
     applications: byStatus('applications', ['draft', 'submitted', 'withdrawn']),
     participants: byStatus('participants', ['total', 'unreachable']),
     consents: byStatus('consents', ['granted', 'refused']),
-    outbox: byStatus('outbox', ['pending', 'sent', 'skipped', 'failed']),
+    outbox: byStatus('outbox', ['held', 'pending', 'sent', 'skipped', 'failed']),
     webhookEvents: byStatus('webhookEvents', ['pending', 'processed', 'ignored', 'failed']),
     audit: byStatus('audit', ['rows']),
   };

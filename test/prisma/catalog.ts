@@ -34,8 +34,9 @@ const QUERIES: Record<keyof Catalog, string> = {
 };
 
 /**
- * Reads the public schema's catalog, leaving out Prisma's history table. Triggers and
- * functions are left out on purpose: migrations may add them by hand, schema.prisma cannot.
+ * Reads the public schema's catalog, leaving out Prisma's history table. Triggers,
+ * functions and the `guard_` checks and partial indexes are left out on purpose:
+ * migrations add them by hand, schema.prisma cannot express them.
  */
 export async function readCatalog(connectionString: string): Promise<Catalog> {
   const client = new pg.Client({ connectionString });
@@ -44,7 +45,7 @@ export async function readCatalog(connectionString: string): Promise<Catalog> {
     const entries = await Promise.all(
       (Object.keys(QUERIES) as (keyof Catalog)[]).map(async (key) => {
         const { rows } = await client.query<{ row: string }>(QUERIES[key]);
-        const values = rows.map((r) => r.row).filter((row) => !row.includes('_prisma_migrations'));
+        const values = rows.map((r) => r.row).filter((row) => !row.includes('_prisma_migrations') && !/\bguard_/.test(row));
         return [key, values.sort()] as const;
       }),
     );

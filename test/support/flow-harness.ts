@@ -7,9 +7,9 @@ import type {
   ApplicationFacts, ConversationState, Effect, FlowInput, FlowMessage, Language,
 } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
-import { loadProgram } from '../../core/program/load-program.ts';
+import { loadProgram, type Program } from '../../core/program/load-program.ts';
 
-export const program: ProgramConfig = loadProgram();
+export const program: Program = loadProgram();
 /** Inside the default program's application window. */
 export const DURING = new Date('2026-11-28T10:00:00+09:00');
 

@@ -1,0 +1,205 @@
+/**
+ * The judging tables in SQL: rounds, sheets, decisions, publications and the audience
+ * vote. Statements only; the rules live in judging.service.ts and the guards in the
+ * migration (one open round, one publication awaiting approval per round, outcomes a
+ * round allows).
+ */
+import type { SqlDb } from '../db/types.ts';
+import type { Outcome, RoundId } from './judging-config.ts';
+
+const at = (date: Date) => date.toISOString();
+
+export interface RoundRow {
+  roundId: RoundId;
+  status: 'open' | 'closed';
+  judges: string[];
+}
+
+export async function findRounds(db: SqlDb, contestId: string): Promise<RoundRow[]> {
+  return db.$queryRaw<RoundRow[]>`
+    SELECT "roundId", "status"::text AS "status", "judges" FROM "JudgingRound" WHERE "contestId" = ${contestId}`;
+}
+
+/** Locks the contest's rounds for the rest of the transaction: round changes, scoring and decisions serialise on it. */
+export async function lockRounds(db: SqlDb, contestId: string): Promise<RoundRow[]> {
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`judging:${contestId}`}))`;
+  return findRounds(db, contestId);
+}
+
+export async function openRoundRow(db: SqlDb, contestId: string, roundId: RoundId, judges: string[], actor: string, now: Date): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "JudgingRound" ("contestId", "roundId", "status", "judges", "openedBy", "openedAt")
+    VALUES (${contestId}, ${roundId}, 'open', ${judges}::text[], ${actor}, ${at(now)}::timestamptz AT TIME ZONE 'UTC')
+    ON CONFLICT ("contestId", "roundId") DO UPDATE
+      SET "status" = 'open', "judges" = EXCLUDED."judges", "openedBy" = EXCLUDED."openedBy", "openedAt" = EXCLUDED."openedAt",
+          "closedBy" = NULL, "closedAt" = NULL`;
+}
+
+export async function closeRoundRow(db: SqlDb, contestId: string, roundId: RoundId, actor: string, now: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "JudgingRound" SET "status" = 'closed', "closedBy" = ${actor}, "closedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "contestId" = ${contestId} AND "roundId" = ${roundId}`;
+}
+
+export interface Entrant {
+  applicationId: string;
+  receiptNumber: string;
+  participantId: string;
+  language: string;
+}
+
+/**
+ * Who a round judges: every submitted application for the document screening; after
+ * that, the applications whose pass in the round before was published. A withdrawal
+ * drops an application from every round.
+ */
+export async function findEntrants(db: SqlDb, contestId: string, roundId: RoundId): Promise<Entrant[]> {
+  const previous = roundId === 'presentation' ? 'document' : roundId === 'final' ? 'presentation' : null;
+  return db.$queryRaw<Entrant[]>`
+    SELECT a."id"::text AS "applicationId", a."receiptNumber", a."participantId"::text AS "participantId", p."language"
+    FROM "Application" a JOIN "Participant" p ON p."id" = a."participantId"
+    WHERE a."contestId" = ${contestId} AND a."status" = 'submitted' AND a."receiptNumber" IS NOT NULL
+      AND (${previous}::text IS NULL OR EXISTS (
+        SELECT 1 FROM "Decision" d
+        WHERE d."contestId" = a."contestId" AND d."applicationId" = a."id" AND d."roundId" = ${previous}::text
+          AND d."outcome" = 'pass' AND d."status" = 'published'))
+    ORDER BY a."receiptNumber"`;
+}
+
+export interface SheetRow {
+  applicationId: string;
+  judgeId: string;
+  scores: Record<string, number>;
+  commentSealed: string | null;
+  recused: boolean;
+}
+
+export async function findSheets(db: SqlDb, contestId: string, roundId: RoundId): Promise<SheetRow[]> {
+  return db.$queryRaw<SheetRow[]>`
+    SELECT "applicationId"::text AS "applicationId", "judgeId", "scores", "commentSealed", "recused"
+    FROM "JudgingScore" WHERE "contestId" = ${contestId} AND "roundId" = ${roundId}`;
+}
+
+export async function findSheet(db: SqlDb, contestId: string, roundId: RoundId, applicationId: string, judgeId: string): Promise<SheetRow | null> {
+  const [row] = await db.$queryRaw<SheetRow[]>`
+    SELECT "applicationId"::text AS "applicationId", "judgeId", "scores", "commentSealed", "recused"
+    FROM "JudgingScore"
+    WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "applicationId" = ${applicationId}::uuid AND "judgeId" = ${judgeId}`;
+  return row ?? null;
+}
+
+export async function saveSheet(db: SqlDb, contestId: string, roundId: RoundId, sheet: SheetRow, now: Date): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "JudgingScore" ("contestId", "roundId", "applicationId", "judgeId", "scores", "commentSealed", "recused", "updatedAt")
+    VALUES (${contestId}, ${roundId}, ${sheet.applicationId}::uuid, ${sheet.judgeId}, ${JSON.stringify(sheet.scores)}::jsonb,
+            ${sheet.commentSealed}, ${sheet.recused}, ${at(now)}::timestamptz AT TIME ZONE 'UTC')
+    ON CONFLICT ("contestId", "roundId", "applicationId", "judgeId") DO UPDATE
+      SET "scores" = EXCLUDED."scores", "commentSealed" = EXCLUDED."commentSealed", "recused" = EXCLUDED."recused", "updatedAt" = EXCLUDED."updatedAt"`;
+}
+
+export interface DecisionRow {
+  applicationId: string;
+  outcome: Outcome;
+  status: 'pending' | 'awaiting' | 'published';
+}
+
+export async function findDecisions(db: SqlDb, contestId: string, roundId: RoundId): Promise<DecisionRow[]> {
+  return db.$queryRaw<DecisionRow[]>`
+    SELECT "applicationId"::text AS "applicationId", "outcome", "status"::text AS "status"
+    FROM "Decision" WHERE "contestId" = ${contestId} AND "roundId" = ${roundId}`;
+}
+
+/** Sets pending decisions; a decision already awaiting approval or published is left as it is. */
+export async function markDecisions(
+  db: SqlDb, contestId: string, roundId: RoundId, decisions: Array<{ applicationId: string; outcome: Outcome }>, actor: string, now: Date,
+): Promise<void> {
+  if (decisions.length === 0) return;
+  await db.$executeRaw`
+    INSERT INTO "Decision" ("contestId", "roundId", "applicationId", "outcome", "status", "markedBy", "markedAt")
+    SELECT ${contestId}, ${roundId}, u."applicationId"::uuid, u."outcome", 'pending', ${actor}, ${at(now)}::timestamptz AT TIME ZONE 'UTC'
+    FROM unnest(${decisions.map((d) => d.applicationId)}::text[], ${decisions.map((d) => d.outcome)}::text[]) AS u("applicationId", "outcome")
+    ON CONFLICT ("contestId", "roundId", "applicationId") DO UPDATE
+      SET "outcome" = EXCLUDED."outcome", "markedBy" = EXCLUDED."markedBy", "markedAt" = EXCLUDED."markedAt"
+      WHERE "Decision"."status" = 'pending'`;
+}
+
+export interface PublicationRow {
+  id: string;
+  roundId: RoundId;
+  status: 'awaiting' | 'approved' | 'rejected';
+  draftedBy: string;
+  draftedAt: Date;
+  messages: number;
+}
+
+export async function insertPublication(db: SqlDb, publication: Omit<PublicationRow, 'status'> & { contestId: string }): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "Publication" ("id", "contestId", "roundId", "status", "draftedBy", "draftedAt", "messages")
+    VALUES (${publication.id}::uuid, ${publication.contestId}, ${publication.roundId}, 'awaiting', ${publication.draftedBy},
+            ${at(publication.draftedAt)}::timestamptz AT TIME ZONE 'UTC', ${publication.messages}::integer)`;
+}
+
+/** Puts a round's pending decisions into a publication; returns how many. */
+export async function attachDecisions(db: SqlDb, contestId: string, roundId: RoundId, publicationId: string): Promise<number> {
+  return db.$executeRaw`
+    UPDATE "Decision" SET "status" = 'awaiting', "publicationId" = ${publicationId}::uuid
+    WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "status" = 'pending'`;
+}
+
+export async function findPublication(db: SqlDb, contestId: string, id: string, lock = false): Promise<PublicationRow | null> {
+  const rows = lock
+    ? await db.$queryRaw<PublicationRow[]>`
+        SELECT "id"::text AS "id", "roundId", "status"::text AS "status", "draftedBy", "draftedAt", "messages"
+        FROM "Publication" WHERE "contestId" = ${contestId} AND "id" = ${id}::uuid FOR UPDATE`
+    : await db.$queryRaw<PublicationRow[]>`
+        SELECT "id"::text AS "id", "roundId", "status"::text AS "status", "draftedBy", "draftedAt", "messages"
+        FROM "Publication" WHERE "contestId" = ${contestId} AND "id" = ${id}::uuid`;
+  return rows[0] ?? null;
+}
+
+export async function findAwaitingPublications(db: SqlDb, contestId: string): Promise<PublicationRow[]> {
+  return db.$queryRaw<PublicationRow[]>`
+    SELECT "id"::text AS "id", "roundId", "status"::text AS "status", "draftedBy", "draftedAt", "messages"
+    FROM "Publication" WHERE "contestId" = ${contestId} AND "status" = 'awaiting' ORDER BY "draftedAt"`;
+}
+
+/** Approval: the messages become due now, the decisions final. */
+export async function releasePublication(db: SqlDb, id: string, actor: string, now: Date): Promise<number> {
+  await db.$executeRaw`
+    UPDATE "Publication" SET "status" = 'approved', "decidedBy" = ${actor}, "decidedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${id}::uuid`;
+  await db.$executeRaw`UPDATE "Decision" SET "status" = 'published' WHERE "publicationId" = ${id}::uuid`;
+  return db.$executeRaw`
+    UPDATE "OutboxMessage" SET "status" = 'pending', "notBefore" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "publicationId" = ${id}::uuid AND "status" = 'held'`;
+}
+
+/** Rejection: nothing is sent; the decisions are pending again so staff can mend and publish anew. */
+export async function withdrawPublication(db: SqlDb, id: string, actor: string, now: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "Publication" SET "status" = 'rejected', "decidedBy" = ${actor}, "decidedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${id}::uuid`;
+  await db.$executeRaw`UPDATE "Decision" SET "status" = 'pending', "publicationId" = NULL WHERE "publicationId" = ${id}::uuid`;
+  await db.$executeRaw`UPDATE "OutboxMessage" SET "status" = 'skipped' WHERE "publicationId" = ${id}::uuid AND "status" = 'held'`;
+}
+
+/** Outcome counts of a publication's decisions, for the approver's preview. */
+export async function publicationOutcomes(db: SqlDb, id: string): Promise<Record<string, number>> {
+  const rows = await db.$queryRaw<Array<{ outcome: string; count: number }>>`
+    SELECT "outcome", count(*)::int AS "count" FROM "Decision" WHERE "publicationId" = ${id}::uuid GROUP BY "outcome"`;
+  return Object.fromEntries(rows.map((r) => [r.outcome, r.count]));
+}
+
+export async function findVotes(db: SqlDb, contestId: string): Promise<Map<string, number>> {
+  const rows = await db.$queryRaw<Array<{ applicationId: string; votes: number }>>`
+    SELECT "applicationId"::text AS "applicationId", "votes" FROM "AudienceVote" WHERE "contestId" = ${contestId}`;
+  return new Map(rows.map((r) => [r.applicationId, r.votes]));
+}
+
+export async function saveVotes(db: SqlDb, contestId: string, applicationId: string, votes: number, actor: string, now: Date): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "AudienceVote" ("contestId", "applicationId", "votes", "recordedBy", "recordedAt")
+    VALUES (${contestId}, ${applicationId}::uuid, ${votes}::integer, ${actor}, ${at(now)}::timestamptz AT TIME ZONE 'UTC')
+    ON CONFLICT ("applicationId") DO UPDATE
+      SET "votes" = EXCLUDED."votes", "recordedBy" = EXCLUDED."recordedBy", "recordedAt" = EXCLUDED."recordedAt"`;
+}
