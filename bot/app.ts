@@ -7,7 +7,6 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
 import { Redis } from 'ioredis';
-import type { ProgramConfig } from '../flows/program.ts';
 import { loadMasterKey } from '../core/crypto/load-key.ts';
 import { Sealer } from '../core/crypto/sealer.ts';
 import { openPostgres, type Postgres } from '../core/db/open-postgres.ts';
@@ -27,7 +26,7 @@ import type { LineApiConfig } from './line/line-api.ts';
 import type { EventProcessor } from './line/line-event-processor.ts';
 import { startProcessing } from './runtime/start-processing.ts';
 import { lineWebhookRouter } from './line/webhook.route.ts';
-import { warnUnlessNoEviction } from './redis-connection.ts';
+import { redisConnection, warnUnlessNoEviction } from './redis-connection.ts';
 
 export interface OuenOptions {
   env: Env;
@@ -103,10 +102,13 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     let staff: StaffDeps | undefined;
     const staffDeps = async () => {
       if (staff) return staff;
-      const { staffDepsOn } = await import('./staff/staff-commands.ts');
+      const [{ staffDepsOn }, { OutboxQueue }] = await Promise.all([import('./staff/staff-commands.ts'), import('../worker/outbox-queue.ts')]);
       const staffSql = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
       closers.push(() => staffSql.end());
-      return (staff = staffDepsOn(staffSql, { sealer, program, clock }));
+      // Approved results go to the delivery queue at once, wherever the worker runs.
+      const releaseQueue = new OutboxQueue(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
+      closers.push(() => releaseQueue.close());
+      return (staff = staffDepsOn(staffSql, { sealer, program, clock, release: (ids) => releaseQueue.enqueue(ids) }));
     };
 
     let fakeLine: FakeLineStore | undefined;

@@ -10,51 +10,45 @@ import type { ProgramConfig } from '../../flows/program.ts';
 import { answerCells, answerColumns } from '../../core/applications/answer-display.ts';
 import { findByReceipt, listApplications, receiptsStartingWith, type ApplicationFilter } from '../../core/applications/staff-queries.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
-import type { Sealer } from '../../core/crypto/sealer.ts';
 import type pg from 'pg';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
-import type { SqlDb, Transact } from '../../core/db/types.ts';
+import { findEntrants, findRounds } from '../../core/judging/judging.repository.ts';
 import { authorize, denialAudit, type Action, type Role } from '../../core/staff/permissions.ts';
 import { collectStats } from '../../core/stats/collect-stats.ts';
+import { runJudgingCommand, type JudgingCommand } from './judging-commands.ts';
 import { staffText, type StaffLanguage } from './staff-messages.ts';
+import type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
-export type StaffCommand =
-  | { name: 'stats' }
-  | { name: 'applications'; filter: ApplicationFilter }
-  | { name: 'application'; receipt: string };
-
-export interface StaffRequest {
-  /** `discord:<user id>` or `console:<name>`: the audit log's actor. */
-  actor: string;
-  roles: Role[];
-  language: StaffLanguage;
-  command: StaffCommand;
-}
-
-/** A reply for the asker alone (an ephemeral message in Discord). */
-export interface StaffReply {
-  text?: string;
-  card?: { title: string; description?: string; fields: Array<{ name: string; value: string }> };
-}
-
-export interface StaffDeps {
-  db: SqlDb;
-  transact: Transact;
-  sealer: Sealer;
-  program: ProgramConfig;
-  clock: () => Date;
-}
+export type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
 /** Staff commands on a pool of their own: staff lookups must never make webhook writes wait for a connection. */
 export function staffDepsOn(pool: pg.Pool, context: Omit<StaffDeps, 'db' | 'transact'>): StaffDeps {
   return { db: sqlDb(pool), transact: transactOn(pool), ...context };
 }
 
-const permissionFor: Record<StaffCommand['name'], Action> = {
+const permissions: Record<StaffCommand['name'], Action> = {
   stats: 'stats.view',
   applications: 'applications.list',
   application: 'applications.viewPlan',
+  round: 'judging.manageRounds',
+  score: 'judging.score',
+  saveScores: 'judging.score',
+  recuse: 'judging.score',
+  progress: 'judging.progress',
+  ranking: 'judging.tally',
+  scores: 'judging.tally',
+  decide: 'decisions.mark',
+  decideByRanking: 'decisions.mark',
+  publish: 'decisions.publish',
+  approvals: 'decisions.approve',
+  answer: 'decisions.approve',
+  votes: 'judging.manageRounds',
 };
+
+/** The action a command needs; a round's status is progress, which judges may see too. */
+function permissionFor(command: StaffCommand): Action {
+  return command.name === 'round' && command.action === 'status' ? 'judging.progress' : permissions[command.name];
+}
 
 /** A list shows at most this many; Discord's card holds 25 fields and 4,096 characters of text. */
 const LIST_LIMIT = 20;
@@ -68,7 +62,7 @@ const REFUSAL_AUDIT_WINDOW_MS = 60_000;
 const lastRefusalAudit = new Map<string, number>();
 
 export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): Promise<StaffReply> {
-  const action = permissionFor[request.command.name];
+  const action = permissionFor(request.command);
   const decision = authorize(request.roles, action);
   if (!decision.allowed) {
     if (shouldAuditRefusal(`${request.actor} ${action}`, deps.clock().getTime())) await audit(deps, [denialAudit(request.actor, action, decision.reason)]);
@@ -78,12 +72,13 @@ export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): P
     case 'stats': return statsReply(deps, request.language);
     case 'applications': return listReply(deps, request.language, request.command.filter);
     case 'application': return detailReply(deps, request, request.command.receipt);
+    default: return runJudgingCommand(deps, { ...request, command: request.command as JudgingCommand });
   }
 }
 
 /** Receipt numbers for autocomplete; nothing for a member who may not open an application. */
 export async function suggestReceipts(deps: StaffDeps, roles: Role[], typed: string): Promise<string[]> {
-  if (!authorize(roles, permissionFor.application).allowed) return [];
+  if (!authorize(roles, permissions.application).allowed) return [];
   return receiptsStartingWith(deps.db, deps.program.contest.id, typed.trim(), 25);
 }
 
@@ -130,7 +125,7 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
   const normalized = receipt.trim().toUpperCase();
   const application = await findByReceipt(deps.db, deps.sealer, deps.program.contest.id, normalized);
   if (!application) return { text: staffText(language, 'detail.notFound', { receipt: normalized }) };
-  const personal = authorize(request.roles, 'applications.viewPersonal').allowed;
+  const personal = authorize(request.roles, 'applications.viewPersonal').allowed || await judgeSeesApplicant(deps, request.roles, application.id);
   const now = deps.clock();
   const today = calendarDate(now, deps.program.timeZone);
   const columns = answerColumns(deps.program, today, language).filter((c) => personal || !c.personal);
@@ -179,6 +174,18 @@ function fitAnswers(answers: Array<{ name: string; value: string }>): { fields: 
     budget -= answer.name.length + Array.from(value).length;
   }
   return { fields, cut };
+}
+
+/**
+ * A judge sees who applied only while judging the application in an open round that is
+ * not blind (the presentation and the final are judged face to face); in a blind round,
+ * and outside judging, a judge sees the plan alone.
+ */
+async function judgeSeesApplicant(deps: StaffDeps, roles: Role[], applicationId: string): Promise<boolean> {
+  if (!roles.includes('judge')) return false;
+  const open = (await findRounds(deps.db, deps.program.contest.id)).find((r) => r.status === 'open');
+  if (!open || deps.program.judging.rounds.find((r) => r.id === open.roundId)?.blind !== false) return false;
+  return (await findEntrants(deps.db, deps.program.contest.id, open.roundId)).some((e) => e.applicationId === applicationId);
 }
 
 function shouldAuditRefusal(key: string, now: number): boolean {

@@ -163,15 +163,17 @@ export async function findAwaitingPublications(db: SqlDb, contestId: string): Pr
     FROM "Publication" WHERE "contestId" = ${contestId} AND "status" = 'awaiting' ORDER BY "draftedAt"`;
 }
 
-/** Approval: the messages become due now, the decisions final. */
-export async function releasePublication(db: SqlDb, id: string, actor: string, now: Date): Promise<number> {
+/** Approval: the messages become due now, the decisions final; returns the outbox ids released. */
+export async function releasePublication(db: SqlDb, id: string, actor: string, now: Date): Promise<string[]> {
   await db.$executeRaw`
     UPDATE "Publication" SET "status" = 'approved', "decidedBy" = ${actor}, "decidedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${id}::uuid`;
   await db.$executeRaw`UPDATE "Decision" SET "status" = 'published' WHERE "publicationId" = ${id}::uuid`;
-  return db.$executeRaw`
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
     UPDATE "OutboxMessage" SET "status" = 'pending', "notBefore" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
-    WHERE "publicationId" = ${id}::uuid AND "status" = 'held'`;
+    WHERE "publicationId" = ${id}::uuid AND "status" = 'held'
+    RETURNING "id"::text AS "id"`;
+  return rows.map((r) => r.id);
 }
 
 /** Rejection: nothing is sent; the decisions are pending again so staff can mend and publish anew. */

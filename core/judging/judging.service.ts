@@ -291,6 +291,11 @@ export async function scoreRows(deps: JudgingDeps, roundId: RoundId): Promise<{ 
   return { header, rows };
 }
 
+/** The scores CSV holds judges' comments: who took it is recorded. */
+export async function auditScoresExport(deps: JudgingDeps, actor: string, roundId: RoundId, rows: number): Promise<void> {
+  await deps.transact((tx) => appendAudit(tx, [{ actor, action: 'scores.exported', entity: 'round', entityId: `${deps.program.contest.id}:${roundId}`, detail: { rows } }], deps.clock()));
+}
+
 function weighted(round: RoundConfig, scores: Record<string, number>): string {
   const total = round.criteria.reduce((sum, c) => sum + (c.weight * (scores[c.id]! - c.scale.min)) / (c.scale.max - c.scale.min), 0);
   return total.toFixed(2);
@@ -325,8 +330,8 @@ export async function decideByRanking(deps: JudgingDeps, actor: string, roundId:
     if (decisions.some((d) => d.status !== 'pending')) throw new JudgingRefusal('decisionFrozen', { receipt: '' });
     const ranking = await roundRanking(deps, roundId, tx);
     if (ranking.provisional) throw new JudgingRefusal('provisional', { missing: ranking.entrants.reduce((n, e) => n + e.missing, 0) });
-    const outcomeOf = roundId === 'final' ? finalOutcomes(ranking) : new Map([
-      ...ranking.entrants.map((e) => [e.receipt, 'fail'] as const),
+    const outcomeOf = roundId === 'final' ? finalOutcomes(ranking) : new Map<string, Outcome>([
+      ...ranking.entrants.filter((e) => !ranking.undecided.includes(e.receipt)).map((e) => [e.receipt, 'fail'] as const),
       ...ranking.passing.map((r) => [r, 'pass'] as const),
     ]);
     undecided = ranking.entrants.filter((e) => !outcomeOf.has(e.receipt)).map((e) => e.receipt);
@@ -433,7 +438,7 @@ export async function awaitingPublications(deps: JudgingDeps): Promise<Publicati
  */
 export async function answerPublication(
   deps: JudgingDeps, approver: { actor: string; roles: readonly Role[] }, publicationId: string, approve: boolean,
-): Promise<{ roundId: RoundId; released: number }> {
+): Promise<{ roundId: RoundId; released: string[] }> {
   const { actor } = approver;
   const contestId = deps.program.contest.id;
   const now = deps.clock();
@@ -443,7 +448,7 @@ export async function answerPublication(
     if (!publication) throw new JudgingRefusal('publicationNotFound');
     if (publication.status !== 'awaiting') throw new JudgingRefusal('alreadyDecided', { status: publication.status });
     if (!mayApprove(approver.roles, actor, publication.draftedBy, deps.program.judging.separateDuties).allowed) throw new JudgingRefusal('ownDraft');
-    const released = approve ? await repo.releasePublication(tx, publicationId, actor, now) : 0;
+    const released = approve ? await repo.releasePublication(tx, publicationId, actor, now) : [];
     if (!approve) await repo.withdrawPublication(tx, publicationId, actor, now);
     await appendAudit(tx, [{
       actor, action: approve ? 'publication.approved' : 'publication.rejected', entity: 'publication', entityId: publicationId,

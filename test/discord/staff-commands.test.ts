@@ -3,12 +3,11 @@
  * answers, the permission check on the server, personal data only for roles that may see
  * it, and the audit of refusals and views.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { MessageFlags, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachStaffCommands } from '../../bot/discord/staff-bot.ts';
 import { runStaffCommand, staffDepsOn, suggestReceipts, type StaffDeps } from '../../bot/staff/staff-commands.ts';
-import { answersContext } from '../../core/applications/application.repository.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { transactOn } from '../../core/db/pg-transaction.ts';
@@ -17,33 +16,20 @@ import { roleMappingSchema } from '../../core/staff/permissions.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { slashCommand, snowflake, startFakeDiscord, connectClient, type FakeDiscord } from '../support/fake-discord.ts';
 import { DURING, program } from '../support/flow-harness.ts';
+import { sampleAnswers, seedApplication } from '../support/seed-applications.ts';
 
 const ROLE = { viewer: snowflake(), judge: snowflake(), staff: snowflake() };
 const roleMapping = roleMappingSchema.parse({ viewer: [ROLE.viewer], judge: [ROLE.judge], staff: [ROLE.staff] });
 const sealer = new Sealer(randomBytes(32));
-
-const answers = (name: string, municipality: string, workshop: 'yes' | 'no', summary = '地域の農家と飲食店をつなぐ仕組みです。') => ({
-  base: 'now', municipality, founding: 'notYet', name, furigana: 'チバ タロウ', email: 'taro@example.jp', phone: '09012345678',
-  ageBand: '30s', occupation: 'employee', businessName: 'ちばラボ', planTitle: '地産地消の仕組み', category: 'food-agri', summary,
-  problem: '耕作放棄地', document: 'later', workshop, heardFrom: 'sns',
-});
 
 let db: TestDatabase;
 let discord: FakeDiscord;
 let client: Client;
 let deps: StaffDeps;
 
-async function seed(receipt: string | null, status: 'draft' | 'submitted' | 'withdrawn', values: ReturnType<typeof answers>) {
-  const participant = await db.prisma.participant.create({ data: { lineUserId: `U${randomBytes(16).toString('hex')}` } });
-  const id = randomUUID();
-  await db.prisma.application.create({
-    data: {
-      id, contestId: program.contest.id, participantId: participant.id, status, receiptNumber: receipt,
-      answersSealed: sealer.sealJson(values, answersContext(id)), municipality: values.municipality, category: values.category,
-      workshopOrigin: values.workshop === 'yes', submittedAt: status === 'draft' ? null : DURING,
-    },
-  });
-}
+const answers = sampleAnswers;
+const seed = (receipt: string | null, status: 'draft' | 'submitted' | 'withdrawn', values: ReturnType<typeof answers>) =>
+  seedApplication(db.prisma, sealer, { receipt, status, answers: values });
 
 beforeAll(async () => {
   db = await createTestDatabase();

@@ -1,0 +1,82 @@
+/**
+ * The shapes of the staff command layer: what a channel asks (StaffRequest) and what it
+ * renders (StaffReply). Channel-neutral: Discord turns a reply into an embed, buttons and
+ * a modal; the console's staff panel into HTML.
+ */
+import type { ApplicationFilter } from '../../core/applications/staff-queries.ts';
+import type { Sealer } from '../../core/crypto/sealer.ts';
+import type { SqlDb, Transact } from '../../core/db/types.ts';
+import type { RoundId } from '../../core/judging/judging-config.ts';
+import type { Program } from '../../core/program/load-program.ts';
+import type { Role } from '../../core/staff/permissions.ts';
+import type { StaffLanguage } from './staff-messages.ts';
+
+export type StaffCommand =
+  | { name: 'stats' }
+  | { name: 'applications'; filter: ApplicationFilter }
+  | { name: 'application'; receipt: string }
+  | { name: 'round'; action: 'open' | 'close' | 'status'; round?: RoundId }
+  /** Opens the scoring form (a modal) for one application, a page of criteria at a time. */
+  | { name: 'score'; receipt: string; page?: number }
+  /** The scoring form submitted: values as typed, validated here. */
+  | { name: 'saveScores'; receipt: string; page: number; values: Record<string, string> }
+  | { name: 'recuse'; receipt: string; undo?: boolean }
+  | { name: 'progress'; round?: RoundId }
+  | { name: 'ranking'; round?: RoundId }
+  | { name: 'scores'; round?: RoundId }
+  | { name: 'decide'; receipt: string; outcome: string; round?: RoundId }
+  | { name: 'decideByRanking'; round?: RoundId }
+  | { name: 'publish'; round?: RoundId }
+  | { name: 'approvals' }
+  | { name: 'answer'; publicationId: string; approve: boolean }
+  | { name: 'votes'; receipt: string; votes: number };
+
+export interface StaffRequest {
+  /** `discord:<user id>` or `console:<name>`: the audit log's actor (and, for judges, who scores). */
+  actor: string;
+  roles: Role[];
+  language: StaffLanguage;
+  command: StaffCommand;
+}
+
+export interface StaffButton {
+  /** A component id (staff-components.ts); the server re-checks everything it names. */
+  id: string;
+  label: string;
+  style: 'primary' | 'secondary' | 'success' | 'danger';
+}
+
+export interface StaffModal {
+  id: string;
+  title: string;
+  inputs: Array<{ id: string; label: string; value?: string; placeholder?: string; required: boolean; multiline: boolean; maxLength: number }>;
+}
+
+export interface StaffCard {
+  title: string;
+  description?: string;
+  fields: Array<{ name: string; value: string }>;
+}
+
+/** A reply for the asker alone (an ephemeral message in Discord). */
+export interface StaffReply {
+  text?: string;
+  card?: StaffCard;
+  /** More cards, e.g. one per publication awaiting approval (Discord shows up to 10 embeds). */
+  cards?: StaffCard[];
+  buttons?: StaffButton[];
+  /** A form to fill in instead of a message. */
+  modal?: StaffModal;
+  /** A file to hand over (the scores CSV). */
+  file?: { name: string; content: string };
+}
+
+export interface StaffDeps {
+  db: SqlDb;
+  transact: Transact;
+  sealer: Sealer;
+  program: Program;
+  clock: () => Date;
+  /** Hands approved outbox rows to the delivery queue at once (without it, the worker's sweep finds them). */
+  release?: (outboxIds: string[]) => Promise<void>;
+}
