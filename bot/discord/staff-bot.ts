@@ -6,13 +6,17 @@
  * 3 s with nothing rather than an error.
  */
 import {
-  EmbedBuilder, Events, MessageFlags, escapeMarkdown,
-  type AutocompleteInteraction, type ChatInputCommandInteraction, type Client, type Interaction,
+  ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, Events, MessageFlags, ModalBuilder, TextInputBuilder,
+  TextInputStyle, escapeMarkdown,
+  type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type Client, type Interaction,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import type { ApplicationStatus } from '../../flows/index.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { RoundId } from '../../core/judging/judging-config.ts';
 import { rolesOf, type Role, type RoleMapping } from '../../core/staff/permissions.ts';
-import type { StaffCommand, StaffReply, StaffRequest } from '../staff/staff-commands.ts';
+import { commandFromComponent } from '../staff/staff-components.ts';
+import type { StaffCard, StaffCommand, StaffModal, StaffReply, StaffRequest } from '../staff/staff-types.ts';
 import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
 
 export interface StaffBotOptions {
@@ -25,13 +29,15 @@ export interface StaffBotOptions {
   language?: StaffLanguage;
 }
 
-/** Starts answering staff commands; the returned function stops. */
+/** Starts answering staff commands, buttons and forms; the returned function stops. */
 export function attachStaffCommands(options: StaffBotOptions): () => void {
   const language = options.language ?? 'ja';
   const onInteraction = (interaction: Interaction) => {
-    const work = interaction.isChatInputCommand() ? answer(interaction, options, language)
-      : interaction.isAutocomplete() ? complete(interaction, options)
-        : null;
+    const work = interaction.isChatInputCommand() ? answer(interaction, parseCommand(interaction), options, language)
+      : interaction.isButton() ? answer(interaction, commandFromComponent(interaction.customId), options, language)
+        : interaction.isModalSubmit() ? answer(interaction, commandFromComponent(interaction.customId, modalValues(interaction)), options, language)
+          : interaction.isAutocomplete() ? complete(interaction, options)
+            : null;
     void work?.catch((error: Error) =>
       options.logger.error({ interactionId: interaction.id, err: error.name }, 'staff interaction failed'));
   };
@@ -39,18 +45,45 @@ export function attachStaffCommands(options: StaffBotOptions): () => void {
   return () => void options.client.off(Events.InteractionCreate, onInteraction);
 }
 
-async function answer(interaction: ChatInputCommandInteraction, options: StaffBotOptions, language: StaffLanguage): Promise<void> {
+type Answerable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
+
+/** A form must be Discord's first answer, so a command that opens one is answered within this, not deferred. */
+const FORM_WITHIN_MS = 2_500;
+
+async function answer(interaction: Answerable, command: StaffCommand | null, options: StaffBotOptions, language: StaffLanguage): Promise<void> {
+  const request = (c: StaffCommand): StaffRequest => ({
+    actor: `discord:${interaction.user.id}`, roles: rolesOf(memberRoleIds(interaction), options.roleMapping), language, command: c,
+  });
+  if (command?.name === 'score' && !interaction.isModalSubmit()) {
+    // Opening the scoring form: Discord shows a modal only as the first answer, so no defer.
+    const reply = await withinTime(options.run(request(command)), FORM_WITHIN_MS);
+    if (reply?.modal) await interaction.showModal(modal(reply.modal));
+    else await interaction.reply({ ...render(reply ?? { text: staffText(language, 'error.generic') }), flags: MessageFlags.Ephemeral });
+    return;
+  }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
-    const command = parseCommand(interaction);
-    const reply = command
-      ? await options.run({ actor: `discord:${interaction.user.id}`, roles: rolesOf(memberRoleIds(interaction), options.roleMapping), language, command })
-      : { text: staffText(language, 'unknown.command') };
+    const reply = command ? await options.run(request(command)) : { text: staffText(language, 'unknown.command') };
     await interaction.editReply(render(reply));
   } catch (error) {
-    await interaction.editReply({ content: staffText(language, 'error.generic'), embeds: [] }).catch(() => undefined);
+    await interaction.editReply({ content: staffText(language, 'error.generic'), embeds: [], components: [], files: [] }).catch(() => undefined);
     throw error;
   }
+}
+
+function withinTime<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** What was typed into a form, by input id. */
+function modalValues(interaction: ModalSubmitInteraction): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [id, field] of interaction.fields.fields) if ('value' in field && typeof field.value === 'string') values[id] = field.value;
+  return values;
 }
 
 /** Autocomplete must be answered within Discord's 3 s too: a slow lookup offers nothing. */
@@ -84,21 +117,68 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
     }
     case 'application':
       return { name: 'application', receipt: interaction.options.getString('receipt', true) };
+    case 'round':
+      return { name: 'round', action: interaction.options.getSubcommand(true) as 'open' | 'close' | 'status', ...round() };
+    case 'score':
+      return { name: 'score', receipt: interaction.options.getString('receipt', true) };
+    case 'recuse':
+      return { name: 'recuse', receipt: interaction.options.getString('receipt', true), undo: interaction.options.getBoolean('undo') ?? false };
+    case 'progress':
+    case 'ranking':
+    case 'scores':
+    case 'publish':
+      return { name: interaction.commandName, ...round() };
+    case 'decide':
+      return { name: 'decide', receipt: interaction.options.getString('receipt', true), outcome: interaction.options.getString('outcome', true), ...round() };
+    case 'decide-all':
+      return { name: 'decideByRanking', ...round() };
+    case 'approvals':
+      return { name: 'approvals' };
+    case 'votes':
+      return { name: 'votes', receipt: interaction.options.getString('receipt', true), votes: interaction.options.getInteger('votes', true) };
     default:
       return null;
+  }
+
+  function round(): { round?: RoundId } {
+    const value = interaction.options.getString('round');
+    return value === 'document' || value === 'presentation' || value === 'final' ? { round: value } : {};
   }
 }
 
 /** Role ids from a cached member or from the raw member Discord sent; none in a DM. */
-function memberRoleIds(interaction: ChatInputCommandInteraction | AutocompleteInteraction): string[] {
+function memberRoleIds(interaction: Answerable | AutocompleteInteraction): string[] {
   const member = interaction.member;
   if (!member) return [];
   return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
 }
 
 /** Field values can be what participants typed: escaped, so a masked link or a mention is shown as text. */
+function embed(card: StaffCard): EmbedBuilder {
+  const fields = card.fields.map((f) => ({ name: f.name, value: escapeMarkdown(f.value, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }) }));
+  return new EmbedBuilder().setTitle(card.title).setDescription(card.description ?? null).addFields(fields);
+}
+
+const BUTTON_STYLE = { primary: ButtonStyle.Primary, secondary: ButtonStyle.Secondary, success: ButtonStyle.Success, danger: ButtonStyle.Danger } as const;
+
 function render(reply: StaffReply) {
-  const fields = reply.card?.fields.map((f) => ({ name: f.name, value: escapeMarkdown(f.value, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }) })) ?? [];
-  const embeds = reply.card ? [new EmbedBuilder().setTitle(reply.card.title).setDescription(reply.card.description ?? null).addFields(fields)] : [];
-  return reply.text === undefined ? { embeds } : { content: reply.text, embeds };
+  const embeds = [...(reply.card ? [reply.card] : []), ...(reply.cards ?? [])].slice(0, 10).map(embed);
+  // Five buttons a row, five rows a message (Discord's limits).
+  const rows: Array<ActionRowBuilder<ButtonBuilder>> = [];
+  for (let i = 0; i < Math.min(reply.buttons?.length ?? 0, 25); i += 5) {
+    rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(reply.buttons!.slice(i, i + 5)
+      .map((b) => new ButtonBuilder().setCustomId(b.id).setLabel(b.label).setStyle(BUTTON_STYLE[b.style]))));
+  }
+  const files = reply.file ? [new AttachmentBuilder(Buffer.from(reply.file.content, 'utf8'), { name: reply.file.name })] : [];
+  return { ...(reply.text === undefined ? {} : { content: reply.text }), embeds, components: rows, files };
+}
+
+function modal(form: StaffModal): ModalBuilder {
+  return new ModalBuilder().setCustomId(form.id).setTitle(form.title).addComponents(form.inputs.map((input) => {
+    const field = new TextInputBuilder().setCustomId(input.id).setLabel(input.label).setRequired(input.required)
+      .setStyle(input.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short).setMaxLength(input.maxLength);
+    if (input.value !== undefined) field.setValue(input.value);
+    if (input.placeholder !== undefined) field.setPlaceholder(input.placeholder);
+    return new ActionRowBuilder<TextInputBuilder>().addComponents(field);
+  }));
 }

@@ -3,7 +3,9 @@
  * start-up: Discord rate-limits registration and a deploy should not depend on it).
  * English names with Japanese localisations, so a Japanese Discord client shows Japanese.
  */
-import { SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import {
+  SlashCommandBuilder, SlashCommandStringOption, SlashCommandSubcommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 
 /** A staff command: named in English and Japanese, never offered in DMs. */
 const command = (name: string, ja: string, description: string, descriptionJa: string) => new SlashCommandBuilder()
@@ -11,7 +13,67 @@ const command = (name: string, ja: string, description: string, descriptionJa: s
   .setDescription(description).setDescriptionLocalizations({ ja: descriptionJa })
   .setDMPermission(false);
 
+/** Which round; without it, the round that is open (or the latest). */
+const roundOption = (required = false) => (o: SlashCommandStringOption) => o.setName('round').setNameLocalizations({ ja: 'ラウンド' })
+  .setDescription('Judging round').setDescriptionLocalizations({ ja: '審査ラウンド' }).setRequired(required)
+  .addChoices(
+    { name: 'document screening', name_localizations: { ja: '一次審査（書類）' }, value: 'document' },
+    { name: 'presentation screening', name_localizations: { ja: '二次審査（プレゼン）' }, value: 'presentation' },
+    { name: 'final', name_localizations: { ja: '最終審査' }, value: 'final' },
+  );
+
+const receiptOption = (o: SlashCommandStringOption) => o.setName('receipt').setNameLocalizations({ ja: '受付番号' })
+  .setDescription('Receipt number, e.g. BC2026-0001').setDescriptionLocalizations({ ja: '受付番号（例: BC2026-0001）' })
+  .setRequired(true).setAutocomplete(true).setMaxLength(30);
+
+const subcommand = (name: string, ja: string, description: string, descriptionJa: string) => (s: SlashCommandSubcommandBuilder) => s
+  .setName(name).setNameLocalizations({ ja }).setDescription(description).setDescriptionLocalizations({ ja: descriptionJa });
+
 export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  return [
+    ...applicationCommands(),
+    command('round', 'ラウンド', 'Open, close or look at a judging round', '審査ラウンドの開始・締切・状況')
+      .addSubcommand((s) => subcommand('open', '開始', 'Open a round for scoring', '採点受付を開始します')(s).addStringOption(roundOption(true)))
+      .addSubcommand((s) => subcommand('close', '締切', 'Close the open round', '採点受付を締め切ります')(s).addStringOption(roundOption()))
+      .addSubcommand((s) => subcommand('status', '状況', 'Who has scored what', '採点状況を表示します')(s).addStringOption(roundOption()))
+      .toJSON(),
+    command('score', '採点', 'Score an application in the open round', '受付中のラウンドで応募を採点します')
+      .addStringOption(receiptOption).toJSON(),
+    command('recuse', '辞退', 'Declare a conflict of interest for an application', '利益相反のため採点を辞退します')
+      .addStringOption(receiptOption)
+      .addBooleanOption((o) => o.setName('undo').setNameLocalizations({ ja: '取り消す' })
+        .setDescription('Undo the recusal').setDescriptionLocalizations({ ja: '辞退を取り消します' }))
+      .toJSON(),
+    command('progress', '採点状況', 'Scoring progress of a round', 'ラウンドの採点状況').addStringOption(roundOption()).toJSON(),
+    command('ranking', '集計', 'Totals and ranking of a round', 'ラウンドの集計と順位').addStringOption(roundOption()).toJSON(),
+    command('scores', '採点csv', 'Every sheet of a round as CSV', 'ラウンドの全採点を CSV で').addStringOption(roundOption()).toJSON(),
+    command('decide', '決定', 'Mark one application\'s result (not sent until published and approved)', '応募の結果を決めます（公開・承認まで送信されません）')
+      .addStringOption(receiptOption)
+      .addStringOption((o) => o.setName('outcome').setNameLocalizations({ ja: '結果' })
+        .setDescription('Result').setDescriptionLocalizations({ ja: '結果' }).setRequired(true)
+        .addChoices(
+          { name: 'pass', name_localizations: { ja: '通過' }, value: 'pass' },
+          { name: 'fail', name_localizations: { ja: '不通過' }, value: 'fail' },
+          { name: 'grand prize', name_localizations: { ja: '大賞' }, value: 'grand' },
+          { name: 'excellence prize', name_localizations: { ja: '優秀賞' }, value: 'excellence' },
+          { name: 'no prize', name_localizations: { ja: '受賞なし' }, value: 'none' },
+        ))
+      .addStringOption(roundOption())
+      .toJSON(),
+    command('decide-all', '一括決定', 'Mark every result from the ranking (ties at the line stay open)', '集計から全件の結果を決めます（境界の同点は保留）')
+      .addStringOption(roundOption()).toJSON(),
+    command('publish', '公開', 'Turn a round\'s results into LINE messages awaiting approval', '結果を LINE 通知にして承認待ちにします')
+      .addStringOption(roundOption()).toJSON(),
+    command('approvals', '承認', 'Results awaiting your approval', '承認待ちの結果通知').toJSON(),
+    command('votes', '投票', 'Enter the audience vote for a finalist', '最終審査の来場者投票数を入力します')
+      .addStringOption(receiptOption)
+      .addIntegerOption((o) => o.setName('votes').setNameLocalizations({ ja: '票数' })
+        .setDescription('Number of votes').setDescriptionLocalizations({ ja: '票数' }).setRequired(true).setMinValue(0).setMaxValue(100_000))
+      .toJSON(),
+  ];
+}
+
+function applicationCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return [
     command('stats', '状況', 'Applications, participants and messages in numbers', '応募・参加者・送信の件数').toJSON(),
     command('applications', '応募一覧', 'List applications, optionally filtered', '応募を一覧します（条件で絞り込み可）')

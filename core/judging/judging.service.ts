@@ -234,9 +234,10 @@ export async function roundRanking(deps: JudgingDeps, roundId: RoundId, db: SqlD
   const contestId = deps.program.contest.id;
   const row = (await repo.findRounds(db, contestId)).find((r) => r.roundId === roundId);
   const judgeIds = row?.judges ?? roundJudges(deps.program.judging, round);
-  const [entrants, sheets, decisions] = await Promise.all([
-    repo.findEntrants(db, contestId, roundId), repo.findSheets(db, contestId, roundId), repo.findDecisions(db, contestId, roundId),
-  ]);
+  // One after another: `db` can be a transaction, whose one connection takes one statement at a time.
+  const entrants = await repo.findEntrants(db, contestId, roundId);
+  const sheets = await repo.findSheets(db, contestId, roundId);
+  const decisions = await repo.findDecisions(db, contestId, roundId);
   const inRound = new Set(entrants.map((e) => e.applicationId));
   const assigned = new Map(entrants.map((e) => [e.applicationId, judgeIds]));
   // A sheet from a judge no longer assigned, or for an application that has left the round, does not count.
@@ -364,7 +365,8 @@ async function decide(deps: JudgingDeps, actor: string, roundId: RoundId, choose
     const row = rounds.find((r) => r.roundId === roundId);
     if (!row) throw new JudgingRefusal('roundNotOpen', { round: roundId });
     if (row.status === 'open') throw new JudgingRefusal('roundStillOpen', { round: roundId });
-    const [entrants, decisions] = await Promise.all([repo.findEntrants(tx, contestId, roundId), repo.findDecisions(tx, contestId, roundId)]);
+    const entrants = await repo.findEntrants(tx, contestId, roundId);
+    const decisions = await repo.findDecisions(tx, contestId, roundId);
     const chosen = await choose(tx, entrants, decisions);
     await repo.markDecisions(tx, contestId, roundId, chosen, actor, now);
     await appendAudit(tx, chosen.map((d): AuditEntry => ({
@@ -401,7 +403,8 @@ export async function publishDecisions(deps: JudgingDeps, actor: string, roundId
     if (!row) throw new JudgingRefusal('roundNotOpen', { round: roundId });
     if (row.status === 'open') throw new JudgingRefusal('roundStillOpen', { round: roundId });
     if ((await repo.findAwaitingPublications(tx, contestId)).some((p) => p.roundId === roundId)) throw new JudgingRefusal('awaitingApproval', { round: roundId });
-    const [entrants, decisions] = await Promise.all([repo.findEntrants(tx, contestId, roundId), repo.findDecisions(tx, contestId, roundId)]);
+    const entrants = await repo.findEntrants(tx, contestId, roundId);
+    const decisions = await repo.findDecisions(tx, contestId, roundId);
     const byApplication = new Map(decisions.map((d) => [d.applicationId, d]));
     const missing = entrants.filter((e) => !byApplication.has(e.applicationId));
     if (missing.length > 0) throw new JudgingRefusal('undecided', { count: missing.length, receipts: missing.slice(0, 5).map((e) => e.receiptNumber).join(', ') });

@@ -21,7 +21,10 @@ export interface RecordedDiscordRequest {
   method: string;
   /** Without the `/api/v10` prefix, as the spec writes paths. */
   path: string;
+  /** The JSON body; for a multipart request (with files), its `payload_json` part. */
   body: unknown;
+  /** Files sent with a multipart request. */
+  files?: Array<{ field: string; name: string; content: Buffer }>;
 }
 
 export interface FakeDiscord {
@@ -67,8 +70,13 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
         res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: '401: Unauthorized', code: 0 }));
         return;
       }
-      const body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) as unknown : undefined;
-      const request = { method: req.method ?? 'GET', path, body };
+      const multipart = /^multipart\/form-data;\s*boundary=(.+)$/i.exec(req.headers['content-type'] ?? '');
+      const parts = multipart ? parseMultipart(raw, multipart[1]!.replace(/^"|"$/g, '')) : [];
+      const payload = parts.find((p) => p.field === 'payload_json');
+      const body = multipart ? (payload ? JSON.parse(payload.content.toString('utf8')) as unknown : undefined)
+        : raw.length > 0 ? JSON.parse(raw.toString('utf8')) as unknown : undefined;
+      const files = parts.filter((p) => p.name !== undefined).map((p) => ({ field: p.field, name: p.name!, content: p.content }));
+      const request: RecordedDiscordRequest = { method: req.method ?? 'GET', path, body, ...(multipart ? { files } : {}) };
       requests.push(request);
       for (const waiter of waiters.splice(0)) {
         if (waiter.match(request)) waiter.resolve(request);
@@ -178,22 +186,72 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** A slash-command interaction as Discord sends it in INTERACTION_CREATE. */
-export function slashCommand(options: {
-  applicationId: string; name: string; userId: string; roleIds: string[]; guildId?: string; channelId?: string;
-  options?: Array<{ name: string; type: number; value: string | number | boolean }>;
-}) {
-  const guildId = options.guildId ?? snowflake();
-  const channelId = options.channelId ?? snowflake();
-  const user = { id: options.userId, username: `staff-${options.userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null };
+/** The parts of a multipart/form-data body, as discord.js sends files (RFC 7578). */
+function parseMultipart(raw: Buffer, boundary: string): Array<{ field: string; name?: string; content: Buffer }> {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: Array<{ field: string; name?: string; content: Buffer }> = [];
+  let start = raw.indexOf(delimiter);
+  while (start !== -1) {
+    const next = raw.indexOf(delimiter, start + delimiter.length);
+    if (next === -1) break;
+    const part = raw.subarray(start + delimiter.length + 2, next - 2);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    const headers = part.subarray(0, headerEnd).toString('utf8');
+    const field = /name="([^"]*)"/.exec(headers)?.[1] ?? '';
+    const name = /filename="([^"]*)"/.exec(headers)?.[1];
+    parts.push({ field, ...(name === undefined ? {} : { name }), content: part.subarray(headerEnd + 4) });
+    start = next;
+  }
+  return parts;
+}
+
+type Member = { userId: string; roleIds: string[]; guildId?: string; channelId?: string };
+
+/** What every interaction carries: ids, token, where it happened and who did it. */
+function interactionBase(applicationId: string, type: number, member: Member) {
+  const guildId = member.guildId ?? snowflake();
+  const channelId = member.channelId ?? snowflake();
+  const user = { id: member.userId, username: `staff-${member.userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null };
   return {
-    id: snowflake(), application_id: options.applicationId, type: 2, token: randomBytes(32).toString('base64url'), version: 1,
+    id: snowflake(), application_id: applicationId, type, token: randomBytes(32).toString('base64url'), version: 1,
     guild_id: guildId, channel_id: channelId, locale: 'ja', guild_locale: 'ja', app_permissions: '0', entitlements: [],
     authorizing_integration_owners: { 0: guildId }, context: 0,
     channel: { id: channelId, type: 0, guild_id: guildId, name: 'staff' },
-    member: { user, roles: options.roleIds, permissions: '0', joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null },
-    data: { id: snowflake(), name: options.name, type: 1, options: options.options ?? [] },
+    member: { user, roles: member.roleIds, permissions: '0', joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null },
   };
+}
+
+/** A button click (MESSAGE_COMPONENT) on an ephemeral message the bot sent. */
+export function buttonClick(options: Member & { applicationId: string; customId: string }) {
+  const base = interactionBase(options.applicationId, 3, options);
+  return {
+    ...base,
+    message: {
+      id: snowflake(), channel_id: base.channel_id, type: 20, content: '', flags: 64, embeds: [], attachments: [], mentions: [], mention_roles: [],
+      pinned: false, mention_everyone: false, tts: false, timestamp: new Date().toISOString(), edited_timestamp: null, components: [],
+      author: { id: options.applicationId, username: 'ouen', discriminator: '0', global_name: null, avatar: null, bot: true },
+    },
+    data: { custom_id: options.customId, component_type: 2 },
+  };
+}
+
+/** A submitted modal (MODAL_SUBMIT): one text input per action row, as Discord sends them. */
+export function modalSubmit(options: Member & { applicationId: string; customId: string; values: Record<string, string> }) {
+  return {
+    ...interactionBase(options.applicationId, 5, options),
+    data: {
+      custom_id: options.customId,
+      components: Object.entries(options.values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })),
+    },
+  };
+}
+
+/** A slash-command interaction as Discord sends it in INTERACTION_CREATE. */
+export function slashCommand(options: Member & {
+  applicationId: string; name: string;
+  options?: Array<{ name: string; type: number; value?: string | number | boolean; options?: unknown[] }>;
+}) {
+  return { ...interactionBase(options.applicationId, 2, options), data: { id: snowflake(), name: options.name, type: 1, options: options.options ?? [] } };
 }
 
 /** A real discord.js client pointed at the fake, logged in and ready; `setup` runs before login (attach handlers there). */
