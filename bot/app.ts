@@ -141,7 +141,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     if (options.web && env.DISCORD_BOT_TOKEN) {
       // Loaded only when configured: without a token the web thread carries no discord.js.
       const { startStaffBot } = await import('./discord/start-staff-bot.ts');
-      const bot = startStaffBot({ env, deps: await staffDeps(), logger });
+      const bot = startStaffBot({ env, deps: await staffDeps(), logger, databaseUrl: db.connectionString });
       closers.push(() => bot.close());
     }
     app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));

@@ -41,6 +41,10 @@ export const envSchema = z.object({
   DISCORD_BOT_TOKEN: z.string().trim().min(1).optional(),
   /** The staff server (guild): commands are registered there. */
   DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, 'a Discord server id (a snowflake)').optional(),
+  /** Where every application is posted with a thread of its own (new, changed, withdrawn). Unset: not posted. */
+  DISCORD_APPLICATIONS_CHANNEL_ID: z.string().regex(/^\d{17,20}$/, 'a Discord channel id (a snowflake)').optional(),
+  /** The human inbox: a thread per participant who asked for a person. Unset: handoffs wait in the console staff panel. */
+  DISCORD_INBOX_CHANNEL_ID: z.string().regex(/^\d{17,20}$/, 'a Discord channel id (a snowflake)').optional(),
   /** Discord's REST base, without the version; tests point it at a fake. */
   DISCORD_API_BASE_URL: url.default('https://discord.com/api'),
   /** Which Discord role ids carry which ouen role, as JSON: {"staff": ["123…"], "judge": […], …}. */

@@ -47,15 +47,26 @@ export function attachStaffCommands(options: StaffBotOptions): () => void {
 
 type Answerable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
+/** Commands that answer with a form (a modal). */
+const OPENS_FORM = new Set<StaffCommand['name']>(['score', 'replyForm']);
+
+/** How the member is named in their signature: server nickname, then display name, then user name. */
+function displayNameOf(interaction: Answerable): string {
+  const member = interaction.member;
+  if (member && 'displayName' in member) return member.displayName;
+  return (member && 'nick' in member ? member.nick : null) ?? interaction.user.globalName ?? interaction.user.username;
+}
+
 /** A form must be Discord's first answer, so a command that opens one is answered within this, not deferred. */
 const FORM_WITHIN_MS = 2_500;
 
 async function answer(interaction: Answerable, command: StaffCommand | null, options: StaffBotOptions, language: StaffLanguage): Promise<void> {
   const request = (c: StaffCommand): StaffRequest => ({
     actor: `discord:${interaction.user.id}`, roles: rolesOf(memberRoleIds(interaction), options.roleMapping), language, command: c,
+    displayName: displayNameOf(interaction),
   });
-  if (command?.name === 'score' && !interaction.isModalSubmit()) {
-    // Opening the scoring form: Discord shows a modal only as the first answer, so no defer.
+  if (command && OPENS_FORM.has(command.name) && !interaction.isModalSubmit()) {
+    // Opening a form: Discord shows a modal only as the first answer, so no defer.
     const reply = await withinTime(options.run(request(command)), FORM_WITHIN_MS);
     if (reply?.modal) await interaction.showModal(modal(reply.modal));
     else await interaction.reply({ ...render(reply ?? { text: staffText(language, 'error.generic') }), flags: MessageFlags.Ephemeral });
@@ -65,6 +76,8 @@ async function answer(interaction: Answerable, command: StaffCommand | null, opt
   try {
     const reply = command ? await options.run(request(command)) : { text: staffText(language, 'unknown.command') };
     await interaction.editReply(render(reply));
+    // For everyone where it was asked, e.g. a staff answer in the handoff's thread.
+    if (reply.announce) await interaction.followUp({ content: reply.announce, allowedMentions: { parse: [] } });
   } catch (error) {
     await interaction.editReply({ content: staffText(language, 'error.generic'), embeds: [], components: [], files: [] }).catch(() => undefined);
     throw error;
@@ -155,11 +168,23 @@ function memberRoleIds(interaction: Answerable | AutocompleteInteraction): strin
 
 /** Field values can be what participants typed: escaped, so a masked link or a mention is shown as text. */
 function embed(card: StaffCard): EmbedBuilder {
-  const fields = card.fields.map((f) => ({ name: f.name, value: escapeMarkdown(f.value, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }) }));
-  return new EmbedBuilder().setTitle(card.title).setDescription(card.description ?? null).addFields(fields);
+  const fields = card.fields.map((f) => ({ name: f.name, value: plain(f.value) }));
+  const description = card.description === undefined ? null : card.quoted ? plain(card.description) : card.description;
+  return new EmbedBuilder().setTitle(card.title).setDescription(description).addFields(fields);
+}
+
+/** Text someone else wrote, shown as typed: no live links, mentions or formatting. */
+export function plain(text: string): string {
+  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
 }
 
 const BUTTON_STYLE = { primary: ButtonStyle.Primary, secondary: ButtonStyle.Secondary, success: ButtonStyle.Success, danger: ButtonStyle.Danger } as const;
+
+/** A reply as a plain message body, for posting to a channel through REST (the staff feed). */
+export function messageBody(reply: StaffReply) {
+  const { content, embeds, components } = render(reply);
+  return { ...(content === undefined ? {} : { content }), embeds: embeds.map((e) => e.toJSON()), components: components.map((c) => c.toJSON()), allowed_mentions: { parse: [] } };
+}
 
 function render(reply: StaffReply) {
   const embeds = [...(reply.card ? [reply.card] : []), ...(reply.cards ?? [])].slice(0, 10).map(embed);
@@ -169,7 +194,7 @@ function render(reply: StaffReply) {
     rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(reply.buttons!.slice(i, i + 5)
       .map((b) => new ButtonBuilder().setCustomId(b.id).setLabel(b.label).setStyle(BUTTON_STYLE[b.style]))));
   }
-  const files = reply.file ? [new AttachmentBuilder(Buffer.from(reply.file.content, 'utf8'), { name: reply.file.name })] : [];
+  const files = reply.file ? [new AttachmentBuilder(typeof reply.file.content === 'string' ? Buffer.from(reply.file.content, 'utf8') : reply.file.content, { name: reply.file.name })] : [];
   return { ...(reply.text === undefined ? {} : { content: reply.text }), embeds, components: rows, files };
 }
 

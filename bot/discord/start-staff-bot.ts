@@ -9,17 +9,20 @@ import type { Env } from '../../core/env.ts';
 import type { Logger } from '../../core/logger.ts';
 import { runStaffCommand, suggestReceipts, type StaffDeps } from '../staff/staff-commands.ts';
 import { attachStaffCommands } from './staff-bot.ts';
+import { startStaffFeed, type RunningStaffFeed } from './staff-feed.ts';
 
 export interface StaffBotContext {
   env: Env;
   deps: StaffDeps;
   logger: Logger;
+  /** For the staff feed's LISTEN connection. */
+  databaseUrl: string;
 }
 
 const FIRST_RETRY_MS = 5_000;
 const LAST_RETRY_MS = 300_000;
 
-export function startStaffBot(context: StaffBotContext): { client: Client; close(): Promise<void> } {
+export function startStaffBot(context: StaffBotContext): { client: Client; feed(): RunningStaffFeed | undefined; close(): Promise<void> } {
   const { env, deps, logger } = context;
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: env.DISCORD_API_BASE_URL } });
   attachStaffCommands({
@@ -28,7 +31,16 @@ export function startStaffBot(context: StaffBotContext): { client: Client; close
     suggest: (roles, typed) => suggestReceipts(deps, roles, typed),
   });
   client.on(Events.Error, (error) => logger.error({ err: error.name }, 'discord client error'));
-  client.once(Events.ClientReady, () => logger.info('discord staff bot connected'));
+  // The staff feed (applications and the human inbox) starts once Discord is there to post to.
+  let feed: RunningStaffFeed | undefined;
+  client.once(Events.ClientReady, () => {
+    logger.info('discord staff bot connected');
+    if (closed) return;
+    feed = startStaffFeed({
+      client, deps, databaseUrl: context.databaseUrl, logger,
+      channels: { applications: env.DISCORD_APPLICATIONS_CHANNEL_ID, inbox: env.DISCORD_INBOX_CHANNEL_ID },
+    });
+  });
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
   const login = (delayMs: number) => {
@@ -42,9 +54,11 @@ export function startStaffBot(context: StaffBotContext): { client: Client; close
   login(FIRST_RETRY_MS);
   return {
     client,
+    feed: () => feed,
     async close() {
       closed = true;
       clearTimeout(retry);
+      await feed?.close();
       await client.destroy();
     },
   };

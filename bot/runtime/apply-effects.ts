@@ -2,7 +2,7 @@
  * Carries out a flow's effects inside the turn's transaction, in order, collecting the
  * audit entries and the facts (e.g. the receipt number) that messages refer to.
  */
-import type { Answers, Effect } from '../../flows/index.ts';
+import type { Answers, Effect, FlowInput } from '../../flows/index.ts';
 import type { AuditEntry } from '../../core/audit/audit-log.ts';
 import type { StoredApplication } from '../../core/applications/application.repository.ts';
 import {
@@ -11,6 +11,9 @@ import {
 import { attachDocument, type ReceivedFile } from '../../core/applications/document.service.ts';
 import { recordConsent } from '../../core/consent/consent.service.ts';
 import { setLanguage } from '../../core/participants/participant.service.ts';
+import { recordNotices } from '../../core/staff-feed/staff-notice.repository.ts';
+import { forwardToStaff, openHandoff, type Exchange } from '../../core/handoff/handoff.service.ts';
+import { describeInput } from './recent-exchanges.ts';
 
 export interface EffectContext extends ApplicationScope {
   application: StoredApplication | null;
@@ -20,6 +23,10 @@ export interface EffectContext extends ApplicationScope {
    * when no later effect of the same turn needs the row to exist already.
    */
   deferredSaves?: ApplicationSave[];
+  /** What the participant sent this turn (forwarded to staff during a handoff). */
+  input?: FlowInput;
+  /** The conversation so far, for staff taking it over. */
+  recent?: Exchange[];
 }
 
 /** Effects that never read the application row, so its write may come later in the transaction. */
@@ -55,7 +62,12 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         const before = application?.answers ?? {};
         const saved = await save(effect.answers);
         outcome.audit.push(saved.audit);
-        outcome.answered.push(...Object.keys(effect.answers).filter((k) => effect.answers[k] !== before[k]));
+        const changed = Object.keys(effect.answers).filter((k) => effect.answers[k] !== before[k]);
+        outcome.answered.push(...changed);
+        // Staff see changes to a submitted application (which answers, never their values).
+        if (application?.status === 'submitted' && changed.length > 0) {
+          await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.updated', entityId: saved.id, detail: { fields: changed } }]);
+        }
         application = { status: 'draft', receiptNumber: null, hasDocument: false, ...application, id: saved.id, answers: effect.answers };
         break;
       }
@@ -70,6 +82,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         const current = application;
         if (!file || !current) throw new Error('attachDocument without a fetched file or an application');
         outcome.audit.push(await attachDocument(ctx.db, ctx.sealer, current.id, file, ctx.actor));
+        if (current.status === 'submitted') await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.document', entityId: current.id }]);
         application = { ...current, hasDocument: true };
         break;
       }
@@ -78,7 +91,10 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         if (!current) throw new Error('submitApplication without an application');
         const submitted = await submitApplication(ctx, current);
         outcome.facts.receiptNumber = submitted.receiptNumber;
-        if (submitted.audit) outcome.audit.push(submitted.audit);
+        if (submitted.audit) {
+          outcome.audit.push(submitted.audit);
+          await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.submitted', entityId: current.id }]);
+        }
         application = { ...current, status: 'submitted', receiptNumber: submitted.receiptNumber };
         break;
       }
@@ -86,8 +102,23 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         const current = application;
         if (!current) break;
         const entry = await withdrawApplication(ctx, current);
-        if (entry) outcome.audit.push(entry);
+        if (entry) {
+          outcome.audit.push(entry);
+          await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.withdrawn', entityId: current.id }]);
+        }
         application = { ...current, status: 'withdrawn' };
+        break;
+      }
+      case 'openHandoff': {
+        const said = ctx.input ? describeInput(ctx.input) : null;
+        const recent = [...(ctx.recent ?? []), ...(said === null ? [] : [{ from: 'participant' as const, text: said }])];
+        const entry = await openHandoff(ctx.db, ctx.sealer, { participantId: ctx.participantId, reason: effect.reason, now: ctx.now, actor: ctx.actor, recent });
+        if (entry) outcome.audit.push(entry);
+        break;
+      }
+      case 'forwardToStaff': {
+        const said = ctx.input ? describeInput(ctx.input) : null;
+        if (said !== null) await forwardToStaff(ctx.db, ctx.sealer, ctx.participantId, said);
         break;
       }
       case 'setLanguage':

@@ -22,6 +22,7 @@ import { createOutboxRows, type NewOutboxRow } from '../../core/outbox/outbox.re
 import { consumeInboxEvents } from '../../core/inbox/inbox.repository.ts';
 import { applyEffects } from './apply-effects.ts';
 import { rememberSource } from './message-sources.ts';
+import { rememberExchange } from './recent-exchanges.ts';
 
 export interface TurnServices {
   /** Turns run on plain node-postgres connections (pg-transaction.ts). */
@@ -71,9 +72,9 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     // The flows first (pure), then the effects, submissions last: a submission locks the
     // contest's receipt counter until commit, so it should take it as late as it can.
     const stepped = live.map((request) => {
-      const { state, language } = conversations.get(request.participantId)!;
+      const { state, language, handoffOpen } = conversations.get(request.participantId)!;
       const application = applications.get(request.participantId) ?? null;
-      const step = advance(state, request.input, { now: request.now, program, language, application });
+      const step = advance(state, request.input, { now: request.now, program, language, application, handoffOpen });
       return { request, state, language, application, step };
     });
     const submits = (s: (typeof stepped)[number]) => s.step.effects.some((e) => e.type === 'submitApplication');
@@ -84,12 +85,13 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       const outcome = await applyEffects(step.effects, {
         db, sealer, contest: program.contest, participantId: request.participantId,
         actor: `line:${request.participantId}`, now: request.now, application, files: request.files ?? [],
-        deferredSaves: saves,
+        deferredSaves: saves, input: request.input, recent: state.recent ?? [],
       });
       audit.push(...outcome.audit);
-      states.push({ participantId: request.participantId, state: rememberSource(state, step.state, request.input, outcome.answered) });
       const finalLanguage = outcome.language ?? language;
       const rendered = request.render(step.messages, finalLanguage, outcome.facts);
+      const remembered = rememberSource(state, step.state, request.input, outcome.answered);
+      states.push({ participantId: request.participantId, state: rememberExchange(remembered, request.input, rendered) });
       let outboxIndex: number | null = null;
       if (rendered.length > 0) {
         outboxIndex = outbox.length;

@@ -13,7 +13,7 @@ import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-messages.ts';
 import type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
-export type JudgingCommand = Exclude<StaffCommand, { name: 'stats' | 'applications' | 'application' }>;
+export type JudgingCommand = Exclude<StaffCommand, { name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' }>;
 
 /** Discord's modal holds five inputs: four criteria and, on the last page, the comment. */
 const CRITERIA_PER_PAGE = 4;

@@ -8,13 +8,14 @@
 import { calendarDate, formatInstant } from '../../flows/engine/dates.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { answerCells, answerColumns } from '../../core/applications/answer-display.ts';
-import { findByReceipt, listApplications, receiptsStartingWith, type ApplicationFilter } from '../../core/applications/staff-queries.ts';
+import { findByReceipt, latestDocument, listApplications, receiptsStartingWith, type ApplicationFilter } from '../../core/applications/staff-queries.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
 import type pg from 'pg';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { findEntrants, findRounds } from '../../core/judging/judging.repository.ts';
 import { authorize, denialAudit, type Action, type Role } from '../../core/staff/permissions.ts';
 import { collectStats } from '../../core/stats/collect-stats.ts';
+import { runInboxCommand } from './inbox-commands.ts';
 import { runJudgingCommand, type JudgingCommand } from './judging-commands.ts';
 import { staffText, type StaffLanguage } from './staff-messages.ts';
 import type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
@@ -30,6 +31,7 @@ const permissions: Record<StaffCommand['name'], Action> = {
   stats: 'stats.view',
   applications: 'applications.list',
   application: 'applications.viewPlan',
+  document: 'applications.viewPlan',
   round: 'judging.manageRounds',
   score: 'judging.score',
   saveScores: 'judging.score',
@@ -43,6 +45,10 @@ const permissions: Record<StaffCommand['name'], Action> = {
   approvals: 'decisions.approve',
   answer: 'decisions.approve',
   votes: 'judging.manageRounds',
+  inbox: 'inbox.reply',
+  replyForm: 'inbox.reply',
+  reply: 'inbox.reply',
+  closeHandoff: 'inbox.reply',
 };
 
 /** The action a command needs; a round's status is progress, which judges may see too. */
@@ -72,6 +78,12 @@ export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): P
     case 'stats': return statsReply(deps, request.language);
     case 'applications': return listReply(deps, request.language, request.command.filter);
     case 'application': return detailReply(deps, request, request.command.receipt);
+    case 'document': return documentReply(deps, request, request.command.receipt);
+    case 'inbox':
+    case 'replyForm':
+    case 'reply':
+    case 'closeHandoff':
+      return runInboxCommand(deps, { ...request, command: request.command });
     default: return runJudgingCommand(deps, { ...request, command: request.command as JudgingCommand });
   }
 }
@@ -150,6 +162,18 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
       ],
     },
   };
+}
+
+/** The plan document as a file, for roles that may read the plan; every opening is audited. */
+async function documentReply(deps: StaffDeps, request: StaffRequest, receipt: string): Promise<StaffReply> {
+  const normalized = receipt.trim().toUpperCase();
+  const application = await findByReceipt(deps.db, deps.sealer, deps.program.contest.id, normalized);
+  if (!application) return { text: staffText(request.language, 'detail.notFound', { receipt: normalized }) };
+  const document = await latestDocument(deps.db, deps.sealer, application.id);
+  if (!document) return { text: staffText(request.language, 'document.none', { receipt: normalized }) };
+  await audit(deps, [{ actor: request.actor, action: 'document.viewed', entity: 'application', entityId: application.id, detail: { receiptNumber: normalized } }]);
+  // The applicant's own file name can carry their name: the file is named by receipt instead.
+  return { text: staffText(request.language, 'document.file', { receipt: normalized }), file: { name: `${normalized}.pdf`, content: document.content } };
 }
 
 /**

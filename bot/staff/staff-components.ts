@@ -14,6 +14,13 @@ export const componentId = {
   score: (receiptNumber: string, at: number) => `ouen:score:${receiptNumber}:${at}`,
   /** The scoring form itself. */
   sheet: (receiptNumber: string, at: number) => `ouen:sheet:${receiptNumber}:${at}`,
+  /** An application's card and its plan document (the applications channel). */
+  detail: (receiptNumber: string) => `ouen:detail:${receiptNumber}`,
+  document: (receiptNumber: string) => `ouen:document:${receiptNumber}`,
+  /** The human inbox: answer (opens the form), the form itself, and close. */
+  reply: (handoffId: string) => `ouen:reply:${handoffId}`,
+  replyForm: (handoffId: string) => `ouen:answer:${handoffId}`,
+  close: (handoffId: string) => `ouen:close:${handoffId}`,
   approve: (publicationId: string) => `ouen:approve:${publicationId}`,
   reject: (publicationId: string) => `ouen:reject:${publicationId}`,
 };
@@ -31,6 +38,22 @@ export function commandFromComponent(id: string, fields: Record<string, string> 
       const parsed = z.tuple([receipt, page]).safeParse([first, second]);
       const values = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/), z.string().max(2000)).safeParse(fields);
       return parsed.success && values.success ? { name: 'saveScores', receipt: parsed.data[0], page: parsed.data[1], values: values.data } : null;
+    }
+    case 'detail':
+    case 'document': {
+      const parsed = receipt.safeParse(first);
+      if (!parsed.success || second !== undefined) return null;
+      return kind === 'detail' ? { name: 'application', receipt: parsed.data } : { name: 'document', receipt: parsed.data };
+    }
+    case 'reply':
+    case 'answer':
+    case 'close': {
+      const parsed = z.uuid().safeParse(first);
+      if (!parsed.success || second !== undefined) return null;
+      if (kind === 'reply') return { name: 'replyForm', handoffId: parsed.data };
+      if (kind === 'close') return { name: 'closeHandoff', handoffId: parsed.data };
+      const text = z.string().min(1).max(4000).safeParse(fields.text);
+      return text.success ? { name: 'reply', handoffId: parsed.data, text: text.data } : null;
     }
     case 'approve':
     case 'reject': {

@@ -15,6 +15,8 @@ export type StaffCommand =
   | { name: 'stats' }
   | { name: 'applications'; filter: ApplicationFilter }
   | { name: 'application'; receipt: string }
+  /** The plan document itself, as a file. */
+  | { name: 'document'; receipt: string }
   | { name: 'round'; action: 'open' | 'close' | 'status'; round?: RoundId }
   /** Opens the scoring form (a modal) for one application, a page of criteria at a time. */
   | { name: 'score'; receipt: string; page?: number }
@@ -29,7 +31,13 @@ export type StaffCommand =
   | { name: 'publish'; round?: RoundId }
   | { name: 'approvals' }
   | { name: 'answer'; publicationId: string; approve: boolean }
-  | { name: 'votes'; receipt: string; votes: number };
+  | { name: 'votes'; receipt: string; votes: number }
+  /** The human inbox: open handoffs with their conversations (the console's view). */
+  | { name: 'inbox' }
+  /** The form to answer a handoff. */
+  | { name: 'replyForm'; handoffId: string }
+  | { name: 'reply'; handoffId: string; text: string }
+  | { name: 'closeHandoff'; handoffId: string };
 
 export interface StaffRequest {
   /** `discord:<user id>` or `console:<name>`: the audit log's actor (and, for judges, who scores). */
@@ -37,6 +45,8 @@ export interface StaffRequest {
   roles: Role[];
   language: StaffLanguage;
   command: StaffCommand;
+  /** How the asker signs an answer to a participant (their Discord display name). */
+  displayName?: string;
 }
 
 export interface StaffButton {
@@ -55,6 +65,8 @@ export interface StaffModal {
 export interface StaffCard {
   title: string;
   description?: string;
+  /** The description quotes what participants wrote: shown as plain text, never as markup. */
+  quoted?: boolean;
   fields: Array<{ name: string; value: string }>;
 }
 
@@ -67,8 +79,10 @@ export interface StaffReply {
   buttons?: StaffButton[];
   /** A form to fill in instead of a message. */
   modal?: StaffModal;
-  /** A file to hand over (the scores CSV). */
-  file?: { name: string; content: string };
+  /** Posted for everyone where the command was used (e.g. a staff answer, in the handoff's thread). */
+  announce?: string;
+  /** A file to hand over (the scores CSV, a plan document). */
+  file?: { name: string; content: string | Buffer };
 }
 
 export interface StaffDeps {

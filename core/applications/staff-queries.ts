@@ -7,6 +7,7 @@ import type { Answers, ApplicationStatus } from '../../flows/index.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlDb } from '../db/types.ts';
 import { answersContext } from './application.repository.ts';
+import { documentContext } from './document.service.ts';
 
 export interface ApplicationFilter {
   status?: ApplicationStatus;
@@ -41,19 +42,44 @@ export async function listApplications(
   return { total: rows[0]?.total ?? 0, applications: rows.map(({ total: _total, ...row }) => row) };
 }
 
+export type StaffApplication = ApplicationSummary & { answers: Answers; hasDocument: boolean };
+
 /** One application by receipt number, answers opened; null when there is none. */
-export async function findByReceipt(
-  db: SqlDb, sealer: Sealer, contestId: string, receiptNumber: string,
-): Promise<(ApplicationSummary & { answers: Answers; hasDocument: boolean }) | null> {
+export function findByReceipt(db: SqlDb, sealer: Sealer, contestId: string, receiptNumber: string): Promise<StaffApplication | null> {
+  return findOne(db, sealer, { contestId, receiptNumber });
+}
+
+/** One application by id (the staff feed's notices name ids), answers opened. */
+export function findById(db: SqlDb, sealer: Sealer, id: string): Promise<StaffApplication | null> {
+  return findOne(db, sealer, { id });
+}
+
+async function findOne(
+  db: SqlDb, sealer: Sealer, by: { contestId: string; receiptNumber: string } | { id: string },
+): Promise<StaffApplication | null> {
+  const id = 'id' in by ? by.id : null;
+  const contestId = 'id' in by ? null : by.contestId;
+  const receiptNumber = 'id' in by ? null : by.receiptNumber;
   const [row] = await db.$queryRaw<Array<ApplicationSummary & { answersSealed: string; hasDocument: boolean }>>`
     SELECT a."id"::text AS "id", a."receiptNumber", a."status"::text AS "status", a."municipality", a."category", a."workshopOrigin",
            a."submittedAt", a."answersSealed",
            EXISTS (SELECT 1 FROM "ApplicationDocument" d WHERE d."applicationId" = a."id") AS "hasDocument"
     FROM "Application" a
-    WHERE a."contestId" = ${contestId} AND a."receiptNumber" = ${receiptNumber}`;
+    WHERE (${id}::uuid IS NULL OR a."id" = ${id}::uuid)
+      AND (${contestId}::text IS NULL OR (a."contestId" = ${contestId}::text AND a."receiptNumber" = ${receiptNumber}::text))`;
   if (!row) return null;
   const { answersSealed, ...summary } = row;
   return { ...summary, answers: sealer.openJson<Answers>(answersSealed, answersContext(row.id)) };
+}
+
+/** The newest plan document of an application, opened: for roles that may read the plan. */
+export async function latestDocument(db: SqlDb, sealer: Sealer, applicationId: string): Promise<{ fileName: string; content: Buffer } | null> {
+  const [row] = await db.$queryRaw<Array<{ sourceMessageId: string; fileNameSealed: string; contentSealed: Buffer }>>`
+    SELECT "sourceMessageId", "fileNameSealed", "contentSealed" FROM "ApplicationDocument"
+    WHERE "applicationId" = ${applicationId}::uuid ORDER BY "createdAt" DESC LIMIT 1`;
+  if (!row) return null;
+  const context = documentContext(applicationId, row.sourceMessageId);
+  return { fileName: sealer.open(row.fileNameSealed, context), content: sealer.openBytes(Buffer.from(row.contentSealed), context) };
 }
 
 /** Receipt numbers starting with what was typed, for autocomplete. */

@@ -7,6 +7,8 @@ const context = (participantId: string) => `conversation:${participantId}`;
 export interface LoadedConversation {
   state: ConversationState;
   language: Language;
+  /** A person has the conversation (the human inbox). */
+  handoffOpen?: boolean;
 }
 
 /**
@@ -17,8 +19,9 @@ export interface LoadedConversation {
 export async function loadConversations(
   db: SqlDb, sealer: Sealer, participantIds: string[],
 ): Promise<Map<string, LoadedConversation>> {
-  const rows = await db.$queryRaw<Array<{ id: string; language: string; stateSealed: string | null }>>`
-    SELECT p."id"::text AS "id", p."language", c."stateSealed"
+  const rows = await db.$queryRaw<Array<{ id: string; language: string; stateSealed: string | null; handoffOpen: boolean }>>`
+    SELECT p."id"::text AS "id", p."language", c."stateSealed",
+           EXISTS (SELECT 1 FROM "Handoff" h WHERE h."participantId" = p."id" AND h."status" = 'open') AS "handoffOpen"
     FROM "Participant" p LEFT JOIN "Conversation" c ON c."participantId" = p."id"
     WHERE p."id" = ANY(${participantIds}::uuid[])
     ORDER BY p."id"
@@ -26,7 +29,7 @@ export async function loadConversations(
   const loaded = new Map<string, LoadedConversation>();
   for (const row of rows) {
     const state = row.stateSealed ? sealer.openJson<ConversationState>(row.stateSealed, context(row.id)) : initialState();
-    loaded.set(row.id, { state, language: row.language === 'en' ? 'en' : 'ja' });
+    loaded.set(row.id, { state, language: row.language === 'en' ? 'en' : 'ja', handoffOpen: row.handoffOpen });
   }
   for (const id of participantIds) if (!loaded.has(id)) throw new Error(`participant ${id} does not exist`);
   return loaded;

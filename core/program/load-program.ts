@@ -2,17 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { programSchema, type ProgramConfig } from '../../flows/program.ts';
 import { ConfigError } from '../config-error.ts';
+import { inboxSchema, type InboxConfig } from '../handoff/handoff-config.ts';
 import { judgingSchema, type JudgingConfig } from '../judging/judging-config.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 
 export const DEFAULT_PROGRAM_FILE = join(PROJECT_ROOT, 'core', 'program', 'default-program.json');
 
 /**
- * The program file: what flows see (flows/program.ts) plus the staff side's judging
- * section, which flows never read.
+ * The program file: what flows see (flows/program.ts) plus the staff side's sections
+ * (judging, the human inbox), which flows never read.
  */
-const programFileSchema = programSchema.extend({ judging: judgingSchema });
-export type Program = ProgramConfig & { judging: JudgingConfig };
+const programFileSchema = programSchema.extend({ judging: judgingSchema, inbox: inboxSchema });
+export type Program = ProgramConfig & { judging: JudgingConfig; inbox: InboxConfig };
 
 /** Reads and validates the program configuration; every problem is reported at once. */
 export function loadProgram(file = DEFAULT_PROGRAM_FILE): Program {

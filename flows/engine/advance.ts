@@ -18,6 +18,8 @@ export function advance(state: ConversationState, input: FlowInput, deps: FlowDe
   if (input.type === 'follow') {
     return result(null, [{ type: 'text', text: t(input.returning ? 'greeting.back' : 'greeting') }, mainMenu(deps)]);
   }
+  // A person has the conversation: the bot says nothing and passes everything on.
+  if (deps.handoffOpen) return { state, messages: [], effects: [{ type: 'forwardToStaff' }] };
   const flow = state.active ? flows[state.active.flowId] : undefined;
   const command = recognizeCommand(input);
   if (command && !(flow && state.active && answersCurrentStep(command, flow, state.active, input, deps))) {
@@ -28,7 +30,9 @@ export function advance(state: ConversationState, input: FlowInput, deps: FlowDe
     const resumed = candidate.resumeFor?.(input);
     if (resumed) return fromOutcome(candidate.handle(resumed, input, deps));
   }
-  // Outside a flow, anything not understood gets the menu: the bot is never silent.
+  // Outside a flow, anything not understood gets the menu: the bot is never silent. The
+  // second time in a row, a person takes over instead of the bot trying again.
+  if (state.misunderstood + 1 >= MISUNDERSTOOD_BEFORE_HANDOFF) return handOff('misunderstood', state);
   return {
     state: { active: null, misunderstood: state.misunderstood + 1 },
     messages: [mainMenu(deps, t('misunderstood'))],
@@ -56,6 +60,8 @@ function runCommand(command: Command, state: ConversationState, deps: FlowDeps):
       return fromOutcome(contestApplicationFlow.start(deps, 'review'));
     case 'menu':
       return result(null, [mainMenu(deps)]);
+    case 'staff':
+      return handOff('asked', state);
     case 'cancel':
       return result(null, active ? [mainMenu(deps, t('cancelled'))] : [mainMenu(deps)]);
     case 'back':
@@ -75,6 +81,18 @@ function runCommand(command: Command, state: ConversationState, deps: FlowDeps):
       return { ...fromOutcome(again), messages: [done, ...again.messages], effects: [setLanguage] };
     }
   }
+}
+
+/** Unrecognised messages in a row after which a person takes over. */
+const MISUNDERSTOOD_BEFORE_HANDOFF = 2;
+
+/** Hands over to a person; a flow in progress is kept, to resume once staff close the conversation. */
+function handOff(reason: 'asked' | 'misunderstood', state: ConversationState): StepResult {
+  return {
+    state: { active: state.active, misunderstood: 0 },
+    messages: [{ type: 'text', text: t(reason === 'asked' ? 'handoff.opened' : 'handoff.openedMisunderstood') }],
+    effects: [{ type: 'openHandoff', reason }],
+  };
 }
 
 function fromOutcome(outcome: FlowOutcome): StepResult {

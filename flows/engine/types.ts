@@ -72,6 +72,8 @@ export interface FlowDeps {
   program: ProgramConfig;
   language: Language;
   application: ApplicationFacts | null;
+  /** A person has taken over this conversation (the human inbox): the bot stays silent and forwards. */
+  handoffOpen?: boolean;
 }
 
 /** Where a participant stands inside one flow. Plain JSON. */
@@ -92,6 +94,11 @@ export interface ConversationState {
    * can delete exactly that content. Kept by the runtime; flows never read it.
    */
   sources?: Record<string, string>;
+  /**
+   * The last few exchanges as plain text, so staff taking over see what was said.
+   * Kept by the runtime; flows never read it.
+   */
+  recent?: Array<{ from: 'participant' | 'bot'; text: string }>;
 }
 
 /** Work for the runtime, committed in the same transaction as the new state. */
@@ -102,7 +109,11 @@ export type Effect =
   | { type: 'attachDocument'; sourceMessageId: string }
   | { type: 'submitApplication' }
   | { type: 'withdrawApplication' }
-  | { type: 'setLanguage'; language: Language };
+  | { type: 'setLanguage'; language: Language }
+  /** Hand the participant over to a person (the human inbox). */
+  | { type: 'openHandoff'; reason: 'asked' | 'misunderstood' }
+  /** While a person has the conversation: pass this input on to them. */
+  | { type: 'forwardToStaff' };
 
 export interface StepResult {
   state: ConversationState;

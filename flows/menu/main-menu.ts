@@ -9,6 +9,7 @@ export function mainMenu(deps: FlowDeps, lead: Text = t('menu.prompt')): FlowMes
     { label: t(draft ? 'menu.continue' : 'menu.apply'), value: commandValue({ name: 'apply' }) },
     { label: t('menu.myApplication'), value: commandValue({ name: 'review' }) },
     { label: t('menu.help'), value: commandValue({ name: 'help' }) },
+    { label: t('menu.staff'), value: commandValue({ name: 'staff' }) },
     {
       label: t('menu.language'),
       value: commandValue({ name: 'language', language: deps.language === 'ja' ? 'en' : 'ja' }),

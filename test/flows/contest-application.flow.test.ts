@@ -249,12 +249,31 @@ describe('outside a flow', () => {
     expect(new Conversation().send({ type: 'follow', returning: true }).said).toContain('おかえりなさい');
   });
 
-  it('is never silent: anything not understood gets the menu, counted', () => {
+  it('is never silent: anything not understood gets the menu; the second time in a row, a person takes over', () => {
     const c = new Conversation().send('こんにちは');
     expect(c.said).toContain('うまく読み取れませんでした');
-    expect(c.offered).toEqual(['cmd:apply', 'cmd:review', 'cmd:help', 'cmd:lang-en']);
+    expect(c.offered).toEqual(['cmd:apply', 'cmd:review', 'cmd:help', 'cmd:staff', 'cmd:lang-en']);
+    expect(c.state.misunderstood).toBe(1);
     c.send({ type: 'unsupported', what: 'sticker' });
-    expect(c.state.misunderstood).toBe(2);
+    expect(c.effects).toEqual([{ type: 'openHandoff', reason: 'misunderstood' }]);
+    expect(c.said).toContain('スタッフにおつなぎします');
+    expect(c.state.misunderstood).toBe(0);
+  });
+
+  it('hands over to a person when asked, keeps a flow in progress, and stays silent while staff have the conversation', () => {
+    const c = new Conversation().send('応募').choose('yes');
+    const step = c.step;
+    c.send('スタッフと話したい');
+    expect(c.effects).toEqual([{ type: 'openHandoff', reason: 'asked' }]);
+    expect(c.step).toBe(step);
+    for (const input of ['締切はいつ？', 'メニュー', '応募']) {
+      c.send(input);
+      expect(c.messages).toEqual([]);
+      expect(c.effects).toEqual([{ type: 'forwardToStaff' }]);
+    }
+    c.handoffOpen = false;
+    c.send('メニュー');
+    expect(c.said).toContain('ご用件を下のボタンから選んでください');
   });
 
   it('starts the application from the menu button', () => {

@@ -131,7 +131,7 @@ describe('a contest season run from the staff commands', () => {
     expect(ranking.card!.description).toContain('（同点）');
     const csv = await staff({ name: 'scores' });
     expect(csv.file!.name).toBe('scores-document.csv');
-    expect(csv.file!.content.trim().split('\n')).toHaveLength(1 + 180);
+    expect(String(csv.file!.content).trim().split('\n')).toHaveLength(1 + 180);
     expect(csv.file!.content).toContain('地域性が高い');
     expect((await judge('judge-a')({ name: 'scores' })).text).toBe('この操作の権限がありません。');
 

@@ -15,7 +15,7 @@ describe('renderLineMessages', () => {
     const rendered = renderLineMessages(c.messages, 'ja');
     expectValidReply(rendered);
     const last = rendered.at(-1) as { quickReply: { items: Array<{ action: { label: string; data: string } }> } };
-    expect(last.quickReply.items.map((i) => i.action.data)).toEqual(['c:cmd:apply', 'c:cmd:review', 'c:cmd:help', 'c:cmd:lang-en']);
+    expect(last.quickReply.items.map((i) => i.action.data)).toEqual(['c:cmd:apply', 'c:cmd:review', 'c:cmd:help', 'c:cmd:staff', 'c:cmd:lang-en']);
     for (const item of last.quickReply.items) expect(item.action.label.length).toBeLessThanOrEqual(20);
   });
 

@@ -102,13 +102,26 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     }
     if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(request.path)) return [204, undefined];
     if (/^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(request.path)) return [200, message(request.body)];
-    if (/^\/channels\/\d+\/messages$/.test(request.path) && request.method === 'POST') return [200, message(request.body)];
+    const channelMessages = /^\/channels\/(\d+)\/messages$/.exec(request.path);
+    if (channelMessages && request.method === 'POST') return [200, message(request.body, channelMessages[1])];
+    const oneMessage = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(request.path);
+    if (oneMessage && request.method === 'PATCH') return [200, { ...message(request.body, oneMessage[1]), id: oneMessage[2] }];
+    const thread = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(request.path);
+    if (thread && request.method === 'POST') {
+      const name = (request.body as { name?: string } | undefined)?.name ?? '';
+      return [201, {
+        id: thread[2], type: 11, guild_id: snowflake(), parent_id: thread[1], name, owner_id: botUserId, last_message_id: null, flags: 0,
+        rate_limit_per_user: 0, member_count: 1, message_count: 0, total_message_sent: 0,
+        thread_metadata: { archived: false, auto_archive_duration: 10080, archive_timestamp: new Date().toISOString(), locked: false },
+      }];
+    }
+    if (/^\/webhooks\/\d+\/[^/]+$/.test(request.path) && request.method === 'POST') return [200, message(request.body)];
     return [404, { message: 'Unknown route (fake Discord)', code: 0 }];
   }
 
-  function message(body: unknown) {
+  function message(body: unknown, channelId = snowflake()) {
     return {
-      id: snowflake(), channel_id: snowflake(), type: 0, content: (body as { content?: string } | undefined)?.content ?? '',
+      id: snowflake(), channel_id: channelId, type: 0, content: (body as { content?: string } | undefined)?.content ?? '',
       author: { id: botUserId, username: 'ouen', discriminator: '0', global_name: null, avatar: null, bot: true },
       attachments: [], embeds: (body as { embeds?: unknown[] } | undefined)?.embeds ?? [], mentions: [], mention_roles: [],
       pinned: false, mention_everyone: false, tts: false, timestamp: new Date().toISOString(), edited_timestamp: null, flags: 0, components: [],

@@ -21,13 +21,15 @@ export class Conversation {
   messages: FlowMessage[] = [];
   consents: boolean[] = [];
   receipts = 0;
+  /** A person has the conversation (set by an `openHandoff` effect, cleared by the test as staff would). */
+  handoffOpen = false;
 
   constructor(public now: Date = DURING, public config: ProgramConfig = program) {}
 
   send(input: FlowInput | string): this {
     const flowInput: FlowInput = typeof input === 'string' ? { type: 'text', text: input } : input;
     const result = advance(this.state, flowInput, {
-      now: this.now, program: this.config, language: this.language, application: this.application,
+      now: this.now, program: this.config, language: this.language, application: this.application, handoffOpen: this.handoffOpen,
     });
     this.state = result.state;
     this.effects = result.effects;
@@ -75,6 +77,8 @@ export class Conversation {
         }
         case 'withdrawApplication': this.application = { ...this.application!, status: 'withdrawn' }; break;
         case 'setLanguage': this.language = effect.language; break;
+        case 'openHandoff': this.handoffOpen = true; break;
+        case 'forwardToStaff': break;
       }
     }
     return facts;

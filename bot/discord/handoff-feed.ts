@@ -1,0 +1,41 @@
+/**
+ * The human inbox in Discord: a handoff becomes a card in the inbox channel, with the
+ * recent conversation and answer/close buttons, and a thread where every later message
+ * of the participant appears. The inbox channel shows what participants wrote: only
+ * roles that answer them should see it (README, staff guide).
+ */
+import { Routes, type Client } from 'discord.js';
+import type { SqlDb } from '../../core/db/types.ts';
+import { findHandoff } from '../../core/handoff/handoff.service.ts';
+import { findThread, noticeContext, saveThread, type Notice } from '../../core/staff-feed/staff-notice.repository.ts';
+import { handoffButtons, handoffCard } from '../staff/inbox-commands.ts';
+import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
+import type { StaffDeps } from '../staff/staff-types.ts';
+import { messageBody, plain } from './staff-bot.ts';
+
+export async function postHandoffNotice(
+  options: { client: Client; deps: StaffDeps; language: StaffLanguage }, tx: SqlDb, notice: Notice, channel: string,
+): Promise<'sent' | 'skipped'> {
+  const { client, deps, language } = options;
+  const view = await findHandoff(tx, deps.sealer, notice.entityId);
+  if (!view) return 'skipped';
+  const post = (channelId: string, body: unknown) => client.rest.post(Routes.channelMessages(channelId), { body }) as Promise<{ id: string }>;
+  let thread = await findThread(tx, 'handoff', view.id);
+  if (!thread) {
+    // The card carries the conversation up to now; a late first post (Discord was down) shows everything so far.
+    const message = await post(channel, messageBody({ card: handoffCard(deps, view, language), buttons: handoffButtons(view.id, language) }));
+    const created = await client.rest.post(Routes.threads(channel, message.id), {
+      body: { name: staffText(language, 'inbox.card.title', { participant: view.participant }), auto_archive_duration: 1440 },
+    }) as { id: string };
+    thread = { entity: 'handoff', entityId: view.id, channelId: channel, messageId: message.id, threadId: created.id };
+    await saveThread(tx, thread);
+    if (notice.kind === 'handoff.opened') return 'sent';
+  }
+  if (notice.kind === 'handoff.message') {
+    const { text } = deps.sealer.openJson<{ text: string }>(notice.payloadSealed!, noticeContext(view.id));
+    await post(thread.threadId, messageBody({ text: staffText(language, 'inbox.message', { text: plain(text) }), buttons: view.status === 'open' ? handoffButtons(view.id, language) : [] }));
+  } else if (notice.kind === 'handoff.closed') {
+    await post(thread.threadId, messageBody({ text: staffText(language, 'inbox.closedBy', { by: String(notice.detail.by ?? '') }) }));
+  }
+  return 'sent';
+}

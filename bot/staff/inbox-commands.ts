@@ -1,0 +1,76 @@
+/**
+ * The human inbox's staff commands: the answer form, the answer (signed, into the
+ * outbox), closing, and the list of open handoffs. The permission (`inbox.reply`) is
+ * checked before these run (staff-commands.ts).
+ */
+import { closeHandoff, findHandoff, HandoffRefusal, openHandoffIds, replyToHandoff, REPLY_MAX_CHARS, type HandoffView } from '../../core/handoff/handoff.service.ts';
+import { formatInstant } from '../../flows/engine/dates.ts';
+import { componentId } from './staff-components.ts';
+import { staffText, type StaffLanguage } from './staff-messages.ts';
+import type { StaffButton, StaffCard, StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
+
+export type InboxCommand = Extract<StaffCommand, { name: 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' }>;
+
+export async function runInboxCommand(deps: StaffDeps, request: StaffRequest & { command: InboxCommand }): Promise<StaffReply> {
+  const { language } = request;
+  const handoffDeps = { ...deps, inbox: deps.program.inbox };
+  const staff = { actor: request.actor, displayName: request.displayName ?? staffText(language, 'inbox.staff') };
+  try {
+    switch (request.command.name) {
+      case 'inbox': {
+        const views = (await Promise.all((await openHandoffIds(deps.db)).slice(0, 10).map((id) => findHandoff(deps.db, deps.sealer, id))))
+          .filter((v): v is HandoffView => v !== null);
+        if (views.length === 0) return { text: staffText(language, 'inbox.empty') };
+        return { cards: views.map((v) => handoffCard(deps, v, language)), buttons: views.flatMap((v) => handoffButtons(v.id, language, v.participant)) };
+      }
+      case 'replyForm': {
+        const view = await findHandoff(deps.db, deps.sealer, request.command.handoffId);
+        if (!view) return { text: staffText(language, 'inbox.notFound') };
+        if (view.status !== 'open') return { text: staffText(language, 'inbox.closed') };
+        return {
+          modal: {
+            id: componentId.replyForm(view.id), title: staffText(language, 'inbox.form.title', { participant: view.participant }),
+            inputs: [{ id: 'text', label: staffText(language, 'inbox.form.label'), required: true, multiline: true, maxLength: REPLY_MAX_CHARS }],
+          },
+        };
+      }
+      case 'reply': {
+        const outboxId = await replyToHandoff(handoffDeps, staff, request.command.handoffId, request.command.text);
+        await deps.release?.([outboxId]).catch(() => undefined);
+        return { text: staffText(language, 'inbox.sent'), announce: staffText(language, 'inbox.announce', { name: staff.displayName, text: request.command.text.trim() }) };
+      }
+      case 'closeHandoff': {
+        const outboxId = await closeHandoff(handoffDeps, staff, request.command.handoffId);
+        await deps.release?.([outboxId]).catch(() => undefined);
+        return { text: staffText(language, 'inbox.closedNow') };
+      }
+    }
+  } catch (error) {
+    if (error instanceof HandoffRefusal) return { text: staffText(language, `inbox.${error.code === 'closed' ? 'closed' : error.code === 'empty' ? 'empty.text' : 'notFound'}`) };
+    throw error;
+  }
+}
+
+/** A handoff as staff read it: who, why, since when, and the conversation (participant text is theirs: personal). */
+export function handoffCard(deps: Pick<StaffDeps, 'program'>, view: HandoffView, language: StaffLanguage): StaffCard {
+  const lines = view.exchanges.map((e) => `${e.from === 'participant' ? '👤' : '🤖'} ${e.text}`);
+  const description = Array.from(lines.join('\n')).slice(-3_800).join('');
+  return {
+    title: staffText(language, 'inbox.card.title', { participant: view.participant }),
+    ...(description ? { description, quoted: true } : {}),
+    fields: [
+      { name: staffText(language, 'inbox.card.reason'), value: staffText(language, view.reason === 'asked' ? 'inbox.reason.asked' : 'inbox.reason.misunderstood') },
+      { name: staffText(language, 'inbox.card.since'), value: formatInstant(view.openedAt.toISOString(), language, deps.program.timeZone) },
+      { name: staffText(language, 'inbox.card.application'), value: view.receiptNumber ?? staffText(language, 'none') },
+      { name: staffText(language, 'inbox.card.language'), value: view.language === 'en' ? 'English' : '日本語' },
+    ],
+  };
+}
+
+export function handoffButtons(handoffId: string, language: StaffLanguage, participant?: string): StaffButton[] {
+  const who = participant ? ` ${participant}` : '';
+  return [
+    { id: componentId.reply(handoffId), label: `${staffText(language, 'inbox.button.reply')}${who}`, style: 'primary' },
+    { id: componentId.close(handoffId), label: `${staffText(language, 'inbox.button.close')}${who}`, style: 'secondary' },
+  ];
+}

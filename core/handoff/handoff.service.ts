@@ -1,0 +1,142 @@
+/**
+ * The human inbox: a participant handed over to a person. Opening and forwarding run
+ * inside the participant's turn (bot/runtime/apply-effects.ts); replying and closing are
+ * staff commands. Staff answers go out through the outbox like every message; while a
+ * handoff is open the flows stay silent (flows/engine/advance.ts). The guard index
+ * keeps one open handoff per participant.
+ */
+import { randomUUID } from 'node:crypto';
+import { translate } from '../../flows/catalog/catalog.ts';
+import type { Language } from '../../flows/index.ts';
+import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
+import type { Sealer } from '../crypto/sealer.ts';
+import type { SqlDb, Transact } from '../db/types.ts';
+import { createOutboxRows } from '../outbox/outbox.repository.ts';
+import { noticeContext, recordNotices } from '../staff-feed/staff-notice.repository.ts';
+import { signedReply, type InboxConfig } from './handoff-config.ts';
+
+export type Exchange = { from: 'participant' | 'bot'; text: string };
+
+/** Opens a handoff unless one is open; the staff feed gets the recent conversation. */
+export async function openHandoff(
+  db: SqlDb, sealer: Sealer, options: { participantId: string; reason: 'asked' | 'misunderstood'; now: Date; actor: string; recent: Exchange[] },
+): Promise<AuditEntry | null> {
+  const [row] = await db.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO "Handoff" ("id", "participantId", "status", "reason", "openedAt")
+    VALUES (${randomUUID()}::uuid, ${options.participantId}::uuid, 'open', ${options.reason}, ${options.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+    ON CONFLICT ("participantId") WHERE "status" = 'open' DO NOTHING
+    RETURNING "id"::text AS "id"`;
+  if (!row) return null;
+  await recordNotices(db, sealer, [{ kind: 'handoff.opened', entityId: row.id, detail: { reason: options.reason }, payload: { recent: options.recent } }]);
+  return { actor: options.actor, action: 'handoff.opened', entity: 'handoff', entityId: row.id, detail: { reason: options.reason } };
+}
+
+/** Passes what the participant sent on to the person who has the conversation. */
+export async function forwardToStaff(db: SqlDb, sealer: Sealer, participantId: string, text: string): Promise<void> {
+  const [open] = await db.$queryRaw<Array<{ id: string }>>`
+    SELECT "id"::text AS "id" FROM "Handoff" WHERE "participantId" = ${participantId}::uuid AND "status" = 'open'`;
+  if (open) await recordNotices(db, sealer, [{ kind: 'handoff.message', entityId: open.id, payload: { text } }]);
+}
+
+export interface HandoffDeps {
+  db: SqlDb;
+  transact: Transact;
+  sealer: Sealer;
+  inbox: InboxConfig;
+  clock: () => Date;
+}
+
+export class HandoffRefusal extends Error {
+  constructor(readonly code: 'notFound' | 'closed' | 'empty') {
+    super(`handoff refused: ${code}`);
+    this.name = 'HandoffRefusal';
+  }
+}
+
+/** Longest staff answer: LINE's text message holds 5,000 characters, the signature needs some. */
+export const REPLY_MAX_CHARS = 4_000;
+
+/** A staff answer to an open handoff, signed per configuration, into the outbox; returns the outbox id. */
+export async function replyToHandoff(deps: HandoffDeps, staff: { actor: string; displayName: string }, handoffId: string, text: string): Promise<string> {
+  const trimmed = text.trim();
+  if (trimmed === '' || Array.from(trimmed).length > REPLY_MAX_CHARS) throw new HandoffRefusal('empty');
+  const now = deps.clock();
+  return deps.transact(async (tx) => {
+    const handoff = await lockHandoff(tx, handoffId);
+    if (handoff.status !== 'open') throw new HandoffRefusal('closed');
+    const message = signedReply(deps.inbox, trimmed, staff.displayName, handoff.language);
+    const [id] = await createOutboxRows(tx, deps.sealer, [{ participantId: handoff.participantId, messages: [{ type: 'text', text: message }], reason: 'staff-reply', notBefore: now }]);
+    await appendAudit(tx, [{ actor: staff.actor, action: 'handoff.replied', entity: 'handoff', entityId: handoffId, detail: { characters: Array.from(trimmed).length } }], now);
+    return id!;
+  });
+}
+
+/** Ends a handoff: the participant is told, and the bot answers them again; returns the outbox id. */
+export async function closeHandoff(deps: HandoffDeps, staff: { actor: string; displayName: string }, handoffId: string): Promise<string> {
+  const now = deps.clock();
+  return deps.transact(async (tx) => {
+    const handoff = await lockHandoff(tx, handoffId);
+    if (handoff.status !== 'open') throw new HandoffRefusal('closed');
+    await tx.$executeRaw`
+      UPDATE "Handoff" SET "status" = 'closed', "closedAt" = ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', "closedBy" = ${staff.actor}
+      WHERE "id" = ${handoffId}::uuid`;
+    const [id] = await createOutboxRows(tx, deps.sealer, [{
+      participantId: handoff.participantId, messages: [{ type: 'text', text: translate(handoff.language, 'handoff.closed') }], reason: 'handoff-closed', notBefore: now,
+    }]);
+    await recordNotices(tx, deps.sealer, [{ kind: 'handoff.closed', entityId: handoffId, detail: { by: staff.displayName } }]);
+    await appendAudit(tx, [{ actor: staff.actor, action: 'handoff.closed', entity: 'handoff', entityId: handoffId }], now);
+    return id!;
+  });
+}
+
+async function lockHandoff(tx: SqlDb, handoffId: string): Promise<{ participantId: string; status: 'open' | 'closed'; language: Language }> {
+  const [row] = await tx.$queryRaw<Array<{ participantId: string; status: 'open' | 'closed'; language: string }>>`
+    SELECT h."participantId"::text AS "participantId", h."status"::text AS "status", p."language"
+    FROM "Handoff" h JOIN "Participant" p ON p."id" = h."participantId"
+    WHERE h."id" = ${handoffId}::uuid
+    FOR UPDATE OF h`;
+  if (!row) throw new HandoffRefusal('notFound');
+  return { ...row, language: row.language === 'en' ? 'en' : 'ja' };
+}
+
+export interface HandoffView {
+  id: string;
+  status: 'open' | 'closed';
+  reason: string;
+  openedAt: Date;
+  /** A short, stable label for the participant (no name: LINE gives us none we keep). */
+  participant: string;
+  language: Language;
+  receiptNumber: string | null;
+  /** What was said before the handoff and since, oldest first. */
+  exchanges: Exchange[];
+}
+
+/** One handoff with its conversation, from the staff feed's sealed notices. */
+export async function findHandoff(db: SqlDb, sealer: Sealer, handoffId: string): Promise<HandoffView | null> {
+  const [row] = await db.$queryRaw<Array<Omit<HandoffView, 'exchanges' | 'participant' | 'language'> & { participantId: string; language: string }>>`
+    SELECT h."id"::text AS "id", h."status"::text AS "status", h."reason", h."openedAt", h."participantId"::text AS "participantId", p."language",
+           (SELECT a."receiptNumber" FROM "Application" a WHERE a."participantId" = h."participantId" AND a."receiptNumber" IS NOT NULL
+            ORDER BY a."createdAt" DESC LIMIT 1) AS "receiptNumber"
+    FROM "Handoff" h JOIN "Participant" p ON p."id" = h."participantId"
+    WHERE h."id" = ${handoffId}::uuid`;
+  if (!row) return null;
+  const notices = await db.$queryRaw<Array<{ kind: string; payloadSealed: string | null }>>`
+    SELECT "kind", "payloadSealed" FROM "StaffNotice" WHERE "entityId" = ${handoffId}::uuid AND "payloadSealed" IS NOT NULL ORDER BY "id"`;
+  const exchanges = notices.flatMap((n): Exchange[] => {
+    const payload = sealer.openJson<{ recent?: Exchange[]; text?: string }>(n.payloadSealed!, noticeContext(handoffId));
+    return n.kind === 'handoff.opened' ? payload.recent ?? [] : [{ from: 'participant', text: payload.text ?? '' }];
+  });
+  const { participantId, language, ...rest } = row;
+  return { ...rest, participant: participantLabel(participantId), language: language === 'en' ? 'en' : 'ja', exchanges };
+}
+
+/** Handoffs still open, oldest first: the console's inbox. */
+export async function openHandoffIds(db: SqlDb): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ id: string }>>`SELECT "id"::text AS "id" FROM "Handoff" WHERE "status" = 'open' ORDER BY "openedAt" LIMIT 50`;
+  return rows.map((r) => r.id);
+}
+
+export function participantLabel(participantId: string): string {
+  return `#${participantId.slice(0, 8)}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * The staff feed: notices for staff (an application arrived or changed, a participant
+ * asked for a person), written in the transaction that caused them and posted to
+ * Discord in order by the staff bot (bot/discord/staff-feed.ts). A NOTIFY on commit
+ * wakes the bot at once; a periodic sweep covers a missed wake-up.
+ */
+import type { Sealer } from '../crypto/sealer.ts';
+import type { SqlDb } from '../db/types.ts';
+
+export const STAFF_FEED_CHANNEL = 'ouen_staff_feed';
+
+export type NoticeKind =
+  | 'application.submitted' | 'application.updated' | 'application.document' | 'application.withdrawn'
+  | 'handoff.opened' | 'handoff.message' | 'handoff.closed';
+
+export interface NewNotice {
+  kind: NoticeKind;
+  entityId: string;
+  /** Field names, statuses, counts: never personal values. */
+  detail?: Record<string, unknown>;
+  /** What the participant wrote; sealed. */
+  payload?: unknown;
+}
+
+export interface Notice {
+  id: bigint;
+  kind: NoticeKind;
+  entityId: string;
+  detail: Record<string, unknown>;
+  payloadSealed: string | null;
+  attempts: number;
+}
+
+export const noticeContext = (entityId: string) => `staff-notice:${entityId}`;
+
+/** Adds notices to the feed inside the caller's transaction; the bot is woken when it commits. */
+export async function recordNotices(db: SqlDb, sealer: Sealer, notices: NewNotice[]): Promise<void> {
+  if (notices.length === 0) return;
+  await db.$executeRaw`
+    INSERT INTO "StaffNotice" ("kind", "entityId", "detail", "payloadSealed")
+    SELECT u."kind", u."entityId"::uuid, u."detail"::jsonb, u."payloadSealed"
+    FROM unnest(${notices.map((n) => n.kind)}::text[], ${notices.map((n) => n.entityId)}::text[],
+                ${notices.map((n) => JSON.stringify(n.detail ?? {}))}::text[],
+                ${notices.map((n) => (n.payload === undefined ? null : sealer.sealJson(n.payload, noticeContext(n.entityId))))}::text[])
+      WITH ORDINALITY AS u("kind", "entityId", "detail", "payloadSealed", "position")
+    ORDER BY u."position"`;
+  await db.$executeRaw`SELECT pg_notify(${STAFF_FEED_CHANNEL}, '')`;
+}
+
+/**
+ * The oldest pending notice, locked for the rest of the transaction; another ouen
+ * process skips it. Notices of one entity are claimed in order: a newer one waits while
+ * an older one of the same entity is held by someone else.
+ */
+export async function claimNextNotice(db: SqlDb): Promise<Notice | null> {
+  const [row] = await db.$queryRaw<Notice[]>`
+    SELECT n."id", n."kind", n."entityId"::text AS "entityId", n."detail", n."payloadSealed", n."attempts"
+    FROM "StaffNotice" n
+    WHERE n."status" = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM "StaffNotice" o WHERE o."entityId" = n."entityId" AND o."status" = 'pending' AND o."id" < n."id")
+    ORDER BY n."id"
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED`;
+  return row ?? null;
+}
+
+export async function settleNotice(db: SqlDb, id: bigint, status: 'sent' | 'skipped' | 'failed', at: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "StaffNotice" SET "status" = ${status}::"StaffNoticeStatus", "sentAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${id.toString()}::bigint`;
+}
+
+export async function noteNoticeAttempt(db: SqlDb, id: bigint): Promise<void> {
+  await db.$executeRaw`UPDATE "StaffNotice" SET "attempts" = "attempts" + 1 WHERE "id" = ${id.toString()}::bigint`;
+}
+
+export interface DiscordThreadRow {
+  entity: 'application' | 'handoff';
+  entityId: string;
+  channelId: string;
+  messageId: string;
+  threadId: string;
+}
+
+export async function findThread(db: SqlDb, entity: DiscordThreadRow['entity'], entityId: string): Promise<DiscordThreadRow | null> {
+  const [row] = await db.$queryRaw<DiscordThreadRow[]>`
+    SELECT "entity", "entityId"::text AS "entityId", "channelId", "messageId", "threadId"
+    FROM "DiscordThread" WHERE "entity" = ${entity} AND "entityId" = ${entityId}::uuid`;
+  return row ?? null;
+}
+
+export async function findThreadById(db: SqlDb, threadId: string): Promise<DiscordThreadRow | null> {
+  const [row] = await db.$queryRaw<DiscordThreadRow[]>`
+    SELECT "entity", "entityId"::text AS "entityId", "channelId", "messageId", "threadId" FROM "DiscordThread" WHERE "threadId" = ${threadId}`;
+  return row ?? null;
+}
+
+export async function saveThread(db: SqlDb, row: DiscordThreadRow): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "DiscordThread" ("entity", "entityId", "channelId", "messageId", "threadId")
+    VALUES (${row.entity}, ${row.entityId}::uuid, ${row.channelId}, ${row.messageId}, ${row.threadId})`;
+}
