@@ -122,7 +122,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       if (local) {
         const [{ staffPanelRouter }, { runStaffCommand }] = await Promise.all([import('./console/staff-panel.route.ts'), import('./staff/staff-commands.ts')]);
         const deps = await staffDeps();
-        app.use(staffPanelRouter((request) => runStaffCommand(deps, request)));
+        app.use(staffPanelRouter((request) => runStaffCommand(deps, request), program));
       }
     }
     const consoleBesideLine = local || !fakeLine ? undefined : { api: fakeConfig, serves: (userId: string) => fakeLine!.user(userId) !== undefined };

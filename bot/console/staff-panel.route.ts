@@ -1,45 +1,81 @@
 /**
  * The console's staff panel: the staff command layer without Discord, so that everything
  * staff do can be tried with `npm start` and no credentials. Whoever uses the panel picks
- * a role; it is therefore served only in local mode (never beside real credentials, where
- * it would show real applicants to anyone who can reach the console).
+ * a role (and, to score, which judge they are); it is therefore served only in local
+ * mode (never beside real credentials, where it would show real applicants to anyone
+ * who can reach the console).
+ *
+ * A request is a command line as written in Discord (`/decide BC2026-0001 pass`), a
+ * quick command, or a clicked button / submitted form by its id (staff-components.ts),
+ * which the server parses and checks like any request.
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import type { Program } from '../../core/program/load-program.ts';
 import { ROLES } from '../../core/staff/permissions.ts';
-import type { StaffCommand, StaffReply, StaffRequest } from '../staff/staff-commands.ts';
+import { commandFromComponent } from '../staff/staff-components.ts';
+import { parseStaffLine, STAFF_LINE_HELP } from '../staff/staff-line.ts';
+import type { StaffCommand, StaffReply, StaffRequest } from '../staff/staff-types.ts';
 
-const staffRequestSchema = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('stats'), role: z.enum(ROLES) }),
-  z.object({
-    command: z.literal('applications'), role: z.enum(ROLES),
-    status: z.enum(['draft', 'submitted', 'withdrawn']).optional(),
-    municipality: z.string().trim().min(1).max(20).optional(),
-    workshop: z.boolean().optional(),
-  }),
-  z.object({ command: z.literal('application'), role: z.enum(ROLES), receipt: z.string().trim().min(1).max(30) }),
-]);
+const staffRequestSchema = z.object({
+  role: z.enum(ROLES),
+  /** Who is asking: a judge's roster id (to score), else a name for the audit log and signatures. */
+  as: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(),
+  line: z.string().max(300).optional(),
+  command: z.enum(['stats', 'applications', 'application', 'inbox', 'approvals', 'progress', 'ranking']).optional(),
+  status: z.enum(['draft', 'submitted', 'withdrawn']).optional(),
+  municipality: z.string().trim().min(1).max(20).optional(),
+  workshop: z.boolean().optional(),
+  receipt: z.string().trim().min(1).max(30).optional(),
+  component: z.string().max(120).optional(),
+  fields: z.record(z.string(), z.string().max(4000)).optional(),
+});
+type PanelRequest = z.infer<typeof staffRequestSchema>;
 
-export function staffPanelRouter(run: (request: StaffRequest) => Promise<StaffReply>): Router {
+export function staffPanelRouter(run: (request: StaffRequest) => Promise<StaffReply>, program: Program): Router {
   const router = express.Router();
-  router.post('/console/api/staff', express.json({ limit: '10kb' }), async (req, res) => {
+  router.get('/console/api/staff/roster', (_req, res) => {
+    res.json({ judges: program.judging.judges.map((j) => ({ id: j.id, name: j.name })), help: STAFF_LINE_HELP });
+  });
+  router.post('/console/api/staff', express.json({ limit: '64kb' }), async (req, res) => {
     const parsed = staffRequestSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ message: 'role and command are required: {"role": "staff", "command": "stats" | "applications" | "application", …}' });
+      res.status(400).json({ message: 'role and a command are required: {"role": "staff", "line": "/stats"} (or "command", or "component")' });
       return;
     }
     const body = parsed.data;
-    const command: StaffCommand = body.command === 'stats' ? { name: 'stats' }
-      : body.command === 'application' ? { name: 'application', receipt: body.receipt }
-        : {
-          name: 'applications',
-          filter: {
-            ...(body.status ? { status: body.status } : {}),
-            ...(body.municipality ? { municipality: body.municipality } : {}),
-            ...(body.workshop === undefined ? {} : { workshopOrigin: body.workshop }),
-          },
-        };
-    res.json(await run({ actor: `console:${body.role}`, roles: [body.role], language: 'ja', command }));
+    const command = commandOf(body);
+    if (!command) {
+      res.json({ text: `コマンドを読み取れませんでした。書き方:\n${STAFF_LINE_HELP}` } satisfies StaffReply);
+      return;
+    }
+    const who = body.as ?? body.role;
+    const reply = await run({ actor: `console:${who}`, roles: [body.role], language: 'ja', command, displayName: who });
+    // Files travel as base64 in JSON; the panel offers them as a download.
+    const file = reply.file ? { name: reply.file.name, base64: Buffer.from(reply.file.content).toString('base64') } : undefined;
+    res.json({ ...reply, file });
   });
   return router;
+}
+
+function commandOf(body: PanelRequest): StaffCommand | null {
+  if (body.component) return commandFromComponent(body.component, body.fields ?? {});
+  if (body.line) return parseStaffLine(body.line);
+  switch (body.command) {
+    case 'stats': case 'inbox': case 'approvals': case 'progress': case 'ranking':
+      return { name: body.command };
+    case 'application':
+      return body.receipt ? { name: 'application', receipt: body.receipt } : null;
+    case 'applications':
+      return {
+        name: 'applications',
+        filter: {
+          ...(body.status ? { status: body.status } : {}),
+          ...(body.municipality ? { municipality: body.municipality } : {}),
+          ...(body.workshop === undefined ? {} : { workshopOrigin: body.workshop }),
+        },
+      };
+    default:
+      return null;
+  }
 }

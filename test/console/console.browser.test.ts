@@ -152,6 +152,39 @@ describe('console (browser)', () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('hands a participant to staff and lets the staff panel answer and close, with buttons and a form as in Discord', async () => {
+    await type('スタッフと話したい');
+    await expect.poll(() => page.getByTestId('bot-message').last().innerText(), { timeout: ANSWER_MS }).toContain('スタッフにおつなぎします');
+    await type('締切は延びますか？');
+
+    await page.getByTestId('staff-role').selectOption('staff');
+    await page.getByTestId('staff-as').selectOption('');
+    await page.getByTestId('staff-inbox').click();
+    await expect.poll(() => page.getByTestId('staff-card').innerText(), { timeout: ANSWER_MS }).toContain('👤 締切は延びますか？');
+    expect(await page.getByTestId('staff-card').innerText()).toContain('👤 スタッフと話したい');
+    await page.getByTestId('staff-button').filter({ hasText: '返信する' }).click();
+    await page.getByTestId('staff-input-text').fill('締切は 3 月 31 日のままです。');
+    await page.screenshot({ path: '/tmp/console-7-staff-answer.png' });
+    await page.getByTestId('staff-modal-submit').click();
+    await expect.poll(() => page.getByTestId('staff-text').innerText()).toBe('LINE で送信しました。');
+    await page.getByTestId('staff-close').click();
+    await expect.poll(() => page.getByTestId('bot-message').last().innerText(), { timeout: ANSWER_MS })
+      .toBe('締切は 3 月 31 日のままです。\n\n— staff（ちば起業家応援事業 事務局）');
+
+    await page.getByTestId('staff-inbox').click();
+    await page.getByTestId('staff-button').filter({ hasText: '対応を終える' }).click();
+    await expect.poll(() => page.getByTestId('staff-text').innerText()).toContain('相談を終了しました');
+    await page.getByTestId('staff-close').click();
+    await expect.poll(() => page.getByTestId('bot-message').last().innerText(), { timeout: ANSWER_MS }).toContain('スタッフとのやりとりを終了しました');
+
+    // Commands as written in Discord; judging waits for the application deadline.
+    await page.getByTestId('staff-line').fill('/round open document');
+    await page.getByTestId('staff-run').click();
+    await expect.poll(() => page.getByTestId('staff-text').innerText()).toBe('応募締切の前には書類審査を開始できません。');
+    await page.getByTestId('staff-close').click();
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
   it('unsends a message, and blocks and unblocks the account', async () => {
     await page.getByTestId('add-user-name').fill('Taro');
     await page.getByTestId('add-user-language').selectOption('en');
