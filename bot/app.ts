@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
 import { Redis } from 'ioredis';
+import type pg from 'pg';
 import { loadMasterKey } from '../core/crypto/load-key.ts';
 import { Sealer } from '../core/crypto/sealer.ts';
 import { openPostgres, type Postgres } from '../core/db/open-postgres.ts';
@@ -100,15 +101,17 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     };
     // The staff commands' dependencies, made once, when the console panel or Discord needs them.
     let staff: StaffDeps | undefined;
+    let staffSql: pg.Pool | undefined;
     const staffDeps = async () => {
       if (staff) return staff;
       const [{ staffDepsOn }, { OutboxQueue }] = await Promise.all([import('./staff/staff-commands.ts'), import('../worker/outbox-queue.ts')]);
-      const staffSql = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
-      closers.push(() => staffSql.end());
+      const pool = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
+      staffSql = pool;
+      closers.push(() => pool.end());
       // Approved results go to the delivery queue at once, wherever the worker runs.
       const releaseQueue = new OutboxQueue(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
       closers.push(() => releaseQueue.close());
-      return (staff = staffDepsOn(staffSql, { sealer, program, clock, release: (ids) => releaseQueue.enqueue(ids) }));
+      return (staff = staffDepsOn(pool, { sealer, program, clock, release: (ids) => releaseQueue.enqueue(ids) }));
     };
 
     let fakeLine: FakeLineStore | undefined;
@@ -141,7 +144,8 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     if (options.web && env.DISCORD_BOT_TOKEN) {
       // Loaded only when configured: without a token the web thread carries no discord.js.
       const { startStaffBot } = await import('./discord/start-staff-bot.ts');
-      const bot = startStaffBot({ env, deps: await staffDeps(), logger, databaseUrl: db.connectionString });
+      const deps = await staffDeps();
+      const bot = startStaffBot({ env, deps, logger, databaseUrl: db.connectionString, sql: staffSql! });
       closers.push(() => bot.close());
     }
     app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));

@@ -11,12 +11,15 @@ import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox } from '../core/outbox/outbox.repository.ts';
 import { LineApiError, type LineChannels } from '../bot/line/line-api.ts';
+import { DiscordApiError, type DiscordDmSender } from '../bot/discord/dm-push.ts';
 import type { OutboxJob } from './outbox-queue.ts';
 
 export interface OutboxProcessorDeps {
   db: SqlDb;
   sealer: Sealer;
   line: LineChannels;
+  /** For participants in Discord DMs; without it (no bot token) their messages fail for good. */
+  discord?: DiscordDmSender;
   logger: Logger;
   metrics: Metrics;
   clock?: () => Date;
@@ -31,6 +34,14 @@ export class RateLimitedError extends Error {
 }
 
 export type DeliveryResult = 'sent' | 'skipped' | 'already-done';
+
+/** A Discord participant while no bot token is configured: nothing can reach them. */
+class UndeliverableError extends Error {
+  override name = 'UndeliverableError';
+  constructor() {
+    super('no channel configured to reach this participant');
+  }
+}
 
 export function createOutboxProcessor(deps: OutboxProcessorDeps) {
   const clock = deps.clock ?? (() => new Date());
@@ -47,7 +58,9 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
     await recordOutboxAttempt(deps.db, outboxId, { started: true });
     try {
-      await deps.line.forUser(row.lineUserId).push(row.lineUserId, messages, row.retryKey);
+      if (row.lineUserId) await deps.line.forUser(row.lineUserId).push(row.lineUserId, messages, row.retryKey);
+      else if (row.discordUserId && deps.discord) await deps.discord.push(row.discordUserId, messages, row.retryKey);
+      else throw new UndeliverableError();
     } catch (error) {
       const outcome = classify(error);
       if (outcome === 'accepted-before') {
@@ -55,7 +68,7 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
       } else {
         deps.metrics.deliveries.inc({ result: outcome });
         await recordOutboxAttempt(deps.db, outboxId, { error: describe(error) });
-        if (outcome === 'rate-limited') throw new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000);
+        if (outcome === 'rate-limited') throw new RateLimitedError(((error as LineApiError | DiscordApiError).retryAfterSeconds ?? 1) * 1000);
         if (outcome === 'permanent') {
           await settleOutbox(deps.db, outboxId, 'failed', clock());
           throw new UnrecoverableError(describe(error));
@@ -74,6 +87,8 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
  * retry key was accepted before, so the message is out; 429 is a rate limit.
  */
 function classify(error: unknown): 'accepted-before' | 'rate-limited' | 'transient' | 'permanent' {
+  if (error instanceof UndeliverableError) return 'permanent';
+  if (error instanceof DiscordApiError) return error.status === 429 ? 'rate-limited' : error.status >= 500 ? 'transient' : 'permanent';
   if (!(error instanceof LineApiError) || error.status === undefined) return 'transient';
   if (error.status === 409) return 'accepted-before';
   if (error.status === 429) return 'rate-limited';

@@ -33,6 +33,9 @@ export interface StaffBotOptions {
 export function attachStaffCommands(options: StaffBotOptions): () => void {
   const language = options.language ?? 'ja';
   const onInteraction = (interaction: Interaction) => {
+    // Participants' clicks in DMs and `/preview` belong to the DM flows (dm-participants.ts).
+    if ((interaction.isMessageComponent() || interaction.isModalSubmit()) && interaction.customId.startsWith('ouen:flow:')) return;
+    if (interaction.isChatInputCommand() && interaction.commandName === 'preview') return;
     const work = interaction.isChatInputCommand() ? answer(interaction, parseCommand(interaction), options, language)
       : interaction.isButton() ? answer(interaction, commandFromComponent(interaction.customId), options, language)
         : interaction.isModalSubmit() ? answer(interaction, commandFromComponent(interaction.customId, modalValues(interaction)), options, language)

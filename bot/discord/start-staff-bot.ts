@@ -4,10 +4,12 @@
  * (doubling up to five minutes) while everything else runs; discord.js itself resumes
  * a connection that drops later.
  */
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import type pg from 'pg';
 import type { Env } from '../../core/env.ts';
 import type { Logger } from '../../core/logger.ts';
 import { runStaffCommand, suggestReceipts, type StaffDeps } from '../staff/staff-commands.ts';
+import { attachDmParticipants } from './dm-participants.ts';
 import { attachStaffCommands } from './staff-bot.ts';
 import { startStaffFeed, type RunningStaffFeed } from './staff-feed.ts';
 
@@ -17,6 +19,8 @@ export interface StaffBotContext {
   logger: Logger;
   /** For the staff feed's LISTEN connection. */
   databaseUrl: string;
+  /** Participants' turns in DMs run on the staff pool. */
+  sql: pg.Pool;
 }
 
 const FIRST_RETRY_MS = 5_000;
@@ -24,11 +28,19 @@ const LAST_RETRY_MS = 300_000;
 
 export function startStaffBot(context: StaffBotContext): { client: Client; feed(): RunningStaffFeed | undefined; close(): Promise<void> } {
   const { env, deps, logger } = context;
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: env.DISCORD_API_BASE_URL } });
+  // DMs carry participants' flows (message content of DMs needs no privileged intent).
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages], partials: [Partials.Channel],
+    rest: { api: env.DISCORD_API_BASE_URL },
+  });
   attachStaffCommands({
     client, roleMapping: env.OUEN_STAFF_ROLES, logger,
     run: (request) => runStaffCommand(deps, request),
     suggest: (roles, typed) => suggestReceipts(deps, roles, typed),
+  });
+  attachDmParticipants({
+    client, roleMapping: env.OUEN_STAFF_ROLES, sql: context.sql, sealer: deps.sealer, program: deps.program, logger, clock: deps.clock,
+    ...(deps.release ? { release: deps.release } : {}),
   });
   client.on(Events.Error, (error) => logger.error({ err: error.name }, 'discord client error'));
   // The staff feed (applications and the human inbox) starts once Discord is there to post to.

@@ -65,7 +65,7 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
     data: {
       connectionString: db.connectionString, poolSize: db.poolSize, masterKey: Uint8Array.from(options.masterKey),
       program: options.program, lineApi: options.lineApi, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX,
-      logLevel: logger.level, concurrency: env.OUEN_TURN_CONCURRENCY, outboxWorker: options.worker,
+      logLevel: logger.level, concurrency: env.OUEN_TURN_CONCURRENCY, outboxWorker: options.worker, discordDm: discordDmOf(env),
     },
   });
   return {
@@ -73,4 +73,9 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
     metricsText: async () => mergedMetricsText([await metrics.registry.getMetricsAsJSON(), await threaded.metrics()]),
     close: () => threaded.close(),
   };
+}
+
+/** How the outbox worker reaches participants in Discord DMs: the staff bot's token, when there is one. */
+export function discordDmOf(env: ProcessingOptions['env']): { token: string; apiBase: string } | undefined {
+  return env.DISCORD_BOT_TOKEN ? { token: env.DISCORD_BOT_TOKEN, apiBase: env.DISCORD_API_BASE_URL } : undefined;
 }

@@ -20,6 +20,8 @@ export interface ProcessingThreadData {
   concurrency: number;
   /** Also deliver outbox rows (the worker role) in the thread. */
   outboxWorker: boolean;
+  /** Participants in Discord DMs are reached with the staff bot's token. */
+  discordDm?: { token: string; apiBase: string };
 }
 
 export type ToThread =

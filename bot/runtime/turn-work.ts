@@ -13,6 +13,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
 import { OutboxQueue } from '../../worker/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
+import { DiscordDmSender } from '../discord/dm-push.ts';
 import type { LineChannels } from '../line/line-api.ts';
 import { LineEventProcessor } from '../line/line-event-processor.ts';
 import { redisConnection } from '../redis-connection.ts';
@@ -35,6 +36,8 @@ export interface TurnWorkOptions {
   web: boolean;
   /** Deliver outbox rows (the worker role). */
   worker: boolean;
+  /** Participants in Discord DMs are reached with the staff bot's token. */
+  discordDm?: { token: string; apiBase: string };
   onBacklog?: (size: number) => void;
 }
 
@@ -71,7 +74,8 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
     }
     let outboxWorker: RunningWorker | undefined;
     if (options.worker) {
-      const worker = startOutboxWorker({ db: sqlDb(sql), sealer, line, logger, metrics, clock, connection, prefix: options.queuePrefix, queue: outboxQueue });
+      const discord = options.discordDm ? new DiscordDmSender(options.discordDm.token, options.discordDm.apiBase) : undefined;
+      const worker = startOutboxWorker({ db: sqlDb(sql), sealer, line, discord, logger, metrics, clock, connection, prefix: options.queuePrefix, queue: outboxQueue });
       outboxWorker = worker;
       closers.push(() => worker.close());
       void worker.sweep().catch(() => undefined);

@@ -61,15 +61,22 @@ export async function dueOutboxIds(db: SqlDb, now: Date, limit: number): Promise
   return rows.map((r) => r.id);
 }
 
+export interface OutboxDelivery {
+  status: string;
+  participantId: string;
+  messagesSealed: string;
+  retryKey: string;
+  /** Where it goes: a LINE user, or a Discord user (a DM); exactly one is set. */
+  lineUserId: string | null;
+  discordUserId: string | null;
+  unreachable: boolean;
+}
+
 /** One row to deliver, with where it goes; null when it does not exist. */
-export async function outboxDelivery(db: SqlDb, id: string): Promise<{
-  status: string; participantId: string; messagesSealed: string; retryKey: string; lineUserId: string; unreachable: boolean;
-} | null> {
-  const [row] = await db.$queryRaw<Array<{
-    status: string; participantId: string; messagesSealed: string; retryKey: string; lineUserId: string; unreachable: boolean;
-  }>>`
+export async function outboxDelivery(db: SqlDb, id: string): Promise<OutboxDelivery | null> {
+  const [row] = await db.$queryRaw<OutboxDelivery[]>`
     SELECT o."status"::text AS "status", o."participantId"::text AS "participantId", o."messagesSealed", o."retryKey"::text AS "retryKey",
-           p."lineUserId", p."unreachableAt" IS NOT NULL AS "unreachable"
+           p."lineUserId", p."discordUserId", p."unreachableAt" IS NOT NULL AS "unreachable"
     FROM "OutboxMessage" o JOIN "Participant" p ON p."id" = o."participantId"
     WHERE o."id" = ${id}::uuid`;
   return row ?? null;

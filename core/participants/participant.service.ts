@@ -19,6 +19,16 @@ export async function ensureLineParticipant(db: SqlDb, lineUserId: string, langu
   return participantRef(row!);
 }
 
+/** Finds the participant for a Discord user (a DM with the bot), creating it on first contact. */
+export async function ensureDiscordParticipant(db: SqlDb, discordUserId: string, language: Language): Promise<ParticipantRef> {
+  const [row] = await db.$queryRaw<Array<{ id: string; language: string }>>`
+    INSERT INTO "Participant" ("id", "discordUserId", "language", "updatedAt")
+    VALUES (${randomUUID()}::uuid, ${discordUserId}, ${language}, now() AT TIME ZONE 'UTC')
+    ON CONFLICT ("discordUserId") DO UPDATE SET "discordUserId" = EXCLUDED."discordUserId"
+    RETURNING "id"::text AS "id", "language"`;
+  return participantRef(row!);
+}
+
 export async function findLineParticipant(db: SqlDb, lineUserId: string): Promise<ParticipantRef | null> {
   const [row] = await db.$queryRaw<Array<{ id: string; language: string }>>`
     SELECT "id"::text AS "id", "language" FROM "Participant" WHERE "lineUserId" = ${lineUserId}`;

@@ -169,7 +169,7 @@ describe('console (browser)', () => {
     await expect.poll(() => page.getByTestId('staff-text').innerText()).toBe('LINE で送信しました。');
     await page.getByTestId('staff-close').click();
     await expect.poll(() => page.getByTestId('bot-message').last().innerText(), { timeout: ANSWER_MS })
-      .toBe('締切は 3 月 31 日のままです。\n\n— staff（ちば起業家応援事業 事務局）');
+      .toContain('締切は 3 月 31 日のままです。\n\n— staff（ちば起業家応援事業 事務局）');
 
     await page.getByTestId('staff-inbox').click();
     await page.getByTestId('staff-button').filter({ hasText: '対応を終える' }).click();

@@ -40,6 +40,8 @@ export interface FakeDiscord {
   dispatch(type: string, data: unknown): void;
   /** Resolves with the first recorded request that matches. */
   waitForRequest(match: (request: RecordedDiscordRequest) => boolean, timeoutMs?: number): Promise<RecordedDiscordRequest>;
+  /** Serves a file as Discord's CDN would, for a DM attachment; returns the attachment object. */
+  attachment(name: string, content: Buffer, contentType?: string): { id: string; filename: string; size: number; url: string; proxy_url: string; content_type?: string };
   /** Requests whose body is not what the Discord API accepts. */
   invalidRequests(): Array<{ request: RecordedDiscordRequest; errors: string[] }>;
   close(): Promise<void>;
@@ -61,9 +63,16 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   let sequence = 0;
   let url = '';
 
+  const served = new Map<string, Buffer>();
   const server: Server = createServer((req, res) => {
     void readBody(req).then((raw) => {
       const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.replace(API_PREFIX, ''));
+      if (path.startsWith('/attachments/')) {
+        const file = served.get(path);
+        if (file) res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file);
+        else res.writeHead(404).end();
+        return;
+      }
       // Interaction callbacks and follow-ups carry their token in the path, not a bot token (as at Discord).
       const tokenInPath = /^\/(interactions|webhooks)\//.test(path);
       if (!tokenInPath && req.headers.authorization !== `Bot ${token}`) {
@@ -116,6 +125,10 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       }];
     }
     if (/^\/webhooks\/\d+\/[^/]+$/.test(request.path) && request.method === 'POST') return [200, message(request.body)];
+    if (request.path === '/users/@me/channels' && request.method === 'POST') {
+      const recipient = (request.body as { recipient_id: string }).recipient_id;
+      return [200, { id: dmChannelOf(recipient), type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: `user-${recipient.slice(-4)}`, discriminator: '0', global_name: null, avatar: null }] }];
+    }
     return [404, { message: 'Unknown route (fake Discord)', code: 0 }];
   }
 
@@ -173,6 +186,13 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
         const timer = setTimeout(() => reject(new Error('no matching Discord request in time')), timeoutMs);
         waiters.push({ match, resolve: (r) => (clearTimeout(timer), resolve(r)) });
       });
+    },
+    attachment(name, content, contentType) {
+      const id = snowflake();
+      const path = `/attachments/${id}/${encodeURIComponent(name)}`;
+      served.set(decodeURIComponent(path), content);
+      const url = `http://127.0.0.1:${port}${path}`;
+      return { id, filename: name, size: content.length, url, proxy_url: url, ...(contentType ? { content_type: contentType } : {}) };
     },
     invalidRequests() {
       return requests
@@ -252,6 +272,55 @@ export function buttonClick(options: Member & { applicationId: string; customId:
 export function modalSubmit(options: Member & { applicationId: string; customId: string; values: Record<string, string> }) {
   return {
     ...interactionBase(options.applicationId, 5, options),
+    data: {
+      custom_id: options.customId,
+      components: Object.entries(options.values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })),
+    },
+  };
+}
+
+/** The DM channel between the bot and a user: one per user, as at Discord. */
+const dmChannels = new Map<string, string>();
+export function dmChannelOf(userId: string): string {
+  if (!dmChannels.has(userId)) dmChannels.set(userId, snowflake());
+  return dmChannels.get(userId)!;
+}
+
+const dmUser = (userId: string) => ({ id: userId, username: `user-${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null });
+
+/** A message a user sent the bot in a DM (MESSAGE_CREATE). */
+export function dmMessage(options: { userId: string; content?: string; attachments?: unknown[] }) {
+  return {
+    // Discord names the channel's type in MESSAGE_CREATE; discord.js needs it to build an uncached DM channel.
+    id: snowflake(), channel_id: dmChannelOf(options.userId), channel_type: 1, type: 0, content: options.content ?? '', author: dmUser(options.userId),
+    attachments: options.attachments ?? [], embeds: [], mentions: [], mention_roles: [], pinned: false, mention_everyone: false, tts: false,
+    timestamp: new Date().toISOString(), edited_timestamp: null, flags: 0, components: [],
+  };
+}
+
+/** A click in a DM on a message the bot sent: a button, or a select with `values`. */
+export function dmClick(options: { applicationId: string; userId: string; customId: string; values?: string[] }) {
+  const channelId = dmChannelOf(options.userId);
+  return {
+    id: snowflake(), application_id: options.applicationId, type: 3, token: randomBytes(32).toString('base64url'), version: 1,
+    channel_id: channelId, channel: { id: channelId, type: 1 }, user: dmUser(options.userId), locale: 'ja', app_permissions: '0', entitlements: [],
+    authorizing_integration_owners: { 1: options.userId }, context: 1,
+    message: {
+      id: snowflake(), channel_id: channelId, type: 0, content: '', flags: 0, embeds: [], attachments: [], mentions: [], mention_roles: [],
+      pinned: false, mention_everyone: false, tts: false, timestamp: new Date().toISOString(), edited_timestamp: null, components: [],
+      author: { id: options.applicationId, username: 'ouen', discriminator: '0', global_name: null, avatar: null, bot: true },
+    },
+    data: options.values ? { custom_id: options.customId, component_type: 3, values: options.values } : { custom_id: options.customId, component_type: 2 },
+  };
+}
+
+/** A form submitted in a DM (MODAL_SUBMIT). */
+export function dmModalSubmit(options: { applicationId: string; userId: string; customId: string; values: Record<string, string> }) {
+  const channelId = dmChannelOf(options.userId);
+  return {
+    id: snowflake(), application_id: options.applicationId, type: 5, token: randomBytes(32).toString('base64url'), version: 1,
+    channel_id: channelId, channel: { id: channelId, type: 1 }, user: dmUser(options.userId), locale: 'ja', app_permissions: '0', entitlements: [],
+    authorizing_integration_owners: { 1: options.userId }, context: 1,
     data: {
       custom_id: options.customId,
       components: Object.entries(options.values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })),
