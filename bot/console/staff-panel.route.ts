@@ -26,6 +26,7 @@ const staffRequestSchema = z.object({
   status: z.enum(['draft', 'submitted', 'withdrawn']).optional(),
   municipality: z.string().trim().min(1).max(20).optional(),
   workshop: z.boolean().optional(),
+  round: z.enum(['document', 'presentation', 'final']).optional(),
   receipt: z.string().trim().min(1).max(30).optional(),
   component: z.string().max(120).optional(),
   fields: z.record(z.string(), z.string().max(4000)).optional(),
@@ -73,6 +74,7 @@ function commandOf(body: PanelRequest): StaffCommand | null {
           ...(body.status ? { status: body.status } : {}),
           ...(body.municipality ? { municipality: body.municipality } : {}),
           ...(body.workshop === undefined ? {} : { workshopOrigin: body.workshop }),
+          ...(body.round ? { round: body.round } : {}),
         },
       };
     default:

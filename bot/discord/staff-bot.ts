@@ -128,7 +128,9 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
       const workshop = interaction.options.getBoolean('workshop');
       return {
         name: 'applications',
-        filter: { ...(status ? { status } : {}), ...(municipality ? { municipality } : {}), ...(workshop === null ? {} : { workshopOrigin: workshop }) },
+        filter: {
+          ...(status ? { status } : {}), ...(municipality ? { municipality } : {}), ...(workshop === null ? {} : { workshopOrigin: workshop }), ...round(),
+        },
       };
     }
     case 'application':

@@ -89,6 +89,8 @@ function applicationCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[
         .setDescription('Municipality, e.g. 船橋市').setDescriptionLocalizations({ ja: '市町村（例: 船橋市）' }).setMaxLength(20))
       .addBooleanOption((o) => o.setName('workshop').setNameLocalizations({ ja: '講座受講' })
         .setDescription('Came from the entrepreneur-development workshop').setDescriptionLocalizations({ ja: '起業家育成講座の受講者' }))
+      
+      .addStringOption(roundOption())
       .toJSON(),
     command('application', '応募', 'One application by receipt number', '受付番号で応募を表示します')
       .addStringOption((o) => o.setName('receipt').setNameLocalizations({ ja: '受付番号' })

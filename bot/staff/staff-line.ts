@@ -24,9 +24,14 @@ export function parseStaffLine(line: string): StaffCommand | null {
   switch (name) {
     case 'stats': return args.length === 0 ? { name: 'stats' } : null;
     case 'applications': {
-      const status = args[0];
-      if (status !== undefined && !STATUSES.has(status)) return null;
-      return { name: 'applications', filter: status ? { status: status as 'draft' | 'submitted' | 'withdrawn' } : {} };
+      // Any order: a status, a round, or both.
+      const filter: Extract<StaffCommand, { name: 'applications' }>['filter'] = {};
+      for (const arg of args) {
+        if (STATUSES.has(arg)) filter.status = arg as 'draft' | 'submitted' | 'withdrawn';
+        else if (ROUNDS.has(arg)) filter.round = arg as RoundId;
+        else return null;
+      }
+      return { name: 'applications', filter };
     }
     case 'application':
     case 'document':
@@ -61,7 +66,7 @@ export function parseStaffLine(line: string): StaffCommand | null {
 
 /** How the commands are written, for the panel's help. */
 export const STAFF_LINE_HELP = [
-  '/stats', '/applications [submitted|draft|withdrawn]', '/application <受付番号>', '/document <受付番号>',
+  '/stats', '/applications [submitted|draft|withdrawn] [document|presentation|final]', '/application <受付番号>', '/document <受付番号>',
   '/round open|close|status [document|presentation|final]', '/score <受付番号>', '/recuse <受付番号> [undo]',
   '/progress [round]', '/ranking [round]', '/scores [round]', '/decide <受付番号> pass|fail|grand|excellence|none [round]',
   '/decide-all [round]', '/publish [round]', '/approvals', '/votes <受付番号> <票数>', '/inbox',

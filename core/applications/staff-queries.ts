@@ -11,6 +11,8 @@ import { documentContext } from './document.service.ts';
 
 export interface ApplicationFilter {
   status?: ApplicationStatus;
+  /** In a judging round: submitted (document screening), or passed the round before and told so. */
+  round?: 'document' | 'presentation' | 'final';
   municipality?: string;
   workshopOrigin?: boolean;
 }
@@ -37,6 +39,10 @@ export async function listApplications(
       AND (${filter.status ?? null}::text IS NULL OR "status"::text = ${filter.status ?? null}::text)
       AND (${filter.municipality ?? null}::text IS NULL OR "municipality" = ${filter.municipality ?? null}::text)
       AND (${filter.workshopOrigin ?? null}::boolean IS NULL OR "workshopOrigin" = ${filter.workshopOrigin ?? null}::boolean)
+      AND (${filter.round ?? null}::text IS NULL OR ("status" = 'submitted' AND (${filter.round ?? null}::text = 'document' OR EXISTS (
+        SELECT 1 FROM "Decision" d
+        WHERE d."applicationId" = "Application"."id" AND d."outcome" = 'pass' AND d."status" = 'published'
+          AND d."roundId" = CASE ${filter.round ?? null}::text WHEN 'presentation' THEN 'document' ELSE 'presentation' END))))
     ORDER BY "receiptNumber" NULLS LAST, "createdAt"
     LIMIT ${limit}::integer`;
   return { total: rows[0]?.total ?? 0, applications: rows.map(({ total: _total, ...row }) => row) };

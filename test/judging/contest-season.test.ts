@@ -118,6 +118,11 @@ describe('a contest season run from the staff commands', () => {
     const fix = commandFromComponent(`ouen:sheet:${RECEIPTS[2]}:0`, { feasibility: '３', profitability: '1', regional: '1', originality: '1' })!;
     expect((await judge('judge-c')(fix)).text).toContain('の採点を保存しました');
 
+    // The document screening is blind: a judge reads the plan, not who wrote it.
+    const blind = await judge('judge-a')({ name: 'application', receipt: TOP15[0]! });
+    expect(blind.card!.description).toContain('応募者の個人情報は、この権限では表示されません。');
+    expect(JSON.stringify(blind.card)).not.toContain('応募 2');
+
     const progress = await staff({ name: 'progress' });
     expect(progress.card!.title).toBe('一次審査（書類） の採点状況（採点受付中・対象 60 件）');
     expect(progress.card!.description).toContain('審査員B: 採点済み 59 ・ 辞退 1 ・ 残り 0');
@@ -165,11 +170,14 @@ describe('a contest season run from the staff commands', () => {
     expect(pushesTo(RECEIPTS[0]!)[0]).toContain('We are sorry'); // receipt 1 reads English
     expect(pushesTo(RECEIPTS[2]!)[0]).toContain('残念ながら一次審査の通過となりませんでした');
     expect((await staff({ name: 'publish' })).text).toBe('公開する未送信の結果がありません（すでに公開済みです）。');
+    expect((await staff({ name: 'applications', filter: { round: 'presentation' } })).card!.title).toBe('応募一覧（15 / 15 件）');
   }, 120_000);
 
   it('runs the presentation screening: a tie at the line is left to the committee, then 5 pass', async () => {
     expect((await staff({ name: 'round', action: 'open', round: 'presentation' })).text).toBe('二次審査（プレゼン） を開始しました。対象 15 件、審査員 3 名。');
     expect((await judge('judge-a')({ name: 'score', receipt: RECEIPTS[0]! })).text).toBe(`受付番号 ${RECEIPTS[0]} はこのラウンドの審査対象ではありません。`);
+    // The presentation is judged face to face: judges see who presents.
+    expect((await judge('judge-a')({ name: 'application', receipt: TOP15[0]! })).card!.fields).toContainEqual({ name: 'お名前', value: '応募 2' });
     // The first four clearly best; the 5th and 6th tie.
     const level = (i: number) => (i < 4 ? 10 - i : i < 6 ? 5 : 3);
     for (const [i, r] of TOP15.entries()) {

@@ -40,6 +40,11 @@ export interface FakeDiscord {
   dispatch(type: string, data: unknown): void;
   /** Resolves with the first recorded request that matches. */
   waitForRequest(match: (request: RecordedDiscordRequest) => boolean, timeoutMs?: number): Promise<RecordedDiscordRequest>;
+  /**
+   * Answers the next `times` matching requests with an error instead (a 429 carries
+   * Discord's retry-after), to test what the bot does when Discord fails.
+   */
+  failNext(match: (request: RecordedDiscordRequest) => boolean, status: number, times?: number): void;
   /** Serves a file as Discord's CDN would, for a DM attachment; returns the attachment object. */
   attachment(name: string, content: Buffer, contentType?: string): { id: string; filename: string; size: number; url: string; proxy_url: string; content_type?: string };
   /** Requests whose body is not what the Discord API accepts. */
@@ -64,6 +69,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   let url = '';
 
   const served = new Map<string, Buffer>();
+  const failures: Array<{ match: (request: RecordedDiscordRequest) => boolean; status: number; remaining: number }> = [];
   const server: Server = createServer((req, res) => {
     void readBody(req).then((raw) => {
       const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.replace(API_PREFIX, ''));
@@ -90,6 +96,16 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       for (const waiter of waiters.splice(0)) {
         if (waiter.match(request)) waiter.resolve(request);
         else waiters.push(waiter);
+      }
+      const failure = failures.find((f) => f.remaining > 0 && f.match(request));
+      if (failure) {
+        failure.remaining -= 1;
+        const limited = failure.status === 429;
+        res.writeHead(failure.status, {
+          'content-type': 'application/json',
+          ...(limited ? { 'retry-after': '0.05', 'x-ratelimit-scope': 'user', 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '0.05', 'x-ratelimit-bucket': 'test' } : {}),
+        }).end(JSON.stringify(limited ? { message: 'You are being rate limited.', retry_after: 0.05, global: false } : { message: 'Internal Server Error', code: 0 }));
+        return;
       }
       const [status, answer] = respond(request);
       if (answer === undefined) res.writeHead(status).end();
@@ -186,6 +202,9 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
         const timer = setTimeout(() => reject(new Error('no matching Discord request in time')), timeoutMs);
         waiters.push({ match, resolve: (r) => (clearTimeout(timer), resolve(r)) });
       });
+    },
+    failNext(match, status, times = 1) {
+      failures.push({ match, status, remaining: times });
     },
     attachment(name, content, contentType) {
       const id = snowflake();
