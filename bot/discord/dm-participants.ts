@@ -26,6 +26,7 @@ import { transactOn } from '../../core/db/pg-transaction.ts';
 import { runTurns } from '../runtime/run-turn.ts';
 import { staffText } from '../staff/staff-messages.ts';
 import { FLOW_IDS, renderDiscordMessages, type DiscordMessageBody } from './dm-render.ts';
+import { memberRoleIds } from './staff-bot.ts';
 
 export interface DmParticipantsOptions {
   client: Client;
@@ -108,9 +109,7 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
  */
 async function preview(interaction: ChatInputCommandInteraction, options: DmParticipantsOptions, inOrder: (userId: string, work: () => Promise<void>) => void): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const roles = interaction.member?.roles;
-  const roleIds = !roles ? [] : Array.isArray(roles) ? roles : [...roles.cache.keys()];
-  const decision = authorize(rolesOf(roleIds, options.roleMapping), 'flows.preview');
+  const decision = authorize(rolesOf(memberRoleIds(interaction), options.roleMapping), 'flows.preview');
   if (!decision.allowed) {
     await transactOn(options.sql)((tx) => appendAudit(tx, [denialAudit(`discord:${interaction.user.id}`, 'flows.preview', decision.reason)], options.clock()));
     await interaction.editReply({ content: staffText('ja', `denied.${decision.reason}`) });

@@ -165,7 +165,7 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
 }
 
 /** Role ids from a cached member or from the raw member Discord sent; none in a DM. */
-function memberRoleIds(interaction: Answerable | AutocompleteInteraction): string[] {
+export function memberRoleIds(interaction: Answerable | AutocompleteInteraction | ChatInputCommandInteraction): string[] {
   const member = interaction.member;
   if (!member) return [];
   return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];

@@ -354,6 +354,13 @@ function finalOutcomes(ranking: RoundRanking): Map<string, Outcome> {
   return outcomes;
 }
 
+/** Takes the judging lock; decisions and publication need the round opened and closed again. */
+async function lockClosedRound(tx: SqlDb, contestId: string, roundId: RoundId): Promise<void> {
+  const row = (await repo.lockRounds(tx, contestId)).find((r) => r.roundId === roundId);
+  if (!row) throw new JudgingRefusal('roundNotOpen', { round: roundId });
+  if (row.status === 'open') throw new JudgingRefusal('roundStillOpen', { round: roundId });
+}
+
 type Decide = (tx: SqlDb, entrants: repo.Entrant[], decisions: repo.DecisionRow[]) => Promise<Array<{ applicationId: string; outcome: Outcome }>>;
 
 async function decide(deps: JudgingDeps, actor: string, roundId: RoundId, choose: Decide): Promise<number> {
@@ -361,10 +368,7 @@ async function decide(deps: JudgingDeps, actor: string, roundId: RoundId, choose
   const contestId = deps.program.contest.id;
   const now = deps.clock();
   return deps.transact(async (tx) => {
-    const rounds = await repo.lockRounds(tx, contestId);
-    const row = rounds.find((r) => r.roundId === roundId);
-    if (!row) throw new JudgingRefusal('roundNotOpen', { round: roundId });
-    if (row.status === 'open') throw new JudgingRefusal('roundStillOpen', { round: roundId });
+    await lockClosedRound(tx, contestId, roundId);
     const entrants = await repo.findEntrants(tx, contestId, roundId);
     const decisions = await repo.findDecisions(tx, contestId, roundId);
     const chosen = await choose(tx, entrants, decisions);
@@ -398,10 +402,7 @@ export async function publishDecisions(deps: JudgingDeps, actor: string, roundId
   const contestId = deps.program.contest.id;
   const now = deps.clock();
   return deps.transact(async (tx) => {
-    const rounds = await repo.lockRounds(tx, contestId);
-    const row = rounds.find((r) => r.roundId === roundId);
-    if (!row) throw new JudgingRefusal('roundNotOpen', { round: roundId });
-    if (row.status === 'open') throw new JudgingRefusal('roundStillOpen', { round: roundId });
+    await lockClosedRound(tx, contestId, roundId);
     if ((await repo.findAwaitingPublications(tx, contestId)).some((p) => p.roundId === roundId)) throw new JudgingRefusal('awaitingApproval', { round: roundId });
     const entrants = await repo.findEntrants(tx, contestId, roundId);
     const decisions = await repo.findDecisions(tx, contestId, roundId);

@@ -9,23 +9,30 @@ export interface ParticipantRef {
 }
 
 /** Finds the participant for a LINE user id, creating it on first contact. */
-export async function ensureLineParticipant(db: SqlDb, lineUserId: string, language: Language): Promise<ParticipantRef> {
-  // The no-op update makes RETURNING give the existing row when another turn created it first.
-  const [row] = await db.$queryRaw<Array<{ id: string; language: string }>>`
-    INSERT INTO "Participant" ("id", "lineUserId", "language", "updatedAt")
-    VALUES (${randomUUID()}::uuid, ${lineUserId}, ${language}, now() AT TIME ZONE 'UTC')
-    ON CONFLICT ("lineUserId") DO UPDATE SET "lineUserId" = EXCLUDED."lineUserId"
-    RETURNING "id"::text AS "id", "language"`;
-  return participantRef(row!);
+export function ensureLineParticipant(db: SqlDb, lineUserId: string, language: Language): Promise<ParticipantRef> {
+  return ensureParticipant(db, { lineUserId }, language);
 }
 
 /** Finds the participant for a Discord user (a DM with the bot), creating it on first contact. */
-export async function ensureDiscordParticipant(db: SqlDb, discordUserId: string, language: Language): Promise<ParticipantRef> {
-  const [row] = await db.$queryRaw<Array<{ id: string; language: string }>>`
-    INSERT INTO "Participant" ("id", "discordUserId", "language", "updatedAt")
-    VALUES (${randomUUID()}::uuid, ${discordUserId}, ${language}, now() AT TIME ZONE 'UTC')
-    ON CONFLICT ("discordUserId") DO UPDATE SET "discordUserId" = EXCLUDED."discordUserId"
-    RETURNING "id"::text AS "id", "language"`;
+export function ensureDiscordParticipant(db: SqlDb, discordUserId: string, language: Language): Promise<ParticipantRef> {
+  return ensureParticipant(db, { discordUserId }, language);
+}
+
+async function ensureParticipant(db: SqlDb, who: { lineUserId: string } | { discordUserId: string }, language: Language): Promise<ParticipantRef> {
+  const line = 'lineUserId' in who ? who.lineUserId : null;
+  const discord = 'discordUserId' in who ? who.discordUserId : null;
+  // The no-op update makes RETURNING give the existing row when another turn created it first.
+  const [row] = line !== null
+    ? await db.$queryRaw<Array<{ id: string; language: string }>>`
+        INSERT INTO "Participant" ("id", "lineUserId", "language", "updatedAt")
+        VALUES (${randomUUID()}::uuid, ${line}, ${language}, now() AT TIME ZONE 'UTC')
+        ON CONFLICT ("lineUserId") DO UPDATE SET "lineUserId" = EXCLUDED."lineUserId"
+        RETURNING "id"::text AS "id", "language"`
+    : await db.$queryRaw<Array<{ id: string; language: string }>>`
+        INSERT INTO "Participant" ("id", "discordUserId", "language", "updatedAt")
+        VALUES (${randomUUID()}::uuid, ${discord}, ${language}, now() AT TIME ZONE 'UTC')
+        ON CONFLICT ("discordUserId") DO UPDATE SET "discordUserId" = EXCLUDED."discordUserId"
+        RETURNING "id"::text AS "id", "language"`;
   return participantRef(row!);
 }
 

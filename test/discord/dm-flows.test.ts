@@ -12,26 +12,21 @@ import { OutboxQueue } from '../../worker/outbox-queue.ts';
 import { DURING } from '../support/flow-harness.ts';
 import { MINIMAL_PDF } from '../support/line-events.ts';
 import {
-  dmChannelOf, dmClick, dmMessage, dmModalSubmit, slashCommand, snowflake, startFakeDiscord, type FakeDiscord, type RecordedDiscordRequest,
+  dmChannelOf, dmClick, dmMessage, dmModalSubmit, slashCommand, snowflake, startOuenWithDiscord, type FakeDiscord, type RecordedDiscordRequest,
 } from '../support/fake-discord.ts';
-import { eventually, startHarness, type Harness } from '../support/ouen-harness.ts';
+import { eventually, type Harness } from '../support/ouen-harness.ts';
 
 const STAFF_ROLE = snowflake();
 let discord: FakeDiscord;
 let h: Harness;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  discord = await startFakeDiscord();
-  h = await startHarness({
-    clock: () => DURING,
-    env: { DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE_URL: discord.apiBase, OUEN_STAFF_ROLES: JSON.stringify({ staff: [STAFF_ROLE] }) },
-  });
-  await eventually(() => discord.connectedShards() > 0);
+  ({ discord, h, close } = await startOuenWithDiscord({ clock: () => DURING, env: { OUEN_STAFF_ROLES: JSON.stringify({ staff: [STAFF_ROLE] }) } }));
 });
 
 afterAll(async () => {
-  await h?.close();
-  await discord?.close();
+  await close?.();
 });
 
 type Body = { content?: string; embeds?: Array<{ title: string; fields?: Array<{ name: string; value: string }> }>; components?: Array<{ components: Array<{ custom_id: string; label?: string; options?: Array<{ value: string }> }> }> };

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROGRAM_FILE } from '../../core/program/load-program.ts';
 import { DURING } from '../support/flow-harness.ts';
 import { botTexts, callbackBody, LineUser, MINIMAL_PDF } from '../support/line-events.ts';
-import { buttonClick, modalSubmit, slashCommand, snowflake, startFakeDiscord, type FakeDiscord, type RecordedDiscordRequest } from '../support/fake-discord.ts';
-import { eventually, startHarness, type Harness } from '../support/ouen-harness.ts';
+import { buttonClick, modalSubmit, slashCommand, snowflake, startOuenWithDiscord, type FakeDiscord, type RecordedDiscordRequest } from '../support/fake-discord.ts';
+import { eventually, type Harness } from '../support/ouen-harness.ts';
 
 const ROLE = { staff: snowflake(), judge: snowflake(), approver: snowflake() };
 const JUDGE_USERS = [snowflake(), snowflake(), snowflake()];
@@ -36,21 +36,20 @@ let discord: FakeDiscord;
 let h: Harness;
 let applicant: LineUser;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  discord = await startFakeDiscord();
-  h = await startHarness({
+  ({ discord, h, close } = await startOuenWithDiscord({
     clock: () => now,
     env: {
-      DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE_URL: discord.apiBase, OUEN_PROGRAM_FILE: programWithJudges(),
+      OUEN_PROGRAM_FILE: programWithJudges(),
       OUEN_STAFF_ROLES: JSON.stringify({ staff: [ROLE.staff], judge: [ROLE.judge], approver: [ROLE.approver] }),
     },
-  });
-  await eventually(() => discord.connectedShards() > 0);
+  }));
 });
 
 afterAll(async () => {
-  await h?.close();
-  await discord?.close();
+  await close?.();
 });
 
 const STRING = 3;

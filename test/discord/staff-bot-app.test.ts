@@ -6,25 +6,19 @@ import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDiscordRegister } from '../../cli/discord-register.command.ts';
 import { parseEnv } from '../../core/env.ts';
-import { eventually, startHarness, type Harness } from '../support/ouen-harness.ts';
-import { slashCommand, snowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
+import { slashCommand, snowflake, startOuenWithDiscord, type FakeDiscord } from '../support/fake-discord.ts';
 
 const STAFF_ROLE = snowflake();
 const GUILD = snowflake();
 let discord: FakeDiscord;
-let h: Harness;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  discord = await startFakeDiscord();
-  h = await startHarness({
-    env: { DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE_URL: discord.apiBase, DISCORD_GUILD_ID: GUILD, OUEN_STAFF_ROLES: JSON.stringify({ staff: [STAFF_ROLE] }) },
-  });
-  await eventually(() => discord.connectedShards() > 0);
+  ({ discord, close } = await startOuenWithDiscord({ env: { DISCORD_GUILD_ID: GUILD, OUEN_STAFF_ROLES: JSON.stringify({ staff: [STAFF_ROLE] }) } }));
 });
 
 afterAll(async () => {
-  await h?.close();
-  await discord?.close();
+  await close?.();
 });
 
 describe('the staff bot in ouen', () => {

@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DURING } from '../support/flow-harness.ts';
 import { botTexts, callbackBody, LineUser, MINIMAL_PDF } from '../support/line-events.ts';
-import { buttonClick, modalSubmit, snowflake, startFakeDiscord, type FakeDiscord, type RecordedDiscordRequest } from '../support/fake-discord.ts';
-import { eventually, startHarness, type Harness } from '../support/ouen-harness.ts';
+import { buttonClick, modalSubmit, snowflake, startOuenWithDiscord, type FakeDiscord, type RecordedDiscordRequest } from '../support/fake-discord.ts';
+import { eventually, type Harness } from '../support/ouen-harness.ts';
 
 const ROLE = { staff: snowflake(), viewer: snowflake() };
 const APPLICATIONS = snowflake();
@@ -18,23 +18,20 @@ const STAFF_USER = snowflake();
 
 let discord: FakeDiscord;
 let h: Harness;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  discord = await startFakeDiscord();
-  h = await startHarness({
+  ({ discord, h, close } = await startOuenWithDiscord({
     clock: () => DURING,
     env: {
-      DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE_URL: discord.apiBase,
       DISCORD_APPLICATIONS_CHANNEL_ID: APPLICATIONS, DISCORD_INBOX_CHANNEL_ID: INBOX,
       OUEN_STAFF_ROLES: JSON.stringify({ staff: [ROLE.staff], viewer: [ROLE.viewer] }),
     },
-  });
-  await eventually(() => discord.connectedShards() > 0);
+  }));
 });
 
 afterAll(async () => {
-  await h?.close();
-  await discord?.close();
+  await close?.();
 });
 
 const posts = (channelId: string) => discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channelId}/messages`);

@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Client, Events } from 'discord.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { validateDiscordRequest } from './discord-spec.ts';
+import { eventually, startHarness, type Harness } from './ouen-harness.ts';
 
 export interface RecordedDiscordRequest {
   method: string;
@@ -291,10 +292,7 @@ export function buttonClick(options: Member & { applicationId: string; customId:
 export function modalSubmit(options: Member & { applicationId: string; customId: string; values: Record<string, string> }) {
   return {
     ...interactionBase(options.applicationId, 5, options),
-    data: {
-      custom_id: options.customId,
-      components: Object.entries(options.values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })),
-    },
+    data: modalData(options.customId, options.values),
   };
 }
 
@@ -317,15 +315,23 @@ export function dmMessage(options: { userId: string; content?: string; attachmen
   };
 }
 
+/** What every interaction in a DM carries: ids, token, the DM channel, the user (no member, no guild). */
+function dmInteractionBase(applicationId: string, type: number, userId: string) {
+  const channelId = dmChannelOf(userId);
+  return {
+    id: snowflake(), application_id: applicationId, type, token: randomBytes(32).toString('base64url'), version: 1,
+    channel_id: channelId, channel: { id: channelId, type: 1 }, user: dmUser(userId), locale: 'ja', app_permissions: '0', entitlements: [],
+    authorizing_integration_owners: { 1: userId }, context: 1,
+  };
+}
+
 /** A click in a DM on a message the bot sent: a button, or a select with `values`. */
 export function dmClick(options: { applicationId: string; userId: string; customId: string; values?: string[] }) {
-  const channelId = dmChannelOf(options.userId);
+  const base = dmInteractionBase(options.applicationId, 3, options.userId);
   return {
-    id: snowflake(), application_id: options.applicationId, type: 3, token: randomBytes(32).toString('base64url'), version: 1,
-    channel_id: channelId, channel: { id: channelId, type: 1 }, user: dmUser(options.userId), locale: 'ja', app_permissions: '0', entitlements: [],
-    authorizing_integration_owners: { 1: options.userId }, context: 1,
+    ...base,
     message: {
-      id: snowflake(), channel_id: channelId, type: 0, content: '', flags: 0, embeds: [], attachments: [], mentions: [], mention_roles: [],
+      id: snowflake(), channel_id: base.channel_id, type: 0, content: '', flags: 0, embeds: [], attachments: [], mentions: [], mention_roles: [],
       pinned: false, mention_everyone: false, tts: false, timestamp: new Date().toISOString(), edited_timestamp: null, components: [],
       author: { id: options.applicationId, username: 'ouen', discriminator: '0', global_name: null, avatar: null, bot: true },
     },
@@ -335,16 +341,12 @@ export function dmClick(options: { applicationId: string; userId: string; custom
 
 /** A form submitted in a DM (MODAL_SUBMIT). */
 export function dmModalSubmit(options: { applicationId: string; userId: string; customId: string; values: Record<string, string> }) {
-  const channelId = dmChannelOf(options.userId);
-  return {
-    id: snowflake(), application_id: options.applicationId, type: 5, token: randomBytes(32).toString('base64url'), version: 1,
-    channel_id: channelId, channel: { id: channelId, type: 1 }, user: dmUser(options.userId), locale: 'ja', app_permissions: '0', entitlements: [],
-    authorizing_integration_owners: { 1: options.userId }, context: 1,
-    data: {
-      custom_id: options.customId,
-      components: Object.entries(options.values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })),
-    },
-  };
+  return { ...dmInteractionBase(options.applicationId, 5, options.userId), data: modalData(options.customId, options.values) };
+}
+
+/** A modal's submitted data: one text input per action row, as Discord sends them. */
+function modalData(customId: string, values: Record<string, string>) {
+  return { custom_id: customId, components: Object.entries(values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })) };
 }
 
 /** A slash-command interaction as Discord sends it in INTERACTION_CREATE. */
@@ -353,6 +355,26 @@ export function slashCommand(options: Member & {
   options?: Array<{ name: string; type: number; value?: string | number | boolean; options?: unknown[] }>;
 }) {
   return { ...interactionBase(options.applicationId, 2, options), data: { id: snowflake(), name: options.name, type: 1, options: options.options ?? [] } };
+}
+
+/**
+ * ouen (the integration harness) with its staff bot connected to a fresh fake Discord;
+ * `env` adds settings (role mapping, channels, program file).
+ */
+export async function startOuenWithDiscord(options: { env?: Record<string, string>; clock?: () => Date } = {}): Promise<{ discord: FakeDiscord; h: Harness; close(): Promise<void> }> {
+  const discord = await startFakeDiscord();
+  const h = await startHarness({
+    ...(options.clock ? { clock: options.clock } : {}),
+    env: { DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE_URL: discord.apiBase, ...options.env },
+  });
+  await eventually(() => discord.connectedShards() > 0);
+  return {
+    discord, h,
+    async close() {
+      await h.close();
+      await discord.close();
+    },
+  };
 }
 
 /** A real discord.js client pointed at the fake, logged in and ready; `setup` runs before login (attach handlers there). */
