@@ -87,7 +87,8 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
  * retry key was accepted before, so the message is out; 429 is a rate limit.
  */
 function classify(error: unknown): 'accepted-before' | 'rate-limited' | 'transient' | 'permanent' {
-  if (error instanceof UndeliverableError) return 'permanent';
+  // A worker started without the bot token may be the wrong process: retried, then failed.
+  if (error instanceof UndeliverableError) return 'transient';
   if (error instanceof DiscordApiError) return error.status === 429 ? 'rate-limited' : error.status >= 500 ? 'transient' : 'permanent';
   if (!(error instanceof LineApiError) || error.status === undefined) return 'transient';
   if (error.status === 409) return 'accepted-before';

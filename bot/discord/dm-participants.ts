@@ -39,6 +39,13 @@ export interface DmParticipantsOptions {
   clock: () => Date;
   /** Hands a due outbox row to the delivery queue (a DM that could not be sent now). */
   release?: (outboxIds: string[]) => Promise<void>;
+  /** Someone can take a conversation over (the inbox channel is configured). */
+  handoffAvailable: boolean;
+  /**
+   * Claims a Discord event id for this process: with several ouen processes connected,
+   * each receives every DM, and only the one that claims it runs the turn.
+   */
+  claim: (eventId: string) => Promise<boolean>;
 }
 
 /** The program's rule for plan documents. */
@@ -63,6 +70,7 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
   const onMessage = (message: Message) => {
     if (message.author.bot || message.channel.type !== ChannelType.DM) return;
     inOrder(message.author.id, async () => {
+      if (!await options.claim(`discord:${message.id}`)) return;
       const { input, files } = await inputOfMessage(message);
       const bodies = await turn(options, message.author.id, input, files);
       if (!bodies) return;
@@ -84,13 +92,20 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
     }
     const input = inputOfClick(interaction);
     if (!input) return;
+    // Acknowledged at once (Discord's 3 s), then queued behind the person's earlier inputs.
+    const acknowledged = options.claim(`discord:${interaction.id}`)
+      .then((mine) => (mine ? interaction.deferReply().then(() => true) : false));
     inOrder(interaction.user.id, async () => {
-      await interaction.deferReply();
-      const result = await turn(options, interaction.user.id, input, []);
-      if (!result) return;
-      const [first, ...rest] = result.bodies;
-      await send(first ? [first] : [], (body) => interaction.editReply(body as never), options, null);
-      await send(rest, (body) => interaction.followUp(body as never), options, result.outboxId, first !== undefined);
+      if (!await acknowledged) return;
+      const result = await turn(options, interaction.user.id, input, []).catch(async (error: Error) => {
+        await interaction.editReply({ content: translate(languageOf(interaction), 'error.generic') }).catch(() => undefined);
+        throw error;
+      });
+      const [first, ...rest] = result?.bodies ?? [];
+      // Nothing to say (staff have the conversation): the "thinking…" placeholder goes away.
+      if (!first) return void await interaction.deleteReply().catch(() => undefined);
+      await send([first], (body) => interaction.editReply(body as never), options, null);
+      await send(rest, (body) => interaction.followUp(body as never), options, result!.outboxId, true);
     });
   };
 
@@ -126,10 +141,10 @@ async function preview(interaction: ChatInputCommandInteraction, options: DmPart
 async function turn(options: DmParticipantsOptions, discordUserId: string, input: FlowInput, files: ReceivedFile[]): Promise<{ bodies: DiscordMessageBody[]; outboxId: string | null } | null> {
   const now = options.clock();
   const participant = await ensureDiscordParticipant(sqlDb(options.sql), discordUserId, 'ja');
-  const [result] = await runTurns({ sql: options.sql, sealer: options.sealer, program: options.program }, [{
+  const [result] = await runTurns({ sql: options.sql, sealer: options.sealer, program: options.program, handoffAvailable: options.handoffAvailable }, [{
     participantId: participant.id, input, now, files,
     render: (messages, language, facts) => renderDiscordMessages(messages, language, facts),
-    replyWindowMs: REPLY_WINDOW_MS,
+    replyWindowMs: REPLY_WINDOW_MS, channel: 'discord',
   }]);
   if (!result || result.status !== 'done') return null;
   return { bodies: result.rendered as DiscordMessageBody[], outboxId: result.outboxId };

@@ -42,6 +42,9 @@ export class DiscordDmSender {
  */
 export function toDiscordBody(message: unknown): Record<string, unknown> {
   const m = message as { type?: unknown; text?: unknown };
-  if (m.type === 'text' && typeof m.text === 'string') return { content: m.text.slice(0, 2000), allowed_mentions: { parse: [] } };
+  if (m.type === 'text' && typeof m.text === 'string') {
+    const characters = Array.from(m.text);
+    return { content: characters.length <= 2000 ? m.text : `${characters.slice(0, 1999).join('')}…`, allowed_mentions: { parse: [] } };
+  }
   return message as Record<string, unknown>;
 }

@@ -27,6 +27,8 @@ export interface StaffBotOptions {
   suggest?: (roles: Role[], typed: string) => Promise<string[]>;
   logger: Logger;
   language?: StaffLanguage;
+  /** With several ouen processes on one bot, only the one that claims an interaction answers it. */
+  claim?: (eventId: string) => Promise<boolean>;
 }
 
 /** Starts answering staff commands, buttons and forms; the returned function stops. */
@@ -64,13 +66,17 @@ function displayNameOf(interaction: Answerable): string {
 const FORM_WITHIN_MS = 2_500;
 
 async function answer(interaction: Answerable, command: StaffCommand | null, options: StaffBotOptions, language: StaffLanguage): Promise<void> {
+  if (options.claim && !await options.claim(`discord:${interaction.id}`)) return;
   const request = (c: StaffCommand): StaffRequest => ({
     actor: `discord:${interaction.user.id}`, roles: rolesOf(memberRoleIds(interaction), options.roleMapping), language, command: c,
     displayName: displayNameOf(interaction),
   });
   if (command && OPENS_FORM.has(command.name) && !interaction.isModalSubmit()) {
     // Opening a form: Discord shows a modal only as the first answer, so no defer.
-    const reply = await withinTime(options.run(request(command)), FORM_WITHIN_MS);
+    const reply = await withinTime(options.run(request(command)).catch((error: Error) => {
+      options.logger.error({ interactionId: interaction.id, err: error.name }, 'staff form failed');
+      return null;
+    }), FORM_WITHIN_MS);
     if (reply?.modal) await interaction.showModal(modal(reply.modal));
     else await interaction.reply({ ...render(reply ?? { text: staffText(language, 'error.generic') }), flags: MessageFlags.Ephemeral });
     return;
@@ -79,8 +85,12 @@ async function answer(interaction: Answerable, command: StaffCommand | null, opt
   try {
     const reply = command ? await options.run(request(command)) : { text: staffText(language, 'unknown.command') };
     await interaction.editReply(render(reply));
-    // For everyone where it was asked, e.g. a staff answer in the handoff's thread.
-    if (reply.announce) await interaction.followUp({ content: reply.announce, allowedMentions: { parse: [] } });
+    // For everyone where it was asked, e.g. a staff answer in the handoff's thread. Its
+    // failure must not turn the member's "sent" into an error: the answer did go out.
+    if (reply.announce) {
+      await interaction.followUp({ content: clip(reply.announce, CONTENT_CHARS), allowedMentions: { parse: [] } })
+        .catch((error: Error) => options.logger.warn({ interactionId: interaction.id, err: error.name }, 'staff announce failed'));
+    }
   } catch (error) {
     await interaction.editReply({ content: staffText(language, 'error.generic'), embeds: [], components: [], files: [] }).catch(() => undefined);
     throw error;
@@ -152,6 +162,8 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
       return { name: 'decideByRanking', ...round() };
     case 'approvals':
       return { name: 'approvals' };
+    case 'inbox':
+      return { name: 'inbox' };
     case 'votes':
       return { name: 'votes', receipt: interaction.options.getString('receipt', true), votes: interaction.options.getInteger('votes', true) };
     default:
@@ -173,9 +185,18 @@ export function memberRoleIds(interaction: Answerable | AutocompleteInteraction 
 
 /** Field values can be what participants typed: escaped, so a masked link or a mention is shown as text. */
 function embed(card: StaffCard): EmbedBuilder {
-  const fields = card.fields.map((f) => ({ name: f.name, value: plain(f.value) }));
-  const description = card.description === undefined ? null : card.quoted ? plain(card.description) : card.description;
-  return new EmbedBuilder().setTitle(card.title).setDescription(description).addFields(fields);
+  // Escaped first, then cut to Discord's limits, so escaping can never push a card over them.
+  const fields = card.fields.slice(0, 25).map((f) => ({ name: clip(f.name, 256), value: clip(plain(f.value), 1024) || '-' }));
+  const description = card.description === undefined ? null : clip(card.quoted ? plain(card.description) : card.description, 4096);
+  return new EmbedBuilder().setTitle(clip(card.title, 256)).setDescription(description).addFields(fields);
+}
+
+/** Discord's limit for a message's text. */
+const CONTENT_CHARS = 2000;
+
+function clip(text: string, max: number): string {
+  const characters = Array.from(text);
+  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
 }
 
 /** Text someone else wrote, shown as typed: no live links, mentions or formatting. */
@@ -200,7 +221,7 @@ function render(reply: StaffReply) {
       .map((b) => new ButtonBuilder().setCustomId(b.id).setLabel(b.label).setStyle(BUTTON_STYLE[b.style]))));
   }
   const files = reply.file ? [new AttachmentBuilder(typeof reply.file.content === 'string' ? Buffer.from(reply.file.content, 'utf8') : reply.file.content, { name: reply.file.name })] : [];
-  return { ...(reply.text === undefined ? {} : { content: reply.text }), embeds, components: rows, files };
+  return { ...(reply.text === undefined ? {} : { content: clip(reply.text, CONTENT_CHARS) }), embeds, components: rows, files };
 }
 
 function modal(form: StaffModal): ModalBuilder {

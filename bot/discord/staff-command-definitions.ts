@@ -65,6 +65,7 @@ export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationComman
     command('publish', '公開', 'Turn a round\'s results into LINE messages awaiting approval', '結果を LINE 通知にして承認待ちにします')
       .addStringOption(roundOption()).toJSON(),
     command('approvals', '承認', 'Results awaiting your approval', '承認待ちの結果通知').toJSON(),
+    command('inbox', '相談', 'Participants waiting for staff, with answer and close buttons', 'スタッフ対応を待つ相談（返信・終了ボタン付き）').toJSON(),
     command('preview', 'プレビュー', 'Try the participant flows in a DM with the bot', '参加者向けフローをボットとの DM で試します').toJSON(),
     command('votes', '投票', 'Enter the audience vote for a finalist', '最終審査の来場者投票数を入力します')
       .addStringOption(receiptOption)

@@ -3,11 +3,12 @@
  * in the applications channel with a thread of its own, then each change in that thread.
  * A NOTIFY from the committing transaction wakes it; a sweep every 30 s covers a missed
  * one (and a Discord outage: a failed post stays pending and is tried again, up to
- * MAX_ATTEMPTS). Each notice is claimed under a row lock, so two ouen processes never
- * post it twice. discord.js waits out Discord's rate limits (429) itself.
+ * MAX_ATTEMPTS; a request Discord refuses (4xx) fails at once). Each notice is leased
+ * (committed), so two ouen processes never post it at the same time and no transaction
+ * stays open while Discord answers. discord.js waits out rate limits (429) itself.
  */
 import pg from 'pg';
-import { Routes, type Client } from 'discord.js';
+import { DiscordAPIError, Routes, type Client } from 'discord.js';
 import { findById } from '../../core/applications/staff-queries.ts';
 import type { Logger } from '../../core/logger.ts';
 import {
@@ -32,6 +33,8 @@ export interface StaffFeedOptions {
 }
 
 const MAX_ATTEMPTS = 10;
+/** How long a claimed notice is this process's to post; Discord's retries and rate-limit waits fit well inside. */
+const LEASE_MS = 120_000;
 const RECONNECT_MS = 5_000;
 /** Discord's limit for a thread name. */
 const THREAD_NAME_CHARS = 100;
@@ -58,7 +61,15 @@ export function startStaffFeed(options: StaffFeedOptions): RunningStaffFeed {
       let posted = 0;
       do {
         again = false;
-        while (!closed && options.client.isReady() && await deps.transact((tx) => postOne(tx))) posted += 1;
+        // Notices that failed in this drain are passed over, so others still go out.
+        const failed: bigint[] = [];
+        for (;;) {
+          if (closed || !options.client.isReady()) break;
+          const notice = await claimNextNotice(deps.db, deps.clock(), LEASE_MS, failed);
+          if (!notice) break;
+          if (await postOne(notice)) posted += 1;
+          else failed.push(notice.id);
+        }
       } while (again && !closed);
       return posted;
     })().finally(() => {
@@ -67,19 +78,18 @@ export function startStaffFeed(options: StaffFeedOptions): RunningStaffFeed {
     return draining;
   };
 
-  /** Claims, posts and settles one notice; false when there is none to post now. */
-  async function postOne(tx: SqlDb): Promise<boolean> {
-    const notice = await claimNextNotice(tx);
-    if (!notice) return false;
+  /** Posts and settles one claimed notice; false when it failed (and stays pending, or failed for good). */
+  async function postOne(notice: Notice): Promise<boolean> {
     try {
-      await settleNotice(tx, notice.id, await post(tx, notice), deps.clock());
+      await settleNotice(deps.db, notice.id, await post(deps.db, notice), deps.clock());
       return true;
     } catch (error) {
-      await noteNoticeAttempt(tx, notice.id);
-      const failed = notice.attempts + 1 >= MAX_ATTEMPTS;
-      if (failed) await settleNotice(tx, notice.id, 'failed', deps.clock());
+      // Discord refusing the request itself (4xx other than 429) will refuse it again: no retries.
+      const refused = error instanceof DiscordAPIError && typeof error.status === 'number' && error.status >= 400 && error.status < 500 && error.status !== 429;
+      await noteNoticeAttempt(deps.db, notice.id);
+      const failed = refused || notice.attempts + 1 >= MAX_ATTEMPTS;
+      if (failed) await settleNotice(deps.db, notice.id, 'failed', deps.clock());
       logger.warn({ notice: notice.id.toString(), kind: notice.kind, attempts: notice.attempts + 1, err: (error as Error).name, failed }, 'staff feed post failed');
-      // Stop here: the sweep tries again later rather than hammering Discord now.
       return false;
     }
   }

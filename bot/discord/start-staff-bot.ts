@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { Env } from '../../core/env.ts';
 import type { Logger } from '../../core/logger.ts';
 import { runStaffCommand, suggestReceipts, type StaffDeps } from '../staff/staff-commands.ts';
+import { claimGatewayEvent } from '../../core/inbox/inbox.repository.ts';
 import { attachDmParticipants } from './dm-participants.ts';
 import { attachStaffCommands } from './staff-bot.ts';
 import { startStaffFeed, type RunningStaffFeed } from './staff-feed.ts';
@@ -33,13 +34,16 @@ export function startStaffBot(context: StaffBotContext): { client: Client; feed(
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages], partials: [Partials.Channel],
     rest: { api: env.DISCORD_API_BASE_URL },
   });
+  // Every ouen process connected to the bot receives every event; one claims each.
+  const claim = (eventId: string) => claimGatewayEvent(deps.db, eventId, 'discord', deps.clock());
   attachStaffCommands({
-    client, roleMapping: env.OUEN_STAFF_ROLES, logger,
+    client, roleMapping: env.OUEN_STAFF_ROLES, logger, claim,
     run: (request) => runStaffCommand(deps, request),
     suggest: (roles, typed) => suggestReceipts(deps, roles, typed),
   });
   attachDmParticipants({
-    client, roleMapping: env.OUEN_STAFF_ROLES, sql: context.sql, sealer: deps.sealer, program: deps.program, logger, clock: deps.clock,
+    client, roleMapping: env.OUEN_STAFF_ROLES, sql: context.sql, sealer: deps.sealer, program: deps.program, logger, clock: deps.clock, claim,
+    handoffAvailable: Boolean(env.DISCORD_INBOX_CHANNEL_ID),
     ...(deps.release ? { release: deps.release } : {}),
   });
   client.on(Events.Error, (error) => logger.error({ err: error.name }, 'discord client error'));

@@ -34,6 +34,8 @@ export interface LineEventProcessorDeps {
   sql: pg.Pool;
   sealer: Sealer;
   program: ProgramConfig;
+  /** Someone can take a conversation over (the human inbox is configured). */
+  handoffAvailable?: boolean;
   line: LineChannels;
   outbox: OutboxQueue;
   logger: Logger;
@@ -164,13 +166,13 @@ export class LineEventProcessor implements EventProcessor {
         }
       }));
       const ready = prepared.filter((p): p is NonNullable<typeof p> => p !== null);
-      const { sql, sealer, program } = this.deps;
+      const { sql, sealer, program, handoffAvailable } = this.deps;
       let results: Array<TurnResult | { status: 'failed'; error: unknown }>;
       try {
-        results = await runTurns({ sql, sealer, program }, ready.map((p) => p.request));
+        results = await runTurns({ sql, sealer, program, handoffAvailable }, ready.map((p) => p.request));
       } catch {
         // One bad turn must not take the others with it: run them one by one.
-        results = await Promise.all(ready.map((p) => runTurns({ sql, sealer, program }, [p.request])
+        results = await Promise.all(ready.map((p) => runTurns({ sql, sealer, program, handoffAvailable }, [p.request])
           .then((r) => r[0]!, (error: unknown) => ({ status: 'failed' as const, error }))));
       }
       await Promise.all(ready.map((p, i) => this.#guarded(p.turn.event, p.turn.action, async () => {

@@ -3,7 +3,7 @@
  * that move the clock, the console beside real credentials, or OUEN_PROCESSING_THREAD=0.
  */
 import { LineApi, singleChannel, type LineChannels } from '../line/line-api.ts';
-import { discordDmOf, type Processing, type ProcessingOptions } from './start-processing.ts';
+import { discordDmOf, handoffAvailable, type Processing, type ProcessingOptions } from './start-processing.ts';
 import { startTurnWork } from './turn-work.ts';
 
 export async function processHere(options: ProcessingOptions): Promise<Processing> {
@@ -11,7 +11,7 @@ export async function processHere(options: ProcessingOptions): Promise<Processin
   const work = await startTurnWork({
     connectionString: db.connectionString, poolSize: db.poolSize, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX,
     sealer: options.sealer, program: options.program, line: lineChannels(options), logger: options.logger, metrics, clock: options.clock,
-    concurrency: env.OUEN_TURN_CONCURRENCY, web: options.web, worker: options.worker, discordDm: discordDmOf(env),
+    concurrency: env.OUEN_TURN_CONCURRENCY, web: options.web, worker: options.worker, discordDm: discordDmOf(env), handoffAvailable: handoffAvailable(env),
   });
   return { ...work, metricsText: () => metrics.registry.metrics() };
 }

@@ -29,7 +29,7 @@ let seq = 0;
 const work = await startTurnWork({
   connectionString: data.connectionString, poolSize: data.poolSize, redisUrl: data.redisUrl, queuePrefix: data.queuePrefix,
   sealer, program: data.program, line: singleChannel(new LineApi(data.lineApi)), logger, metrics, clock: () => new Date(),
-  concurrency: data.concurrency, web: true, worker: data.outboxWorker, discordDm: data.discordDm,
+  concurrency: data.concurrency, web: true, worker: data.outboxWorker, discordDm: data.discordDm, handoffAvailable: data.handoffAvailable,
   onBacklog: (size) => post({ kind: 'backlog', size, seq }),
 });
 const processor = work.processor!;

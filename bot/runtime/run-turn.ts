@@ -29,6 +29,8 @@ export interface TurnServices {
   sql: pg.Pool;
   sealer: Sealer;
   program: ProgramConfig;
+  /** Someone can take a conversation over (the human inbox is configured). */
+  handoffAvailable?: boolean;
 }
 
 export interface TurnRequest {
@@ -42,6 +44,8 @@ export interface TurnRequest {
   render: (messages: FlowMessage[], language: Language, facts: Record<string, string>) => unknown[];
   /** The answer is sent as a reply first; the outbox row becomes due for push after this. */
   replyWindowMs: number;
+  /** Where the person wrote from, for the audit log's actor (`line:` or `discord:` and the participant id). */
+  channel?: 'line' | 'discord';
   /** Extra writes that belong to the same turn (e.g. marking a follower reachable). */
   within?: (db: SqlDb) => Promise<AuditEntry[]>;
 }
@@ -74,7 +78,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     const stepped = live.map((request) => {
       const { state, language, handoffOpen } = conversations.get(request.participantId)!;
       const application = applications.get(request.participantId) ?? null;
-      const step = advance(state, request.input, { now: request.now, program, language, application, handoffOpen });
+      const step = advance(state, request.input, { now: request.now, program, language, application, handoffOpen, handoffAvailable: services.handoffAvailable ?? false });
       return { request, state, language, application, step };
     });
     const submits = (s: (typeof stepped)[number]) => s.step.effects.some((e) => e.type === 'submitApplication');
@@ -84,14 +88,15 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       if (request.within) audit.push(...await request.within(db));
       const outcome = await applyEffects(step.effects, {
         db, sealer, contest: program.contest, participantId: request.participantId,
-        actor: `line:${request.participantId}`, now: request.now, application, files: request.files ?? [],
+        actor: `${request.channel ?? 'line'}:${request.participantId}`, now: request.now, application, files: request.files ?? [],
         deferredSaves: saves, input: request.input, recent: state.recent ?? [],
       });
       audit.push(...outcome.audit);
       const finalLanguage = outcome.language ?? language;
       const rendered = request.render(step.messages, finalLanguage, outcome.facts);
       const remembered = rememberSource(state, step.state, request.input, outcome.answered);
-      states.push({ participantId: request.participantId, state: rememberExchange(remembered, request.input, rendered) });
+      // The flow returns a fresh state; the recent exchanges carry over from the one it was given.
+      states.push({ participantId: request.participantId, state: rememberExchange({ ...remembered, recent: state.recent }, request.input, rendered) });
       let outboxIndex: number | null = null;
       if (rendered.length > 0) {
         outboxIndex = outbox.length;

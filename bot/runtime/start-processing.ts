@@ -7,7 +7,7 @@
 import type { ProgramConfig } from '../../flows/program.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { Postgres } from '../../core/db/open-postgres.ts';
-import type { Env } from '../../core/env.ts';
+import { isLocalMode, type Env } from '../../core/env.ts';
 import type { Logger } from '../../core/logger.ts';
 import { mergedMetricsText, type Metrics } from '../../core/metrics.ts';
 import type { OutboxQueue } from '../../worker/outbox-queue.ts';
@@ -65,7 +65,7 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
     data: {
       connectionString: db.connectionString, poolSize: db.poolSize, masterKey: Uint8Array.from(options.masterKey),
       program: options.program, lineApi: options.lineApi, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX,
-      logLevel: logger.level, concurrency: env.OUEN_TURN_CONCURRENCY, outboxWorker: options.worker, discordDm: discordDmOf(env),
+      logLevel: logger.level, concurrency: env.OUEN_TURN_CONCURRENCY, outboxWorker: options.worker, discordDm: discordDmOf(env), handoffAvailable: handoffAvailable(env),
     },
   });
   return {
@@ -78,4 +78,13 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
 /** How the outbox worker reaches participants in Discord DMs: the staff bot's token, when there is one. */
 export function discordDmOf(env: ProcessingOptions['env']): { token: string; apiBase: string } | undefined {
   return env.DISCORD_BOT_TOKEN ? { token: env.DISCORD_BOT_TOKEN, apiBase: env.DISCORD_API_BASE_URL } : undefined;
+}
+
+/**
+ * Whether anyone can take a conversation over: the Discord inbox channel, or the
+ * console's staff panel in local mode. Without either, a handoff would leave a person
+ * talking to nobody, so the bot tells them where to ask instead.
+ */
+export function handoffAvailable(env: ProcessingOptions['env']): boolean {
+  return isLocalMode(env) || Boolean(env.DISCORD_BOT_TOKEN && env.DISCORD_INBOX_CHANNEL_ID);
 }

@@ -22,6 +22,8 @@ export interface ProcessingThreadData {
   outboxWorker: boolean;
   /** Participants in Discord DMs are reached with the staff bot's token. */
   discordDm?: { token: string; apiBase: string };
+  /** Someone can take a conversation over (the human inbox is configured). */
+  handoffAvailable: boolean;
 }
 
 export type ToThread =

@@ -38,6 +38,8 @@ export interface TurnWorkOptions {
   worker: boolean;
   /** Participants in Discord DMs are reached with the staff bot's token. */
   discordDm?: { token: string; apiBase: string };
+  /** Someone can take a conversation over (the human inbox is configured). */
+  handoffAvailable: boolean;
   onBacklog?: (size: number) => void;
 }
 
@@ -66,6 +68,7 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
     if (options.web) {
       const here = new LineEventProcessor({
         sql, sealer, program, line, outbox: outboxQueue, logger, metrics, clock, concurrency: options.concurrency, onBacklog: options.onBacklog,
+        handoffAvailable: options.handoffAvailable,
       });
       processor = here;
       closers.push(() => here.drain());

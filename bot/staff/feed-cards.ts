@@ -18,7 +18,8 @@ export function applicationCard(program: Program, application: StaffApplication,
   const title = typeof application.answers.planTitle === 'string' && planTitle && !planTitle.personal ? application.answers.planTitle : '';
   return {
     title: staffText(language, 'feed.card.title', { receipt: application.receiptNumber ?? none }),
-    ...(title ? { description: title } : {}),
+    // The plan title is what the applicant typed: shown as text, never as a link or markup.
+    ...(title ? { description: title, quoted: true } : {}),
     fields: [
       { name: staffText(language, 'detail.status'), value: staffText(language, `status.${application.status}`) },
       { name: staffText(language, 'feed.card.municipality'), value: application.municipality ?? none },

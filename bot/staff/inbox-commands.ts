@@ -54,7 +54,8 @@ export async function runInboxCommand(deps: StaffDeps, request: StaffRequest & {
 /** A handoff as staff read it: who, why, since when, and the conversation (participant text is theirs: personal). */
 export function handoffCard(deps: Pick<StaffDeps, 'program'>, view: HandoffView, language: StaffLanguage): StaffCard {
   const lines = view.exchanges.map((e) => `${e.from === 'participant' ? '👤' : '🤖'} ${e.text}`);
-  const description = Array.from(lines.join('\n')).slice(-3_800).join('');
+  // The latest part of the conversation matters most; the room leaves space for Discord's escaping.
+  const description = Array.from(lines.join('\n')).slice(-3_000).join('');
   return {
     title: staffText(language, 'inbox.card.title', { participant: view.participant }),
     ...(description ? { description, quoted: true } : {}),

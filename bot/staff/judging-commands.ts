@@ -5,6 +5,7 @@
  * checks state and raises a JudgingRefusal, answered here in the asker's language.
  */
 import { stringify } from 'csv-stringify/sync';
+import { neutralizeFormula } from '../../core/applications/export-applications.ts';
 import { weightedTotal } from '../../core/judging/aggregate.ts';
 import type { RoundConfig, RoundId } from '../../core/judging/judging-config.ts';
 import { JudgingRefusal } from '../../core/judging/judging-errors.ts';
@@ -74,7 +75,9 @@ async function judgingReply(deps: StaffDeps, request: StaffRequest, command: Jud
       const { header, rows } = await judging.scoreRows(deps, id);
       if (rows.length === 0) return { text: t('scores.empty') };
       await judging.auditScoresExport(deps, actor, id, rows.length);
-      return { text: t('scores.file', { round: roundName(language, id), rows: rows.length }), file: { name: `scores-${id}.csv`, content: stringify([header, ...rows]) } };
+      // UTF-8 with a BOM for Excel, and comments can never run as formulas.
+      const content = `\uFEFF${stringify([header, ...rows.map((row) => row.map(neutralizeFormula))], { record_delimiter: '\r\n' })}`;
+      return { text: t('scores.file', { round: roundName(language, id), rows: rows.length }), file: { name: `scores-${id}.csv`, content } };
     }
     case 'decide': {
       const id = await round(command.round);

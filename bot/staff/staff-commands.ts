@@ -13,6 +13,7 @@ import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
 import type pg from 'pg';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { findEntrants, findRounds } from '../../core/judging/judging.repository.ts';
+import { judgeOf } from '../../core/judging/judging.service.ts';
 import { authorize, denialAudit, type Action, type Role } from '../../core/staff/permissions.ts';
 import { collectStats } from '../../core/stats/collect-stats.ts';
 import { runInboxCommand } from './inbox-commands.ts';
@@ -137,7 +138,7 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
   const normalized = receipt.trim().toUpperCase();
   const application = await findByReceipt(deps.db, deps.sealer, deps.program.contest.id, normalized);
   if (!application) return { text: staffText(language, 'detail.notFound', { receipt: normalized }) };
-  const personal = authorize(request.roles, 'applications.viewPersonal').allowed || await judgeSeesApplicant(deps, request.roles, application.id);
+  const personal = authorize(request.roles, 'applications.viewPersonal').allowed || await judgeSeesApplicant(deps, request, application.id);
   const now = deps.clock();
   const today = calendarDate(now, deps.program.timeZone);
   const columns = answerColumns(deps.program, today, language).filter((c) => personal || !c.personal);
@@ -201,14 +202,15 @@ function fitAnswers(answers: Array<{ name: string; value: string }>): { fields: 
 }
 
 /**
- * A judge sees who applied only while judging the application in an open round that is
- * not blind (the presentation and the final are judged face to face); in a blind round,
+ * A judge on the roster sees who applied only while judging the application in an open
+ * round that is not blind and that they are assigned to (the presentation and the final are judged face to face); in a blind round,
  * and outside judging, a judge sees the plan alone.
  */
-async function judgeSeesApplicant(deps: StaffDeps, roles: Role[], applicationId: string): Promise<boolean> {
-  if (!roles.includes('judge')) return false;
+async function judgeSeesApplicant(deps: StaffDeps, request: StaffRequest, applicationId: string): Promise<boolean> {
+  const judge = request.roles.includes('judge') ? judgeOf(deps.program, request.actor) : null;
+  if (!judge) return false;
   const open = (await findRounds(deps.db, deps.program.contest.id)).find((r) => r.status === 'open');
-  if (!open || deps.program.judging.rounds.find((r) => r.id === open.roundId)?.blind !== false) return false;
+  if (!open || !open.judges.includes(judge.id) || deps.program.judging.rounds.find((r) => r.id === open.roundId)?.blind !== false) return false;
   return (await findEntrants(deps.db, deps.program.contest.id, open.roundId)).some((e) => e.applicationId === applicationId);
 }
 

@@ -43,6 +43,8 @@ export function parseStaffLine(line: string): StaffCommand | null {
       const action = args[0];
       if (action !== 'open' && action !== 'close' && action !== 'status') return null;
       const r = round(args[1]);
+      // Opening names its round, as in Discord: never "whichever was last".
+      if (action === 'open' && !r?.round) return null;
       return r && args.length <= 2 ? { name: 'round', action, ...r } : null;
     }
     case 'progress':

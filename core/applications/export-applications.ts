@@ -47,6 +47,6 @@ export async function exportApplicationsCsv(
 }
 
 /** A cell starting with = + - @ would run as a formula in Excel (CSV injection). */
-function neutralizeFormula(cell: string): string {
+export function neutralizeFormula(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }

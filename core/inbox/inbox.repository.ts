@@ -76,3 +76,18 @@ export async function pendingInboxEvents(
     payload: sealer.openJson(r.payloadSealed!, inboxContext(r.webhookEventId)),
   }));
 }
+
+/**
+ * Claims an event that arrives without a webhook (a Discord gateway event) for this
+ * process: recorded as processed at once, so the replay never takes it and a second ouen
+ * process connected to the same bot skips it. False when another process claimed it.
+ */
+export async function claimGatewayEvent(db: SqlDb, eventId: string, eventType: string, now: Date): Promise<boolean> {
+  const rows = await db.$queryRaw<unknown[]>`
+    INSERT INTO "InboxEvent" ("webhookEventId", "eventType", "occurredAt", "receivedAt", "status", "processedAt")
+    VALUES (${eventId}, ${eventType}, ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC',
+            'processed', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+    ON CONFLICT ("webhookEventId") DO NOTHING
+    RETURNING 1`;
+  return rows.length === 1;
+}

@@ -135,7 +135,8 @@ export function passLine(tally: RoundTally, count: number): { passing: string[];
   const scored = tally.applications.filter((a) => a.rank !== null);
   const clear = scored.filter((a) => a.rank! <= count && scored.filter((b) => b.rank === a.rank).length + a.rank! - 1 <= count);
   const atLine = scored.filter((a) => a.rank! <= count && !clear.includes(a));
-  const provisional = tally.applications.some((a) => a.score === null || a.missing.length > 0);
+  // An application every judge recused from has no score but is not waiting for one.
+  const provisional = tally.applications.some((a) => a.missing.length > 0);
   return { passing: clear.map((a) => a.applicationId), undecided: atLine.map((a) => a.applicationId), provisional };
 }
 

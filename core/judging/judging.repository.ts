@@ -139,11 +139,16 @@ export async function insertPublication(db: SqlDb, publication: Omit<Publication
             ${at(publication.draftedAt)}::timestamptz AT TIME ZONE 'UTC', ${publication.messages}::integer)`;
 }
 
-/** Puts a round's pending decisions into a publication; returns how many. */
-export async function attachDecisions(db: SqlDb, contestId: string, roundId: RoundId, publicationId: string): Promise<number> {
+/** Puts the pending decisions of these applications (the round's entrants) into a publication. */
+export async function attachDecisions(db: SqlDb, contestId: string, roundId: RoundId, publicationId: string, applicationIds: string[]): Promise<number> {
   return db.$executeRaw`
     UPDATE "Decision" SET "status" = 'awaiting', "publicationId" = ${publicationId}::uuid
-    WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "status" = 'pending'`;
+    WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "status" = 'pending' AND "applicationId" = ANY(${applicationIds}::uuid[])`;
+}
+
+/** Pending decisions are stale once the round is scored again or the votes change: they go. */
+export async function clearPendingDecisions(db: SqlDb, contestId: string, roundId: RoundId): Promise<number> {
+  return db.$executeRaw`DELETE FROM "Decision" WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "status" = 'pending'`;
 }
 
 export async function findPublication(db: SqlDb, contestId: string, id: string, lock = false): Promise<PublicationRow | null> {
@@ -169,11 +174,16 @@ export async function releasePublication(db: SqlDb, id: string, actor: string, n
     UPDATE "Publication" SET "status" = 'approved', "decidedBy" = ${actor}, "decidedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${id}::uuid`;
   await db.$executeRaw`UPDATE "Decision" SET "status" = 'published' WHERE "publicationId" = ${id}::uuid`;
-  const rows = await db.$queryRaw<Array<{ id: string }>>`
-    UPDATE "OutboxMessage" SET "status" = 'pending', "notBefore" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
-    WHERE "publicationId" = ${id}::uuid AND "status" = 'held'
-    RETURNING "id"::text AS "id"`;
-  return rows.map((r) => r.id);
+  // An applicant who withdrew while the publication waited is not sent a result.
+  const rows = await db.$queryRaw<Array<{ id: string; status: string }>>`
+    UPDATE "OutboxMessage" o SET "status" = CASE WHEN EXISTS (
+        SELECT 1 FROM "Application" a JOIN "Publication" p ON p."id" = o."publicationId"
+        WHERE a."participantId" = o."participantId" AND a."contestId" = p."contestId" AND a."status" = 'withdrawn')
+      THEN 'skipped'::"OutboxStatus" ELSE 'pending'::"OutboxStatus" END,
+      "notBefore" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
+    WHERE o."publicationId" = ${id}::uuid AND o."status" = 'held'
+    RETURNING o."id"::text AS "id", o."status"::text AS "status"`;
+  return rows.filter((r) => r.status === 'pending').map((r) => r.id);
 }
 
 /** Rejection: nothing is sent; the decisions are pending again so staff can mend and publish anew. */

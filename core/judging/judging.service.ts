@@ -85,6 +85,8 @@ export async function openRound(deps: JudgingDeps, actor: string, roundId: Round
     }
     const judges = roundJudges(deps.program.judging, round);
     const entrants = await repo.findEntrants(tx, contestId, roundId);
+    // Reopened for more scoring: results marked from the old scores are stale.
+    if (row) await repo.clearPendingDecisions(tx, contestId, roundId);
     await repo.openRoundRow(tx, contestId, roundId, judges, actor, now);
     await appendAudit(tx, [{ actor, action: 'round.opened', entity: 'round', entityId: `${contestId}:${roundId}`, detail: { judges, entrants: entrants.length } }], now);
     return { entrants: entrants.length, judges: judges.length };
@@ -335,10 +337,23 @@ export async function decideByRanking(deps: JudgingDeps, actor: string, roundId:
       ...ranking.entrants.filter((e) => !ranking.undecided.includes(e.receipt)).map((e) => [e.receipt, 'fail'] as const),
       ...ranking.passing.map((r) => [r, 'pass'] as const),
     ]);
+    // No score at all (every judge recused): the committee decides, not the ranking.
+    for (const e of ranking.entrants) if (e.score === null) outcomeOf.delete(e.receipt);
     undecided = ranking.entrants.filter((e) => !outcomeOf.has(e.receipt)).map((e) => e.receipt);
-    return ranking.entrants.filter((e) => outcomeOf.has(e.receipt)).map((e) => ({ applicationId: e.applicationId, outcome: outcomeOf.get(e.receipt)! as Outcome }));
+    const chosen = ranking.entrants.filter((e) => outcomeOf.has(e.receipt)).map((e) => ({ applicationId: e.applicationId, outcome: outcomeOf.get(e.receipt)! as Outcome }));
+    // Hand-marked prizes of finalists left undecided stay: together they must not exceed the prizes.
+    const kept = decisions.filter((d) => !chosen.some((c) => c.applicationId === d.applicationId));
+    checkPrizes([...kept, ...chosen]);
+    return chosen;
   });
   return { marked, undecided };
+}
+
+/** One grand prize and two excellence prizes at most (DOMAIN.md §1). */
+function checkPrizes(decisions: Array<{ outcome: string }>): void {
+  for (const prize of ['grand', 'excellence'] as const) {
+    if (decisions.filter((d) => d.outcome === prize).length > PRIZES[prize]) throw new JudgingRefusal('tooManyPrizes', { outcome: prize, count: PRIZES[prize] });
+  }
 }
 
 /** The final's prizes from the ranking: a tie at a prize line leaves those finalists undecided. */
@@ -411,13 +426,14 @@ export async function publishDecisions(deps: JudgingDeps, actor: string, roundId
     if (missing.length > 0) throw new JudgingRefusal('undecided', { count: missing.length, receipts: missing.slice(0, 5).map((e) => e.receiptNumber).join(', ') });
     const pending = entrants.filter((e) => byApplication.get(e.applicationId)!.status === 'pending');
     if (pending.length === 0) throw new JudgingRefusal('nothingToPublish', { round: roundId });
+    checkPrizes(entrants.map((e) => byApplication.get(e.applicationId)!));
     const id = randomUUID();
     const messages = pending.flatMap((e) => {
       const text = noticeText(round, byApplication.get(e.applicationId)!.outcome, e.receiptNumber, e.language === 'en' ? 'en' : 'ja');
       return text === null ? [] : [{ participantId: e.participantId, messages: [{ type: 'text', text }], reason: `decision:${roundId}`, notBefore: now, publicationId: id }];
     });
     await repo.insertPublication(tx, { id, contestId, roundId, draftedBy: actor, draftedAt: now, messages: messages.length });
-    await repo.attachDecisions(tx, contestId, roundId, id);
+    await repo.attachDecisions(tx, contestId, roundId, id, pending.map((e) => e.applicationId));
     await createOutboxRows(tx, deps.sealer, messages);
     const outcomes = await repo.publicationOutcomes(tx, id);
     await appendAudit(tx, [{ actor, action: 'publication.drafted', entity: 'publication', entityId: id, detail: { round: roundId, messages: messages.length, outcomes } }], now);
@@ -492,6 +508,8 @@ export async function recordVotes(deps: JudgingDeps, actor: string, receipt: str
     if (!entrant) throw new JudgingRefusal('notFinalist', { receipt });
     if ((await repo.findDecisions(tx, contestId, 'final')).some((d) => d.status !== 'pending')) throw new JudgingRefusal('decisionFrozen', { receipt });
     await repo.saveVotes(tx, contestId, entrant.applicationId, votes, actor, now);
+    // Results marked before the votes changed are stale: mark them again.
+    await repo.clearPendingDecisions(tx, contestId, 'final');
     await appendAudit(tx, [{ actor, action: 'votes.recorded', entity: 'application', entityId: entrant.applicationId, detail: { votes } }], now);
   });
 }

@@ -23,6 +23,11 @@ export function loadProgram(file = DEFAULT_PROGRAM_FILE): Program {
   } catch (error) {
     throw new ConfigError(`program file ${file}: ${(error as Error).message}`);
   }
+  // A program file written before judging was configurable takes the built-in judging
+  // section (placeholder judges), so an upgrade does not stop ouen; README says to set it.
+  if (file !== DEFAULT_PROGRAM_FILE && raw !== null && typeof raw === 'object' && !('judging' in raw)) {
+    raw = { ...raw, judging: (JSON.parse(readFileSync(DEFAULT_PROGRAM_FILE, 'utf8')) as { judging: unknown }).judging };
+  }
   const parsed = programFileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -48,30 +48,38 @@ export async function recordNotices(db: SqlDb, sealer: Sealer, notices: NewNotic
 }
 
 /**
- * The oldest pending notice, locked for the rest of the transaction; another ouen
- * process skips it. Notices of one entity are claimed in order: a newer one waits while
- * an older one of the same entity is held by someone else.
+ * Takes the oldest pending notice for `leaseMs` (committed at once, so no transaction
+ * stays open while Discord is called; an expired lease lets another process try).
+ * Notices of one application or handoff go in order: a newer one waits while an older
+ * one is pending. `skip` leaves out notices that just failed, so one bad notice does not
+ * hold up the others.
  */
-export async function claimNextNotice(db: SqlDb): Promise<Notice | null> {
+export async function claimNextNotice(db: SqlDb, now: Date, leaseMs: number, skip: bigint[] = []): Promise<Notice | null> {
   const [row] = await db.$queryRaw<Notice[]>`
-    SELECT n."id", n."kind", n."entityId"::text AS "entityId", n."detail", n."payloadSealed", n."attempts"
-    FROM "StaffNotice" n
-    WHERE n."status" = 'pending'
-      AND NOT EXISTS (SELECT 1 FROM "StaffNotice" o WHERE o."entityId" = n."entityId" AND o."status" = 'pending' AND o."id" < n."id")
-    ORDER BY n."id"
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED`;
+    UPDATE "StaffNotice" SET "claimedUntil" = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = (
+      SELECT n."id" FROM "StaffNotice" n
+      WHERE n."status" = 'pending'
+        AND (n."claimedUntil" IS NULL OR n."claimedUntil" < ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        AND n."id" <> ALL(${skip.map(String)}::bigint[])
+        AND NOT EXISTS (SELECT 1 FROM "StaffNotice" o WHERE o."entityId" = n."entityId" AND o."status" = 'pending' AND o."id" < n."id")
+      ORDER BY n."id"
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED)
+    RETURNING "id", "kind", "entityId"::text AS "entityId", "detail", "payloadSealed", "attempts"`;
   return row ?? null;
 }
 
 export async function settleNotice(db: SqlDb, id: bigint, status: 'sent' | 'skipped' | 'failed', at: Date): Promise<void> {
   await db.$executeRaw`
-    UPDATE "StaffNotice" SET "status" = ${status}::"StaffNoticeStatus", "sentAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    UPDATE "StaffNotice" SET "status" = ${status}::"StaffNoticeStatus", "claimedUntil" = NULL,
+      "sentAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${id.toString()}::bigint`;
 }
 
+/** A try that failed: counted, and the lease given back for the next sweep. */
 export async function noteNoticeAttempt(db: SqlDb, id: bigint): Promise<void> {
-  await db.$executeRaw`UPDATE "StaffNotice" SET "attempts" = "attempts" + 1 WHERE "id" = ${id.toString()}::bigint`;
+  await db.$executeRaw`UPDATE "StaffNotice" SET "attempts" = "attempts" + 1, "claimedUntil" = NULL WHERE "id" = ${id.toString()}::bigint`;
 }
 
 export interface DiscordThreadRow {

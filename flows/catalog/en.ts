@@ -13,6 +13,7 @@ export const en: Record<keyof typeof ja, string> = {
   'menu.staff': 'Talk to staff',
   'handoff.opened': 'We are passing you to our staff. Please go on writing here; a staff member will answer (weekdays 9:00–17:00).',
   'handoff.openedMisunderstood': 'Sorry I could not help. We are passing you to our staff. Please go on writing here; a staff member will answer (weekdays 9:00–17:00).',
+  'handoff.unavailable': 'Our staff cannot take chats right now. Please contact us here:\n{contact}',
   'handoff.closed': 'Our staff have closed this conversation. Send "menu" any time to start again.',
   'misunderstood': 'Sorry, I did not catch that. Please choose from the buttons below.',
   'help': 'How to use\n- "apply": apply to the business plan contest\n- "my application": check, change or withdraw\n- "back": previous question\n- "cancel": pause (your answers are kept)\n- "menu": show the menu\n- "staff": talk to a person\n- "日本語": switch to Japanese',

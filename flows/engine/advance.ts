@@ -31,10 +31,12 @@ export function advance(state: ConversationState, input: FlowInput, deps: FlowDe
     if (resumed) return fromOutcome(candidate.handle(resumed, input, deps));
   }
   // Outside a flow, anything not understood gets the menu: the bot is never silent. The
-  // second time in a row, a person takes over instead of the bot trying again.
-  if (state.misunderstood + 1 >= MISUNDERSTOOD_BEFORE_HANDOFF) return handOff('misunderstood', state);
+  // second typed message in a row it does not understand hands the person to staff
+  // (stickers and images only get the menu: they are often a thank-you).
+  const typed = input.type === 'text';
+  if (typed && deps.handoffAvailable && state.misunderstood + 1 >= MISUNDERSTOOD_BEFORE_HANDOFF) return handOff('misunderstood', state);
   return {
-    state: { active: null, misunderstood: state.misunderstood + 1 },
+    state: { active: null, misunderstood: typed ? state.misunderstood + 1 : state.misunderstood },
     messages: [mainMenu(deps, t('misunderstood'))],
     effects: [],
   };
@@ -61,7 +63,9 @@ function runCommand(command: Command, state: ConversationState, deps: FlowDeps):
     case 'menu':
       return result(null, [mainMenu(deps)]);
     case 'staff':
-      return handOff('asked', state);
+      return deps.handoffAvailable
+        ? handOff('asked', state)
+        : result(state.active, [{ type: 'text', text: t('handoff.unavailable', { contact: { literal: deps.program.contest.privacy.contact } }) }, mainMenu(deps)]);
     case 'cancel':
       return result(null, active ? [mainMenu(deps, t('cancelled'))] : [mainMenu(deps)]);
     case 'back':

@@ -74,6 +74,8 @@ export interface FlowDeps {
   application: ApplicationFacts | null;
   /** A person has taken over this conversation (the human inbox): the bot stays silent and forwards. */
   handoffOpen?: boolean;
+  /** Someone can take a conversation over (an inbox is configured); without one, the bot says where to ask instead. */
+  handoffAvailable?: boolean;
 }
 
 /** Where a participant stands inside one flow. Plain JSON. */

@@ -22,7 +22,9 @@ let h: Harness;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ discord, h, close } = await startOuenWithDiscord({ clock: () => DURING, env: { OUEN_STAFF_ROLES: JSON.stringify({ staff: [STAFF_ROLE] }) } }));
+  ({ discord, h, close } = await startOuenWithDiscord({
+    clock: () => DURING, env: { OUEN_STAFF_ROLES: JSON.stringify({ staff: [STAFF_ROLE] }), DISCORD_INBOX_CHANNEL_ID: snowflake() },
+  }));
 });
 
 afterAll(async () => {
@@ -133,6 +135,10 @@ describe('the contest application in Discord DMs', () => {
     const user = new DmUser();
     await user.write('スタッフと話したい');
     expect(user.said()).toContain('スタッフにおつなぎします');
+    // While staff have the conversation a click gets no answer: the "thinking…" placeholder is removed.
+    const click = dmClick({ applicationId: discord.applicationId, userId: user.id, customId: 'ouen:flow:c:cmd:menu' });
+    discord.dispatch('INTERACTION_CREATE', click);
+    await discord.waitForRequest((r) => r.method === 'DELETE' && r.path === `/webhooks/${discord.applicationId}/${click.token}/messages/@original`);
     const handoff = (await eventually(() => h.db.prisma.handoff.findFirst({ where: { participant: { discordUserId: user.id }, status: 'open' } })))!;
     const queue = new OutboxQueue(redisConnection(h.ouen.env.REDIS_URL), h.ouen.env.OUEN_QUEUE_PREFIX);
     try {

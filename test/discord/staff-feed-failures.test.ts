@@ -81,6 +81,16 @@ describe('the staff feed when Discord fails', () => {
     expect(cardPosts('BC2026-0102')).toHaveLength(2);
   }, 30_000);
 
+  it('fails a notice Discord refuses (4xx) at once, and posts the others', async () => {
+    discord.failNext((r) => r.method === 'POST' && r.path === `/channels/${CHANNEL}/messages` && JSON.stringify(r.body).includes('BC2026-0103'), 400, 5);
+    const refused = await submitted('BC2026-0103');
+    const fine = await submitted('BC2026-0104');
+    await feed.drain();
+    await eventually(async () => (await db.prisma.staffNotice.findFirstOrThrow({ where: { entityId: fine } })).status === 'sent');
+    expect(await db.prisma.staffNotice.findFirstOrThrow({ where: { entityId: refused } })).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(cardPosts('BC2026-0103')).toHaveLength(1);
+  }, 30_000);
+
   it('posts nothing twice, and only valid requests', async () => {
     expect(await feed.drain()).toBe(0);
     expect(discord.invalidRequests()).toEqual([]);

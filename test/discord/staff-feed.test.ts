@@ -105,14 +105,20 @@ describe('the applications channel', () => {
 describe('the human inbox', () => {
   it('hands a participant to staff: a thread with the conversation, the bot silent, answers and the close on LINE', async () => {
     const user = new LineUser(h.line);
-    await h.post(callbackBody(h.line.botUserId, user.text('締切はいつですか')));
-    await h.settle();
+    // Three exchanges before asking: staff see them all.
+    for (const text of ['ヘルプ', 'メニュー', '締切はいつですか']) {
+      await h.post(callbackBody(h.line.botUserId, user.text(text)));
+      await h.settle();
+    }
     await h.post(callbackBody(h.line.botUserId, user.text('スタッフと話したい')));
     await h.settle();
     expect(botTexts(h.line, user.userId).at(-1)).toContain('スタッフにおつなぎします');
 
     const card = await eventually(() => posts(INBOX).find((r) => bodyOf(r).embeds?.[0]?.title.startsWith('スタッフ対応の依頼')));
     const embed = bodyOf(card).embeds![0]!;
+    expect(embed.description).toContain('👤 ヘルプ');
+    expect(embed.description).toContain('🤖 使い方');
+    expect(embed.description).toContain('👤 メニュー');
     expect(embed.description).toContain('👤 締切はいつですか');
     expect(embed.description).toContain('🤖 ごめんなさい、うまく読み取れませんでした');
     expect(embed.description).toContain('👤 スタッフと話したい');

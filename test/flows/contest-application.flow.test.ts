@@ -254,9 +254,26 @@ describe('outside a flow', () => {
     expect(c.said).toContain('うまく読み取れませんでした');
     expect(c.offered).toEqual(['cmd:apply', 'cmd:review', 'cmd:help', 'cmd:staff', 'cmd:lang-en']);
     expect(c.state.misunderstood).toBe(1);
-    c.send({ type: 'unsupported', what: 'sticker' });
+    c.send('ありがと');
     expect(c.effects).toEqual([{ type: 'openHandoff', reason: 'misunderstood' }]);
     expect(c.said).toContain('スタッフにおつなぎします');
+    expect(c.state.misunderstood).toBe(0);
+  });
+
+  it('says where to ask instead when no one can take the conversation over, and never falls silent', () => {
+    const c = new Conversation();
+    c.handoffAvailable = false;
+    c.send('スタッフと話したい');
+    expect(c.effects).toEqual([]);
+    expect(c.said).toContain('チャットでスタッフにおつなぎできません');
+    c.send('あの').send('えっと').send('その');
+    expect(c.effects).toEqual([]);
+    expect(c.said).toContain('うまく読み取れませんでした');
+  });
+
+  it('does not hand over for stickers: only typed messages the bot did not understand count', () => {
+    const c = new Conversation().send({ type: 'unsupported', what: 'sticker' }).send({ type: 'unsupported', what: 'sticker' });
+    expect(c.effects).toEqual([]);
     expect(c.state.misunderstood).toBe(0);
   });
 

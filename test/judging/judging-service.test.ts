@@ -113,3 +113,51 @@ describe('the guards beneath the service', () => {
       VALUES (gen_random_uuid(), '${participant!.id}', 'x', gen_random_uuid(), 'test', 'held')`);
   });
 });
+
+describe('the final', () => {
+  let final: TestDatabase;
+  let f: judging.JudgingDeps;
+  const approver = { actor: 'console:approver', roles: ['approver' as const] };
+
+  beforeAll(async () => {
+    final = await createTestDatabase();
+    await syncContest(transactOn(final.sql), program, AFTER_DEADLINE);
+    for (let i = 1; i <= 4; i++) {
+      await seedApplication(final.prisma, sealer, { receipt: `BC2026-000${i}`, status: 'submitted', answers: sampleAnswers(`応募 ${i}`, '柏市', 'no') });
+    }
+    f = { db: sqlDb(final.sql), transact: transactOn(final.sql), sealer, program, clock: () => AFTER_DEADLINE };
+    // Everyone passes the two screenings (decided by hand, published, approved).
+    for (const round of ['document', 'presentation'] as const) {
+      await judging.openRound(f, 'console:staff', round);
+      await judging.closeRound(f, 'console:staff', round);
+      for (let i = 1; i <= 4; i++) await judging.markDecision(f, 'console:staff', round, `BC2026-000${i}`, 'pass');
+      const publication = await judging.publishDecisions(f, 'console:staff', round);
+      await judging.answerPublication(f, approver, publication.id, true);
+    }
+    await judging.openRound(f, 'console:staff', 'final');
+    for (const judge of ['judge-a', 'judge-b', 'judge-c']) {
+      for (const [i, overall] of [9, 8, 7, 7].entries()) await judging.saveJudgeSheet(f, `console:${judge}`, { receipt: `BC2026-000${i + 1}`, scores: { overall } });
+    }
+    await judging.closeRound(f, 'console:staff', 'final');
+  });
+
+  afterAll(async () => {
+    await final?.drop();
+  });
+
+  it('never awards more than one grand prize and two excellence prizes, however results are marked', async () => {
+    // Third place is tied: the committee gives both an excellence prize by hand…
+    await judging.markDecision(f, 'console:staff', 'final', 'BC2026-0003', 'excellence');
+    await judging.markDecision(f, 'console:staff', 'final', 'BC2026-0004', 'excellence');
+    // …so the ranking cannot add a third one for second place.
+    await expect(judging.decideByRanking(f, 'console:staff', 'final')).rejects.toEqual(refusal('tooManyPrizes'));
+    await judging.markDecision(f, 'console:staff', 'final', 'BC2026-0004', 'none');
+    expect(await judging.decideByRanking(f, 'console:staff', 'final')).toEqual({ marked: 2, undecided: ['BC2026-0003', 'BC2026-0004'] });
+    const publication = await judging.publishDecisions(f, 'console:staff', 'final');
+    expect(publication.outcomes).toEqual({ grand: 1, excellence: 2, none: 1 });
+  });
+
+  it('refuses a change of the audience vote once the results await approval', async () => {
+    await expect(judging.recordVotes(f, 'console:staff', 'BC2026-0001', 10)).rejects.toEqual(refusal('decisionFrozen'));
+  });
+});

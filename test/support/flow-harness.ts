@@ -23,6 +23,8 @@ export class Conversation {
   receipts = 0;
   /** A person has the conversation (set by an `openHandoff` effect, cleared by the test as staff would). */
   handoffOpen = false;
+  /** Someone can take a conversation over (an inbox is configured). */
+  handoffAvailable = true;
 
   constructor(public now: Date = DURING, public config: ProgramConfig = program) {}
 
@@ -30,6 +32,7 @@ export class Conversation {
     const flowInput: FlowInput = typeof input === 'string' ? { type: 'text', text: input } : input;
     const result = advance(this.state, flowInput, {
       now: this.now, program: this.config, language: this.language, application: this.application, handoffOpen: this.handoffOpen,
+      handoffAvailable: this.handoffAvailable,
     });
     this.state = result.state;
     this.effects = result.effects;

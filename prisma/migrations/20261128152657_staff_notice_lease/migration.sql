@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StaffNotice" ADD COLUMN     "claimedUntil" TIMESTAMP(3);
