@@ -72,7 +72,11 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
     inOrder(message.author.id, async () => {
       if (!await options.claim(`discord:${message.id}`)) return;
       const { input, files } = await inputOfMessage(message);
-      const bodies = await turn(options, message.author.id, input, files);
+      const bodies = await turn(options, message.author.id, input, files).catch(async (error: Error) => {
+        // Not replayed (gateway events are not redelivered): the person is asked to send it again.
+        if (message.channel.isSendable()) await message.channel.send({ content: translate('ja', 'error.generic') }).catch(() => undefined);
+        throw error;
+      });
       if (!bodies) return;
       await send(bodies.bodies, (body) => message.channel.isSendable() ? message.channel.send(body as never) : Promise.reject(new Error('not sendable')), options, bodies.outboxId);
     });
