@@ -98,7 +98,11 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
     if (!input) return;
     // Acknowledged at once (Discord's 3 s), then queued behind the person's earlier inputs.
     const acknowledged = options.claim(`discord:${interaction.id}`)
-      .then((mine) => (mine ? interaction.deferReply().then(() => true) : false));
+      .then((mine) => (mine ? interaction.deferReply().then(() => true) : false))
+      .catch((error: Error) => {
+        options.logger.warn({ interactionId: interaction.id, err: error.name }, 'discord DM click could not be acknowledged');
+        return false;
+      });
     inOrder(interaction.user.id, async () => {
       if (!await acknowledged) return;
       const result = await turn(options, interaction.user.id, input, []).catch(async (error: Error) => {

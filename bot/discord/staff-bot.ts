@@ -66,21 +66,26 @@ function displayNameOf(interaction: Answerable): string {
 const FORM_WITHIN_MS = 2_500;
 
 async function answer(interaction: Answerable, command: StaffCommand | null, options: StaffBotOptions, language: StaffLanguage): Promise<void> {
-  if (options.claim && !await options.claim(`discord:${interaction.id}`)) return;
+  // With several processes on one bot, one claims the interaction; if the claim cannot be
+  // made (the database is away) this process answers: a second answer fails harmlessly.
+  const claimed = () => (options.claim ? options.claim(`discord:${interaction.id}`).catch(() => true) : Promise.resolve(true));
   const request = (c: StaffCommand): StaffRequest => ({
     actor: `discord:${interaction.user.id}`, roles: rolesOf(memberRoleIds(interaction), options.roleMapping), language, command: c,
     displayName: displayNameOf(interaction),
   });
   if (command && OPENS_FORM.has(command.name) && !interaction.isModalSubmit()) {
     // Opening a form: Discord shows a modal only as the first answer, so no defer.
-    const reply = await withinTime(options.run(request(command)).catch((error: Error) => {
+    const work = (async () => ((await claimed()) ? options.run(request(command)) : 'not-ours' as const))();
+    const reply = await withinTime(work.catch((error: Error) => {
       options.logger.error({ interactionId: interaction.id, err: error.name }, 'staff form failed');
       return null;
     }), FORM_WITHIN_MS);
+    if (reply === 'not-ours') return;
     if (reply?.modal) await interaction.showModal(modal(reply.modal));
     else await interaction.reply({ ...render(reply ?? { text: staffText(language, 'error.generic') }), flags: MessageFlags.Ephemeral });
     return;
   }
+  if (!await claimed()) return;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
     const reply = command ? await options.run(request(command)) : { text: staffText(language, 'unknown.command') };
@@ -191,6 +196,22 @@ function embed(card: StaffCard): EmbedBuilder {
   return new EmbedBuilder().setTitle(clip(card.title, 256)).setDescription(description).addFields(fields);
 }
 
+/** Drops fields, then whole embeds, from the end until the message's embeds fit Discord's total. */
+function withinTotal(embeds: EmbedBuilder[]): EmbedBuilder[] {
+  const size = (e: EmbedBuilder) => {
+    const d = e.data;
+    return Array.from(d.title ?? '').length + Array.from(d.description ?? '').length
+      + (d.fields ?? []).reduce((n, f) => n + Array.from(f.name).length + Array.from(f.value).length, 0);
+  };
+  const total = () => embeds.reduce((n, e) => n + size(e), 0);
+  while (total() > EMBEDS_CHARS && embeds.length > 0) {
+    const last = embeds.at(-1)!;
+    if ((last.data.fields?.length ?? 0) > 0) last.spliceFields(-1, 1);
+    else embeds.pop();
+  }
+  return embeds;
+}
+
 /** Discord's limit for a message's text. */
 const CONTENT_CHARS = 2000;
 
@@ -212,8 +233,11 @@ export function messageBody(reply: StaffReply) {
   return { ...(content === undefined ? {} : { content }), embeds: embeds.map((e) => e.toJSON()), components: components.map((c) => c.toJSON()), allowed_mentions: { parse: [] } };
 }
 
+/** Discord's limit for all the embeds of one message together. */
+const EMBEDS_CHARS = 6000;
+
 function render(reply: StaffReply) {
-  const embeds = [...(reply.card ? [reply.card] : []), ...(reply.cards ?? [])].slice(0, 10).map(embed);
+  const embeds = withinTotal([...(reply.card ? [reply.card] : []), ...(reply.cards ?? [])].slice(0, 10).map(embed));
   // Five buttons a row, five rows a message (Discord's limits).
   const rows: Array<ActionRowBuilder<ButtonBuilder>> = [];
   for (let i = 0; i < Math.min(reply.buttons?.length ?? 0, 25); i += 5) {

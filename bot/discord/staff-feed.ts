@@ -3,7 +3,7 @@
  * in the applications channel with a thread of its own, then each change in that thread.
  * A NOTIFY from the committing transaction wakes it; a sweep every 30 s covers a missed
  * one (and a Discord outage: a failed post stays pending and is tried again, up to
- * MAX_ATTEMPTS; a request Discord refuses (4xx) fails at once). Each notice is leased
+ * MAX_ATTEMPTS over a day; a request Discord rejects for its content fails at once). Each notice is leased
  * (committed), so two ouen processes never post it at the same time and no transaction
  * stays open while Discord answers. discord.js waits out rate limits (429) itself.
  */
@@ -33,6 +33,8 @@ export interface StaffFeedOptions {
 }
 
 const MAX_ATTEMPTS = 10;
+/** A notice is given up on only when it is also this old: a day-long Discord outage loses nothing. */
+const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
 /** How long a claimed notice is this process's to post; Discord's retries and rate-limit waits fit well inside. */
 const LEASE_MS = 120_000;
 const RECONNECT_MS = 5_000;
@@ -61,14 +63,14 @@ export function startStaffFeed(options: StaffFeedOptions): RunningStaffFeed {
       let posted = 0;
       do {
         again = false;
-        // Notices that failed in this drain are passed over, so others still go out.
-        const failed: bigint[] = [];
         for (;;) {
           if (closed || !options.client.isReady()) break;
-          const notice = await claimNextNotice(deps.db, deps.clock(), LEASE_MS, failed);
+          const notice = await claimNextNotice(deps.db, deps.clock(), LEASE_MS);
           if (!notice) break;
-          if (await postOne(notice)) posted += 1;
-          else failed.push(notice.id);
+          const outcome = await postOne(notice);
+          if (outcome === 'posted') posted += 1;
+          // Discord unavailable: stop here, so an outage does not use up every notice's tries.
+          if (outcome === 'retry') break;
         }
       } while (again && !closed);
       return posted;
@@ -78,19 +80,24 @@ export function startStaffFeed(options: StaffFeedOptions): RunningStaffFeed {
     return draining;
   };
 
-  /** Posts and settles one claimed notice; false when it failed (and stays pending, or failed for good). */
-  async function postOne(notice: Notice): Promise<boolean> {
+  /**
+   * Posts and settles one claimed notice. A request Discord rejects for what it says
+   * (400, 413) fails at once and the drain goes on; anything else (Discord down, missing
+   * access after a settings change) is tried again later, and given up only after
+   * MAX_ATTEMPTS tries over at least GIVE_UP_AFTER_MS.
+   */
+  async function postOne(notice: Notice): Promise<'posted' | 'failed' | 'retry'> {
     try {
       await settleNotice(deps.db, notice.id, await post(deps.db, notice), deps.clock());
-      return true;
+      return 'posted';
     } catch (error) {
-      // Discord refusing the request itself (4xx other than 429) will refuse it again: no retries.
-      const refused = error instanceof DiscordAPIError && typeof error.status === 'number' && error.status >= 400 && error.status < 500 && error.status !== 429;
+      const refused = error instanceof DiscordAPIError && (error.status === 400 || error.status === 413);
       await noteNoticeAttempt(deps.db, notice.id);
-      const failed = refused || notice.attempts + 1 >= MAX_ATTEMPTS;
+      const old = deps.clock().getTime() - new Date(notice.createdAt).getTime() > GIVE_UP_AFTER_MS;
+      const failed = refused || (notice.attempts + 1 >= MAX_ATTEMPTS && old);
       if (failed) await settleNotice(deps.db, notice.id, 'failed', deps.clock());
       logger.warn({ notice: notice.id.toString(), kind: notice.kind, attempts: notice.attempts + 1, err: (error as Error).name, failed }, 'staff feed post failed');
-      return false;
+      return refused ? 'failed' : 'retry';
     }
   }
 

@@ -111,7 +111,9 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
       }
       case 'openHandoff': {
         const said = ctx.input ? describeInput(ctx.input) : null;
-        const recent = [...(ctx.recent ?? []), ...(said === null ? [] : [{ from: 'participant' as const, text: said }])];
+        const messageId = ctx.input?.type === 'text' ? ctx.input.messageId : undefined;
+        const recent = [...(ctx.recent ?? []), ...(said === null ? [] : [{ from: 'participant' as const, text: said, ...(messageId ? { messageId } : {}) }])]
+          .map(({ from, text }) => ({ from, text }));
         const entry = await openHandoff(ctx.db, ctx.sealer, { participantId: ctx.participantId, reason: effect.reason, now: ctx.now, actor: ctx.actor, recent });
         if (entry) outcome.audit.push(entry);
         break;

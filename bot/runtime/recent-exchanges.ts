@@ -38,8 +38,9 @@ function describeSent(rendered: unknown[]): string[] {
 
 export function rememberExchange(state: ConversationState, input: FlowInput, rendered: unknown[]): ConversationState {
   const said = describeInput(input);
+  const messageId = input.type === 'text' ? input.messageId : undefined;
   const added: Exchange[] = [
-    ...(said === null ? [] : [{ from: 'participant' as const, text: said }]),
+    ...(said === null ? [] : [{ from: 'participant' as const, text: said, ...(messageId ? { messageId } : {}) }]),
     ...describeSent(rendered).map((text) => ({ from: 'bot' as const, text })),
   ].map((e) => ({ ...e, text: clip(e.text, e.from === 'participant' ? PARTICIPANT_CHARS : BOT_CHARS) }));
   if (added.length === 0) return state;

@@ -9,6 +9,9 @@ import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage } from './staff-messages.ts';
 import type { StaffButton, StaffCard, StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
+/** Open handoffs listed at once. */
+const INBOX_LIST = 3;
+
 export type InboxCommand = Extract<StaffCommand, { name: 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' }>;
 
 export async function runInboxCommand(deps: StaffDeps, request: StaffRequest & { command: InboxCommand }): Promise<StaffReply> {
@@ -18,10 +21,16 @@ export async function runInboxCommand(deps: StaffDeps, request: StaffRequest & {
   try {
     switch (request.command.name) {
       case 'inbox': {
-        const views = (await Promise.all((await openHandoffIds(deps.db)).slice(0, 10).map((id) => findHandoff(deps.db, deps.sealer, id))))
+        // The oldest few, each with the end of its conversation: a Discord message holds 6,000 characters of cards.
+        const ids = await openHandoffIds(deps.db);
+        const views = (await Promise.all(ids.slice(0, INBOX_LIST).map((id) => findHandoff(deps.db, deps.sealer, id))))
           .filter((v): v is HandoffView => v !== null);
         if (views.length === 0) return { text: staffText(language, 'inbox.empty') };
-        return { cards: views.map((v) => handoffCard(deps, v, language)), buttons: views.flatMap((v) => handoffButtons(v.id, language, v.participant)) };
+        return {
+          ...(ids.length > views.length ? { text: staffText(language, 'inbox.more', { rest: ids.length - views.length }) } : {}),
+          cards: views.map((v) => handoffCard(deps, v, language, 1_200)),
+          buttons: views.flatMap((v) => handoffButtons(v.id, language, v.participant)),
+        };
       }
       case 'replyForm': {
         const view = await findHandoff(deps.db, deps.sealer, request.command.handoffId);
@@ -52,10 +61,10 @@ export async function runInboxCommand(deps: StaffDeps, request: StaffRequest & {
 }
 
 /** A handoff as staff read it: who, why, since when, and the conversation (participant text is theirs: personal). */
-export function handoffCard(deps: Pick<StaffDeps, 'program'>, view: HandoffView, language: StaffLanguage): StaffCard {
+export function handoffCard(deps: Pick<StaffDeps, 'program'>, view: HandoffView, language: StaffLanguage, room = 3_000): StaffCard {
   const lines = view.exchanges.map((e) => `${e.from === 'participant' ? '👤' : '🤖'} ${e.text}`);
   // The latest part of the conversation matters most; the room leaves space for Discord's escaping.
-  const description = Array.from(lines.join('\n')).slice(-3_000).join('');
+  const description = Array.from(lines.join('\n')).slice(-room).join('');
   return {
     title: staffText(language, 'inbox.card.title', { participant: view.participant }),
     ...(description ? { description, quoted: true } : {}),

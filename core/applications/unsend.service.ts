@@ -24,7 +24,10 @@ export async function forgetUnsentMessage(
     const fileQuestion = contest.questions.find((q) => q.kind === 'file');
     if (count > 0 && fileQuestion) fields.add(fileQuestion.id);
   }
-  if (fields.size === 0) return [];
+  // The unsent text also leaves the record of the recent conversation (what staff would be shown).
+  const recent = (state.recent ?? []).filter((line) => line.messageId !== messageId);
+  const fromConversation = recent.length !== (state.recent ?? []).length;
+  if (fields.size === 0 && !fromConversation) return [];
   const audit: AuditEntry[] = [];
   if (application) {
     const answers = Object.fromEntries(Object.entries(application.answers).filter(([k]) => !fields.has(k)));
@@ -32,10 +35,10 @@ export async function forgetUnsentMessage(
     audit.push((await saveAnswers(scope, application, answers)).audit);
   }
   const sources = Object.fromEntries(Object.entries(state.sources ?? {}).filter(([id]) => id !== messageId));
-  await saveConversation(db, sealer, participantId, { ...state, sources });
+  await saveConversation(db, sealer, participantId, { ...state, sources, recent });
   audit.push({
     actor: `line:${participantId}`, action: 'message.unsent', entity: 'participant', entityId: participantId,
-    detail: { removedFields: [...fields].sort() },
+    detail: { removedFields: [...fields].sort(), fromConversation },
   });
   return audit;
 }

@@ -31,23 +31,15 @@ const STATEMENT_TIMEOUT_MS = 15_000;
  */
 const SESSION_SETUP = `SET TIME ZONE 'UTC'; SET statement_timeout = ${STATEMENT_TIMEOUT_MS}; SET idle_in_transaction_session_timeout = ${STATEMENT_TIMEOUT_MS}`;
 
-/**
- * A connection that is set up before the pool hands it out: the setup is part of
- * connecting, so no statement ever runs beside it (node-postgres deprecates queries
- * issued while another is running, which a pool 'connect' listener would do).
- */
-class SessionClient extends pg.Client {
-  override connect(): Promise<pg.Client>;
-  override connect(callback: ((err: Error) => void) | ((err: null, client: pg.Client) => void)): void;
-  override connect(callback?: ((err: Error) => void) | ((err: null, client: pg.Client) => void)): Promise<pg.Client> | void {
-    const ready = super.connect().then(() => this.query(SESSION_SETUP)).then(() => this as pg.Client);
-    if (!callback) return ready;
-    ready.then((client) => (callback as (err: null, client: pg.Client) => void)(null, client), (error: Error) => (callback as (err: Error) => void)(error));
-  }
-}
-
 export function createSqlPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, types, connectionTimeoutMillis: CONNECTION_WAIT_MS, Client: SessionClient });
+  // pg-pool runs `onConnect` before it hands the connection out (ending it if the setup
+  // fails), so no statement ever runs beside the setup.
+  const pool = new pg.Pool({
+    connectionString, max, types, connectionTimeoutMillis: CONNECTION_WAIT_MS,
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query(SESSION_SETUP);
+    },
+  } as pg.PoolConfig);
   // An idle connection that drops (database restart) must not crash the process; the
   // next query opens a new one.
   pool.on('error', () => undefined);

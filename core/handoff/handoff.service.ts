@@ -15,7 +15,8 @@ import { createOutboxRows } from '../outbox/outbox.repository.ts';
 import { noticeContext, recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import { signedReply, type InboxConfig } from './handoff-config.ts';
 
-export type Exchange = { from: 'participant' | 'bot'; text: string };
+/** A line of the recent conversation; a participant's line keeps its message id, so an unsend can take it back. */
+export type Exchange = { from: 'participant' | 'bot'; text: string; messageId?: string };
 
 /** Opens a handoff unless one is open; the staff feed gets the recent conversation. */
 export async function openHandoff(

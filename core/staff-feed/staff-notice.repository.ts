@@ -29,6 +29,7 @@ export interface Notice {
   detail: Record<string, unknown>;
   payloadSealed: string | null;
   attempts: number;
+  createdAt: Date;
 }
 
 export const noticeContext = (entityId: string) => `staff-notice:${entityId}`;
@@ -51,22 +52,20 @@ export async function recordNotices(db: SqlDb, sealer: Sealer, notices: NewNotic
  * Takes the oldest pending notice for `leaseMs` (committed at once, so no transaction
  * stays open while Discord is called; an expired lease lets another process try).
  * Notices of one application or handoff go in order: a newer one waits while an older
- * one is pending. `skip` leaves out notices that just failed, so one bad notice does not
- * hold up the others.
+ * one is pending.
  */
-export async function claimNextNotice(db: SqlDb, now: Date, leaseMs: number, skip: bigint[] = []): Promise<Notice | null> {
+export async function claimNextNotice(db: SqlDb, now: Date, leaseMs: number): Promise<Notice | null> {
   const [row] = await db.$queryRaw<Notice[]>`
     UPDATE "StaffNotice" SET "claimedUntil" = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = (
       SELECT n."id" FROM "StaffNotice" n
       WHERE n."status" = 'pending'
         AND (n."claimedUntil" IS NULL OR n."claimedUntil" < ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
-        AND n."id" <> ALL(${skip.map(String)}::bigint[])
         AND NOT EXISTS (SELECT 1 FROM "StaffNotice" o WHERE o."entityId" = n."entityId" AND o."status" = 'pending' AND o."id" < n."id")
       ORDER BY n."id"
       LIMIT 1
       FOR UPDATE SKIP LOCKED)
-    RETURNING "id", "kind", "entityId"::text AS "entityId", "detail", "payloadSealed", "attempts"`;
+    RETURNING "id", "kind", "entityId"::text AS "entityId", "detail", "payloadSealed", "attempts", "createdAt"`;
   return row ?? null;
 }
 

@@ -13,7 +13,7 @@ export async function collectStats(db: SqlDb, contestId: string): Promise<Stats>
     UNION ALL SELECT 'participants', 'unreachable', count(*)::int FROM "Participant" WHERE "unreachableAt" IS NOT NULL
     UNION ALL SELECT 'consents', CASE WHEN "granted" THEN 'granted' ELSE 'refused' END, count(*)::int FROM "Consent" GROUP BY "granted"
     UNION ALL SELECT 'outbox', "status"::text, count(*)::int FROM "OutboxMessage" GROUP BY "status"
-    UNION ALL SELECT 'webhookEvents', "status"::text, count(*)::int FROM "InboxEvent" GROUP BY "status"
+    UNION ALL SELECT 'webhookEvents', "status"::text, count(*)::int FROM "InboxEvent" WHERE "eventType" <> 'discord' GROUP BY "status"
     UNION ALL SELECT 'audit', 'rows', count(*)::int FROM "AuditLog"`;
   const count = (entity: string, status: string) => rows.find((r) => r.entity === entity && r.status === status)?.count ?? 0;
   const byStatus = (entity: string, statuses: string[]) => Object.fromEntries(statuses.map((s) => [s, count(entity, s)]));

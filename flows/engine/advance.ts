@@ -62,10 +62,14 @@ function runCommand(command: Command, state: ConversationState, deps: FlowDeps):
       return fromOutcome(contestApplicationFlow.start(deps, 'review'));
     case 'menu':
       return result(null, [mainMenu(deps)]);
-    case 'staff':
-      return deps.handoffAvailable
-        ? handOff('asked', state)
-        : result(state.active, [{ type: 'text', text: t('handoff.unavailable', { contact: { literal: deps.program.contest.privacy.contact } }) }, mainMenu(deps)]);
+    case 'staff': {
+      if (deps.handoffAvailable) return handOff('asked', state);
+      const unavailable = { type: 'text' as const, text: t('handoff.unavailable', { contact: { literal: deps.program.contest.privacy.contact } }) };
+      if (!flow || !active) return result(null, [unavailable, mainMenu(deps)]);
+      // In a flow: the question again, so the next answer is not taken for something unseen.
+      const again = flow.repeat(active, deps);
+      return { ...fromOutcome(again), messages: [unavailable, ...again.messages] };
+    }
     case 'cancel':
       return result(null, active ? [mainMenu(deps, t('cancelled'))] : [mainMenu(deps)]);
     case 'back':

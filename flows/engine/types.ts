@@ -100,7 +100,7 @@ export interface ConversationState {
    * The last few exchanges as plain text, so staff taking over see what was said.
    * Kept by the runtime; flows never read it.
    */
-  recent?: Array<{ from: 'participant' | 'bot'; text: string }>;
+  recent?: Array<{ from: 'participant' | 'bot'; text: string; messageId?: string }>;
 }
 
 /** Work for the runtime, committed in the same transaction as the new state. */

@@ -72,6 +72,20 @@ describe('the staff feed when Discord fails', () => {
     expect(cardPosts('BC2026-0101')).toHaveLength(5);
   }, 30_000);
 
+  it('stops a pass while Discord is down, so an outage does not use up the other notices\' tries', async () => {
+    discord.failNext((r) => r.method === 'POST' && r.path === `/channels/${CHANNEL}/messages`, 503, Number.POSITIVE_INFINITY);
+    const first = await submitted('BC2026-0111');
+    const second = await submitted('BC2026-0112');
+    await feed.drain();
+    await eventually(async () => (await db.prisma.staffNotice.findFirstOrThrow({ where: { entityId: first } })).attempts >= 2);
+    // Only the oldest is tried while Discord is down; it stays pending (a day before giving up).
+    expect(await db.prisma.staffNotice.findFirstOrThrow({ where: { entityId: first } })).toMatchObject({ status: 'pending' });
+    expect(await db.prisma.staffNotice.findFirstOrThrow({ where: { entityId: second } })).toMatchObject({ status: 'pending', attempts: 0 });
+    discord.recover();
+    await feed.drain();
+    await eventually(async () => (await db.prisma.staffNotice.findFirstOrThrow({ where: { entityId: second } })).status === 'sent');
+  }, 30_000);
+
   it('waits out a rate limit (429) and posts', async () => {
     discord.failNext((r) => r.method === 'POST' && r.path === `/channels/${CHANNEL}/messages`, 429, 1);
     const id = await submitted('BC2026-0102');

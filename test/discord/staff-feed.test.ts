@@ -157,6 +157,18 @@ describe('the human inbox', () => {
     expect(discord.invalidRequests()).toEqual([]);
   }, 30_000);
 
+  it('does not show staff a message the participant unsent', async () => {
+    const user = new LineUser(h.line);
+    await h.post(callbackBody(h.line.botUserId, user.text('090-9999-0000 まちがえた', '900000000000000777')));
+    await h.settle();
+    await h.post(callbackBody(h.line.botUserId, user.unsend('900000000000000777')));
+    await h.settle();
+    await h.post(callbackBody(h.line.botUserId, user.text('スタッフと話したい')));
+    await h.settle();
+    const card = await eventually(() => posts(INBOX).find((r) => bodyOf(r).embeds?.[0]?.description?.includes('👤 スタッフと話したい') && !bodyOf(r).embeds?.[0]?.description?.includes('締切')));
+    expect(bodyOf(card).embeds![0]!.description).not.toContain('090-9999-0000');
+  });
+
   it('hands over after two messages in a row the bot did not understand', async () => {
     const user = new LineUser(h.line);
     await h.post(callbackBody(h.line.botUserId, user.text('あのー')));

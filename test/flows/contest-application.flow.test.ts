@@ -269,6 +269,12 @@ describe('outside a flow', () => {
     c.send('あの').send('えっと').send('その');
     expect(c.effects).toEqual([]);
     expect(c.said).toContain('うまく読み取れませんでした');
+    // In a flow, the question comes again after the contact, so the next answer is to what they see.
+    c.send('応募').choose('yes');
+    const step = c.step;
+    c.send('スタッフと話したい');
+    expect(c.step).toBe(step);
+    expect(c.messages.length).toBeGreaterThan(1);
   });
 
   it('does not hand over for stickers: only typed messages the bot did not understand count', () => {

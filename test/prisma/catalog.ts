@@ -42,13 +42,13 @@ export async function readCatalog(connectionString: string): Promise<Catalog> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    const entries = await Promise.all(
-      (Object.keys(QUERIES) as (keyof Catalog)[]).map(async (key) => {
-        const { rows } = await client.query<{ row: string }>(QUERIES[key]);
-        const values = rows.map((r) => r.row).filter((row) => !row.includes('_prisma_migrations') && !/\bguard_/.test(row));
-        return [key, values.sort()] as const;
-      }),
-    );
+    // One statement at a time: a client runs them in turn anyway (node-postgres deprecates queueing them).
+    const entries: Array<readonly [keyof Catalog, string[]]> = [];
+    for (const key of Object.keys(QUERIES) as (keyof Catalog)[]) {
+      const { rows } = await client.query<{ row: string }>(QUERIES[key]);
+      const values = rows.map((r) => r.row).filter((row) => !row.includes('_prisma_migrations') && !/\bguard_/.test(row));
+      entries.push([key, values.sort()] as const);
+    }
     return Object.fromEntries(entries) as unknown as Catalog;
   } finally {
     await client.end();

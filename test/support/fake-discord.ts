@@ -46,6 +46,8 @@ export interface FakeDiscord {
    * Discord's retry-after), to test what the bot does when Discord fails.
    */
   failNext(match: (request: RecordedDiscordRequest) => boolean, status: number, times?: number): void;
+  /** Ends every failure set up with `failNext`: Discord is back. */
+  recover(): void;
   /** Serves a file as Discord's CDN would, for a DM attachment; returns the attachment object. */
   attachment(name: string, content: Buffer, contentType?: string): { id: string; filename: string; size: number; url: string; proxy_url: string; content_type?: string };
   /** Requests whose body is not what the Discord API accepts. */
@@ -206,6 +208,9 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     },
     failNext(match, status, times = 1) {
       failures.push({ match, status, remaining: times });
+    },
+    recover() {
+      failures.splice(0);
     },
     attachment(name, content, contentType) {
       const id = snowflake();
