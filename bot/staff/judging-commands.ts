@@ -49,7 +49,8 @@ async function judgingReply(deps: StaffDeps, request: StaffRequest, command: Jud
       const id = command.round ?? await judging.currentRound(deps);
       if (command.action === 'open') {
         const opened = await judging.openRound(deps, actor, id);
-        return { text: t('round.opened', { round: roundName(language, id), ...opened }) };
+        const schedule = scheduleLine(deps, language, id);
+        return { text: [t('round.opened', { round: roundName(language, id), ...opened }), schedule].filter(Boolean).join('\n') };
       }
       if (command.action === 'close') {
         await judging.closeRound(deps, actor, id);
@@ -124,10 +125,16 @@ async function progressReply(deps: StaffDeps, request: StaffRequest, roundId: Ro
       title: staffText(language, 'progress.title', {
         round: roundName(language, roundId), status: staffText(language, `round.status.${progress.status}`), entrants: progress.entrants,
       }),
-      description: [...lines, ...(own.length ? ['', ...own] : [])].join('\n'),
+      description: [scheduleLine(deps, language, roundId), ...lines, ...(own.length ? ['', ...own] : [])].filter((l) => l !== null).join('\n'),
       fields: [],
     },
   };
+}
+
+/** When the round is scheduled to be scored, from the configuration; null when it names no dates. */
+function scheduleLine(deps: StaffDeps, language: StaffLanguage, roundId: RoundId): string | null {
+  const schedule = judging.roundConfig(deps.program, roundId).schedule;
+  return schedule ? staffText(language, 'round.schedule', { opens: schedule.opens, closes: schedule.closes }) : null;
 }
 
 /** The scoring form: a page of at most four criteria, prefilled with the judge's sheet; the comment on the last page. */

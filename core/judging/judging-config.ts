@@ -7,6 +7,7 @@
 import { z } from 'zod';
 
 const localized = z.object({ ja: z.string().min(1), en: z.string().min(1) });
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD');
 
 export const criterionSchema = z.object({
   id: z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/),
@@ -37,6 +38,9 @@ export const roundSchema = z.object({
   notices: z.record(z.string(), localized).default({}),
   /** The next step after passing, e.g. the presentation date; quoted in the pass notice. */
   nextStep: localized.optional(),
+  /** When judges score (calendar dates in the program's time zone): shown to staff and judges; staff open and close the round. */
+  schedule: z.object({ opens: calendarDate, closes: calendarDate })
+    .refine((s) => s.opens <= s.closes, 'schedule.opens must not be after schedule.closes').optional(),
 });
 
 export type Criterion = z.infer<typeof criterionSchema>;

@@ -87,7 +87,7 @@ describe('judging in Discord', () => {
       .toBe('応募締切の前には書類審査を開始できません。');
     now = AFTER_DEADLINE;
     expect(await text(slash(STAFF_USER, [ROLE.staff], 'round', [{ name: 'open', type: 1, options: [{ name: 'round', type: STRING, value: 'document' }] }])))
-      .toBe('一次審査（書類） を開始しました。対象 1 件、審査員 3 名。');
+      .toBe('一次審査（書類） を開始しました。対象 1 件、審査員 3 名。\n採点期間（予定）: 2027-04-05 〜 2027-04-18');
 
     for (const [i, judgeUser] of JUDGE_USERS.entries()) {
       const opened = await slash(judgeUser, [ROLE.judge], 'score', [{ name: 'receipt', type: STRING, value: receipt.toLowerCase() }]);
