@@ -165,7 +165,8 @@ function isLineHost(url: string): boolean {
 
 /** Two concurrent inbox writes (group commit) and the health check. */
 const WEB_POOL_SIZE = 3;
-const STAFF_POOL_SIZE = 2;
+/** Staff commands, the staff feed and participants' turns in Discord DMs. */
+const STAFF_POOL_SIZE = 4;
 
 /** A burst of reconnects after a stall waits in the accept queue instead of being dropped. */
 const LISTEN_BACKLOG = 2048;
