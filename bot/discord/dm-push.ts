@@ -4,6 +4,8 @@
  * worker needs no gateway connection. A nonce per message (enforced) keeps a retried
  * delivery from posting twice.
  */
+import { clipCharacters } from '../../core/clip-text.ts';
+
 export class DiscordApiError extends Error {
   override name = 'DiscordApiError';
   constructor(readonly status: number, readonly retryAfterSeconds?: number) {
@@ -40,11 +42,8 @@ export class DiscordDmSender {
  * Outbox rows hold what the writer rendered: a Discord message for a DM turn, or a
  * plain LINE text message (results, staff answers), which becomes Discord content.
  */
-export function toDiscordBody(message: unknown): Record<string, unknown> {
+function toDiscordBody(message: unknown): Record<string, unknown> {
   const m = message as { type?: unknown; text?: unknown };
-  if (m.type === 'text' && typeof m.text === 'string') {
-    const characters = Array.from(m.text);
-    return { content: characters.length <= 2000 ? m.text : `${characters.slice(0, 1999).join('')}…`, allowed_mentions: { parse: [] } };
-  }
+  if (m.type === 'text' && typeof m.text === 'string') return { content: clipCharacters(m.text, 2000), allowed_mentions: { parse: [] } };
   return message as Record<string, unknown>;
 }

@@ -7,6 +7,7 @@
  * 25 select options.
  */
 import { translate, translateText, type FlowMessage, type Language } from '../../flows/index.ts';
+import { clipCharacters } from '../../core/clip-text.ts';
 
 type Facts = Record<string, string>;
 
@@ -34,27 +35,27 @@ function textMessage(message: Extract<FlowMessage, { type: 'text' }>, language: 
     ...(message.datePicker ? [button(FLOW_IDS.date, translate(language, 'picker.date'), 1)] : []),
     ...(message.choices ?? []).map((c) => button(FLOW_IDS.choice(c.value), translateText(c.label, language), 2)),
   ];
-  return { content: clip(translateText(message.text, language, facts), 2000), ...rows(buttons), allowed_mentions: { parse: [] } };
+  return { content: clipCharacters(translateText(message.text, language, facts), 2000), ...rows(buttons), allowed_mentions: { parse: [] } };
 }
 
 function summaryMessage(message: Extract<FlowMessage, { type: 'summary' }>, language: Language, facts: Facts): DiscordMessageBody {
   const rowsWithChange = message.rows.filter((r) => r.change);
   const fields = message.rows.slice(0, 25).map((row) => ({
-    name: clip(translateText(row.label, language, facts), 256),
-    value: clip(translateText(row.value, language, facts), 1024) || '-',
+    name: clipCharacters(translateText(row.label, language, facts), 256),
+    value: clipCharacters(translateText(row.value, language, facts), 1024) || '-',
   }));
   const select = rowsWithChange.length === 0 ? [] : [{
     type: 1 as const,
     components: [{
-      type: 3, custom_id: FLOW_IDS.change, placeholder: clip(translate(language, 'confirm.change'), 150),
-      options: rowsWithChange.slice(0, 25).map((row) => ({ label: clip(translateText(row.label, language, facts), 100), value: row.change! })),
+      type: 3, custom_id: FLOW_IDS.change, placeholder: clipCharacters(translate(language, 'confirm.change'), 150),
+      options: rowsWithChange.slice(0, 25).map((row) => ({ label: clipCharacters(translateText(row.label, language, facts), 100), value: row.change! })),
     }],
   }];
   const actions = rows(message.actions.map((a) => button(FLOW_IDS.choice(a.value), translateText(a.label, language), 1)), 4).components ?? [];
   return {
     embeds: [{
-      title: clip(translateText(message.title, language, facts), 256), fields,
-      ...(message.footer ? { footer: { text: clip(translateText(message.footer, language, facts), 2048) } } : {}),
+      title: clipCharacters(translateText(message.title, language, facts), 256), fields,
+      ...(message.footer ? { footer: { text: clipCharacters(translateText(message.footer, language, facts), 2048) } } : {}),
     }],
     components: [...select, ...actions],
     allowed_mentions: { parse: [] },
@@ -62,7 +63,7 @@ function summaryMessage(message: Extract<FlowMessage, { type: 'summary' }>, lang
 }
 
 function button(customId: string, label: string, style: 1 | 2) {
-  return { type: 2, style, custom_id: customId.slice(0, 100), label: clip(label, 80) };
+  return { type: 2, style, custom_id: customId.slice(0, 100), label: clipCharacters(label, 80) };
 }
 
 function rows(buttons: unknown[], maxRows = 5): { components?: Array<{ type: 1; components: unknown[] }> } {
@@ -72,7 +73,3 @@ function rows(buttons: unknown[], maxRows = 5): { components?: Array<{ type: 1; 
   return { components: out };
 }
 
-function clip(text: string, max: number): string {
-  const characters = Array.from(text);
-  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
-}

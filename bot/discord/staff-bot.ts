@@ -18,6 +18,7 @@ import { rolesOf, type Role, type RoleMapping } from '../../core/staff/permissio
 import { commandFromComponent } from '../staff/staff-components.ts';
 import type { StaffCard, StaffCommand, StaffModal, StaffReply, StaffRequest } from '../staff/staff-types.ts';
 import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
+import { clipCharacters } from '../../core/clip-text.ts';
 
 export interface StaffBotOptions {
   client: Client;
@@ -93,7 +94,7 @@ async function answer(interaction: Answerable, command: StaffCommand | null, opt
     // For everyone where it was asked, e.g. a staff answer in the handoff's thread. Its
     // failure must not turn the member's "sent" into an error: the answer did go out.
     if (reply.announce) {
-      await interaction.followUp({ content: clip(reply.announce, CONTENT_CHARS), allowedMentions: { parse: [] } })
+      await interaction.followUp({ content: clipCharacters(reply.announce, CONTENT_CHARS), allowedMentions: { parse: [] } })
         .catch((error: Error) => options.logger.warn({ interactionId: interaction.id, err: error.name }, 'staff announce failed'));
     }
   } catch (error) {
@@ -191,9 +192,9 @@ export function memberRoleIds(interaction: Answerable | AutocompleteInteraction 
 /** Field values can be what participants typed: escaped, so a masked link or a mention is shown as text. */
 function embed(card: StaffCard): EmbedBuilder {
   // Escaped first, then cut to Discord's limits, so escaping can never push a card over them.
-  const fields = card.fields.slice(0, 25).map((f) => ({ name: clip(f.name, 256), value: clip(plain(f.value), 1024) || '-' }));
-  const description = card.description === undefined ? null : clip(card.quoted ? plain(card.description) : card.description, 4096);
-  return new EmbedBuilder().setTitle(clip(card.title, 256)).setDescription(description).addFields(fields);
+  const fields = card.fields.slice(0, 25).map((f) => ({ name: clipCharacters(f.name, 256), value: clipCharacters(plain(f.value), 1024) || '-' }));
+  const description = card.description === undefined ? null : clipCharacters(card.quoted ? plain(card.description) : card.description, 4096);
+  return new EmbedBuilder().setTitle(clipCharacters(card.title, 256)).setDescription(description).addFields(fields);
 }
 
 /** Drops fields, then whole embeds, from the end until the message's embeds fit Discord's total. */
@@ -215,10 +216,6 @@ function withinTotal(embeds: EmbedBuilder[]): EmbedBuilder[] {
 /** Discord's limit for a message's text. */
 const CONTENT_CHARS = 2000;
 
-function clip(text: string, max: number): string {
-  const characters = Array.from(text);
-  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
-}
 
 /** Text someone else wrote, shown as typed: no live links, mentions or formatting. */
 export function plain(text: string): string {
@@ -245,7 +242,7 @@ function render(reply: StaffReply) {
       .map((b) => new ButtonBuilder().setCustomId(b.id).setLabel(b.label).setStyle(BUTTON_STYLE[b.style]))));
   }
   const files = reply.file ? [new AttachmentBuilder(typeof reply.file.content === 'string' ? Buffer.from(reply.file.content, 'utf8') : reply.file.content, { name: reply.file.name })] : [];
-  return { ...(reply.text === undefined ? {} : { content: clip(reply.text, CONTENT_CHARS) }), embeds, components: rows, files };
+  return { ...(reply.text === undefined ? {} : { content: clipCharacters(reply.text, CONTENT_CHARS) }), embeds, components: rows, files };
 }
 
 function modal(form: StaffModal): ModalBuilder {

@@ -5,6 +5,7 @@
  */
 import type { ConversationState, FlowInput } from '../../flows/index.ts';
 import type { Exchange } from '../../core/handoff/handoff.service.ts';
+import { clipCharacters } from '../../core/clip-text.ts';
 
 /**
  * Kept small on purpose: the state is sealed and written on every turn (measured: ten
@@ -42,12 +43,8 @@ export function rememberExchange(state: ConversationState, input: FlowInput, ren
   const added: Exchange[] = [
     ...(said === null ? [] : [{ from: 'participant' as const, text: said, ...(messageId ? { messageId } : {}) }]),
     ...describeSent(rendered).map((text) => ({ from: 'bot' as const, text })),
-  ].map((e) => ({ ...e, text: clip(e.text, e.from === 'participant' ? PARTICIPANT_CHARS : BOT_CHARS) }));
+  ].map((e) => ({ ...e, text: clipCharacters(e.text, e.from === 'participant' ? PARTICIPANT_CHARS : BOT_CHARS) }));
   if (added.length === 0) return state;
   return { ...state, recent: [...(state.recent ?? []), ...added].slice(-KEEP) };
 }
 
-function clip(text: string, max: number): string {
-  const characters = Array.from(text);
-  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
-}

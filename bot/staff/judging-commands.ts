@@ -13,6 +13,7 @@ import * as judging from '../../core/judging/judging.service.ts';
 import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-messages.ts';
 import type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
+import { clipCharacters } from '../../core/clip-text.ts';
 
 export type JudgingCommand = Exclude<StaffCommand, { name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' }>;
 
@@ -46,7 +47,7 @@ async function judgingReply(deps: StaffDeps, request: StaffRequest, command: Jud
   const round = async (given?: RoundId) => given ?? judging.currentRound(deps);
   switch (command.name) {
     case 'round': {
-      const id = command.round ?? await judging.currentRound(deps);
+      const id = await round(command.round);
       if (command.action === 'open') {
         const opened = await judging.openRound(deps, actor, id);
         const schedule = scheduleLine(deps, language, id);
@@ -119,7 +120,7 @@ async function progressReply(deps: StaffDeps, request: StaffRequest, roundId: Ro
   const lines = progress.judges.map((j) => staffText(language, 'progress.line', {
     judge: j.judge.name, scored: j.scored, recused: j.recused, remaining: j.remaining.length,
   }));
-  const own = mine ? [mine.remaining.length === 0 ? staffText(language, 'progress.allDone') : staffText(language, 'progress.mine', { receipts: clip(mine.remaining.join(', '), 900) })] : [];
+  const own = mine ? [mine.remaining.length === 0 ? staffText(language, 'progress.allDone') : staffText(language, 'progress.mine', { receipts: clipCharacters(mine.remaining.join(', '), 900) })] : [];
   return {
     card: {
       title: staffText(language, 'progress.title', {
@@ -147,11 +148,11 @@ async function scoreForm(deps: StaffDeps, request: StaffRequest, receipt: string
   return {
     modal: {
       id: componentId.sheet(receipt, at),
-      title: clip(staffText(language, 'score.title', { receipt, page: at + 1, pages: pages.length }), LABEL_CHARS),
+      title: clipCharacters(staffText(language, 'score.title', { receipt, page: at + 1, pages: pages.length }), LABEL_CHARS),
       inputs: [
         ...pages[at]!.map((c) => ({
           id: c.id,
-          label: clip(`${c.name[language]} (${c.scale.min}–${c.scale.max})`, LABEL_CHARS),
+          label: clipCharacters(`${c.name[language]} (${c.scale.min}–${c.scale.max})`, LABEL_CHARS),
           ...(sheet.scores[c.id] === undefined ? {} : { value: String(sheet.scores[c.id]) }),
           placeholder: `${c.scale.min}–${c.scale.max}`,
           required: true, multiline: false, maxLength: 3,
@@ -215,7 +216,7 @@ async function rankingReply(deps: StaffDeps, language: StaffLanguage, roundId: R
   return {
     card: {
       title: staffText(language, 'ranking.title', { round: roundName(language, roundId), max: roundId === 'final' ? 100 : ranking.maxPoints }),
-      description: clip([...lines, '', ...footer].join('\n'), 4000),
+      description: clipCharacters([...lines, '', ...footer].join('\n'), 4000),
       fields: [],
     },
   };
@@ -230,12 +231,12 @@ async function approvalsReply(deps: StaffDeps, language: StaffLanguage): Promise
       fields: [
         { name: staffText(language, 'approvals.draftedBy'), value: p.draftedBy },
         { name: staffText(language, 'approvals.outcomes'), value: Object.entries(p.outcomes).map(([o, n]) => `${outcomeName(language, o)} ${n}`).join(' ・ ') },
-        ...p.samples.map((s) => ({ name: staffText(language, 'approvals.sample', { outcome: outcomeName(language, s.outcome) }), value: clip(s.text, 1000) })),
+        ...p.samples.map((s) => ({ name: staffText(language, 'approvals.sample', { outcome: outcomeName(language, s.outcome) }), value: clipCharacters(s.text, 1000) })),
       ],
     })),
     buttons: awaiting.flatMap((p) => [
-      { id: componentId.approve(p.id), label: clip(`${staffText(language, 'approvals.approve')}（${roundName(language, p.roundId)}）`, 80), style: 'success' as const },
-      { id: componentId.reject(p.id), label: clip(`${staffText(language, 'approvals.reject')}（${roundName(language, p.roundId)}）`, 80), style: 'danger' as const },
+      { id: componentId.approve(p.id), label: clipCharacters(`${staffText(language, 'approvals.approve')}（${roundName(language, p.roundId)}）`, 80), style: 'success' as const },
+      { id: componentId.reject(p.id), label: clipCharacters(`${staffText(language, 'approvals.reject')}（${roundName(language, p.roundId)}）`, 80), style: 'danger' as const },
     ]),
   };
 }
@@ -246,7 +247,7 @@ function pagesOf(round: RoundConfig): Array<RoundConfig['criteria']> {
   return pages;
 }
 
-export function roundName(language: StaffLanguage, roundId: RoundId): string {
+function roundName(language: StaffLanguage, roundId: RoundId): string {
   return ['document', 'presentation', 'final'].includes(roundId) ? staffText(language, `round.${roundId}`) : roundId;
 }
 
@@ -254,7 +255,3 @@ function outcomeName(language: StaffLanguage, outcome: string): string {
   return ['pass', 'fail', 'grand', 'excellence', 'none'].includes(outcome) ? staffText(language, `outcome.${outcome}` as StaffMessageKey) : outcome;
 }
 
-function clip(text: string, max: number): string {
-  const characters = Array.from(text);
-  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
-}

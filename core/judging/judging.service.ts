@@ -17,7 +17,7 @@ import type { SqlDb, Transact } from '../db/types.ts';
 import { createOutboxRows } from '../outbox/outbox.repository.ts';
 import type { Program } from '../program/load-program.ts';
 import { mayApprove, type Role } from '../staff/permissions.ts';
-import { passLine, tallyFinal, tallyRound, type RoundTally } from './aggregate.ts';
+import { passLine, tallyFinal, tallyRound, weightedTotal, type RoundTally } from './aggregate.ts';
 import { OUTCOMES, PRIZES, ROUND_ORDER, roundJudges, type Judge, type Outcome, type RoundConfig, type RoundId } from './judging-config.ts';
 import { JudgingRefusal } from './judging-errors.ts';
 import * as repo from './judging.repository.ts';
@@ -285,7 +285,7 @@ export async function scoreRows(deps: JudgingDeps, roundId: RoundId): Promise<{ 
     .filter((s) => receipts.has(s.applicationId))
     .map((s) => {
       const complete = round.criteria.every((c) => s.scores[c.id] !== undefined);
-      const total = complete && !s.recused ? weighted(round, s.scores) : '';
+      const total = complete && !s.recused ? weightedTotal(round, s.scores)!.toFixed(2) : '';
       const comment = s.commentSealed ? deps.sealer.open(s.commentSealed, commentContext(roundId, s.applicationId, s.judgeId)) : '';
       return [roundId, receipts.get(s.applicationId)!, s.judgeId, names.get(s.judgeId) ?? s.judgeId, s.recused ? 'yes' : 'no',
         ...round.criteria.map((c) => (s.scores[c.id] === undefined ? '' : String(s.scores[c.id]))), total, comment];
@@ -297,11 +297,6 @@ export async function scoreRows(deps: JudgingDeps, roundId: RoundId): Promise<{ 
 /** The scores CSV holds judges' comments: who took it is recorded. */
 export async function auditScoresExport(deps: JudgingDeps, actor: string, roundId: RoundId, rows: number): Promise<void> {
   await deps.transact((tx) => appendAudit(tx, [{ actor, action: 'scores.exported', entity: 'round', entityId: `${deps.program.contest.id}:${roundId}`, detail: { rows } }], deps.clock()));
-}
-
-function weighted(round: RoundConfig, scores: Record<string, number>): string {
-  const total = round.criteria.reduce((sum, c) => sum + (c.weight * (scores[c.id]! - c.scale.min)) / (c.scale.max - c.scale.min), 0);
-  return total.toFixed(2);
 }
 
 // ---- Decisions ----

@@ -96,12 +96,6 @@ export async function findThread(db: SqlDb, entity: DiscordThreadRow['entity'], 
   return row ?? null;
 }
 
-export async function findThreadById(db: SqlDb, threadId: string): Promise<DiscordThreadRow | null> {
-  const [row] = await db.$queryRaw<DiscordThreadRow[]>`
-    SELECT "entity", "entityId"::text AS "entityId", "channelId", "messageId", "threadId" FROM "DiscordThread" WHERE "threadId" = ${threadId}`;
-  return row ?? null;
-}
-
 export async function saveThread(db: SqlDb, row: DiscordThreadRow): Promise<void> {
   await db.$executeRaw`
     INSERT INTO "DiscordThread" ("entity", "entityId", "channelId", "messageId", "threadId")
