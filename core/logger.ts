@@ -3,6 +3,7 @@
  * counts and durations. The redact list is a second line of defence, not the first.
  */
 import { pino, type Logger } from 'pino';
+import { redactMyNumbers, redactMyNumbersDeep } from '../flows/validators/my-number.ts';
 
 export type { Logger };
 
@@ -15,6 +16,18 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destinatio
       paths: ['text', '*.text', 'message.text', 'email', '*.email', 'phone', '*.phone', 'name', 'answers', '*.answers',
         'headers.authorization', 'headers["x-line-signature"]', 'replyToken', '*.replyToken'],
       censor: '[redacted]',
+    },
+    // An Individual Number is never written anywhere, a log line included, whatever field
+    // or message an error or a careless call put it in.
+    formatters: { log: (object) => redactMyNumbersDeep(object) },
+    serializers: { err: (error: Error) => redactMyNumbersDeep(pino.stdSerializers.err(error)) },
+    hooks: {
+      logMethod(args, method) {
+        const redacted = args.map((arg) => (typeof arg === 'string' ? redactMyNumbers(arg) : arg));
+        // An error logged without a message lends the line its own message: redact that too.
+        if (redacted[0] instanceof Error && typeof redacted[1] !== 'string') redacted.splice(1, 0, redactMyNumbers(redacted[0].message));
+        return method.apply(this, redacted as typeof args);
+      },
     },
   }, destination ?? process.stdout);
 }

@@ -10,6 +10,7 @@ import { InboxWriter } from '../../core/inbox/inbox-writer.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
 import type { EventProcessor } from './line-event-processor.ts';
+import { redactEventContent } from './redact-event.ts';
 import { isValidLineSignature } from './signature.ts';
 import { callbackSchema } from './webhook.schema.ts';
 
@@ -51,8 +52,9 @@ export function lineWebhookRouter(deps: LineWebhookDeps): Router {
       deps.logger.warn({ backlog: deps.processor.backlog }, 'webhook shedding load');
       return answer(503, 'busy, retry later');
     }
-    // Standby events belong to another channel's bot: not stored, not answered.
-    const active = parsed.data.events.filter((e) => e.mode === 'active');
+    // Standby events belong to another channel's bot: not stored, not answered. What is
+    // kept is what the person wrote with any Individual Number cut out (redact-event.ts).
+    const active = parsed.data.events.filter((e) => e.mode === 'active').map(redactEventContent);
     const accepted = await inbox.accept(active.map((e) => ({
       webhookEventId: e.webhookEventId,
       lineUserId: e.source?.userId ?? null,

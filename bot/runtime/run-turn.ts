@@ -7,6 +7,7 @@
  * common writes are one statement each for the whole batch, so the database cost per
  * event shrinks as load grows. A batch never holds two turns of the same participant.
  */
+import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
 import { advance, type ConversationState, type FlowInput, type FlowMessage, type Language } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
@@ -71,11 +72,13 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     const states: Array<{ participantId: string; state: ConversationState }> = [];
     const outbox: NewOutboxRow[] = [];
     const audit: AuditEntry[] = [];
-    const results = new Map<TurnRequest, { rendered: unknown[]; language: Language; outboxIndex: number | null }>();
+    /** By participant: a batch holds one turn per participant. */
+    const results = new Map<string, { rendered: unknown[]; language: Language; outboxIndex: number | null }>();
 
     // The flows first (pure), then the effects, submissions last: a submission locks the
     // contest's receipt counter until commit, so it should take it as late as it can.
-    const stepped = live.map((request) => {
+    const stepped = live.map((original) => {
+      const request = withoutMyNumbers(original);
       const { state, language, handoffOpen } = conversations.get(request.participantId)!;
       const application = applications.get(request.participantId) ?? null;
       const step = advance(state, request.input, { now: request.now, program, language, application, handoffOpen, handoffAvailable: services.handoffAvailable ?? false });
@@ -105,7 +108,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
           notBefore: new Date(request.now.getTime() + request.replyWindowMs),
         });
       }
-      results.set(request, { rendered, language: finalLanguage, outboxIndex });
+      results.set(request.participantId, { rendered, language: finalLanguage, outboxIndex });
     }
 
     await writeApplicationSaves(db, saves, requests[0]!.now);
@@ -115,10 +118,24 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     await appendAudit(db, audit, requests[0]!.now);
 
     return requests.map((request): TurnResult => {
-      const done = results.get(request);
+      const done = results.get(request.participantId);
       if (!done) return { status: 'duplicate' };
       const outboxId = done.outboxIndex === null ? null : outboxIds[done.outboxIndex]!;
       return { status: 'done', rendered: done.rendered, outboxId, language: done.language };
     });
   });
+}
+
+/** Identifiers inside an input or a received file, never the person's words. */
+const INPUT_IDS: ReadonlySet<string> = new Set(['type', 'messageId', 'sourceMessageId', 'content', 'sha256']);
+
+/**
+ * The turn's input and received files with every Individual Number cut out, whichever
+ * channel they came from: what a flow sees is what may be kept (answers, the recent
+ * conversation, the inbox thread), and a flow refuses an answer that holds the mark.
+ */
+function withoutMyNumbers(request: TurnRequest): TurnRequest {
+  const input = redactMyNumbersDeep(request.input, INPUT_IDS);
+  const files = request.files && redactMyNumbersDeep(request.files, INPUT_IDS);
+  return input === request.input && files === request.files ? request : { ...request, input, files };
 }

@@ -55,7 +55,7 @@ export async function runInboxCommand(deps: StaffDeps, request: StaffRequest & {
       }
     }
   } catch (error) {
-    if (error instanceof HandoffRefusal) return { text: staffText(language, `inbox.${error.code === 'closed' ? 'closed' : error.code === 'empty' ? 'empty.text' : 'notFound'}`) };
+    if (error instanceof HandoffRefusal) return { text: staffText(language, REFUSAL_KEYS[error.code]) };
     throw error;
   }
 }
@@ -84,3 +84,5 @@ export function handoffButtons(handoffId: string, language: StaffLanguage, parti
     { id: componentId.close(handoffId), label: `${staffText(language, 'inbox.button.close')}${who}`, style: 'secondary' },
   ];
 }
+
+const REFUSAL_KEYS = { closed: 'inbox.closed', empty: 'inbox.empty.text', notFound: 'inbox.notFound', myNumber: 'inbox.myNumber' } as const satisfies Record<HandoffRefusal['code'], string>;

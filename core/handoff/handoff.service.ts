@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { translate } from '../../flows/catalog/catalog.ts';
+import { containsMyNumber } from '../../flows/validators/my-number.ts';
 import type { Language } from '../../flows/index.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
@@ -48,7 +49,7 @@ export interface HandoffDeps {
 }
 
 export class HandoffRefusal extends Error {
-  constructor(readonly code: 'notFound' | 'closed' | 'empty') {
+  constructor(readonly code: 'notFound' | 'closed' | 'empty' | 'myNumber') {
     super(`handoff refused: ${code}`);
     this.name = 'HandoffRefusal';
   }
@@ -61,6 +62,8 @@ export const REPLY_MAX_CHARS = 4_000;
 export async function replyToHandoff(deps: HandoffDeps, staff: { actor: string; displayName: string }, handoffId: string, text: string): Promise<string> {
   const trimmed = text.trim();
   if (trimmed === '' || Array.from(trimmed).length > REPLY_MAX_CHARS) throw new HandoffRefusal('empty');
+  // Staff never send an Individual Number either: the program may not hold one, and the outbox would.
+  if (containsMyNumber(trimmed)) throw new HandoffRefusal('myNumber');
   const now = deps.clock();
   return deps.transact(async (tx) => {
     const handoff = await lockHandoff(tx, handoffId);

@@ -8,7 +8,7 @@ export type RefusalCode =
   | 'notAJudge' | 'notAssigned' | 'notInRound' | 'recused' | 'badScore' | 'unknownCriterion'
   | 'unknownReceipt' | 'badOutcome' | 'tooManyPrizes' | 'decisionFrozen' | 'provisional'
   | 'undecided' | 'nothingToPublish' | 'awaitingApproval' | 'publicationNotFound' | 'alreadyDecided'
-  | 'ownDraft' | 'notFinalist';
+  | 'ownDraft' | 'notFinalist' | 'myNumber';
 
 export class JudgingRefusal extends Error {
   constructor(readonly code: RefusalCode, readonly params: Record<string, string | number> = {}) {

@@ -9,6 +9,7 @@
  * anything is written. Permissions (who may ask) are checked by the caller; this module
  * checks the rest: which judge, which round, which state.
  */
+import { containsMyNumber } from '../../flows/validators/my-number.ts';
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../flows/index.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
@@ -122,6 +123,7 @@ export async function saveJudgeSheet(deps: JudgingDeps, actor: string, change: S
   const now = deps.clock();
   const judge = judgeOf(deps.program, actor);
   if (!judge) throw new JudgingRefusal('notAJudge');
+  if (change.comment !== undefined && containsMyNumber(change.comment)) throw new JudgingRefusal('myNumber');
   return deps.transact(async (tx) => {
     const rounds = await repo.lockRounds(tx, contestId);
     const open = rounds.find((r) => r.status === 'open');

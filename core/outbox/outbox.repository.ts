@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlDb } from '../db/types.ts';
+import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
 
 export const outboxContext = (participantId: string) => `outbox:${participantId}`;
 
@@ -23,7 +24,8 @@ export async function createOutboxRows(db: SqlDb, sealer: Sealer, rows: NewOutbo
   const ids = rows.map(() => randomUUID());
   const retryKeys = rows.map(() => randomUUID());
   const participants = rows.map((r) => r.participantId);
-  const sealed = rows.map((r) => sealer.sealJson(r.messages, outboxContext(r.participantId)));
+  // A second line of defence: what people write is redacted where it enters (webhook, turn).
+  const sealed = rows.map((r) => sealer.sealJson(redactMyNumbersDeep(r.messages), outboxContext(r.participantId)));
   const reasons = rows.map((r) => r.reason);
   const notBefore = rows.map((r) => r.notBefore.toISOString());
   const publications = rows.map((r) => r.publicationId ?? null);

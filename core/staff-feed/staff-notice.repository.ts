@@ -6,6 +6,7 @@
  */
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlDb } from '../db/types.ts';
+import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
 
 export const STAFF_FEED_CHANNEL = 'ouen_staff_feed';
 
@@ -35,8 +36,10 @@ export interface Notice {
 export const noticeContext = (entityId: string) => `staff-notice:${entityId}`;
 
 /** Adds notices to the feed inside the caller's transaction; the bot is woken when it commits. */
-export async function recordNotices(db: SqlDb, sealer: Sealer, notices: NewNotice[]): Promise<void> {
-  if (notices.length === 0) return;
+export async function recordNotices(db: SqlDb, sealer: Sealer, given: NewNotice[]): Promise<void> {
+  if (given.length === 0) return;
+  // A second line of defence: what people write is redacted where it enters (webhook, turn).
+  const notices = given.map((n) => redactMyNumbersDeep(n));
   await db.$executeRaw`
     INSERT INTO "StaffNotice" ("kind", "entityId", "detail", "payloadSealed")
     SELECT u."kind", u."entityId"::uuid, u."detail"::jsonb, u."payloadSealed"

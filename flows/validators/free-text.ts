@@ -1,3 +1,5 @@
+import { containsMyNumber } from './my-number.ts';
+
 /**
  * Cleans and checks free text (a business summary, a question for staff).
  *
@@ -14,7 +16,7 @@ export function validateFreeText(text: string, options: FreeTextOptions): FreeTe
   const value = clean(text, options.multiline ?? false);
   if (value === '') return { ok: false, reason: 'text.empty' };
   // Checked before the length so an over-long text with an ID number hears about the ID first.
-  if (containsMyNumberLike(value)) return { ok: false, reason: 'text.myNumber' };
+  if (containsMyNumber(value)) return { ok: false, reason: 'text.myNumber' };
 
   const count = graphemeCount(value);
   if (count > options.maxLength) return { ok: false, reason: 'text.tooLong', limit: options.maxLength, count };
@@ -63,17 +65,3 @@ function clean(text: string, multiline: boolean): string {
   const kept = multiline ? unified.replace(/[^\P{Cc}\n\t]/gu, '') : unified.replace(/[\n\t]/g, ' ').replace(/\p{Cc}/gu, '');
   return kept.trim();
 }
-
-/**
- * Twelve digits on their own, or as 4-4-4 with spaces or dashes: the shape of an
- * Individual Number (マイナンバー), which this program has no legal basis to hold.
- * Thirteen-digit corporate numbers (法人番号) are public and pass. Full-width digits
- * count too; the check digit is deliberately not verified, so a mistyped number is
- * refused as well.
- */
-function containsMyNumberLike(text: string): boolean {
-  return myNumberLike.test(text.normalize('NFKC'));
-}
-
-const separator = '[ \\t]*[-‐‑‒–—―−ー]?[ \\t]*';
-const myNumberLike = new RegExp(`(?<!\\d)\\d{4}${separator}\\d{4}${separator}\\d{4}(?!\\d)`, 'u');

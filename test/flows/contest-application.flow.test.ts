@@ -137,7 +137,7 @@ describe('contest application flow', () => {
 
   it('refuses a text holding a My Number', () => {
     const c = completeToStep('summary');
-    c.send('私の番号は 1234 5678 9012 です');
+    c.send('私の番号は 1234 5678 9018 です');
     expect(c.said).toContain('マイナンバー');
     expect(c.application!.answers.summary).toBeUndefined();
   });
