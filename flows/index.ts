@@ -1,5 +1,5 @@
 /** The flows package: pure conversation logic shared by every channel. */
-export { advance, initialState } from './engine/advance.ts';
+export { advance, choiceLabel, initialState } from './engine/advance.ts';
 export { translate, isMessageKey, type MessageKey } from './catalog/catalog.ts';
 export { translateText } from './engine/text.ts';
 export { programSchema, type ProgramConfig } from './program.ts';

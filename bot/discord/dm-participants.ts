@@ -12,7 +12,7 @@ import {
   type ButtonInteraction, type ChatInputCommandInteraction, type Client, type Interaction, type Message, type StringSelectMenuInteraction, type ModalSubmitInteraction,
 } from 'discord.js';
 import type pg from 'pg';
-import { translate, type FlowInput, type Language } from '../../flows/index.ts';
+import { translate, type ChannelInput, type Language } from '../../flows/index.ts';
 import type { ReceivedFile } from '../../core/applications/document.service.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import { sqlDb } from '../../core/db/pg-transaction.ts';
@@ -146,7 +146,7 @@ async function preview(interaction: ChatInputCommandInteraction, options: DmPart
   });
 }
 
-async function turn(options: DmParticipantsOptions, discordUserId: string, input: FlowInput, files: ReceivedFile[]): Promise<{ bodies: DiscordMessageBody[]; outboxId: string | null } | null> {
+async function turn(options: DmParticipantsOptions, discordUserId: string, input: ChannelInput, files: ReceivedFile[]): Promise<{ bodies: DiscordMessageBody[]; outboxId: string | null } | null> {
   const now = options.clock();
   const participant = await ensureDiscordParticipant(sqlDb(options.sql), discordUserId, 'ja');
   const [result] = await runTurns({ sql: options.sql, sealer: options.sealer, program: options.program, handoffAvailable: options.handoffAvailable }, [{
@@ -173,14 +173,14 @@ async function send(
   }
 }
 
-async function inputOfMessage(message: Message): Promise<{ input: FlowInput; files: ReceivedFile[] }> {
+async function inputOfMessage(message: Message): Promise<{ input: ChannelInput; files: ReceivedFile[] }> {
   const attachment = message.attachments.first();
   if (!attachment) {
     const text = message.content.trim();
     return { input: text ? { type: 'text', text, messageId: message.id } : { type: 'unsupported', what: 'sticker' }, files: [] };
   }
   const fileName = attachment.name;
-  const refused = (isPdf: boolean, sizeBytes = attachment.size): { input: FlowInput; files: ReceivedFile[] } =>
+  const refused = (isPdf: boolean, sizeBytes = attachment.size): { input: ChannelInput; files: ReceivedFile[] } =>
     ({ input: { type: 'file', fileName, sizeBytes, isPdf, sourceMessageId: message.id }, files: [] });
   if (!/\.pdf$/i.test(fileName)) return refused(false);
   if (attachment.size > MAX_FILE_BYTES) return refused(true);
@@ -196,7 +196,7 @@ async function inputOfMessage(message: Message): Promise<{ input: FlowInput; fil
   };
 }
 
-function inputOfClick(interaction: Clicked): FlowInput | null {
+function inputOfClick(interaction: Clicked): ChannelInput | null {
   if (interaction.isStringSelectMenu()) {
     const value = interaction.values[0];
     return interaction.customId === FLOW_IDS.change && value ? { type: 'choice', value } : null;

@@ -2,7 +2,7 @@
  * Translates one LINE webhook event into what ouen does with it. Nothing else:
  * no state, no I/O.
  */
-import type { FlowInput } from '../../flows/index.ts';
+import type { ChannelInput } from '../../flows/index.ts';
 import { parsePostback } from './postback-data.ts';
 import {
   followEventSchema, messageEventSchema, postbackEventSchema, replyTokenSchema, unsendEventSchema, type LineEvent,
@@ -15,9 +15,8 @@ export interface FileNotice {
 }
 
 export type InboundAction =
-  | { kind: 'turn'; userId: string; replyToken?: string; input: FlowInput; file?: FileNotice }
+  | { kind: 'turn'; userId: string; replyToken?: string; input: ChannelInput; file?: FileNotice }
   | { kind: 'unfollow'; userId: string }
-  | { kind: 'unsend'; userId: string; messageId: string }
   | { kind: 'ignore'; reason: string };
 
 export function classifyEvent(event: LineEvent): InboundAction {
@@ -33,8 +32,9 @@ export function classifyEvent(event: LineEvent): InboundAction {
     case 'unfollow':
       return { kind: 'unfollow', userId };
     case 'unsend': {
+      // A turn of its own: what the message became goes, and the flow asks for it again.
       const parsed = unsendEventSchema.safeParse(event);
-      return parsed.success ? { kind: 'unsend', userId, messageId: parsed.data.unsend.messageId } : { kind: 'ignore', reason: 'malformed' };
+      return parsed.success ? { kind: 'turn', userId, input: { type: 'unsend', messageId: parsed.data.unsend.messageId } } : { kind: 'ignore', reason: 'malformed' };
     }
     case 'message':
       return messageAction(event, userId, replyToken);

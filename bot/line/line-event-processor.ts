@@ -4,11 +4,10 @@
  * outbox row as the fallback push if the reply fails.
  */
 import { createHash } from 'node:crypto';
-import type { FlowInput } from '../../flows/index.ts';
+import type { ChannelInput } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { appendAudit } from '../../core/audit/audit-log.ts';
 import type { ReceivedFile } from '../../core/applications/document.service.ts';
-import { forgetUnsentMessage } from '../../core/applications/unsend.service.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type pg from 'pg';
 import { inTransaction, sqlDb } from '../../core/db/pg-transaction.ts';
@@ -135,7 +134,7 @@ export class LineEventProcessor implements EventProcessor {
   }
 
   async #act(webhookEventId: string, action: OtherAction): Promise<void> {
-    const { sql, sealer, program } = this.deps;
+    const { sql } = this.deps;
     const now = this.#clock();
     if (action.kind === 'ignore') {
       await markInboxProcessed(this.#sql, webhookEventId, now, 'ignored');
@@ -145,10 +144,7 @@ export class LineEventProcessor implements EventProcessor {
       if (!(await markInboxProcessed(db, webhookEventId, now))) return;
       const participant = await findLineParticipant(db, action.userId);
       if (!participant) return;
-      const audit = action.kind === 'unfollow'
-        ? [await setReachable(db, participant.id, false, now)]
-        : await forgetUnsentMessage(db, sealer, program.contest, participant.id, action.messageId, now);
-      await appendAudit(db, audit, now);
+      await appendAudit(db, [await setReachable(db, participant.id, false, now)], now);
     });
   }
 
@@ -215,9 +211,9 @@ export class LineEventProcessor implements EventProcessor {
       this.deps.logger.error({ outboxId, err: errorName(error) }, 'enqueue failed; the sweeper will retry'));
   }
 
-  async #receiveFile(userId: string, file: FileNotice): Promise<{ input: FlowInput; files: ReceivedFile[] }> {
+  async #receiveFile(userId: string, file: FileNotice): Promise<{ input: ChannelInput; files: ReceivedFile[] }> {
     const claimsPdf = /\.pdf$/i.test(file.fileName);
-    const refused = (isPdf: boolean): { input: FlowInput; files: ReceivedFile[] } => ({
+    const refused = (isPdf: boolean): { input: ChannelInput; files: ReceivedFile[] } => ({
       input: { type: 'file', fileName: file.fileName, sizeBytes: file.sizeBytes, isPdf, sourceMessageId: file.messageId },
       files: [],
     });
@@ -225,7 +221,7 @@ export class LineEventProcessor implements EventProcessor {
     if (file.sizeBytes > MAX_FILE_BYTES) return refused(true);
     this.#showLoading(userId);
     const content = await this.#fetchWhenReady(userId, file.messageId);
-    if (content === 'too-large') return { input: { ...refused(true).input, sizeBytes: MAX_FILE_BYTES + 1 } as FlowInput, files: [] };
+    if (content === 'too-large') return { input: { ...refused(true).input, sizeBytes: MAX_FILE_BYTES + 1 } as ChannelInput, files: [] };
     if (content === null) return { input: { type: 'unsupported', what: 'file-unavailable' }, files: [] };
     const isPdf = content.subarray(0, 5).toString('latin1') === '%PDF-';
     if (!isPdf) return refused(false);

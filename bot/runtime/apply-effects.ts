@@ -2,7 +2,7 @@
  * Carries out a flow's effects inside the turn's transaction, in order, collecting the
  * audit entries and the facts (e.g. the receipt number) that messages refer to.
  */
-import type { Answers, Effect, FlowInput } from '../../flows/index.ts';
+import type { Answers, Effect } from '../../flows/index.ts';
 import type { AuditEntry } from '../../core/audit/audit-log.ts';
 import type { StoredApplication } from '../../core/applications/application.repository.ts';
 import {
@@ -12,8 +12,7 @@ import { attachDocument, type ReceivedFile } from '../../core/applications/docum
 import { recordConsent } from '../../core/consent/consent.service.ts';
 import { setLanguage } from '../../core/participants/participant.service.ts';
 import { recordNotices } from '../../core/staff-feed/staff-notice.repository.ts';
-import { forwardToStaff, openHandoff, type Exchange } from '../../core/handoff/handoff.service.ts';
-import { describeInput } from './recent-exchanges.ts';
+import { endHandoffByParticipant, forwardToStaff, openHandoff, type Exchange } from '../../core/handoff/handoff.service.ts';
 
 export interface EffectContext extends ApplicationScope {
   application: StoredApplication | null;
@@ -23,8 +22,8 @@ export interface EffectContext extends ApplicationScope {
    * when no later effect of the same turn needs the row to exist already.
    */
   deferredSaves?: ApplicationSave[];
-  /** What the participant sent this turn (forwarded to staff during a handoff). */
-  input?: FlowInput;
+  /** What the participant did this turn, as staff read it (forwarded during a handoff). */
+  said?: Exchange | null;
   /** The conversation so far, for staff taking it over. */
   recent?: Exchange[];
 }
@@ -110,17 +109,18 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         break;
       }
       case 'openHandoff': {
-        const said = ctx.input ? describeInput(ctx.input) : null;
-        const messageId = ctx.input?.type === 'text' ? ctx.input.messageId : undefined;
-        const recent = [...(ctx.recent ?? []), ...(said === null ? [] : [{ from: 'participant' as const, text: said, ...(messageId ? { messageId } : {}) }])]
-          .map(({ from, text }) => ({ from, text }));
+        // Staff get the lines without message ids (only the sealed state needs those, for unsend).
+        const recent = [...(ctx.recent ?? []), ...(ctx.said ? [ctx.said] : [])].map(({ messageId: _id, ...line }) => line);
         const entry = await openHandoff(ctx.db, ctx.sealer, { participantId: ctx.participantId, reason: effect.reason, now: ctx.now, actor: ctx.actor, recent });
         if (entry) outcome.audit.push(entry);
         break;
       }
-      case 'forwardToStaff': {
-        const said = ctx.input ? describeInput(ctx.input) : null;
-        if (said !== null) await forwardToStaff(ctx.db, ctx.sealer, ctx.participantId, said);
+      case 'forwardToStaff':
+        if (ctx.said) await forwardToStaff(ctx.db, ctx.sealer, ctx.participantId, ctx.said);
+        break;
+      case 'endHandoff': {
+        const entry = await endHandoffByParticipant(ctx.db, ctx.sealer, { participantId: ctx.participantId, now: ctx.now, actor: ctx.actor });
+        if (entry) outcome.audit.push(entry);
         break;
       }
       case 'setLanguage':

@@ -16,35 +16,42 @@ const KEEP = 8;
 const PARTICIPANT_CHARS = 200;
 const BOT_CHARS = 60;
 
-/** What the participant sent, as staff should read it. */
-export function describeInput(input: FlowInput): string | null {
+/**
+ * What the participant did, as staff should read it: their words, or what the button they
+ * tapped said (`label`, as they saw it), the date they picked, the file they sent. The
+ * marks are Japanese because staff read the record; each stands on its own in plain text.
+ */
+export function describeInput(input: FlowInput, label?: string | null): Exchange | null {
+  const line = (kind: NonNullable<Exchange['kind']>, text: string): Exchange => ({ from: 'participant', kind, text });
   switch (input.type) {
-    case 'text': return input.text;
-    case 'choice': return `[ボタン] ${input.value}`;
-    case 'date': return `[日付] ${input.date}`;
-    case 'file': return `[ファイル] ${input.fileName}`;
-    case 'unsupported': return `[${input.what}]`;
+    case 'text': return { ...line('text', input.text), ...(input.messageId ? { messageId: input.messageId } : {}) };
+    case 'choice': return line('button', `（ボタン）${label ?? '選択肢'}`);
+    case 'date': return line('date', `（日付）${input.date}`);
+    case 'file': return line('file', `（ファイル）${input.fileName}`);
+    case 'unsupported': return line('other', `（${UNSUPPORTED[input.what] ?? 'メッセージ'}）`);
     default: return null;
   }
 }
 
+const UNSUPPORTED: Record<string, string> = {
+  sticker: 'スタンプ', image: '画像', video: '動画', audio: '音声', location: '位置情報', 'file-unavailable': '受け取れなかったファイル',
+};
+
 /** What the bot sent: each message's text, or a card's alternative text. */
 function describeSent(rendered: unknown[]): string[] {
   return rendered.flatMap((message) => {
-    const m = message as { text?: unknown; altText?: unknown };
-    const text = typeof m.text === 'string' ? m.text : typeof m.altText === 'string' ? m.altText : null;
+    const m = message as { text?: unknown; altText?: unknown; content?: unknown };
+    const text = typeof m.text === 'string' ? m.text : typeof m.altText === 'string' ? m.altText : typeof m.content === 'string' ? m.content : null;
     return text ? [text] : [];
   });
 }
 
-export function rememberExchange(state: ConversationState, input: FlowInput, rendered: unknown[]): ConversationState {
-  const said = describeInput(input);
-  const messageId = input.type === 'text' ? input.messageId : undefined;
+/** Adds this turn's lines: what the participant did (`said`, from {@link describeInput}) and what the bot answered. */
+export function rememberExchange(state: ConversationState, said: Exchange | null, rendered: unknown[]): ConversationState {
   const added: Exchange[] = [
-    ...(said === null ? [] : [{ from: 'participant' as const, text: said, ...(messageId ? { messageId } : {}) }]),
-    ...describeSent(rendered).map((text) => ({ from: 'bot' as const, text })),
+    ...(said === null ? [] : [said]),
+    ...describeSent(rendered).map((text): Exchange => ({ from: 'bot', text })),
   ].map((e) => ({ ...e, text: clipCharacters(e.text, e.from === 'participant' ? PARTICIPANT_CHARS : BOT_CHARS) }));
   if (added.length === 0) return state;
   return { ...state, recent: [...(state.recent ?? []), ...added].slice(-KEEP) };
 }
-

@@ -8,10 +8,11 @@
  * event shrinks as load grows. A batch never holds two turns of the same participant.
  */
 import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
-import { advance, type ConversationState, type FlowInput, type FlowMessage, type Language } from '../../flows/index.ts';
+import { advance, choiceLabel, translateText, type ChannelInput, type ConversationState, type FlowInput, type FlowMessage, type Language, type StepResult } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
-import { findApplications } from '../../core/applications/application.repository.ts';
+import { findApplications, type StoredApplication } from '../../core/applications/application.repository.ts';
+import type { Exchange } from '../../core/handoff/handoff.service.ts';
 import { writeApplicationSaves, type ApplicationSave } from '../../core/applications/application.service.ts';
 import type { ReceivedFile } from '../../core/applications/document.service.ts';
 import { loadConversations, saveConversations } from '../../core/conversation/conversation.repository.ts';
@@ -23,7 +24,8 @@ import { createOutboxRows, type NewOutboxRow } from '../../core/outbox/outbox.re
 import { consumeInboxEvents } from '../../core/inbox/inbox.repository.ts';
 import { applyEffects } from './apply-effects.ts';
 import { rememberSource } from './message-sources.ts';
-import { rememberExchange } from './recent-exchanges.ts';
+import { describeInput, rememberExchange } from './recent-exchanges.ts';
+import { forgetUnsentMessage } from '../../core/applications/unsend.service.ts';
 
 export interface TurnServices {
   /** Turns run on plain node-postgres connections (pg-transaction.ts). */
@@ -36,7 +38,7 @@ export interface TurnServices {
 
 export interface TurnRequest {
   participantId: string;
-  input: FlowInput;
+  input: ChannelInput;
   now: Date;
   files?: ReceivedFile[];
   /** The inbox row this turn consumes; the turn is skipped if it was consumed already. */
@@ -77,29 +79,47 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
 
     // The flows first (pure), then the effects, submissions last: a submission locks the
     // contest's receipt counter until commit, so it should take it as late as it can.
-    const stepped = live.map((original) => {
+    const stepped: Stepped[] = [];
+    for (const original of live) {
       const request = withoutMyNumbers(original);
-      const { state, language, handoffOpen } = conversations.get(request.participantId)!;
-      const application = applications.get(request.participantId) ?? null;
-      const step = advance(state, request.input, { now: request.now, program, language, application, handoffOpen, handoffAvailable: services.handoffAvailable ?? false });
-      return { request, state, language, application, step };
-    });
+      const actor = `${request.channel ?? 'line'}:${request.participantId}`;
+      let { state } = conversations.get(request.participantId)!;
+      const { language, handoffOpen } = conversations.get(request.participantId)!;
+      let application = applications.get(request.participantId) ?? null;
+      let input: FlowInput;
+      if (request.input.type === 'unsend') {
+        // What the message became goes first; then the flow asks for it again.
+        const unsent = await forgetUnsentMessage(db, sealer, program.contest, {
+          participantId: request.participantId, messageId: request.input.messageId, state, application, actor, now: request.now,
+        });
+        ({ state, application } = unsent);
+        audit.push(...unsent.audit);
+        input = { type: 'unsent', removed: unsent.removed };
+      } else {
+        input = request.input;
+      }
+      const deps = { now: request.now, program, language, application, handoffOpen, handoffAvailable: services.handoffAvailable ?? false };
+      const step = advance(state, input, deps);
+      const label = input.type === 'choice' ? choiceLabel(state, input.value, deps) : null;
+      const said = describeInput(input, label && translateText(label, language));
+      stepped.push({ request, actor, input, said, state, language, application, step });
+    }
     const submits = (s: (typeof stepped)[number]) => s.step.effects.some((e) => e.type === 'submitApplication');
     const ordered = [...stepped.filter((s) => !submits(s)), ...stepped.filter(submits)];
 
-    for (const { request, state, language, application, step } of ordered) {
+    for (const { request, actor, input, said, state, language, application, step } of ordered) {
       if (request.within) audit.push(...await request.within(db));
       const outcome = await applyEffects(step.effects, {
         db, sealer, contest: program.contest, participantId: request.participantId,
-        actor: `${request.channel ?? 'line'}:${request.participantId}`, now: request.now, application, files: request.files ?? [],
-        deferredSaves: saves, input: request.input, recent: state.recent ?? [],
+        actor, now: request.now, application, files: request.files ?? [],
+        deferredSaves: saves, said, recent: state.recent ?? [],
       });
       audit.push(...outcome.audit);
       const finalLanguage = outcome.language ?? language;
       const rendered = request.render(step.messages, finalLanguage, outcome.facts);
-      const remembered = rememberSource(state, step.state, request.input, outcome.answered);
+      const remembered = rememberSource(state, step.state, input, outcome.answered);
       // The flow returns a fresh state; the recent exchanges carry over from the one it was given.
-      states.push({ participantId: request.participantId, state: rememberExchange({ ...remembered, recent: state.recent }, request.input, rendered) });
+      states.push({ participantId: request.participantId, state: rememberExchange({ ...remembered, recent: state.recent }, said, rendered) });
       let outboxIndex: number | null = null;
       if (rendered.length > 0) {
         outboxIndex = outbox.length;
@@ -124,6 +144,18 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       return { status: 'done', rendered: done.rendered, outboxId, language: done.language };
     });
   });
+}
+
+/** One turn after its flow ran, before its effects. */
+interface Stepped {
+  request: TurnRequest;
+  actor: string;
+  input: FlowInput;
+  said: Exchange | null;
+  state: ConversationState;
+  language: Language;
+  application: StoredApplication | null;
+  step: StepResult;
 }
 
 /** Identifiers inside an input or a received file, never the person's words. */

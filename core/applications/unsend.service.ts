@@ -1,44 +1,71 @@
 /**
- * `unsend`: the participant took a message back, so its content goes too: the
- * document it carried, or the answer it became.
+ * `unsend`: the participant took a message back, so its content goes too: the document
+ * it carried, or the answer it became, and its line in the record of the recent
+ * conversation. Runs inside the participant's turn (bot/runtime/run-turn.ts), on the
+ * state and application the turn loaded, before the flow asks for what went missing.
+ *
+ * After submission the answer goes as well (the person took it back): the application
+ * stays submitted but incomplete until it is given again, and staff are told which
+ * field went (README "Unsending after submission").
  */
+import type { ConversationState } from '../../flows/index.ts';
 import type { ContestConfig } from '../../flows/program.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
-import { loadConversation, saveConversation } from '../conversation/conversation.repository.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlDb } from '../db/types.ts';
-import { findApplication } from './application.repository.ts';
+import { recordNotices } from '../staff-feed/staff-notice.repository.ts';
+import type { StoredApplication } from './application.repository.ts';
 import { saveAnswers } from './application.service.ts';
 
+export interface Unsent {
+  state: ConversationState;
+  application: StoredApplication | null;
+  /** Answers (step ids) that went with the message. */
+  removed: string[];
+  audit: AuditEntry[];
+}
+
 export async function forgetUnsentMessage(
-  db: SqlDb, sealer: Sealer, contest: ContestConfig, participantId: string, messageId: string, now: Date,
-): Promise<AuditEntry[]> {
-  const { state } = await loadConversation(db, sealer, participantId);
-  const application = await findApplication(db, sealer, contest.id, participantId);
+  db: SqlDb, sealer: Sealer, contest: ContestConfig,
+  turn: { participantId: string; messageId: string; state: ConversationState; application: StoredApplication | null; actor: string; now: Date },
+): Promise<Unsent> {
+  const { state, messageId, participantId, now, actor } = turn;
+  let application = turn.application;
   const fields = new Set<string>();
   const answerId = state.sources?.[messageId];
-  if (answerId) fields.add(answerId);
+  if (answerId && application?.answers[answerId] !== undefined) fields.add(answerId);
+  let documentRemoved = false;
   if (application) {
     const count = await db.$executeRaw`
       DELETE FROM "ApplicationDocument" WHERE "sourceMessageId" = ${messageId} AND "applicationId" = ${application.id}::uuid`;
     const fileQuestion = contest.questions.find((q) => q.kind === 'file');
-    if (count > 0 && fileQuestion) fields.add(fileQuestion.id);
+    documentRemoved = count > 0;
+    if (documentRemoved && fileQuestion) fields.add(fileQuestion.id);
   }
-  // The unsent text also leaves the record of the recent conversation (what staff would be shown).
   const recent = (state.recent ?? []).filter((line) => line.messageId !== messageId);
   const fromConversation = recent.length !== (state.recent ?? []).length;
-  if (fields.size === 0 && !fromConversation) return [];
-  const audit: AuditEntry[] = [];
-  if (application) {
-    const answers = Object.fromEntries(Object.entries(application.answers).filter(([k]) => !fields.has(k)));
-    const scope = { db, sealer, contest, participantId, actor: `line:${participantId}`, now };
-    audit.push((await saveAnswers(scope, application, answers)).audit);
-  }
   const sources = Object.fromEntries(Object.entries(state.sources ?? {}).filter(([id]) => id !== messageId));
-  await saveConversation(db, sealer, participantId, { ...state, sources, recent });
+  const next: ConversationState = { ...state, sources, recent };
+  if (fields.size === 0 && !fromConversation) return { state, application, removed: [], audit: [] };
+
+  const audit: AuditEntry[] = [];
+  if (application && fields.size > 0) {
+    const answers = Object.fromEntries(Object.entries(application.answers).filter(([k]) => !fields.has(k)));
+    audit.push((await saveAnswers({ db, sealer, contest, participantId, actor, now }, application, answers)).audit);
+    if (application.status === 'submitted') {
+      await recordNotices(db, sealer, [{ kind: 'application.updated', entityId: application.id, detail: { fields: [...fields].sort(), unsent: true } }]);
+    }
+    application = { ...application, answers, hasDocument: documentRemoved ? await hasDocument(db, application.id) : application.hasDocument };
+  }
   audit.push({
-    actor: `line:${participantId}`, action: 'message.unsent', entity: 'participant', entityId: participantId,
+    actor, action: 'message.unsent', entity: 'participant', entityId: participantId,
     detail: { removedFields: [...fields].sort(), fromConversation },
   });
-  return audit;
+  return { state: next, application, removed: [...fields].sort(), audit };
+}
+
+async function hasDocument(db: SqlDb, applicationId: string): Promise<boolean> {
+  const [row] = await db.$queryRaw<Array<{ exists: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM "ApplicationDocument" WHERE "applicationId" = ${applicationId}::uuid) AS "exists"`;
+  return row?.exists ?? false;
 }

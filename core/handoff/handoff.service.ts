@@ -6,7 +6,9 @@
  * keeps one open handoff per participant.
  */
 import { randomUUID } from 'node:crypto';
-import { translate } from '../../flows/catalog/catalog.ts';
+import { translateText, type ApplicationFacts, type FlowMessage, type Text } from '../../flows/index.ts';
+import { mainMenu } from '../../flows/menu/main-menu.ts';
+import type { ProgramConfig } from '../../flows/program.ts';
 import { containsMyNumber } from '../../flows/validators/my-number.ts';
 import type { Language } from '../../flows/index.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
@@ -16,8 +18,11 @@ import { createOutboxRows } from '../outbox/outbox.repository.ts';
 import { noticeContext, recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import { signedReply, type InboxConfig } from './handoff-config.ts';
 
-/** A line of the recent conversation; a participant's line keeps its message id, so an unsend can take it back. */
-export type Exchange = { from: 'participant' | 'bot'; text: string; messageId?: string };
+/**
+ * A line of the recent conversation; a participant's line keeps its message id, so an
+ * unsend can take it back, and says what it was (typed text, a button, a date, a file).
+ */
+export type Exchange = { from: 'participant' | 'bot'; text: string; messageId?: string; kind?: 'text' | 'button' | 'date' | 'file' | 'other' };
 
 /** Opens a handoff unless one is open; the staff feed gets the recent conversation. */
 export async function openHandoff(
@@ -34,18 +39,35 @@ export async function openHandoff(
 }
 
 /** Passes what the participant sent on to the person who has the conversation. */
-export async function forwardToStaff(db: SqlDb, sealer: Sealer, participantId: string, text: string): Promise<void> {
+export async function forwardToStaff(db: SqlDb, sealer: Sealer, participantId: string, said: Exchange): Promise<void> {
   const [open] = await db.$queryRaw<Array<{ id: string }>>`
     SELECT "id"::text AS "id" FROM "Handoff" WHERE "participantId" = ${participantId}::uuid AND "status" = 'open'`;
-  if (open) await recordNotices(db, sealer, [{ kind: 'handoff.message', entityId: open.id, payload: { text } }]);
+  if (open) await recordNotices(db, sealer, [{ kind: 'handoff.message', entityId: open.id, payload: { text: said.text, kind: said.kind } }]);
 }
+
+/** The participant ends the conversation with staff themselves (「相談を終える」); staff see it in the thread. */
+export async function endHandoffByParticipant(db: SqlDb, sealer: Sealer, options: { participantId: string; now: Date; actor: string }): Promise<AuditEntry | null> {
+  const [row] = await db.$queryRaw<Array<{ id: string }>>`
+    UPDATE "Handoff" SET "status" = 'closed', "closedAt" = ${options.now.toISOString()}::timestamptz AT TIME ZONE 'UTC', "closedBy" = ${options.actor}
+    WHERE "participantId" = ${options.participantId}::uuid AND "status" = 'open'
+    RETURNING "id"::text AS "id"`;
+  if (!row) return null;
+  await recordNotices(db, sealer, [{ kind: 'handoff.closed', entityId: row.id, detail: { by: 'participant' } }]);
+  return { actor: options.actor, action: 'handoff.closed', entity: 'handoff', entityId: row.id, detail: { by: 'participant' } };
+}
+
+/** Flow messages as one participant's channel shows them (LINE quick replies, Discord buttons); the bot layer provides it. */
+export type ParticipantRenderer = (messages: FlowMessage[], language: Language, channel: 'line' | 'discord') => unknown[];
 
 export interface HandoffDeps {
   db: SqlDb;
   transact: Transact;
   sealer: Sealer;
   inbox: InboxConfig;
+  program: ProgramConfig;
   clock: () => Date;
+  /** Without one, the closing message is plain text (no menu buttons). */
+  render?: ParticipantRenderer;
 }
 
 export class HandoffRefusal extends Error {
@@ -79,13 +101,13 @@ export async function replyToHandoff(deps: HandoffDeps, staff: { actor: string; 
 export async function closeHandoff(deps: HandoffDeps, staff: { actor: string; displayName: string }, handoffId: string): Promise<string> {
   const now = deps.clock();
   return deps.transact(async (tx) => {
-    const handoff = await lockHandoff(tx, handoffId);
+    const handoff = await lockHandoff(tx, handoffId, deps.program.contest.id);
     if (handoff.status !== 'open') throw new HandoffRefusal('closed');
     await tx.$executeRaw`
       UPDATE "Handoff" SET "status" = 'closed', "closedAt" = ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', "closedBy" = ${staff.actor}
       WHERE "id" = ${handoffId}::uuid`;
     const [id] = await createOutboxRows(tx, deps.sealer, [{
-      participantId: handoff.participantId, messages: [{ type: 'text', text: translate(handoff.language, 'handoff.closed') }], reason: 'handoff-closed', notBefore: now,
+      participantId: handoff.participantId, messages: closingMessages(deps, handoff, now), reason: 'handoff-closed', notBefore: now,
     }]);
     await recordNotices(tx, deps.sealer, [{ kind: 'handoff.closed', entityId: handoffId, detail: { by: staff.displayName } }]);
     await appendAudit(tx, [{ actor: staff.actor, action: 'handoff.closed', entity: 'handoff', entityId: handoffId }], now);
@@ -93,14 +115,33 @@ export async function closeHandoff(deps: HandoffDeps, staff: { actor: string; di
   });
 }
 
-async function lockHandoff(tx: SqlDb, handoffId: string): Promise<{ participantId: string; status: 'open' | 'closed'; language: Language }> {
-  const [row] = await tx.$queryRaw<Array<{ participantId: string; status: 'open' | 'closed'; language: string }>>`
-    SELECT h."participantId"::text AS "participantId", h."status"::text AS "status", p."language"
+interface LockedHandoff {
+  participantId: string;
+  status: 'open' | 'closed';
+  language: Language;
+  channel: 'line' | 'discord';
+  /** The participant has an unfinished application for the program's contest. */
+  hasDraft: boolean;
+}
+
+async function lockHandoff(tx: SqlDb, handoffId: string, contestId?: string): Promise<LockedHandoff> {
+  const [row] = await tx.$queryRaw<Array<{ participantId: string; status: 'open' | 'closed'; language: string; discord: boolean; hasDraft: boolean }>>`
+    SELECT h."participantId"::text AS "participantId", h."status"::text AS "status", p."language", p."discordUserId" IS NOT NULL AS "discord",
+           EXISTS (SELECT 1 FROM "Application" a WHERE a."participantId" = h."participantId" AND a."contestId" = ${contestId ?? ''} AND a."status" = 'draft') AS "hasDraft"
     FROM "Handoff" h JOIN "Participant" p ON p."id" = h."participantId"
     WHERE h."id" = ${handoffId}::uuid
     FOR UPDATE OF h`;
   if (!row) throw new HandoffRefusal('notFound');
-  return { ...row, language: row.language === 'en' ? 'en' : 'ja' };
+  return { ...row, language: row.language === 'en' ? 'en' : 'ja', channel: row.discord ? 'discord' : 'line' };
+}
+
+/** The goodbye with the menu as buttons, and a word about the application left unfinished. */
+function closingMessages(deps: HandoffDeps, handoff: LockedHandoff, now: Date): unknown[] {
+  const lead: Text = { join: [{ key: 'handoff.closed' }, ...(handoff.hasDraft ? [{ key: 'handoff.closed.draft' as const }] : [])] };
+  if (!deps.render) return [{ type: 'text', text: translateText(lead, handoff.language) }];
+  const application: ApplicationFacts | null = handoff.hasDraft ? { status: 'draft', receiptNumber: null, answers: {}, hasDocument: false } : null;
+  const menu = mainMenu({ now, program: deps.program, language: handoff.language, application }, lead);
+  return deps.render([menu], handoff.language, handoff.channel);
 }
 
 export interface HandoffView {
@@ -129,7 +170,8 @@ export async function findHandoff(db: SqlDb, sealer: Sealer, handoffId: string):
     SELECT "kind", "payloadSealed" FROM "StaffNotice" WHERE "entityId" = ${handoffId}::uuid AND "payloadSealed" IS NOT NULL ORDER BY "id"`;
   const exchanges = notices.flatMap((n): Exchange[] => {
     const payload = sealer.openJson<{ recent?: Exchange[]; text?: string }>(n.payloadSealed!, noticeContext(handoffId));
-    return n.kind === 'handoff.opened' ? payload.recent ?? [] : [{ from: 'participant', text: payload.text ?? '' }];
+    const kind = (payload as { kind?: Exchange['kind'] }).kind;
+    return n.kind === 'handoff.opened' ? payload.recent ?? [] : [{ from: 'participant', text: payload.text ?? '', ...(kind ? { kind } : {}) }];
   });
   const { participantId, language, ...rest } = row;
   return { ...rest, participant: participantLabel(participantId), language: language === 'en' ? 'en' : 'ja', exchanges };

@@ -5,9 +5,10 @@
  * flow state only says which step is open.
  */
 import { isMessageKey } from '../catalog/catalog.ts';
+import { contactText } from '../engine/contact.ts';
 import { calendarDate, formatInstant } from '../engine/dates.ts';
 import type { Flow, FlowEntry, FlowOutcome } from '../engine/flow.ts';
-import { parseInput } from '../engine/input.ts';
+import { parseInput, typedChoice } from '../engine/input.ts';
 import { firstUnanswered, pathOf, promptFor, pruneAnswers, repromptFor, type Step } from '../engine/step.ts';
 import { t } from '../engine/text.ts';
 import type { Answers, Choice, Effect, FlowDeps, FlowInput, FlowMessage, FlowState, Text } from '../engine/types.ts';
@@ -17,6 +18,9 @@ import { contestSteps } from './contest-steps.ts';
 
 export const CONTEST_FLOW_ID = 'contest-application';
 
+/** Pseudo-step: a PDF that arrived while the application waited for its plan document. */
+const LATE_DOCUMENT = 'late-document';
+
 export const contestApplicationFlow: Flow = {
   id: CONTEST_FLOW_ID,
   start,
@@ -24,10 +28,13 @@ export const contestApplicationFlow: Flow = {
   back,
   repeat,
   offers,
-  resumeFor: (input) =>
-    input.type === 'choice' && /^(submit|done|withdraw|change:\w+)$/.test(input.value)
+  resumeFor: (input) => {
+    if (input.type === 'file') return { flowId: CONTEST_FLOW_ID, stepId: LATE_DOCUMENT };
+    return input.type === 'choice' && /^(submit|done|withdraw|change:\w+)$/.test(input.value)
       ? { flowId: CONTEST_FLOW_ID, stepId: CONFIRM }
-      : null,
+      : null;
+  },
+  reask,
 };
 
 function start(deps: FlowDeps, entry: FlowEntry): FlowOutcome {
@@ -48,6 +55,10 @@ function start(deps: FlowDeps, entry: FlowEntry): FlowOutcome {
 function handle(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome {
   const closed = windowClosed(deps);
   if (closed) return closed;
+  if (state.stepId === LATE_DOCUMENT) return lateDocument(input, deps);
+  // A plan document sent at another question, while the application still lacks one, is that document.
+  const documentStep = missingDocumentStep(deps);
+  if (input.type === 'file' && documentStep && documentStep.id !== state.stepId) return documentThenBack(documentStep, state, input, deps);
   if (state.stepId === CONFIRM) return handleCard(state, input, deps);
   if (state.stepId === WITHDRAW) return handleWithdraw(input, deps);
   const answers = deps.application?.answers ?? {};
@@ -97,9 +108,10 @@ function answered(
 function ineligible(reason: 'noBase' | 'tooOld', deps: FlowDeps): FlowOutcome {
   const contest = deps.program.contest;
   const otherSupport: Text = { literal: contest.otherSupport };
+  const contact = contactText(deps.program);
   const text = reason === 'noBase'
-    ? t('ineligible.noBase', { otherSupport })
-    : t('ineligible.tooOld', { otherSupport, years: contest.eligibility.maxYearsSinceFounding });
+    ? t('ineligible.noBase', { otherSupport, contact })
+    : t('ineligible.tooOld', { otherSupport, contact, years: contest.eligibility.maxYearsSinceFounding });
   // Nothing is kept for someone who cannot apply: the draft goes, the consent record stays.
   return { state: null, messages: [say(text)], effects: [{ type: 'discardDraft' }] };
 }
@@ -108,13 +120,16 @@ function handleCard(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOut
   const application = deps.application;
   if (!application) return start(deps, 'apply');
   if (input.type === 'choice' && input.value === 'submit' && application.status === 'submitted') return submit(deps);
+  // 「この内容で確定」 on cards sent before changes took effect at once: nothing left to confirm.
+  if (input.type === 'choice' && input.value === 'done') {
+    return end([say(t('confirm.saved', { receiptNumber: application.receiptNumber ?? '' }))]);
+  }
   const card = summaryCard(stepsFor(deps, application.answers), application, deps);
   const parsed = parseInput({ kind: 'choice', choices: cardChoices(card) }, input, { today: today(deps), language: deps.language });
   if (!parsed.ok) return { state, messages: [say(t('reprompt.choice.unknown')), card], effects: [] };
   const [action, stepId] = parsed.value.split(':');
   if (action === 'change') return changeAnswer(stepId ?? '', deps);
   if (action === 'withdraw') return askWithdraw(deps);
-  if (action === 'done') return end([say(t('confirm.submittedFooter', submittedParams(deps)))]);
   return submit(deps);
 }
 
@@ -132,14 +147,12 @@ function submit(deps: FlowDeps): FlowOutcome {
   }
   const missing = firstUnanswered(stepsFor(deps, application.answers), application.answers);
   if (missing) return ask(missing);
-  return {
-    state: null,
-    messages: [say(t('submitted', {
-      receiptNumber: { fact: 'receiptNumber' },
-      nextSteps: { literal: deps.program.contest.nextSteps },
-    }))],
-    effects: [{ type: 'submitApplication' }],
-  };
+  const messages = [say(t('submitted', {
+    receiptNumber: { fact: 'receiptNumber' },
+    nextSteps: { literal: deps.program.contest.nextSteps },
+  }))];
+  if (missingDocumentStep(deps)) messages.push(say(t('submitted.documentMissing', { deadline: contestText(deps).deadline })));
+  return { state: null, messages, effects: [{ type: 'submitApplication' }] };
 }
 
 function askWithdraw(deps: FlowDeps): FlowOutcome {
@@ -222,10 +235,6 @@ function contestText(deps: FlowDeps) {
   return { contest: { literal: contest.name }, deadline: both(contest.deadline), opensAt: both(contest.opensAt) };
 }
 
-function submittedParams(deps: FlowDeps) {
-  return { receiptNumber: deps.application?.receiptNumber ?? '', deadline: contestText(deps).deadline };
-}
-
 function stepsFor(deps: FlowDeps, answers: Answers): Step[] {
   return contestSteps(deps.program, today(deps), answers);
 }
@@ -243,14 +252,65 @@ function ask(step: Step, lead: Text[] = [], returnTo?: string): FlowOutcome {
 function reprompt(step: Step, reason: string, params?: Record<string, string | number>): FlowMessage {
   const key = `reprompt.${reason}`;
   const lines: Text[] = [{ key: isMessageKey(key) ? key : 'reprompt.invalid', params }];
-  if (params?.suggestions) lines.push(t('reprompt.municipality.suggest', { suggestions: params.suggestions }));
-  return repromptFor(step, { join: lines });
+  const asked = repromptFor(step, { join: lines }) as Extract<FlowMessage, { type: 'text' }>;
+  if (!params?.suggestions) return asked;
+  // 「もしかして：市川市」 as buttons that answer with the name, as if typed.
+  const suggested = String(params.suggestions).split('、').map((name) => ({ label: { literal: { ja: name, en: name } }, value: typedChoice(name) }));
+  return { ...asked, text: { join: [...lines, t('reprompt.municipality.suggest', { suggestions: params.suggestions })] }, choices: suggested };
+}
+
+/** The plan document's step while the application has none (not attached, or "send later"). */
+function missingDocumentStep(deps: FlowDeps): Step | undefined {
+  const answers = deps.application?.answers;
+  if (!answers || deps.application?.hasDocument) return undefined;
+  return pathOf(stepsFor(deps, answers), answers).find((s) => s.input.kind === 'file' && answers[s.id] !== 'attached');
+}
+
+/** A PDF outside the application's flow: the missing plan document, or a kind word why not. */
+function lateDocument(input: FlowInput, deps: FlowDeps): FlowOutcome {
+  const application = deps.application;
+  if (!application || application.status === 'withdrawn') return end([say(t('document.noApplication'))]);
+  const step = missingDocumentStep(deps);
+  if (!step) return end([say(t('document.alreadyAttached'))]);
+  if (application.status === 'draft') return documentThenBack(step, null, input, deps);
+  const parsed = parseInput(step.input, input, { today: today(deps), language: deps.language });
+  if (!parsed.ok || !parsed.document) return { state: { flowId: CONTEST_FLOW_ID, stepId: step.id, returnTo: CONFIRM }, messages: [reprompt(step, parsed.ok ? 'file.expected' : parsed.reason, parsed.ok ? undefined : parsed.params)], effects: [] };
+  const answers = { ...application.answers, [step.id]: parsed.value };
+  return end([say(t('document.lateReceived', { fileName: parsed.document.fileName, receiptNumber: application.receiptNumber ?? '' }))],
+    [{ type: 'saveAnswers', answers }, { type: 'attachDocument', sourceMessageId: parsed.document.sourceMessageId }]);
+}
+
+/** Takes a file as the plan document, then goes back to where the person was. */
+function documentThenBack(step: Step, state: FlowState | null, input: FlowInput, deps: FlowDeps): FlowOutcome {
+  const taken = handle({ flowId: CONTEST_FLOW_ID, stepId: step.id }, input, deps);
+  if (!state || !taken.effects.some((e) => e.type === 'attachDocument')) return taken;
+  const answers = (taken.effects.find((e) => e.type === 'saveAnswers') as { answers: Answers } | undefined)?.answers;
+  const back = repeat(state, { ...deps, application: deps.application && answers ? { ...deps.application, answers, hasDocument: true } : deps.application });
+  const received = taken.messages[0] && taken.messages[0].type === 'text' ? [taken.messages[0]] : [];
+  return { state: back.state, messages: [...received, ...back.messages].slice(0, 5), effects: taken.effects };
+}
+
+/**
+ * Answers removed by an unsend: ask for the first one on the path now, with its buttons,
+ * and come back to where the person was. After the deadline they cannot be given again here.
+ */
+function reask(removed: string[], active: FlowState | null, deps: FlowDeps): FlowOutcome | null {
+  const application = deps.application;
+  if (!application || application.status === 'withdrawn') return null;
+  const steps = pathOf(stepsFor(deps, application.answers), application.answers);
+  const step = steps.find((s) => removed.includes(s.id) && application.answers[s.id] === undefined);
+  if (!step) return null;
+  const label = step.label ?? { literal: { ja: step.id, en: step.id } };
+  if (windowClosed(deps)) return end([say(t('unsent.afterDeadline', { label }))]);
+  const lead = t(step.input.kind === 'file' ? 'unsent.document' : 'unsent.askAgain', { label });
+  const returnTo = active?.stepId === CONFIRM || application.status === 'submitted' ? CONFIRM : undefined;
+  return ask(step, [lead], returnTo);
 }
 
 function say(text: Text): FlowMessage {
   return { type: 'text', text };
 }
 
-function end(messages: FlowMessage[]): FlowOutcome {
-  return { state: null, messages, effects: [] };
+function end(messages: FlowMessage[], effects: Effect[] = []): FlowOutcome {
+  return { state: null, messages, effects };
 }

@@ -58,9 +58,9 @@ function consentStep(program: ProgramConfig): Step {
 function eligibilitySteps(today: string, answers: Answers): Step[] {
   return [
     choiceStep('base', t('eligibility.base.prompt'), t('label.base'), [
-      choice('eligibility.base.now', 'now'),
-      choice('eligibility.base.planned', 'planned'),
-      choice('eligibility.base.none', 'none'),
+      choice('eligibility.base.now', 'now', ['ある', 'あります', 'すでにあります', '既にある', 'yes', 'have one', 'already']),
+      choice('eligibility.base.planned', 'planned', ['予定', '予定あり', '予定です', '予定しています', 'これから', 'plan to', 'planning']),
+      choice('eligibility.base.none', 'none', ['ない', 'ありません', 'なし', '県外', 'no', 'none']),
     ]),
     {
       id: 'municipality',
@@ -72,10 +72,12 @@ function eligibilitySteps(today: string, answers: Answers): Step[] {
       lockedAfterSubmit: true,
     },
     choiceStep('founding', t('eligibility.founding.prompt'), t('label.founding'), [
-      choice('eligibility.founding.notYet', 'notYet'),
-      choice('eligibility.founding.corporation', 'corporation'),
-      choice('eligibility.founding.sole', 'sole'),
-      choice('eligibility.founding.soleThenCorp', 'soleThenCorp'),
+      choice('eligibility.founding.notYet', 'notYet', ['まだ', 'まだです', '未創業', '創業前', 'これから', '準備中', 'not yet']),
+      choice('eligibility.founding.corporation', 'corporation', [
+        '法人', '会社', '法人設立', '法人を設立', '株式会社', '合同会社', '一般社団法人', 'npo法人', 'company', 'corporation', 'incorporated',
+      ]),
+      choice('eligibility.founding.sole', 'sole', ['個人事業', '個人事業主', '個人', '開業', '開業した', 'sole', 'sole proprietor', 'self-employed']),
+      choice('eligibility.founding.soleThenCorp', 'soleThenCorp', ['法人化', '法人成り', '個人から法人', '個人事業から法人']),
     ]),
     {
       id: 'foundingDate',
@@ -110,7 +112,7 @@ function questionStep(question: Question): Step {
   if (question.maxLength && question.kind === 'text') hints.push(t('prompt.limit', { limit: question.maxLength }));
   const maxBytes = question.maxBytes ?? TEN_MB;
   if (question.kind === 'file') hints.push(t('file.hint', { limitMb: Math.floor(maxBytes / (1024 * 1024)) }));
-  const choices = question.choices?.map((c) => ({ label: { literal: c.label }, value: c.value })) ?? [];
+  const choices = question.choices?.map((c): Choice => ({ label: { literal: c.label }, value: c.value, aliases: c.aliases, range: c.range })) ?? [];
   return {
     id: question.id,
     section: question.section,
@@ -141,8 +143,8 @@ function displayFor(question: Question, choices: Choice[]): (value: string) => T
   }
 }
 
-function choice(key: Parameters<typeof t>[0], value: string): Choice {
-  return { label: t(key), value };
+function choice(key: Parameters<typeof t>[0], value: string, aliases?: string[]): Choice {
+  return aliases ? { label: t(key), value, aliases } : { label: t(key), value };
 }
 
 function literal(value: string): Text {

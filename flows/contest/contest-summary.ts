@@ -38,9 +38,8 @@ export function summaryCard(steps: Step[], application: ApplicationFacts, deps: 
 }
 
 function statusActions(application: ApplicationFacts): Choice[] {
-  if (application.status === 'submitted') {
-    return [{ label: t('confirm.update'), value: 'done' }, { label: t('confirm.withdraw'), value: 'withdraw' }];
-  }
+  // Changes to a submitted application take effect at once: nothing to confirm, only withdrawal.
+  if (application.status === 'submitted') return [{ label: t('confirm.withdraw'), value: 'withdraw' }];
   if (application.status === 'withdrawn') return [{ label: t('confirm.resubmit'), value: 'submit' }];
   return [{ label: t('confirm.submit'), value: 'submit' }];
 }

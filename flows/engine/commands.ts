@@ -3,7 +3,7 @@ import type { FlowInput, Language } from './types.ts';
 
 /** Words that work anywhere, in or out of a flow. */
 export type Command =
-  | { name: 'menu' | 'cancel' | 'back' | 'help' | 'apply' | 'review' | 'staff' }
+  | { name: 'menu' | 'cancel' | 'back' | 'help' | 'apply' | 'review' | 'staff' | 'endHandoff' }
   | { name: 'language'; language: Language };
 
 const words: Array<[string[], Command]> = [
@@ -14,6 +14,7 @@ const words: Array<[string[], Command]> = [
   [['応募', '応募する', '応募を再開', 'エントリー', 'apply', 'continue applying'], { name: 'apply' }],
   [['応募内容', '応募内容の確認', '応募状況', 'マイページ', 'my application', 'status'], { name: 'review' }],
   [['スタッフと話したい', 'スタッフに相談', 'スタッフ', '担当者', '担当者と話したい', '人と話したい', '問い合わせ', 'お問い合わせ', 'talk to staff', 'talk to a person', 'staff', 'human'], { name: 'staff' }],
+  [['相談を終える', '相談終了', '相談をやめる', 'スタッフとの相談を終える', 'end chat', 'end chat with staff'], { name: 'endHandoff' }],
   [['english', '英語'], { name: 'language', language: 'en' }],
   [['日本語', 'japanese', 'にほんご'], { name: 'language', language: 'ja' }],
 ];

@@ -42,6 +42,34 @@ function computeCalendarDate(instant: Date, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/** The wall-clock time of an instant in `timeZone`, HH:MM (24-hour). */
+export function localTime(instant: Date, timeZone: string): string {
+  const parts = formatter('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('hour')}:${get('minute')}`;
+}
+
+/** 0 = Sunday … 6 = Saturday, for a calendar date. */
+export function weekdayOf(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+/** The calendar date `days` after `date`. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** A day and a time as people read them: 12月2日(水) 9:00 / Wed 2 Dec, 9:00. */
+export function formatDayTime(date: string, time: string, language: Language): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const clock = time.replace(/^0(\d)/, '$1');
+  if (language === 'ja') return `${m}月${d}日(${'日月火水木金土'[weekdayOf(date)]}) ${clock}`;
+  const day = formatter('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return `${day}, ${clock}`;
+}
+
 /** The same month and day `years` earlier; 29 February falls back to the 28th. */
 export function yearsBefore(date: string, years: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

@@ -21,8 +21,14 @@ export interface Flow {
   /** The answers the current step offers as buttons; typed, they win over entry words. */
   offers(state: FlowState, deps: FlowDeps): Choice[];
   /**
-   * Buttons on a card stay tappable in the chat history after the flow has ended.
-   * Returns the state that handles such a tap, or null if the input is not the flow's.
+   * Inputs the flow takes even when it is not active: buttons on a card stay tappable in
+   * the chat history after the flow has ended, and a plan document can arrive later.
+   * Returns the state that handles such an input, or null if the input is not the flow's.
    */
-  resumeFor?(input: FlowInput): FlowState | null;
+  resumeFor?(input: FlowInput, deps: FlowDeps): FlowState | null;
+  /**
+   * Answers were removed because the person took back the message they came from: ask
+   * for them again now (`active` is where the person was). Null when none is the flow's.
+   */
+  reask?(removed: string[], active: FlowState | null, deps: FlowDeps): FlowOutcome | null;
 }

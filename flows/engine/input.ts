@@ -122,7 +122,17 @@ function paramsOf(r: object): Record<string, string | number> | undefined {
   return Object.keys(params).length > 0 ? params : undefined;
 }
 
-const textInput = z.object({ type: z.literal('text'), text: z.string() });
+/**
+ * A button that answers a text question as if the person typed its label (a suggested
+ * municipality): its value carries the text.
+ */
+export const typedChoice = (text: string) => `say:${text}`;
+
+const textInput = z.union([
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('choice'), value: z.string().startsWith('say:') })
+    .transform((input) => ({ type: 'text' as const, text: input.value.slice('say:'.length) })),
+]);
 
 function textSchema(check: (text: string) => Check): z.ZodType<Parsed, FlowInput> {
   return textInput.transform((input, ctx) => {

@@ -23,6 +23,10 @@ export type FactRef = { fact: string };
 export interface Choice {
   label: Text;
   value: string;
+  /** Other words people type for it (「法人」 for 「法人を設立した」). */
+  aliases?: readonly string[];
+  /** A typed number in this range picks it (「35」 for 「30代」). */
+  range?: { min?: number; max?: number };
 }
 
 export interface DatePicker {
@@ -51,7 +55,18 @@ export type FlowInput =
   | { type: 'file'; fileName: string; sizeBytes: number; isPdf: boolean; sourceMessageId: string }
   | { type: 'unsupported'; what: string }
   /** Added as a friend; `returning` when someone unblocks the account. */
-  | { type: 'follow'; returning?: boolean };
+  | { type: 'follow'; returning?: boolean }
+  /**
+   * The person took a message back and the runtime has already removed what it became:
+   * these answers (step ids) are gone, so the flow asks for them again.
+   */
+  | { type: 'unsent'; removed: string[] };
+
+/**
+ * What a channel adapter hands the runtime: a flow input, or an unsend (a message taken
+ * back), which the runtime resolves into the answers it removed (`unsent`) first.
+ */
+export type ChannelInput = Exclude<FlowInput, { type: 'unsent' }> | { type: 'unsend'; messageId: string };
 
 export type AnswerValue = string;
 export type Answers = Record<string, AnswerValue>;
@@ -100,7 +115,7 @@ export interface ConversationState {
    * The last few exchanges as plain text, so staff taking over see what was said.
    * Kept by the runtime; flows never read it.
    */
-  recent?: Array<{ from: 'participant' | 'bot'; text: string; messageId?: string }>;
+  recent?: Array<{ from: 'participant' | 'bot'; text: string; messageId?: string; kind?: 'text' | 'button' | 'date' | 'file' | 'other' }>;
 }
 
 /** Work for the runtime, committed in the same transaction as the new state. */
@@ -115,7 +130,9 @@ export type Effect =
   /** Hand the participant over to a person (the human inbox). */
   | { type: 'openHandoff'; reason: 'asked' | 'misunderstood' }
   /** While a person has the conversation: pass this input on to them. */
-  | { type: 'forwardToStaff' };
+  | { type: 'forwardToStaff' }
+  /** The participant ends the conversation with staff themselves. */
+  | { type: 'endHandoff' };
 
 export interface StepResult {
   state: ConversationState;

@@ -2,18 +2,32 @@ import { commandValue } from '../engine/commands.ts';
 import { t } from '../engine/text.ts';
 import type { Choice, FlowDeps, FlowMessage, Text } from '../engine/types.ts';
 
-/** The main menu as quick replies, so the bot always offers a way forward. */
-export function mainMenu(deps: FlowDeps, lead: Text = t('menu.prompt')): FlowMessage {
+export interface MenuOptions {
+  /** Lead with the way to a person (after the bot failed to understand twice). */
+  staffFirst?: boolean;
+}
+
+/**
+ * The main menu as quick replies, so the bot always offers a way forward. Once the
+ * application deadline has passed, "apply" is no longer offered; during a conversation
+ * with staff, "talk to staff" becomes "end the chat with staff".
+ */
+export function mainMenu(deps: FlowDeps, lead: Text = t('menu.prompt'), options: MenuOptions = {}): FlowMessage {
   const draft = deps.application?.status === 'draft';
+  const closed = deps.now.getTime() > Date.parse(deps.program.contest.deadline);
+  const staff: Choice = deps.handoffOpen
+    ? { label: t('menu.endHandoff'), value: commandValue({ name: 'endHandoff' }) }
+    : { label: t('menu.staff'), value: commandValue({ name: 'staff' }) };
   const choices: Choice[] = [
-    { label: t(draft ? 'menu.continue' : 'menu.apply'), value: commandValue({ name: 'apply' }) },
+    ...(closed ? [] : [{ label: t(draft ? 'menu.continue' : 'menu.apply'), value: commandValue({ name: 'apply' }) }]),
     { label: t('menu.myApplication'), value: commandValue({ name: 'review' }) },
     { label: t('menu.help'), value: commandValue({ name: 'help' }) },
-    { label: t('menu.staff'), value: commandValue({ name: 'staff' }) },
+    staff,
     {
       label: t('menu.language'),
       value: commandValue({ name: 'language', language: deps.language === 'ja' ? 'en' : 'ja' }),
     },
   ];
+  if (options.staffFirst) choices.unshift(...choices.splice(choices.indexOf(staff), 1));
   return { type: 'text', text: lead, choices };
 }

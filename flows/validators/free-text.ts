@@ -17,6 +17,8 @@ export function validateFreeText(text: string, options: FreeTextOptions): FreeTe
   if (value === '') return { ok: false, reason: 'text.empty' };
   // Checked before the length so an over-long text with an ID number hears about the ID first.
   if (containsMyNumber(value)) return { ok: false, reason: 'text.myNumber' };
+  // A name or a summary of emoji and symbols alone is not an answer (「👍」「！！」).
+  if (!/[\p{L}\p{N}]/u.test(value)) return { ok: false, reason: 'text.noLetters' };
 
   const count = graphemeCount(value);
   if (count > options.maxLength) return { ok: false, reason: 'text.tooLong', limit: options.maxLength, count };
@@ -34,11 +36,11 @@ export interface FreeTextOptions {
   multiline?: boolean;
 }
 
-export type FreeTextReason = 'text.empty' | 'text.tooLong' | 'text.tooShort' | 'text.myNumber';
+export type FreeTextReason = 'text.empty' | 'text.tooLong' | 'text.tooShort' | 'text.myNumber' | 'text.noLetters';
 
 export type FreeTextResult =
   | { ok: true; value: string }
-  | { ok: false; reason: 'text.empty' | 'text.myNumber' }
+  | { ok: false; reason: 'text.empty' | 'text.myNumber' | 'text.noLetters' }
   /** `limit` and `count` let the re-prompt say 「400字以内でお願いします（いま512字です）」. */
   | { ok: false; reason: 'text.tooLong' | 'text.tooShort'; limit: number; count: number };
 

@@ -1,4 +1,5 @@
 import chiba from '../data/chiba-municipalities.json' with { type: 'json' };
+import spoken from '../data/chiba-municipality-readings.json' with { type: 'json' };
 
 /**
  * Matches what a person typed to one of Chiba's 54 municipalities.
@@ -7,6 +8,8 @@ import chiba from '../data/chiba-municipalities.json' with { type: 'json' };
  * validateMunicipality('千葉県 鎌ヶ谷市');    // { ok: true, value: '鎌ケ谷市' }
  * validateMunicipality('印旛郡酒々井町');     // { ok: true, value: '酒々井町' }
  * validateMunicipality('千葉市美浜区');       // { ok: true, value: '千葉市' }
+ * validateMunicipality('かしわし');           // { ok: true, value: '柏市' }
+ * validateMunicipality('Kashiwa-shi');        // { ok: true, value: '柏市' }
  * validateMunicipality('横浜市');             // { ok: false, reason: 'municipality.outsideChiba' }
  * validateMunicipality('船檎市');             // { ok: false, reason: 'municipality.unknown', suggestions: ['船橋市'] }
  * ```
@@ -18,7 +21,7 @@ export function validateMunicipality(text: string): MunicipalityResult {
   // Bare 千葉 may mean the prefecture; ask rather than guess the city.
   if (rest === '千葉') return unknown(['千葉市']);
 
-  const match = matchName(rest);
+  const match = matchName(rest) ?? matchReading(rest);
   if (match) return { ok: true, value: match };
   if (ambiguousWards.has(rest)) return unknown(['千葉市']);
   if (namesAnotherPlace(rest)) return { ok: false, reason: 'municipality.outsideChiba' };
@@ -65,6 +68,34 @@ function matchName(rest: string): string | undefined {
   if (uniqueWards.has(rest)) return '千葉市';
   return undefined;
 }
+
+/**
+ * The name typed as it is read: in hiragana or katakana (かしわし, カシワ) or in romaji
+ * with or without long vowels marked (Tōgane, Tougane, Togane), with or without the
+ * suffix (し, まち, ちょう, むら, そん; -shi, city, town …).
+ */
+function matchReading(rest: string): string | undefined {
+  const folded = foldReading(rest);
+  if (folded === '') return undefined;
+  for (const suffix of readingSuffixes) {
+    if (!folded.endsWith(suffix)) continue;
+    const found = byReading.get(folded.slice(0, folded.length - suffix.length));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const readingSuffixes = ['', 'し', 'まち', 'ちょう', 'むら', 'そん', 'shi', 'city', 'machi', 'cho', 'town', 'mura', 'son', 'village'];
+
+function foldReading(text: string): string {
+  const plain = text
+    .replace(/[\u30A1-\u30F6]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60))
+    .normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC');
+  if (!/^[\p{Script=Hiragana}ーa-zA-Z\s-]+$/u.test(plain)) return '';
+  return plain.toLowerCase().replace(/[\s\-ー]/g, '').replace(/ou/g, 'o').replace(/oo/g, 'o').replace(/uu/g, 'u');
+}
+
+const byReading = new Map(Object.entries(spoken.readings).flatMap(([name, forms]) => forms.map((form) => [foldReading(form), name] as const)));
 
 function clean(text: string): string {
   return text

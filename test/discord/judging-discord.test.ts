@@ -87,7 +87,7 @@ describe('judging in Discord', () => {
       .toBe('応募締切の前には書類審査を開始できません。');
     now = AFTER_DEADLINE;
     expect(await text(slash(STAFF_USER, [ROLE.staff], 'round', [{ name: 'open', type: 1, options: [{ name: 'round', type: STRING, value: 'document' }] }])))
-      .toBe('一次審査（書類） を開始しました。対象 1 件、審査員 3 名。\n採点期間（予定）: 2027-04-05 〜 2027-04-18');
+      .toBe('一次審査（書類）を開始しました。対象 1 件、審査員 3 名。\n採点期間（予定）: 2027-04-05 〜 2027-04-18');
 
     for (const [i, judgeUser] of JUDGE_USERS.entries()) {
       const opened = await slash(judgeUser, [ROLE.judge], 'score', [{ name: 'receipt', type: STRING, value: receipt.toLowerCase() }]);
@@ -109,7 +109,7 @@ describe('judging in Discord', () => {
       .toMatchObject({ type: 4, data: { content: expect.stringContaining('審査員名簿にあなたの Discord アカウントが登録されていません') } });
 
     const progress = await slash(STAFF_USER, [ROLE.staff], 'round', [{ name: 'status', type: 1, options: [] }]);
-    expect((progress.answer!.body as Answer).embeds![0]!.title).toBe('一次審査（書類） の採点状況（採点受付中・対象 1 件）');
+    expect((progress.answer!.body as Answer).embeds![0]!.title).toBe('一次審査（書類）の採点状況（採点受付中・対象 1 件）');
     await slash(STAFF_USER, [ROLE.staff], 'round', [{ name: 'close', type: 1, options: [] }]);
     expect(await text(slash(STAFF_USER, [ROLE.staff], 'decide-all'))).toBe('1 件の結果を集計から決めました（公開前）。');
 

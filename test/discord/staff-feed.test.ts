@@ -112,7 +112,7 @@ describe('the human inbox', () => {
     }
     await h.post(callbackBody(h.line.botUserId, user.text('スタッフと話したい')));
     await h.settle();
-    expect(botTexts(h.line, user.userId).at(-1)).toContain('スタッフにおつなぎします');
+    expect(botTexts(h.line, user.userId).at(-1)).toContain('スタッフにおつなぎしました');
 
     const card = await eventually(() => posts(INBOX).find((r) => bodyOf(r).embeds?.[0]?.title.startsWith('スタッフ対応の依頼')));
     const embed = bodyOf(card).embeds![0]!;
@@ -169,13 +169,17 @@ describe('the human inbox', () => {
     expect(bodyOf(card).embeds![0]!.description).not.toContain('090-9999-0000');
   });
 
-  it('hands over after two messages in a row the bot did not understand', async () => {
+  it('offers staff after two messages in a row the bot did not understand, and hands over when the person taps it', async () => {
     const user = new LineUser(h.line);
-    await h.post(callbackBody(h.line.botUserId, user.text('あのー')));
+    await h.post(callbackBody(h.line.botUserId, user.text('セミナーの予定を知りたい')));
     await h.settle();
-    await h.post(callbackBody(h.line.botUserId, user.text('えっと')));
+    await h.post(callbackBody(h.line.botUserId, user.text('相談会はありますか？')));
     await h.settle();
-    expect(botTexts(h.line, user.userId).at(-1)).toContain('うまくお答えできず、ごめんなさい。スタッフにおつなぎします');
+    expect(botTexts(h.line, user.userId).at(-1)).toContain('うまくお答えできず、ごめんなさい。ご質問は「スタッフに相談」から');
+    expect(await h.db.prisma.handoff.count({ where: { participant: { lineUserId: user.userId } } })).toBe(0);
+    await h.post(callbackBody(h.line.botUserId, user.choose('cmd:staff')));
+    await h.settle();
+    expect(botTexts(h.line, user.userId).at(-1)).toContain('スタッフにおつなぎしました');
     await eventually(() => posts(INBOX).some((r) => bodyOf(r).embeds?.[0]?.fields?.some((f) => f.value === 'ボットが 2 回続けて理解できず')));
   });
 });

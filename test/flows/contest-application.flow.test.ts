@@ -206,7 +206,7 @@ describe('contest application flow', () => {
     const c = completeApplication(new Conversation()).choose('submit');
     c.send('応募内容');
     expect(c.step).toBe('confirm');
-    expect(c.offered).toEqual(['done', 'withdraw']);
+    expect(c.offered).toEqual(['withdraw']);
     const card = c.messages.at(-1)!;
     const changeable = card.type === 'summary' ? card.rows.filter((r) => r.change).map((r) => r.change) : [];
     expect(changeable).not.toContain('change:base');
@@ -249,14 +249,20 @@ describe('outside a flow', () => {
     expect(new Conversation().send({ type: 'follow', returning: true }).said).toContain('おかえりなさい');
   });
 
-  it('is never silent: anything not understood gets the menu; the second time in a row, a person takes over', () => {
-    const c = new Conversation().send('こんにちは');
+  it('is never silent: anything not understood gets what the bot can do; the second time in a row, the menu leads with staff, and nobody is handed over unasked', () => {
+    const c = new Conversation().send('セミナーの予定を知りたい');
     expect(c.said).toContain('うまく読み取れませんでした');
+    expect(c.said).toContain('応募内容の確認・変更ができます');
     expect(c.offered).toEqual(['cmd:apply', 'cmd:review', 'cmd:help', 'cmd:staff', 'cmd:lang-en']);
     expect(c.state.misunderstood).toBe(1);
-    c.send('ありがと');
+    c.send('相談会はありますか？');
+    expect(c.effects).toEqual([]);
+    expect(c.said).toContain('「スタッフに相談」からスタッフに送れます');
+    expect(c.said).toContain('平日 9:00〜17:00');
+    expect(c.offered[0]).toBe('cmd:staff');
+    expect(c.offered).toContain('cmd:apply');
+    c.choose('cmd:staff');
     expect(c.effects).toEqual([{ type: 'openHandoff', reason: 'misunderstood' }]);
-    expect(c.said).toContain('スタッフにおつなぎします');
     expect(c.state.misunderstood).toBe(0);
   });
 
@@ -283,20 +289,58 @@ describe('outside a flow', () => {
     expect(c.state.misunderstood).toBe(0);
   });
 
-  it('hands over to a person when asked, keeps a flow in progress, and stays silent while staff have the conversation', () => {
-    const c = new Conversation().send('応募').choose('yes');
-    const step = c.step;
+  it('hands over to a person when asked and says when staff answer; the draft waits, and what the person writes goes to staff', () => {
+    const monday = new Date('2026-11-30T10:00:00+09:00');
+    const c = new Conversation(monday).send('応募').choose('yes');
     c.send('スタッフと話したい');
     expect(c.effects).toEqual([{ type: 'openHandoff', reason: 'asked' }]);
-    expect(c.step).toBe(step);
-    for (const input of ['締切はいつ？', 'メニュー', '応募']) {
+    expect(c.said).toContain('受付時間（平日 9:00〜17:00');
+    expect(c.said).toContain('「メニュー」「応募」などはこれまでどおり使えます');
+    expect(c.state.active).toBeNull();
+    expect(c.offered).toContain('cmd:endHandoff');
+    for (const input of ['締切はいつ？', 'よろしくお願いします']) {
       c.send(input);
       expect(c.messages).toEqual([]);
       expect(c.effects).toEqual([{ type: 'forwardToStaff' }]);
     }
-    c.handoffOpen = false;
+  });
+
+  it('keeps the menu words working during a conversation with staff, and says the conversation stays open', () => {
+    const c = new Conversation().send('応募').choose('yes').send('スタッフ');
     c.send('メニュー');
-    expect(c.said).toContain('ご用件を下のボタンから選んでください');
+    expect(c.effects).toEqual([]);
+    expect(c.said).toContain('スタッフとの相談は続いています');
+    expect(c.offered).toContain('cmd:apply');
+    c.send('応募');
+    expect(c.said).toContain('前回の続きから再開します');
+    expect(c.said).toContain('スタッフとの相談も続いています');
+    expect(c.step).toBe('base');
+    c.choose('now');
+    expect(c.step).toBe('municipality');
+    expect(c.effects).toEqual([{ type: 'saveAnswers', answers: { base: 'now' } }]);
+    c.send('やめる');
+    c.send('まだ質問があります');
+    expect(c.effects).toEqual([{ type: 'forwardToStaff' }]);
+    c.send('スタッフ');
+    expect(c.said).toContain('スタッフとの相談はつながっています');
+    expect(c.effects).toEqual([]);
+  });
+
+  it('lets the person end the conversation with staff themselves', () => {
+    const c = new Conversation().send('スタッフ');
+    c.send('相談を終える');
+    expect(c.effects).toEqual([{ type: 'endHandoff' }]);
+    expect(c.said).toContain('相談を終了しました');
+    expect(c.offered).toContain('cmd:staff');
+    c.send('相談を終える');
+    expect(c.effects).toEqual([]);
+    expect(c.said).toContain('相談は開いていません');
+  });
+
+  it('says outside office hours when staff will answer', () => {
+    const c = new Conversation(new Date('2026-12-04T19:30:00+09:00')).send('スタッフ');
+    expect(c.said).toContain('受付時間外');
+    expect(c.said).toContain('12月7日(月) 9:00');
   });
 
   it('starts the application from the menu button', () => {

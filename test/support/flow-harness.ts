@@ -81,6 +81,7 @@ export class Conversation {
         case 'withdrawApplication': this.application = { ...this.application!, status: 'withdrawn' }; break;
         case 'setLanguage': this.language = effect.language; break;
         case 'openHandoff': this.handoffOpen = true; break;
+        case 'endHandoff': this.handoffOpen = false; break;
         case 'forwardToStaff': break;
       }
     }

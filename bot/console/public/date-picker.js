@@ -69,6 +69,6 @@ function range(min, max, mode) {
 
 function problem(input) {
   if (!input.value) return '日付を選んでください / choose a date';
-  const limits = [input.min && `${input.min} 以降`, input.max && `${input.max} 以前`].filter(Boolean).join('、');
-  return `${limits} の日付を選んでください / out of range`;
+  const limits = [input.min && `${input.min}以降`, input.max && `${input.max}以前`].filter(Boolean).join('、');
+  return `${limits}の日付を選んでください / out of range`;
 }

@@ -29,7 +29,8 @@ describe('validateFreeText', () => {
       ['a letter with a combining mark that has no precomposed form', 'q\u0307', 1],
       ['a variation-selector kanji (葛飾の葛)', '葛\u{E0100}', 1],
     ])('counts %s as %i', (_name, unit, size) => {
-      const atLimit = unit.repeat(400 / size);
+      // One letter first: a text of emoji alone is refused for that reason (below).
+      const atLimit = `あ${unit.repeat(400 / size - 1)}`;
       expect(validateFreeText(atLimit, { maxLength: 400 })).toEqual({ ok: true, value: atLimit });
       expect(validateFreeText(`${atLimit}${unit}`, { maxLength: 400 })).toEqual({
         ok: false,
@@ -37,6 +38,10 @@ describe('validateFreeText', () => {
         limit: 400,
         count: 401,
       });
+    });
+
+    it.each(['👍', '👋🏽👋🏽', '！！！', '🇯🇵 ♪'])('refuses %j, which has no letter or digit', (text) => {
+      expect(validateFreeText(text, { maxLength: 400 })).toEqual({ ok: false, reason: 'text.noLetters' });
     });
 
     it('reports limit and count for a 5,000-character text', () => {

@@ -87,4 +87,32 @@ describe('validateMunicipality', () => {
       expect(validateMunicipality(text)).toEqual({ ok: false, reason: 'municipality.unknown' });
     },
   );
+
+  it.each([
+    ['かしわし', '柏市'],
+    ['かしわ', '柏市'],
+    ['カシワシ', '柏市'],
+    ['ふなばしし', '船橋市'],
+    ['しすいまち', '酒々井町'],
+    ['ちょうせいむら', '長生村'],
+    ['Kashiwa', '柏市'],
+    ['Kashiwa-shi', '柏市'],
+    ['kashiwa city', '柏市'],
+    ['Tōgane', '東金市'],
+    ['Tougane', '東金市'],
+    ['Choshi', '銚子市'],
+    ['ｃｈｏｓｈｉ', '銚子市'],
+  ])('understands the reading %s as %s', (text, name) => {
+    expect(validateMunicipality(text)).toEqual({ ok: true, value: name });
+  });
+
+  it('knows the reading of every one of the 54 municipalities', async () => {
+    const { default: data } = await import('../../../flows/data/chiba-municipalities.json', { with: { type: 'json' } });
+    const { default: spoken } = await import('../../../flows/data/chiba-municipality-readings.json', { with: { type: 'json' } });
+    const names = [...data.cities, ...data.towns, ...data.villages];
+    expect(Object.keys(spoken.readings).sort()).toEqual([...names].sort());
+    for (const [name, [kana]] of Object.entries(spoken.readings) as Array<[string, string[]]>) {
+      expect(validateMunicipality(kana!)).toEqual({ ok: true, value: name });
+    }
+  });
 });

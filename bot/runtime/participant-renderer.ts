@@ -1,0 +1,10 @@
+/**
+ * Flow messages for a participant outside their own turn (a staff member closing a
+ * conversation): rendered for the channel the person is reached through.
+ */
+import type { ParticipantRenderer } from '../../core/handoff/handoff.service.ts';
+import { renderDiscordMessages } from '../discord/dm-render.ts';
+import { renderLineMessages } from '../line/render.ts';
+
+export const renderForParticipant: ParticipantRenderer = (messages, language, channel) =>
+  channel === 'discord' ? renderDiscordMessages(messages, language) : renderLineMessages(messages, language);
