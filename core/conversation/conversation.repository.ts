@@ -2,7 +2,8 @@ import { initialState, type ConversationState, type Language } from '../../flows
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlDb } from '../db/types.ts';
 
-const context = (participantId: string) => `conversation:${participantId}`;
+/** The sealed state is bound to its participant: copied to another row, it does not open. */
+export const conversationContext = (participantId: string) => `conversation:${participantId}`;
 
 export interface LoadedConversation {
   state: ConversationState;
@@ -28,7 +29,7 @@ export async function loadConversations(
     FOR UPDATE OF p`;
   const loaded = new Map<string, LoadedConversation>();
   for (const row of rows) {
-    const state = row.stateSealed ? sealer.openJson<ConversationState>(row.stateSealed, context(row.id)) : initialState();
+    const state = row.stateSealed ? sealer.openJson<ConversationState>(row.stateSealed, conversationContext(row.id)) : initialState();
     loaded.set(row.id, { state, language: row.language === 'en' ? 'en' : 'ja', handoffOpen: row.handoffOpen });
   }
   for (const id of participantIds) if (!loaded.has(id)) throw new Error(`participant ${id} does not exist`);
@@ -45,7 +46,7 @@ export async function saveConversations(
 ): Promise<void> {
   if (entries.length === 0) return;
   const ids = entries.map((e) => e.participantId);
-  const sealed = entries.map((e) => sealer.sealJson(e.state, context(e.participantId)));
+  const sealed = entries.map((e) => sealer.sealJson(e.state, conversationContext(e.participantId)));
   const flows = entries.map((e) => e.state.active?.flowId ?? null);
   const steps = entries.map((e) => e.state.active?.stepId ?? null);
   await db.$executeRaw`

@@ -39,7 +39,7 @@ export const noticeContext = (entityId: string) => `staff-notice:${entityId}`;
 export async function recordNotices(db: SqlDb, sealer: Sealer, given: NewNotice[]): Promise<void> {
   if (given.length === 0) return;
   // A second line of defence: what people write is redacted where it enters (webhook, turn).
-  const notices = given.map((n) => redactMyNumbersDeep(n));
+  const notices = given.map((n) => ({ ...n, detail: n.detail && redactMyNumbersDeep(n.detail), payload: redactMyNumbersDeep(n.payload) }));
   await db.$executeRaw`
     INSERT INTO "StaffNotice" ("kind", "entityId", "detail", "payloadSealed")
     SELECT u."kind", u."entityId"::uuid, u."detail"::jsonb, u."payloadSealed"

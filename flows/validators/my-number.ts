@@ -19,7 +19,8 @@
  * digit) separated only by short runs of spaces, line breaks, dashes, dots, slashes or
  * commas. Inside such a run, twelve digits are a candidate when they are the whole run,
  * or one unbroken group of twelve, or three groups of four (the card's own layout), so
- * that two phone numbers or a date beside a year are not searched digit by digit.
+ * that two phone numbers or a date beside a year are not searched digit by digit. A run
+ * of several groups glued to Latin letters is part of a code (a UUID), not a number.
  */
 
 /** What replaces a number found; a flow that sees it refuses the answer. */
@@ -45,6 +46,12 @@ export function findMyNumbers(text: string): Array<{ start: number; end: number 
   const found: Array<{ start: number; end: number }> = [];
   for (const run of digitRuns(text)) {
     const total = run.reduce((n, g) => n + g.digits.length, 0);
+    // Groups glued to Latin letters are a code or an identifier (a UUID's 585914-3014-49c8),
+    // not a number someone wrote out; twelve digits in one piece still count anywhere.
+    if (run.length > 1 && (isLetter(text[run[0]!.start - 1]) || isLetter(text[run.at(-1)!.end]))) {
+      for (const group of run) if (group.digits.length === DIGITS && isValid(group.digits)) found.push({ start: group.start, end: group.end });
+      continue;
+    }
     if (total === DIGITS) {
       if (isValid(run.map((g) => g.digits).join(''))) found.push({ start: run[0]!.start, end: run.at(-1)!.end });
       continue;
@@ -113,6 +120,10 @@ export function isValid(twelve: string): boolean {
   for (let n = 1; n <= 11; n++) sum += Number(twelve[11 - n]) * (n <= 6 ? n + 1 : n - 5);
   const remainder = sum % 11;
   return Number(twelve[11]) === (remainder <= 1 ? 0 : 11 - remainder);
+}
+
+function isLetter(char: string | undefined): boolean {
+  return char !== undefined && /[A-Za-z]/.test(char);
 }
 
 function candidateAt(run: Group[], i: number): Group[] | null {

@@ -32,7 +32,7 @@ beforeAll(async () => {
     draft.text('応募'), draft.choose('yes'),
   ));
   await h.settle();
-  expect(botTexts(h.line, submitted.userId).at(-1)).toContain('受付番号');
+  expect(botTexts(h.line, submitted.userId).join('\n')).toContain('受付番号');
 });
 
 afterAll(async () => {

@@ -73,6 +73,13 @@ describe('judging rules', () => {
     expect((await judging.roundRanking(deps, 'document')).entrants.find((e) => e.receipt === 'BC2026-0002')!.score).toBe(37.5);
   });
 
+  it('refuses a comment holding an Individual Number, saving nothing', async () => {
+    const before = await db.prisma.judgingScore.findMany({ orderBy: [{ applicationId: 'asc' }, { judgeId: 'asc' }] });
+    await expect(judging.saveJudgeSheet(deps, 'console:judge-a', { receipt: 'BC2026-0003', scores: all(1), comment: '番号 4231-9605-6805 の方' }))
+      .rejects.toEqual(refusal('myNumber'));
+    expect(await db.prisma.judgingScore.findMany({ orderBy: [{ applicationId: 'asc' }, { judgeId: 'asc' }] })).toEqual(before);
+  });
+
   it('publishes once when two staff members publish at the same moment, and holds the messages from the worker', async () => {
     await judging.closeRound(deps, 'console:staff', 'document');
     await judging.decideByRanking(deps, 'console:staff', 'document');

@@ -11,6 +11,7 @@
  * discord.dispatch('INTERACTION_CREATE', slashCommand({ name: 'stats', ... }));
  * ```
  */
+import type { Logger } from '../../core/logger.ts';
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Client, Events } from 'discord.js';
@@ -366,10 +367,11 @@ export function slashCommand(options: Member & {
  * ouen (the integration harness) with its staff bot connected to a fresh fake Discord;
  * `env` adds settings (role mapping, channels, program file).
  */
-export async function startOuenWithDiscord(options: { env?: Record<string, string>; clock?: () => Date } = {}): Promise<{ discord: FakeDiscord; h: Harness; close(): Promise<void> }> {
+export async function startOuenWithDiscord(options: { env?: Record<string, string>; clock?: () => Date; logger?: Logger } = {}): Promise<{ discord: FakeDiscord; h: Harness; close(): Promise<void> }> {
   const discord = await startFakeDiscord();
   const h = await startHarness({
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     env: { DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE_URL: discord.apiBase, ...options.env },
   });
   await eventually(() => discord.connectedShards() > 0);

@@ -90,3 +90,10 @@ describe('redactMyNumbersDeep', () => {
     expect(redactMyNumbersDeep(value)).toBe(value);
   });
 });
+
+describe('identifiers', () => {
+  it('leaves groups glued to letters alone (a UUID), but not twelve digits in one piece', () => {
+    expect(containsMyNumber('0b585914-3014-49c8-8645-d17c389080ec')).toBe(false);
+    expect(containsMyNumber('taro423196056805@example.jp')).toBe(true);
+  });
+});
