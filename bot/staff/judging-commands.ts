@@ -166,7 +166,7 @@ async function scoreCard(deps: StaffDeps, request: StaffRequest, receipt: string
   }));
   return {
     card: {
-      title: staffText(language, 'score.card.title', { receipt, round: round.name[language] }),
+      title: staffText(language, 'score.card.title', { receipt, round: roundName(language, round.id as RoundId) }),
       description: [staffText(language, 'score.card.criteria'), ...criteria.map((line) => `・${line}`), '',
         staffText(language, 'score.card.how', { max }), staffText(language, 'score.card.comment')].join('\n'),
       fields: [],

@@ -169,7 +169,7 @@ export const staffMessages = {
     'action.judging.tally': '集計・採点 CSV',
     'action.judging.manageRounds': '審査ラウンドの開始・締切・来場者投票',
     'action.decisions.mark': '結果の決定',
-    'action.decisions.publish': '結果の公開（承認待ちにする）',
+    'action.decisions.publish': '結果の公開依頼',
     'action.decisions.approve': '結果通知の承認・差し戻し',
     'action.inbox.reply': '相談への返信・終了',
     'action.flows.preview': 'フローのプレビュー',
