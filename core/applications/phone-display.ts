@@ -14,9 +14,10 @@
  * Tateyama share their first digits), so only the 4-digit subscriber number is set apart
  * (043123-4567): never a wrong area code.
  */
+/** The first that matches wins: 0800 before the 080 of mobiles. */
 const GROUPS: Array<[RegExp, number[]]> = [
-  [/^0[5789]0\d{8}$/, [3, 4, 4]],
   [/^0800\d{7}$/, [4, 3, 4]],
+  [/^0[5789]0\d{8}$/, [3, 4, 4]],
   [/^0(120|570|990)\d{6}$/, [4, 3, 3]],
   [/^0[36]\d{8}$/, [2, 4, 4]],
   [/^0\d{9}$/, [6, 4]],
