@@ -155,6 +155,14 @@ describe('a contest season run from the staff commands', () => {
     const waiting = await approver({ name: 'approvals' });
     expect(waiting.cards![0]!.title).toBe('承認待ち: 一次審査（書類）（60 通）');
     expect(waiting.cards![0]!.fields).toContainEqual({ name: '内訳', value: '不通過 45 ・ 通過 15' });
+    // Which applications get which outcome, twenty a page.
+    const listed = (reply: StaffReply) => reply.cards![0]!.fields.find((f) => f.name.startsWith('対象と結果'))!;
+    expect(listed(waiting).name).toBe('対象と結果（1〜20 / 60 件）');
+    expect(listed(waiting).value.split('\n')).toHaveLength(20);
+    expect(listed(waiting).value.split('\n')[0]).toMatch(new RegExp(`^${RECEIPTS[0]} ・ (通過|不通過)$`));
+    const page2 = await approver(commandFromComponent(waiting.buttons!.find((b) => b.label === '次へ')!.id)!);
+    expect(listed(page2).name).toBe('対象と結果（21〜40 / 60 件）');
+    expect(page2.buttons!.map((b) => b.label)).toContain('前へ');
     const reject = waiting.buttons!.find((b) => b.id.startsWith('ouen:reject:'))!;
     expect((await approver(commandFromComponent(reject.id)!)).text).toContain('差し戻しました');
     expect((await approver(commandFromComponent(reject.id)!)).text).toBe('この承認依頼はすでに処理されています（rejected）。');
