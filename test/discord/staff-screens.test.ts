@@ -18,7 +18,8 @@ import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { openHandoff } from '../../core/handoff/handoff.service.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
-import { roleMappingSchema } from '../../core/staff/permissions.ts';
+import { ACTIONS, ROLES, roleMappingSchema } from '../../core/staff/permissions.ts';
+import { staffMessages } from '../../bot/staff/staff-messages.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { buttonClick, connectClient, selectPick, slashCommand, snowflake, startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
 import { DURING, program } from '../support/flow-harness.ts';
@@ -72,6 +73,17 @@ async function answerOf(interaction: { id: string; token: string }): Promise<{ b
 const slash = async (name: string, roleIds: string[]) => (await answerOf(slashCommand({ applicationId: discord.applicationId, name, userId: snowflake(), roleIds }))).body;
 const click = (customId: string, roleIds: string[]) => answerOf(buttonClick({ applicationId: discord.applicationId, customId, userId: snowflake(), roleIds }));
 const buttons = (answer: Answer) => answer.components.flatMap((row) => row.components).filter((c) => c.type === 2);
+
+describe('the staff catalog', () => {
+  it('names every action and role in Japanese and English, so every refusal can say why', () => {
+    for (const language of ['ja', 'en'] as const) {
+      const keys = Object.keys(staffMessages[language]);
+      for (const action of Object.keys(ACTIONS)) expect(keys).toContain(`action.${action}`);
+      for (const role of ROLES) expect(keys).toContain(`role.${role}`);
+    }
+    expect(Object.keys(staffMessages.en).sort()).toEqual(Object.keys(staffMessages.ja).sort());
+  });
+});
 
 describe('/help', () => {
   it('lists only the commands the member\'s roles may use, as they are typed', async () => {
