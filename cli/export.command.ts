@@ -3,9 +3,10 @@ import { exportApplicationsCsv } from '../core/applications/export-applications.
 import type { Env } from '../core/env.ts';
 import { cliActor, withStore } from './open-store.ts';
 
-export async function runExport(env: Env, options: { output?: string; personal: boolean }): Promise<number> {
-  const csv = await withStore(env, ({ db, sealer, program }) =>
-    exportApplicationsCsv(db.prisma, sealer, program, { personal: options.personal, actor: cliActor(), now: new Date() }));
+export async function runExport(env: Env, options: { output?: string; personal: boolean; withdrawnPersonal: boolean }): Promise<number> {
+  const csv = await withStore(env, ({ db, sealer, program }) => exportApplicationsCsv(db.prisma, sealer, program, {
+    personal: options.personal, withdrawnPersonal: options.withdrawnPersonal, actor: cliActor(), now: new Date(),
+  }));
   if (options.output) {
     writeFileSync(options.output, csv.text, { mode: 0o600 });
     console.error(`${csv.rows} applications written to ${options.output}`);

@@ -14,8 +14,9 @@ const usage = `usage: ouen <command>
   worker                         the outbox worker only
   migrate                        apply pending database migrations
   stats [--json]                 counts per entity and status
-  applications export --csv [--output FILE] [--no-personal]
-                                 every application as CSV (UTF-8 with BOM, for Excel)
+  applications export --csv [--output FILE] [--no-personal] [--withdrawn-personal]
+                                 every application as CSV (UTF-8 with BOM, for Excel);
+                                 withdrawn ones without personal fields unless --withdrawn-personal
   audit verify                   check the audit log's hash chain
   discord register               put the staff slash commands on the staff Discord server`;
 
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       csv: { type: 'boolean', default: false },
       output: { type: 'string', short: 'o' },
       'no-personal': { type: 'boolean', default: false },
+      'withdrawn-personal': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -45,7 +47,9 @@ async function main(argv: string[]): Promise<number> {
     case 'stats': return (await import('./stats.command.ts')).runStats(env, { json: values.json });
     case 'applications':
       if (sub === 'export' && values.csv) {
-        return (await import('./export.command.ts')).runExport(env, { output: values.output, personal: !values['no-personal'] });
+        return (await import('./export.command.ts')).runExport(env, {
+          output: values.output, personal: !values['no-personal'], withdrawnPersonal: values['withdrawn-personal'],
+        });
       }
       break;
     case 'audit':

@@ -21,7 +21,9 @@ export class OutboxQueue {
         attempts: 8,
         backoff: { type: 'outbox' },
         removeOnComplete: { age: 3600, count: 10_000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
+        // A row that failed for good is in PostgreSQL with its reason; staff may retry it
+        // (core/outbox/failed-deliveries.ts), and its job id must then be free again.
+        removeOnFail: true,
       },
     });
   }

@@ -56,7 +56,7 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
       return 'skipped';
     }
     const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
-    await recordOutboxAttempt(deps.db, outboxId, { started: true });
+    await recordOutboxAttempt(deps.db, outboxId, { started: true, at: clock() });
     try {
       if (row.lineUserId) await deps.line.forUser(row.lineUserId).push(row.lineUserId, messages, row.retryKey);
       else if (row.discordUserId && deps.discord) await deps.discord.push(row.discordUserId, messages, row.retryKey);
@@ -67,7 +67,7 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
         deps.logger.info({ outboxId }, 'push already accepted under this retry key');
       } else {
         deps.metrics.deliveries.inc({ result: outcome });
-        await recordOutboxAttempt(deps.db, outboxId, { error: describe(error) });
+        await recordOutboxAttempt(deps.db, outboxId, { error: describe(error), refused: outcome !== 'transient' });
         if (outcome === 'rate-limited') throw new RateLimitedError(((error as LineApiError | DiscordApiError).retryAfterSeconds ?? 1) * 1000);
         if (outcome === 'permanent') {
           await settleOutbox(deps.db, outboxId, 'failed', clock());

@@ -13,8 +13,10 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Program } from '../../core/program/load-program.ts';
 import { ROLES } from '../../core/staff/permissions.ts';
+import { commandGuide } from '../staff/command-guide.ts';
 import { commandFromComponent } from '../staff/staff-components.ts';
-import { parseStaffLine, STAFF_LINE_HELP } from '../staff/staff-line.ts';
+import { parseStaffLine } from '../staff/staff-line.ts';
+import { staffText } from '../staff/staff-messages.ts';
 import type { StaffCommand, StaffReply, StaffRequest } from '../staff/staff-types.ts';
 
 const staffRequestSchema = z.object({
@@ -22,7 +24,7 @@ const staffRequestSchema = z.object({
   /** Who is asking: a judge's roster id (to score), else a name for the audit log and signatures. */
   as: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(),
   line: z.string().max(300).optional(),
-  command: z.enum(['stats', 'applications', 'application', 'inbox', 'approvals', 'progress', 'ranking']).optional(),
+  command: z.enum(['stats', 'applications', 'application', 'inbox', 'approvals', 'progress', 'ranking', 'deliveries', 'help']).optional(),
   status: z.enum(['draft', 'submitted', 'withdrawn']).optional(),
   municipality: z.string().trim().min(1).max(20).optional(),
   workshop: z.boolean().optional(),
@@ -35,8 +37,18 @@ type PanelRequest = z.infer<typeof staffRequestSchema>;
 
 export function staffPanelRouter(run: (request: StaffRequest) => Promise<StaffReply>, program: Program): Router {
   const router = express.Router();
+  const judgeIds = new Set(program.judging.judges.map((j) => j.id));
   router.get('/console/api/staff/roster', (_req, res) => {
-    res.json({ judges: program.judging.judges.map((j) => ({ id: j.id, name: j.name })), help: STAFF_LINE_HELP });
+    res.json({ judges: program.judging.judges.map((j) => ({ id: j.id, name: j.name })) });
+  });
+  // The commands a role may use, for the command box's suggestions (the server checks every request anyway).
+  router.get('/console/api/staff/commands', (req, res) => {
+    const role = z.enum(ROLES).safeParse(req.query.role);
+    if (!role.success) {
+      res.status(400).json({ message: `role must be one of ${ROLES.join(', ')}` });
+      return;
+    }
+    res.json({ commands: commandGuide([role.data], 'ja') });
   });
   router.post('/console/api/staff', express.json({ limit: '64kb' }), async (req, res) => {
     const parsed = staffRequestSchema.safeParse(req.body);
@@ -45,9 +57,16 @@ export function staffPanelRouter(run: (request: StaffRequest) => Promise<StaffRe
       return;
     }
     const body = parsed.data;
+    // A judge acts as one judge of the roster; nobody else may act under a judge's name
+    // (an approver named like a judge would be taken for them: their drafts, their sheets).
+    if (body.role === 'judge' ? !body.as || !judgeIds.has(body.as) : body.as !== undefined && judgeIds.has(body.as)) {
+      res.status(400).json({ message: body.role === 'judge' ? 'choose which judge of the roster you are ("as")' : 'only the judge role acts as a judge of the roster' });
+      return;
+    }
     const command = commandOf(body);
     if (!command) {
-      res.json({ text: `コマンドを読み取れませんでした。書き方:\n${STAFF_LINE_HELP}` } satisfies StaffReply);
+      const guide = commandGuide([body.role], 'ja').map((entry) => `${entry.usage}\n　${entry.description}`).join('\n');
+      res.json({ text: `${staffText('ja', 'help.unknown')}\n\n${guide}` } satisfies StaffReply);
       return;
     }
     const who = body.as ?? body.role;
@@ -63,7 +82,7 @@ function commandOf(body: PanelRequest): StaffCommand | null {
   if (body.component) return commandFromComponent(body.component, body.fields ?? {});
   if (body.line) return parseStaffLine(body.line);
   switch (body.command) {
-    case 'stats': case 'inbox': case 'approvals': case 'progress': case 'ranking':
+    case 'stats': case 'inbox': case 'approvals': case 'progress': case 'ranking': case 'deliveries': case 'help':
       return { name: body.command };
     case 'application':
       return body.receipt ? { name: 'application', receipt: body.receipt } : null;

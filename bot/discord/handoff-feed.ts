@@ -6,6 +6,7 @@
  */
 import { Routes, type Client } from 'discord.js';
 import type { SqlDb } from '../../core/db/types.ts';
+import { handoffApplication } from '../../core/handoff/handoff-application.ts';
 import { findHandoff } from '../../core/handoff/handoff.service.ts';
 import { findThread, noticeContext, saveThread, type Notice } from '../../core/staff-feed/staff-notice.repository.ts';
 import { handoffButtons, handoffCard } from '../staff/inbox-commands.ts';
@@ -23,7 +24,8 @@ export async function postHandoffNotice(
   let thread = await findThread(tx, 'handoff', view.id);
   if (!thread) {
     // The card carries the conversation up to now; a late first post (Discord was down) shows everything so far.
-    const message = await post(channel, messageBody({ card: handoffCard(deps, view, language), buttons: handoffButtons(view.id, language) }));
+    const application = await handoffApplication(tx, deps.sealer, deps.program, view.id, deps.clock());
+    const message = await post(channel, messageBody({ card: handoffCard(deps, view, application, language), buttons: handoffButtons(view.id, language) }));
     const created = await client.rest.post(Routes.threads(channel, message.id), {
       body: { name: staffText(language, 'inbox.card.title', { participant: view.participant }), auto_archive_duration: 1440 },
     }) as { id: string };

@@ -6,17 +6,17 @@
  * 3 s with nothing rather than an error.
  */
 import {
-  ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, Events, MessageFlags, ModalBuilder, TextInputBuilder,
-  TextInputStyle, escapeMarkdown,
+  ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, Events, MessageFlags, ModalBuilder, StringSelectMenuBuilder,
+  TextInputBuilder, TextInputStyle, escapeMarkdown,
   type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type Client, type Interaction,
-  type ModalSubmitInteraction,
+  type ModalSubmitInteraction, type StringSelectMenuInteraction,
 } from 'discord.js';
 import type { ApplicationStatus } from '../../flows/index.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { RoundId } from '../../core/judging/judging-config.ts';
 import { rolesOf, type Role, type RoleMapping } from '../../core/staff/permissions.ts';
 import { commandFromComponent } from '../staff/staff-components.ts';
-import type { StaffCard, StaffCommand, StaffModal, StaffReply, StaffRequest } from '../staff/staff-types.ts';
+import type { StaffCard, StaffCommand, StaffModal, StaffPick, StaffReply, StaffRequest } from '../staff/staff-types.ts';
 import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
 import { clipCharacters } from '../../core/clip-text.ts';
 
@@ -41,6 +41,7 @@ export function attachStaffCommands(options: StaffBotOptions): () => void {
     if (interaction.isChatInputCommand() && interaction.commandName === 'preview') return;
     const work = interaction.isChatInputCommand() ? answer(interaction, parseCommand(interaction), options, language)
       : interaction.isButton() ? answer(interaction, commandFromComponent(interaction.customId), options, language)
+        : interaction.isStringSelectMenu() ? answer(interaction, commandFromComponent(interaction.customId, { value: interaction.values[0] ?? '' }), options, language)
         : interaction.isModalSubmit() ? answer(interaction, commandFromComponent(interaction.customId, modalValues(interaction)), options, language)
           : interaction.isAutocomplete() ? complete(interaction, options)
             : null;
@@ -51,10 +52,12 @@ export function attachStaffCommands(options: StaffBotOptions): () => void {
   return () => void options.client.off(Events.InteractionCreate, onInteraction);
 }
 
-type Answerable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
+type Answerable = ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction;
 
-/** Commands that answer with a form (a modal). */
-const OPENS_FORM = new Set<StaffCommand['name']>(['score', 'replyForm']);
+/** Commands that answer with a form (a modal): the answer form, and a page of the scoring form (`/score` itself answers with the criteria). */
+function opensForm(command: StaffCommand): boolean {
+  return command.name === 'replyForm' || (command.name === 'score' && command.page !== undefined);
+}
 
 /** How the member is named in their signature: server nickname, then display name, then user name. */
 function displayNameOf(interaction: Answerable): string {
@@ -74,7 +77,7 @@ async function answer(interaction: Answerable, command: StaffCommand | null, opt
     actor: `discord:${interaction.user.id}`, roles: rolesOf(memberRoleIds(interaction), options.roleMapping), language, command: c,
     displayName: displayNameOf(interaction),
   });
-  if (command && OPENS_FORM.has(command.name) && !interaction.isModalSubmit()) {
+  if (command && opensForm(command) && !interaction.isModalSubmit()) {
     // Opening a form: Discord shows a modal only as the first answer, so no defer.
     const work = (async () => ((await claimed()) ? options.run(request(command)) : 'not-ours' as const))();
     const reply = await withinTime(work.catch((error: Error) => {
@@ -83,14 +86,14 @@ async function answer(interaction: Answerable, command: StaffCommand | null, opt
     }), FORM_WITHIN_MS);
     if (reply === 'not-ours') return;
     if (reply?.modal) await interaction.showModal(modal(reply.modal));
-    else await interaction.reply({ ...render(reply ?? { text: staffText(language, 'error.generic') }), flags: MessageFlags.Ephemeral });
+    else await interaction.reply({ ...render(reply ?? { text: staffText(language, 'error.generic') }, language), flags: MessageFlags.Ephemeral });
     return;
   }
   if (!await claimed()) return;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
     const reply = command ? await options.run(request(command)) : { text: staffText(language, 'unknown.command') };
-    await interaction.editReply(render(reply));
+    await interaction.editReply(render(reply, language));
     // For everyone where it was asked, e.g. a staff answer in the handoff's thread. Its
     // failure must not turn the member's "sent" into an error: the answer did go out.
     if (reply.announce) {
@@ -172,6 +175,10 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
       return { name: 'inbox' };
     case 'votes':
       return { name: 'votes', receipt: interaction.options.getString('receipt', true), votes: interaction.options.getInteger('votes', true) };
+    case 'deliveries':
+      return { name: 'deliveries' };
+    case 'help':
+      return { name: 'help' };
     default:
       return null;
   }
@@ -189,12 +196,26 @@ export function memberRoleIds(interaction: Answerable | AutocompleteInteraction 
   return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
 }
 
+/** Discord's limit for an embed's description. */
+const DESCRIPTION_CHARS = 4096;
+
 /** Field values can be what participants typed: escaped, so a masked link or a mention is shown as text. */
-function embed(card: StaffCard): EmbedBuilder {
+function embed(card: StaffCard, extraLines: string[] = []): EmbedBuilder {
   // Escaped first, then cut to Discord's limits, so escaping can never push a card over them.
   const fields = card.fields.slice(0, 25).map((f) => ({ name: clipCharacters(f.name, 256), value: clipCharacters(plain(f.value), 1024) || '-' }));
-  const description = card.description === undefined ? null : clipCharacters(card.quoted ? plain(card.description) : card.description, 4096);
-  return new EmbedBuilder().setTitle(clipCharacters(card.title, 256)).setDescription(description).addFields(fields);
+  const head = card.description === undefined ? [] : [card.quoted ? plain(card.description) : card.description];
+  const text = [...head, ...extraLines].join('\n');
+  const lines = conversationLines(card.conversation ?? [], DESCRIPTION_CHARS - Array.from(text).length - 1);
+  const description = [text, ...lines].filter((l) => l !== '').join('\n');
+  return new EmbedBuilder().setTitle(clipCharacters(card.title, 256)).setDescription(description ? clipCharacters(description, DESCRIPTION_CHARS) : null).addFields(fields);
+}
+
+/** One line per message, **who** first; the oldest lines go when they do not fit (the latest matter most). */
+function conversationLines(conversation: NonNullable<StaffCard['conversation']>, room: number): string[] {
+  const lines = conversation.map((line) => `**${line.speaker}**: ${plain(line.text)}`);
+  let size = lines.reduce((n, l) => n + Array.from(l).length + 1, 0);
+  while (lines.length > 0 && size > room) size -= Array.from(lines.shift()!).length + 1;
+  return lines;
 }
 
 /** Drops fields, then whole embeds, from the end until the message's embeds fit Discord's total. */
@@ -225,24 +246,46 @@ export function plain(text: string): string {
 const BUTTON_STYLE = { primary: ButtonStyle.Primary, secondary: ButtonStyle.Secondary, success: ButtonStyle.Success, danger: ButtonStyle.Danger } as const;
 
 /** A reply as a plain message body, for posting to a channel through REST (the staff feed). */
-export function messageBody(reply: StaffReply) {
-  const { content, embeds, components } = render(reply);
+export function messageBody(reply: StaffReply, language: StaffLanguage = 'ja') {
+  const { content, embeds, components } = render(reply, language);
   return { ...(content === undefined ? {} : { content }), embeds: embeds.map((e) => e.toJSON()), components: components.map((c) => c.toJSON()), allowed_mentions: { parse: [] } };
 }
 
 /** Discord's limit for all the embeds of one message together. */
 const EMBEDS_CHARS = 6000;
 
-function render(reply: StaffReply) {
-  const embeds = withinTotal([...(reply.card ? [reply.card] : []), ...(reply.cards ?? [])].slice(0, 10).map(embed));
-  // Five buttons a row, five rows a message (Discord's limits).
-  const rows: Array<ActionRowBuilder<ButtonBuilder>> = [];
-  for (let i = 0; i < Math.min(reply.buttons?.length ?? 0, 25); i += 5) {
-    rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(reply.buttons!.slice(i, i + 5)
+/** Discord's limits for a select menu: options, and the characters of a label, description or placeholder. */
+const SELECT_OPTIONS = 25;
+const OPTION_CHARS = 100;
+const PLACEHOLDER_CHARS = 150;
+
+function render(reply: StaffReply, language: StaffLanguage) {
+  const cards = [...(reply.card ? [reply.card] : []), ...(reply.cards ?? [])].slice(0, 10);
+  // A pick's lines are shown in the first card (one of its own when there is none), the select below.
+  const pickLines = reply.pick ? reply.pick.items.map((item) => [item.label, item.description].filter(Boolean).join(staffText(language, 'list.separator'))) : [];
+  if (pickLines.length > 0 && cards.length === 0) cards.push({ title: reply.pick!.placeholder, fields: [] });
+  const embeds = withinTotal(cards.map((card, i) => embed(card, i === 0 ? pickLines : [])));
+  // Five components a row, five rows a message (Discord's limits): the select takes a row of its own.
+  const select = reply.pick ? selectRow(reply.pick) : null;
+  const rows: Array<ActionRowBuilder<ButtonBuilder> | ActionRowBuilder<StringSelectMenuBuilder>> = select ? [select] : [];
+  const buttons = (reply.buttons ?? []).slice(0, (5 - rows.length) * 5);
+  for (let i = 0; i < buttons.length; i += 5) {
+    rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(buttons.slice(i, i + 5)
       .map((b) => new ButtonBuilder().setCustomId(b.id).setLabel(b.label).setStyle(BUTTON_STYLE[b.style]))));
   }
   const files = reply.file ? [new AttachmentBuilder(typeof reply.file.content === 'string' ? Buffer.from(reply.file.content, 'utf8') : reply.file.content, { name: reply.file.name })] : [];
   return { ...(reply.text === undefined ? {} : { content: clipCharacters(reply.text, CONTENT_CHARS) }), embeds, components: rows, files };
+}
+
+/** The items that can be picked, as a select menu; null when none can. */
+function selectRow(pick: StaffPick): ActionRowBuilder<StringSelectMenuBuilder> | null {
+  const options = pick.items.filter((item) => item.value).slice(0, SELECT_OPTIONS).map((item) => ({
+    label: clipCharacters(item.label, OPTION_CHARS), value: item.value!,
+    ...(item.description ? { description: clipCharacters(item.description, OPTION_CHARS) } : {}),
+  }));
+  if (options.length === 0) return null;
+  return new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(
+    new StringSelectMenuBuilder().setCustomId(pick.id).setPlaceholder(clipCharacters(pick.placeholder, PLACEHOLDER_CHARS)).addOptions(options));
 }
 
 function modal(form: StaffModal): ModalBuilder {

@@ -66,6 +66,8 @@ export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationComman
       .addStringOption(roundOption()).toJSON(),
     command('approvals', '承認', 'Results awaiting your approval', '承認待ちの結果通知').toJSON(),
     command('inbox', '相談', 'Participants waiting for staff, with answer and close buttons', 'スタッフ対応を待つ相談（返信・終了ボタン付き）').toJSON(),
+    command('deliveries', '配信失敗', 'Messages that could not be delivered, why, and a retry', '届かなかったメッセージと理由（再送ボタン付き）').toJSON(),
+    command('help', 'ヘルプ', 'The commands your roles may use', 'あなたのロールで使えるコマンド').toJSON(),
     command('preview', 'プレビュー', 'Try the participant flows in a DM with the bot', '参加者向けフローをボットとの DM で試します').toJSON(),
     command('votes', '投票', 'Enter the audience vote for a finalist', '最終審査の来場者投票数を入力します')
       .addStringOption(receiptOption)
@@ -90,7 +92,6 @@ function applicationCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[
         .setDescription('Municipality, e.g. 船橋市').setDescriptionLocalizations({ ja: '市町村（例: 船橋市）' }).setMaxLength(20))
       .addBooleanOption((o) => o.setName('workshop').setNameLocalizations({ ja: '講座受講' })
         .setDescription('Came from the entrepreneur-development workshop').setDescriptionLocalizations({ ja: '起業家育成講座の受講者' }))
-      
       .addStringOption(roundOption())
       .toJSON(),
     command('application', '応募', 'One application by receipt number', '受付番号で応募を表示します')

@@ -3,6 +3,7 @@
  * outbox), closing, and the list of open handoffs. The permission (`inbox.reply`) is
  * checked before these run (staff-commands.ts).
  */
+import { handoffApplication, type HandoffApplication } from '../../core/handoff/handoff-application.ts';
 import { closeHandoff, findHandoff, HandoffRefusal, openHandoffIds, replyToHandoff, REPLY_MAX_CHARS, type HandoffView } from '../../core/handoff/handoff.service.ts';
 import { formatInstant } from '../../flows/engine/dates.ts';
 import { componentId } from './staff-components.ts';
@@ -26,9 +27,10 @@ export async function runInboxCommand(deps: StaffDeps, request: StaffRequest & {
         const views = (await Promise.all(ids.slice(0, INBOX_LIST).map((id) => findHandoff(deps.db, deps.sealer, id))))
           .filter((v): v is HandoffView => v !== null);
         if (views.length === 0) return { text: staffText(language, 'inbox.empty') };
+        const applications = await Promise.all(views.map((v) => handoffApplication(deps.db, deps.sealer, deps.program, v.id, deps.clock())));
         return {
           ...(ids.length > views.length ? { text: staffText(language, 'inbox.more', { rest: ids.length - views.length }) } : {}),
-          cards: views.map((v) => handoffCard(deps, v, language, 1_200)),
+          cards: views.map((v, i) => handoffCard(deps, v, applications[i]!, language, 1_200)),
           buttons: views.flatMap((v) => handoffButtons(v.id, language, v.participant)),
         };
       }
@@ -60,21 +62,56 @@ export async function runInboxCommand(deps: StaffDeps, request: StaffRequest & {
   }
 }
 
-/** A handoff as staff read it: who, why, since when, and the conversation (participant text is theirs: personal). */
-export function handoffCard(deps: Pick<StaffDeps, 'program'>, view: HandoffView, language: StaffLanguage, room = 3_000): StaffCard {
-  const lines = view.exchanges.map((e) => `${e.from === 'participant' ? '👤' : '🤖'} ${e.text}`);
-  // The latest part of the conversation matters most; the room leaves space for Discord's escaping.
-  const description = Array.from(lines.join('\n')).slice(-room).join('');
+/**
+ * A handoff as staff read it: who, why, since when, the state of their application, and
+ * the conversation, one line per message with who said it, in order (participant text is
+ * theirs: personal, shown as plain text). When it does not fit in `room` characters, the
+ * latest lines are kept.
+ */
+export function handoffCard(deps: Pick<StaffDeps, 'program'>, view: HandoffView, application: HandoffApplication, language: StaffLanguage, room = 3_000): StaffCard {
+  const conversation = view.exchanges.map((e) => ({
+    speaker: staffText(language, e.from === 'participant' ? 'inbox.speaker.participant' : 'inbox.speaker.bot'),
+    // One message, one line: its own line breaks would read as separate messages.
+    text: e.text.replace(/\s*\n+\s*/g, ' ／ ').trim(),
+  }));
   return {
     title: staffText(language, 'inbox.card.title', { participant: view.participant }),
-    ...(description ? { description, quoted: true } : {}),
+    ...(conversation.length ? { conversation: latestWithin(conversation, room) } : {}),
     fields: [
       { name: staffText(language, 'inbox.card.reason'), value: staffText(language, view.reason === 'asked' ? 'inbox.reason.asked' : 'inbox.reason.misunderstood') },
       { name: staffText(language, 'inbox.card.since'), value: formatInstant(view.openedAt.toISOString(), language, deps.program.timeZone) },
-      { name: staffText(language, 'inbox.card.application'), value: view.receiptNumber ?? staffText(language, 'none') },
+      { name: staffText(language, 'inbox.card.application'), value: applicationState(language, application) },
       { name: staffText(language, 'inbox.card.language'), value: view.language === 'en' ? 'English' : '日本語' },
     ],
   };
+}
+
+/** The latest lines whose text fits `room` characters together (the last one cut from its start if it alone is longer). */
+function latestWithin(lines: Array<{ speaker: string; text: string }>, room: number): Array<{ speaker: string; text: string }> {
+  const kept: Array<{ speaker: string; text: string }> = [];
+  let left = room;
+  for (const line of [...lines].reverse()) {
+    const characters = Array.from(line.text);
+    const size = characters.length + line.speaker.length + 2;
+    if (size > left) {
+      if (kept.length === 0) kept.unshift({ speaker: line.speaker, text: `…${characters.slice(-(left - line.speaker.length - 3)).join('')}` });
+      break;
+    }
+    kept.unshift(line);
+    left -= size;
+  }
+  return kept;
+}
+
+function applicationState(language: StaffLanguage, application: HandoffApplication): string {
+  switch (application.status) {
+    case 'none': return staffText(language, 'inbox.app.none');
+    case 'draft': return staffText(language, 'inbox.app.draft', { answered: application.answered, total: application.total });
+    case 'submitted': return staffText(language, 'inbox.app.submitted', {
+      receipt: application.receipt, document: application.hasDocument ? '' : staffText(language, 'inbox.app.noDocument'),
+    });
+    case 'withdrawn': return staffText(language, 'inbox.app.withdrawn', { receipt: application.receipt ?? '' }).trim();
+  }
 }
 
 export function handoffButtons(handoffId: string, language: StaffLanguage, participant?: string): StaffButton[] {

@@ -6,7 +6,9 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { neutralizeFormula } from '../../core/applications/export-applications.ts';
+import { findByReceipt } from '../../core/applications/staff-queries.ts';
 import { weightedTotal } from '../../core/judging/aggregate.ts';
+import { publicationRecipients } from '../../core/judging/publication-recipients.ts';
 import type { RoundConfig, RoundId } from '../../core/judging/judging-config.ts';
 import { JudgingRefusal } from '../../core/judging/judging-errors.ts';
 import * as judging from '../../core/judging/judging.service.ts';
@@ -15,7 +17,9 @@ import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-mes
 import type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 import { clipCharacters } from '../../core/clip-text.ts';
 
-export type JudgingCommand = Exclude<StaffCommand, { name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' }>;
+export type JudgingCommand = Exclude<StaffCommand, {
+  name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'help';
+}>;
 
 /** Discord's modal holds five inputs: four criteria and, on the last page, the comment. */
 const CRITERIA_PER_PAGE = 4;
@@ -23,6 +27,10 @@ const CRITERIA_PER_PAGE = 4;
 const LABEL_CHARS = 45;
 /** A ranking shows this many lines; the CSV has the rest. */
 const RANKING_LINES = 40;
+/** An approval lists this many applications a page: one field of Discord's 1,024 characters. */
+const APPROVAL_LINES = 20;
+/** A sample text on the approval card; several outcomes' samples share Discord's 6,000 characters. */
+const SAMPLE_CHARS = 700;
 
 export async function runJudgingCommand(deps: StaffDeps, request: StaffRequest & { command: JudgingCommand }): Promise<StaffReply> {
   try {
@@ -62,7 +70,9 @@ async function judgingReply(deps: StaffDeps, request: StaffRequest, command: Jud
     case 'progress':
       return progressReply(deps, request, await round(command.round));
     case 'score':
-      return scoreForm(deps, request, command.receipt.toUpperCase(), command.page ?? 0);
+      return command.page === undefined
+        ? scoreCard(deps, request, command.receipt.toUpperCase())
+        : scoreForm(deps, request, command.receipt.toUpperCase(), command.page);
     case 'saveScores':
       return saveScores(deps, request, command);
     case 'recuse': {
@@ -97,7 +107,7 @@ async function judgingReply(deps: StaffDeps, request: StaffRequest, command: Jud
       return { text: t('publish.done', { round: roundName(language, id), messages: summary.messages }) };
     }
     case 'approvals':
-      return approvalsReply(deps, language);
+      return approvalsReply(deps, language, command.page ?? 0);
     case 'answer': {
       const { released } = await judging.answerPublication(deps, { actor, roles: request.roles }, command.publicationId, command.approve);
       // Straight to the queue; if that fails, the worker's sweep finds the rows within its interval.
@@ -138,6 +148,37 @@ function scheduleLine(deps: StaffDeps, language: StaffLanguage, roundId: RoundId
   return schedule ? staffText(language, 'round.schedule', { opens: schedule.opens, closes: schedule.closes }) : null;
 }
 
+/**
+ * What a judge reads before scoring: the round's criteria with their weights and scales
+ * (a Discord form has no room to explain them), what they entered so far, and the ways to
+ * the plan. The form itself opens from its button.
+ */
+async function scoreCard(deps: StaffDeps, request: StaffRequest, receipt: string): Promise<StaffReply> {
+  const { language } = request;
+  const sheet = await judging.judgeSheet(deps, request.actor, receipt);
+  const round = sheet.round;
+  const pages = pagesOf(round);
+  const max = round.criteria.reduce((sum, c) => sum + c.weight, 0);
+  const application = await findByReceipt(deps.db, deps.sealer, deps.program.contest.id, receipt);
+  const criteria = round.criteria.map((c) => staffText(language, 'score.card.criterion', {
+    name: c.name[language], weight: c.weight, min: c.scale.min, max: c.scale.max,
+    mine: sheet.scores[c.id] === undefined ? '' : staffText(language, 'score.card.mine', { score: sheet.scores[c.id]! }),
+  }));
+  return {
+    card: {
+      title: staffText(language, 'score.card.title', { receipt, round: roundName(language, round.id as RoundId) }),
+      description: [staffText(language, 'score.card.criteria'), ...criteria.map((line) => `・${line}`), '',
+        staffText(language, 'score.card.how', { max }), staffText(language, 'score.card.comment')].join('\n'),
+      fields: [],
+    },
+    buttons: [
+      { id: componentId.score(receipt, 0), label: staffText(language, 'score.button.open', { page: 1, pages: pages.length }), style: 'primary' },
+      { id: componentId.detail(receipt), label: staffText(language, 'score.button.plan'), style: 'secondary' },
+      ...(application?.hasDocument ? [{ id: componentId.document(receipt), label: staffText(language, 'feed.button.document'), style: 'secondary' as const }] : []),
+    ],
+  };
+}
+
 /** The scoring form: a page of at most four criteria, prefilled with the judge's sheet; the comment on the last page. */
 async function scoreForm(deps: StaffDeps, request: StaffRequest, receipt: string, page: number): Promise<StaffReply> {
   const { language } = request;
@@ -152,7 +193,7 @@ async function scoreForm(deps: StaffDeps, request: StaffRequest, receipt: string
       inputs: [
         ...pages[at]!.map((c) => ({
           id: c.id,
-          label: clipCharacters(`${c.name[language]} (${c.scale.min}–${c.scale.max})`, LABEL_CHARS),
+          label: clipCharacters(staffText(language, 'score.input', { name: c.name[language], min: c.scale.min, max: c.scale.max, weight: c.weight }), LABEL_CHARS),
           ...(sheet.scores[c.id] === undefined ? {} : { value: String(sheet.scores[c.id]) }),
           placeholder: `${c.scale.min}–${c.scale.max}`,
           required: true, multiline: false, maxLength: 3,
@@ -222,22 +263,45 @@ async function rankingReply(deps: StaffDeps, language: StaffLanguage, roundId: R
   };
 }
 
-async function approvalsReply(deps: StaffDeps, language: StaffLanguage): Promise<StaffReply> {
+/**
+ * Each publication awaiting approval: who drafted it, every application it writes to with
+ * its outcome (a page at a time), the counts, and one sample text per outcome. Only
+ * receipt numbers and outcomes: nothing more about the people, whatever the role.
+ */
+async function approvalsReply(deps: StaffDeps, language: StaffLanguage, page: number): Promise<StaffReply> {
   const awaiting = await judging.awaitingPublications(deps);
   if (awaiting.length === 0) return { text: staffText(language, 'approvals.none') };
+  const offset = page * APPROVAL_LINES;
+  const lists = await Promise.all(awaiting.map((p) => publicationRecipients(deps.db, p.id, { offset, limit: APPROVAL_LINES })));
+  const more = lists.some((l) => offset + l.recipients.length < l.total);
   return {
-    cards: awaiting.map((p) => ({
-      title: staffText(language, 'approvals.title', { round: roundName(language, p.roundId), messages: p.messages }),
-      fields: [
-        { name: staffText(language, 'approvals.draftedBy'), value: p.draftedBy },
-        { name: staffText(language, 'approvals.outcomes'), value: Object.entries(p.outcomes).map(([o, n]) => `${outcomeName(language, o)} ${n}`).join(' ・ ') },
-        ...p.samples.map((s) => ({ name: staffText(language, 'approvals.sample', { outcome: outcomeName(language, s.outcome) }), value: clipCharacters(s.text, 1000) })),
-      ],
-    })),
-    buttons: awaiting.flatMap((p) => [
-      { id: componentId.approve(p.id), label: clipCharacters(`${staffText(language, 'approvals.approve')}（${roundName(language, p.roundId)}）`, 80), style: 'success' as const },
-      { id: componentId.reject(p.id), label: clipCharacters(`${staffText(language, 'approvals.reject')}（${roundName(language, p.roundId)}）`, 80), style: 'danger' as const },
-    ]),
+    cards: awaiting.map((p, i) => {
+      const { total, recipients } = lists[i]!;
+      const lines = recipients.map((r) => staffText(language, 'approvals.line', {
+        receipt: r.receipt, outcome: outcomeName(language, r.outcome),
+        note: r.withdrawn ? staffText(language, 'approvals.withdrawn') : r.message ? '' : staffText(language, 'approvals.noMessage'),
+      }));
+      return {
+        title: staffText(language, 'approvals.title', { round: roundName(language, p.roundId), messages: p.messages }),
+        fields: [
+          { name: staffText(language, 'approvals.draftedBy'), value: p.draftedBy },
+          { name: staffText(language, 'approvals.outcomes'), value: Object.entries(p.outcomes).map(([o, n]) => `${outcomeName(language, o)} ${n}`).join(' ・ ') },
+          {
+            name: staffText(language, 'approvals.list', { from: recipients.length ? offset + 1 : 0, to: offset + recipients.length, total }),
+            value: lines.join('\n') || staffText(language, 'none'),
+          },
+          ...p.samples.map((s) => ({ name: staffText(language, 'approvals.sample', { outcome: outcomeName(language, s.outcome) }), value: clipCharacters(s.text, SAMPLE_CHARS) })),
+        ],
+      };
+    }),
+    buttons: [
+      ...awaiting.flatMap((p) => [
+        { id: componentId.approve(p.id), label: clipCharacters(`${staffText(language, 'approvals.approve')}（${roundName(language, p.roundId)}）`, 80), style: 'success' as const },
+        { id: componentId.reject(p.id), label: clipCharacters(`${staffText(language, 'approvals.reject')}（${roundName(language, p.roundId)}）`, 80), style: 'danger' as const },
+      ]),
+      ...(page > 0 ? [{ id: componentId.approvals(page - 1), label: staffText(language, 'page.previous'), style: 'secondary' as const }] : []),
+      ...(more ? [{ id: componentId.approvals(page + 1), label: staffText(language, 'page.next'), style: 'secondary' as const }] : []),
+    ],
   };
 }
 
@@ -247,7 +311,8 @@ function pagesOf(round: RoundConfig): Array<RoundConfig['criteria']> {
   return pages;
 }
 
-function roundName(language: StaffLanguage, roundId: RoundId): string {
+/** A round as staff read it; an id not in the catalog as it is. */
+export function roundName(language: StaffLanguage, roundId: RoundId): string {
   return ['document', 'presentation', 'final'].includes(roundId) ? staffText(language, `round.${roundId}`) : roundId;
 }
 

@@ -14,47 +14,22 @@ import type pg from 'pg';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { findEntrants, findRounds } from '../../core/judging/judging.repository.ts';
 import { judgeOf } from '../../core/judging/judging.service.ts';
-import { authorize, denialAudit, type Action, type Role } from '../../core/staff/permissions.ts';
+import { authorize, denialAudit, PERMISSIONS, type Action, type Role } from '../../core/staff/permissions.ts';
 import { collectStats } from '../../core/stats/collect-stats.ts';
+import { commandGuide } from './command-guide.ts';
+import { permissionFor } from './command-permissions.ts';
+import { runDeliveryCommand } from './delivery-commands.ts';
 import { runInboxCommand } from './inbox-commands.ts';
+import { componentId } from './staff-components.ts';
 import { runJudgingCommand, type JudgingCommand } from './judging-commands.ts';
-import { staffText, type StaffLanguage } from './staff-messages.ts';
-import type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
+import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-messages.ts';
+import type { StaffButton, StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
 export type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
 /** Staff commands on a pool of their own: staff lookups must never make webhook writes wait for a connection. */
 export function staffDepsOn(pool: pg.Pool, context: Omit<StaffDeps, 'db' | 'transact'>): StaffDeps {
   return { db: sqlDb(pool), transact: transactOn(pool), ...context };
-}
-
-const permissions: Record<StaffCommand['name'], Action> = {
-  stats: 'stats.view',
-  applications: 'applications.list',
-  application: 'applications.viewPlan',
-  document: 'applications.viewPlan',
-  round: 'judging.manageRounds',
-  score: 'judging.score',
-  saveScores: 'judging.score',
-  recuse: 'judging.score',
-  progress: 'judging.progress',
-  ranking: 'judging.tally',
-  scores: 'judging.tally',
-  decide: 'decisions.mark',
-  decideByRanking: 'decisions.mark',
-  publish: 'decisions.publish',
-  approvals: 'decisions.approve',
-  answer: 'decisions.approve',
-  votes: 'judging.manageRounds',
-  inbox: 'inbox.reply',
-  replyForm: 'inbox.reply',
-  reply: 'inbox.reply',
-  closeHandoff: 'inbox.reply',
-};
-
-/** The action a command needs; a round's status is progress, which judges may see too. */
-function permissionFor(command: StaffCommand): Action {
-  return command.name === 'round' && command.action === 'status' ? 'judging.progress' : permissions[command.name];
 }
 
 /** A list shows at most this many; Discord's card holds 25 fields and 4,096 characters of text. */
@@ -69,29 +44,61 @@ const REFUSAL_AUDIT_WINDOW_MS = 60_000;
 const lastRefusalAudit = new Map<string, number>();
 
 export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): Promise<StaffReply> {
-  const action = permissionFor(request.command);
+  const { command, language } = request;
+  if (command.name === 'help') return helpReply(request);
+  const action = permissionFor(command)!;
   const decision = authorize(request.roles, action);
   if (!decision.allowed) {
     if (shouldAuditRefusal(`${request.actor} ${action}`, deps.clock().getTime())) await audit(deps, [denialAudit(request.actor, action, decision.reason)]);
-    return { text: staffText(request.language, `denied.${decision.reason}`) };
+    return { text: refusalText(language, action, decision.reason, request.roles) };
   }
-  switch (request.command.name) {
-    case 'stats': return statsReply(deps, request.language);
-    case 'applications': return listReply(deps, request.language, request.command.filter);
-    case 'application': return detailReply(deps, request, request.command.receipt);
-    case 'document': return documentReply(deps, request, request.command.receipt);
+  switch (command.name) {
+    case 'stats': return statsReply(deps, language);
+    case 'applications': return listReply(deps, language, command.filter);
+    case 'application': return detailReply(deps, request, command.receipt);
+    case 'document': return documentReply(deps, request, command.receipt);
     case 'inbox':
     case 'replyForm':
     case 'reply':
     case 'closeHandoff':
-      return runInboxCommand(deps, { ...request, command: request.command });
-    default: return runJudgingCommand(deps, { ...request, command: request.command as JudgingCommand });
+      return runInboxCommand(deps, { ...request, command });
+    case 'deliveries':
+    case 'retryDelivery':
+      return runDeliveryCommand(deps, { ...request, command });
+    default: return runJudgingCommand(deps, { ...request, command: command as JudgingCommand });
   }
+}
+
+/** Why a member is refused: no staff role at all, or which roles the action needs and which they hold. */
+function refusalText(language: StaffLanguage, action: Action, reason: 'no-role' | 'not-permitted', roles: readonly Role[]): string {
+  if (reason === 'no-role') return staffText(language, 'denied.no-role');
+  return staffText(language, 'denied.not-permitted', {
+    action: staffText(language, `action.${action}` as StaffMessageKey),
+    roles: roleNames(language, PERMISSIONS[action]),
+    yours: roleNames(language, roles),
+  });
+}
+
+function roleNames(language: StaffLanguage, roles: readonly Role[]): string {
+  return roles.map((role) => staffText(language, `role.${role}`)).join(staffText(language, 'list.join'));
+}
+
+/** The commands the asker's roles may use, as they are typed. */
+function helpReply(request: StaffRequest): StaffReply {
+  const { language, roles } = request;
+  if (roles.length === 0) return { text: staffText(language, 'denied.no-role') };
+  return {
+    card: {
+      title: staffText(language, 'help.title', { roles: roleNames(language, roles) }),
+      description: commandGuide(roles, language).map((entry) => `${entry.usage}\n　${entry.description}`).join('\n'),
+      fields: [],
+    },
+  };
 }
 
 /** Receipt numbers for autocomplete; nothing for a member who may not open an application. */
 export async function suggestReceipts(deps: StaffDeps, roles: Role[], typed: string): Promise<string[]> {
-  if (!authorize(roles, permissions.application).allowed) return [];
+  if (!authorize(roles, 'applications.viewPlan').allowed) return [];
   return receiptsStartingWith(deps.db, deps.program.contest.id, typed.trim(), 25);
 }
 
@@ -100,35 +107,52 @@ async function statsReply(deps: StaffDeps, language: StaffLanguage): Promise<Sta
   const field = (name: 'applications' | 'participants' | 'outbox', params: Record<string, number>) => ({
     name: staffText(language, `stats.${name}`), value: staffText(language, `stats.values.${name}`, params),
   });
+  // People by their latest decision, per purpose (core/stats/collect-stats.ts).
+  const consents = Object.keys(stats.consentsGranted!).map((purpose) => staffText(language, 'stats.values.consent', {
+    purpose: purposeName(language, purpose), granted: stats.consentsGranted![purpose]!, refused: stats.consentsRefused![purpose] ?? 0,
+  }));
   return {
     card: {
       title: staffText(language, 'stats.title'),
+      ...(stats.outbox!.failed! > 0 ? { description: staffText(language, 'stats.failedHint') } : {}),
       fields: [
         field('applications', stats.applications!),
-        field('participants', { ...stats.participants!, ...stats.consents! }),
+        field('participants', stats.participants!),
+        { name: staffText(language, 'stats.consents'), value: consents.join('\n') },
         field('outbox', stats.outbox!),
       ],
     },
   };
 }
 
+function purposeName(language: StaffLanguage, purpose: string): string {
+  return purpose === 'contest-application' ? staffText(language, 'consent.purpose.contest-application') : purpose;
+}
+
+/** The list, each application a line that opens it (drafts have no receipt number to open by). */
 async function listReply(deps: StaffDeps, language: StaffLanguage, filter: ApplicationFilter): Promise<StaffReply> {
   const { total, applications } = await listApplications(deps.db, deps.program.contest.id, filter, LIST_LIMIT);
   if (total === 0) return { text: staffText(language, 'list.empty') };
   const none = staffText(language, 'none');
-  const lines = applications.map((a) => staffText(language, 'list.line', {
-    receipt: a.receiptNumber ?? none,
-    status: staffText(language, `status.${a.status}`),
-    municipality: a.municipality ?? none,
-    category: a.category ? categoryLabel(deps.program, a.category, language) : none,
-    workshop: a.workshopOrigin ? staffText(language, 'list.workshop') : '',
-  }));
   const rest = total - applications.length;
   return {
     card: {
       title: staffText(language, 'list.title', { shown: applications.length, total }),
-      description: [...lines, ...(rest > 0 ? ['', staffText(language, 'list.more', { rest })] : [])].join('\n'),
+      ...(rest > 0 ? { description: staffText(language, 'list.more', { rest }) } : {}),
       fields: [],
+    },
+    pick: {
+      id: componentId.open,
+      placeholder: staffText(language, 'list.pick'),
+      items: applications.map((a) => ({
+        ...(a.receiptNumber ? { value: a.receiptNumber } : {}),
+        label: staffText(language, 'list.item', { receipt: a.receiptNumber ?? none, status: staffText(language, `status.${a.status}`) }),
+        description: staffText(language, 'list.itemDetail', {
+          municipality: a.municipality ?? none,
+          category: a.category ? categoryLabel(deps.program, a.category, language) : none,
+          workshop: a.workshopOrigin ? staffText(language, 'list.workshop') : '',
+        }),
+      })),
     },
   };
 }
@@ -141,7 +165,9 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
   const personal = authorize(request.roles, 'applications.viewPersonal').allowed || await judgeSeesApplicant(deps, request, application.id);
   const now = deps.clock();
   const today = calendarDate(now, deps.program.timeZone);
-  const columns = answerColumns(deps.program, today, language).filter((c) => personal || !c.personal);
+  // The plan document's own state is the field below (from the documents themselves), not the answer "attached / later".
+  const documentSteps = new Set(deps.program.contest.questions.filter((q) => q.kind === 'file').map((q) => q.id));
+  const columns = answerColumns(deps.program, today, language).filter((c) => (personal || !c.personal) && !documentSteps.has(c.id));
   const cells = answerCells(deps.program, today, application.answers, columns, language);
   const { fields: answerFields, cut } = fitAnswers(columns.map((column, i) => ({ name: column.label, value: cells[i]! })).filter((f) => f.value !== ''));
   // Who looked at which application, and whether they saw who applied (DOMAIN.md §7: find what happened, when, to whom).
@@ -162,7 +188,16 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
         ...answerFields,
       ],
     },
+    buttons: detailButtons(normalized, application.hasDocument, request.roles, language),
   };
+}
+
+/** Under an application: its plan document, and for a judge the scoring of it. */
+function detailButtons(receipt: string, hasDocument: boolean, roles: readonly Role[], language: StaffLanguage): StaffButton[] {
+  return [
+    ...(hasDocument ? [{ id: componentId.document(receipt), label: staffText(language, 'feed.button.document'), style: 'secondary' as const }] : []),
+    ...(authorize(roles, 'judging.score').allowed ? [{ id: componentId.score(receipt, 0), label: staffText(language, 'detail.button.score'), style: 'primary' as const }] : []),
+  ];
 }
 
 /** The plan document as a file, for roles that may read the plan; every opening is audited. */

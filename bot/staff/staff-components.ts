@@ -8,6 +8,8 @@ import type { StaffCommand } from './staff-types.ts';
 
 const receipt = z.string().regex(/^[A-Z0-9]{2,12}-\d{1,6}$/);
 const page = z.coerce.number().int().min(0).max(9);
+/** A page of a long list (failed deliveries, an approval's applications). */
+const listPage = z.string().regex(/^\d{1,4}$/).transform(Number);
 
 export const componentId = {
   /** A button that opens the scoring form at `page`. */
@@ -23,6 +25,13 @@ export const componentId = {
   close: (handoffId: string) => `ouen:close:${handoffId}`,
   approve: (publicationId: string) => `ouen:approve:${publicationId}`,
   reject: (publicationId: string) => `ouen:reject:${publicationId}`,
+  /** Another page of the applications awaiting approval. */
+  approvals: (at: number) => `ouen:approvals:${at}`,
+  /** Picking an application from a list opens it (the picked receipt number comes as `value`). */
+  open: 'ouen:open',
+  /** Another page of the failed deliveries, and a retry of one. */
+  deliveries: (at: number) => `ouen:deliveries:${at}`,
+  retry: (outboxId: string) => `ouen:retry:${outboxId}`,
 };
 
 /** The command a clicked button or a submitted form asks for; null for anything not ours or malformed. */
@@ -59,6 +68,20 @@ export function commandFromComponent(id: string, fields: Record<string, string> 
     case 'reject': {
       const parsed = z.uuid().safeParse(first);
       return parsed.success && second === undefined ? { name: 'answer', publicationId: parsed.data, approve: kind === 'approve' } : null;
+    }
+    case 'approvals':
+    case 'deliveries': {
+      const parsed = listPage.safeParse(first);
+      if (!parsed.success || second !== undefined) return null;
+      return kind === 'approvals' ? { name: 'approvals', page: parsed.data } : { name: 'deliveries', page: parsed.data };
+    }
+    case 'open': {
+      const parsed = receipt.safeParse(fields.value);
+      return parsed.success && first === undefined ? { name: 'application', receipt: parsed.data } : null;
+    }
+    case 'retry': {
+      const parsed = z.uuid().safeParse(first);
+      return parsed.success && second === undefined ? { name: 'retryDelivery', outboxId: parsed.data } : null;
     }
     default:
       return null;

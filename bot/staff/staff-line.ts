@@ -10,7 +10,7 @@ import type { StaffCommand } from './staff-types.ts';
 const ROUNDS = new Set(['document', 'presentation', 'final']);
 const STATUSES = new Set(['draft', 'submitted', 'withdrawn']);
 
-/** The command a typed line means; null when it is not one (the panel then shows how to write them). */
+/** The command a typed line means; null when it is not one (the panel then shows how to write them: command-guide.ts). */
 export function parseStaffLine(line: string): StaffCommand | null {
   const [rawName, ...args] = line.normalize('NFKC').trim().replace(/^\//, '').split(/\s+/);
   const name = rawName?.toLowerCase() ?? '';
@@ -58,6 +58,11 @@ export function parseStaffLine(line: string): StaffCommand | null {
       return receipt && args[1] ? withRound(2, (r) => ({ name: 'decide', receipt, outcome: args[1]!, ...r })) : null;
     case 'approvals': return args.length === 0 ? { name: 'approvals' } : null;
     case 'inbox': return args.length === 0 ? { name: 'inbox' } : null;
+    case 'deliveries': return args.length === 0 ? { name: 'deliveries' } : null;
+    case 'help':
+    case 'ヘルプ':
+    case '?':
+      return { name: 'help' };
     case 'votes': {
       const votes = z.coerce.number().int().min(0).safeParse(args[1]);
       return receipt && votes.success && args.length === 2 ? { name: 'votes', receipt, votes: votes.data } : null;
@@ -65,11 +70,3 @@ export function parseStaffLine(line: string): StaffCommand | null {
     default: return null;
   }
 }
-
-/** How the commands are written, for the panel's help. */
-export const STAFF_LINE_HELP = [
-  '/stats', '/applications [submitted|draft|withdrawn] [document|presentation|final]', '/application <受付番号>', '/document <受付番号>',
-  '/round open|close|status [document|presentation|final]', '/score <受付番号>', '/recuse <受付番号> [undo]',
-  '/progress [round]', '/ranking [round]', '/scores [round]', '/decide <受付番号> pass|fail|grand|excellence|none [round]',
-  '/decide-all [round]', '/publish [round]', '/approvals', '/votes <受付番号> <票数>', '/inbox',
-].join('\n');

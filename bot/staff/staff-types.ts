@@ -19,7 +19,10 @@ export type StaffCommand =
   /** The plan document itself, as a file. */
   | { name: 'document'; receipt: string }
   | { name: 'round'; action: 'open' | 'close' | 'status'; round?: RoundId }
-  /** Opens the scoring form (a modal) for one application, a page of criteria at a time. */
+  /**
+   * Scoring one application: without a page, the criteria with their weights and scales
+   * and the ways to the plan; with a page, the form (a modal) for that page of criteria.
+   */
   | { name: 'score'; receipt: string; page?: number }
   /** The scoring form submitted: values as typed, validated here. */
   | { name: 'saveScores'; receipt: string; page: number; values: Record<string, string> }
@@ -30,7 +33,8 @@ export type StaffCommand =
   | { name: 'decide'; receipt: string; outcome: string; round?: RoundId }
   | { name: 'decideByRanking'; round?: RoundId }
   | { name: 'publish'; round?: RoundId }
-  | { name: 'approvals' }
+  /** Publications awaiting approval, each with its applications and outcomes a page at a time. */
+  | { name: 'approvals'; page?: number }
   | { name: 'answer'; publicationId: string; approve: boolean }
   | { name: 'votes'; receipt: string; votes: number }
   /** The human inbox: open handoffs with their conversations (the console's view). */
@@ -38,7 +42,12 @@ export type StaffCommand =
   /** The form to answer a handoff. */
   | { name: 'replyForm'; handoffId: string }
   | { name: 'reply'; handoffId: string; text: string }
-  | { name: 'closeHandoff'; handoffId: string };
+  | { name: 'closeHandoff'; handoffId: string }
+  /** Messages that could not be delivered, a page at a time. */
+  | { name: 'deliveries'; page?: number }
+  | { name: 'retryDelivery'; outboxId: string }
+  /** The commands the asker's roles may use. */
+  | { name: 'help' };
 
 export interface StaffRequest {
   /** `discord:<user id>` or `console:<name>`: the audit log's actor (and, for judges, who scores). */
@@ -68,7 +77,26 @@ export interface StaffCard {
   description?: string;
   /** The description quotes what participants wrote: shown as plain text, never as markup. */
   quoted?: boolean;
+  /**
+   * A conversation, one line per message in order, each with who said it; the text is
+   * what a participant (or the bot) wrote: always shown as plain text. Shown after the
+   * description, the latest lines kept when room runs out.
+   */
+  conversation?: Array<{ speaker: string; text: string }>;
   fields: Array<{ name: string; value: string }>;
+}
+
+/**
+ * Lines to pick one of, e.g. the applications of a list: Discord shows the lines and a
+ * select menu of those with a value (at most 25); the console makes those lines
+ * clickable. Picking sends the component `id` with `{ value }`, checked on the server
+ * like any request.
+ */
+export interface StaffPick {
+  id: string;
+  placeholder: string;
+  /** A line without a value is shown but cannot be picked (a draft has no receipt number). */
+  items: Array<{ value?: string; label: string; description?: string }>;
 }
 
 /** A reply for the asker alone (an ephemeral message in Discord). */
@@ -78,6 +106,7 @@ export interface StaffReply {
   /** More cards, e.g. one per publication awaiting approval (Discord shows up to 10 embeds). */
   cards?: StaffCard[];
   buttons?: StaffButton[];
+  pick?: StaffPick;
   /** A form to fill in instead of a message. */
   modal?: StaffModal;
   /** Posted for everyone where the command was used (e.g. a staff answer, in the handoff's thread). */

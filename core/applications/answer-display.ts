@@ -5,6 +5,7 @@
 import { contestSteps } from '../../flows/contest/contest-steps.ts';
 import { translateText, type Answers, type Language } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
+import { formatPhone } from './phone-display.ts';
 
 export interface AnswerColumn {
   id: string;
@@ -21,12 +22,15 @@ export function answerColumns(program: ProgramConfig, today: string, language: L
     .map((step) => ({ id: step.id, label: translateText(step.label!, language), personal: personal.has(step.id) }));
 }
 
-/** One application's answer to each column, as displayed; '' where unanswered. */
+/** One application's answer to each column, as displayed; '' where unanswered. Phone numbers are hyphenated (phone-display.ts). */
 export function answerCells(program: ProgramConfig, today: string, answers: Answers, columns: AnswerColumn[], language: Language = 'ja'): string[] {
   const steps = contestSteps(program, today, answers);
+  const phones = new Set(program.contest.questions.filter((q) => q.kind === 'phone').map((q) => q.id));
   return columns.map((column) => {
     const value = answers[column.id];
     const step = steps.find((s) => s.id === column.id);
-    return value === undefined || !step ? '' : translateText(step.display?.(value) ?? { literal: { ja: value, en: value } }, language);
+    if (value === undefined || !step) return '';
+    if (phones.has(column.id)) return formatPhone(value);
+    return translateText(step.display?.(value) ?? { literal: { ja: value, en: value } }, language);
   });
 }

@@ -1,7 +1,13 @@
 /**
  * All applications as CSV for the operator and the completion report: UTF-8 with a BOM
  * and CRLF so Excel opens Japanese text cleanly, answers as people read them (the
- * same wording as the confirmation card). The export is written to the audit log.
+ * same wording as the confirmation card; phone numbers hyphenated so Excel keeps them as
+ * text, phone-display.ts). The export is written to the audit log.
+ *
+ * A withdrawn application is a row (the counts and the report need it) with its personal
+ * cells left empty: the person took their application back, so who they are does not
+ * travel in spreadsheets. `withdrawnPersonal` includes them (e.g. to answer that person's
+ * own request), and the audit entry says so.
  */
 import { stringify } from 'csv-stringify/sync';
 import { calendarDate, formatInstant } from '../../flows/engine/dates.ts';
@@ -16,7 +22,8 @@ import { answersContext } from './application.repository.ts';
 const statusLabel: Record<string, string> = { draft: '下書き', submitted: '提出済み', withdrawn: '取り下げ' };
 
 export async function exportApplicationsCsv(
-  prisma: PrismaClient, sealer: Sealer, program: ProgramConfig, options: { personal: boolean; actor: string; now: Date },
+  prisma: PrismaClient, sealer: Sealer, program: ProgramConfig,
+  options: { personal: boolean; withdrawnPersonal?: boolean; actor: string; now: Date },
 ): Promise<{ text: string; rows: number }> {
   const { contest, timeZone } = program;
   const today = calendarDate(options.now, timeZone);
@@ -29,7 +36,8 @@ export async function exportApplicationsCsv(
   const header = ['受付番号', '状態', '提出日時', '最終更新', ...columns.map((c) => c.label)];
   const records = applications.map((application) => {
     const answers = sealer.openJson<Answers>(application.answersSealed, answersContext(application.id));
-    const cells = answerCells(program, today, answers, columns);
+    const hidePersonal = application.status === 'withdrawn' && !options.withdrawnPersonal;
+    const cells = answerCells(program, today, answers, columns).map((cell, i) => (hidePersonal && columns[i]!.personal ? '' : cell));
     return [
       application.receiptNumber ?? '',
       statusLabel[application.status] ?? application.status,
@@ -40,7 +48,7 @@ export async function exportApplicationsCsv(
   });
   await prisma.$transaction((tx) => appendAudit(tx, [{
     actor: options.actor, action: 'applications.exported', entity: 'contest', entityId: contest.id,
-    detail: { rows: records.length, personal: options.personal },
+    detail: { rows: records.length, personal: options.personal, withdrawnPersonal: options.personal && (options.withdrawnPersonal ?? false) },
   }], options.now));
   const text = `\uFEFF${stringify([header, ...records], { record_delimiter: '\r\n' })}`;
   return { text, rows: records.length };

@@ -93,8 +93,20 @@ export async function settleOutbox(db: SqlDb, id: string, status: 'sent' | 'skip
     WHERE "id" = ${id}::uuid AND "status" = 'pending'`;
 }
 
-/** One delivery attempt begins; `error` records how the last one ended. */
-export async function recordOutboxAttempt(db: SqlDb, id: string, outcome: { started: true } | { error: string }): Promise<void> {
-  if ('started' in outcome) await db.$executeRaw`UPDATE "OutboxMessage" SET "attempts" = "attempts" + 1 WHERE "id" = ${id}::uuid`;
-  else await db.$executeRaw`UPDATE "OutboxMessage" SET "lastError" = ${outcome.error} WHERE "id" = ${id}::uuid`;
+/**
+ * One delivery attempt begins; `error` records how the last one ended, and `refused`
+ * whether the platform turned it down outright (so its retry key was not accepted by it):
+ * core/outbox/failed-deliveries.ts decides from these what a staff retry does with the key.
+ */
+export async function recordOutboxAttempt(db: SqlDb, id: string, outcome: { started: true; at: Date } | { error: string; refused: boolean }): Promise<void> {
+  if ('started' in outcome) {
+    await db.$executeRaw`
+      UPDATE "OutboxMessage" SET "attempts" = "attempts" + 1,
+        "firstAttemptAt" = COALESCE("firstAttemptAt", ${outcome.at.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      WHERE "id" = ${id}::uuid`;
+  } else {
+    await db.$executeRaw`
+      UPDATE "OutboxMessage" SET "lastError" = ${outcome.error}, "refusedAttempts" = "refusedAttempts" + ${outcome.refused ? 1 : 0}::integer
+      WHERE "id" = ${id}::uuid`;
+  }
 }

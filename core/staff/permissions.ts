@@ -27,6 +27,8 @@ export const ACTIONS = {
   'decisions.approve': 'Approve or reject messages to applicants before they are sent',
   'inbox.reply': 'Answer participants from the human inbox, and close conversations',
   'flows.preview': 'Preview participant flows in Discord',
+  'deliveries.list': 'List messages that could not be delivered, with the reason (receipt number or an anonymous reference, never personal data)',
+  'deliveries.retry': 'Send an undelivered message again (audited; its LINE retry key keeps it from arriving twice, docs/ARCHITECTURE.md)',
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -49,6 +51,8 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'decisions.approve': ['approver'],
   'inbox.reply': ['admin', 'staff'],
   'flows.preview': ['admin', 'staff'],
+  'deliveries.list': ['admin', 'staff', 'approver', 'viewer'],
+  'deliveries.retry': ['admin', 'staff'],
 };
 
 /** Configuration: which Discord role ids carry which ouen role (a member may hold several). */

@@ -1,3 +1,4 @@
+import { CONTEST_FLOW_ID } from '../../flows/index.ts';
 import type { SqlDb } from '../db/types.ts';
 
 export type Stats = Record<string, Record<string, number>>;
@@ -5,22 +6,34 @@ export type Stats = Record<string, Record<string, number>>;
 /**
  * Counts per entity and status: the figures the completion report needs (the CLI's
  * `stats`, the staff dashboard). Never personal data. One statement.
+ *
+ * Consent is counted in people, per purpose, by each person's latest decision: someone
+ * who agreed twice (a second application after a withdrawal) is one person who agreed,
+ * and someone who agreed and later refused counts as refused. `consentsGranted` and
+ * `consentsRefused` are keyed by purpose (the flow that asked: `contest-application`).
  */
 export async function collectStats(db: SqlDb, contestId: string): Promise<Stats> {
   const rows = await db.$queryRaw<Array<{ entity: string; status: string; count: number }>>`
+    WITH "current" AS (
+      SELECT DISTINCT ON ("participantId", "purpose") "purpose", "granted" FROM "Consent"
+      ORDER BY "participantId", "purpose", "decidedAt" DESC, "id"
+    )
     SELECT 'applications' AS "entity", "status"::text AS "status", count(*)::int AS "count" FROM "Application" WHERE "contestId" = ${contestId} GROUP BY "status"
     UNION ALL SELECT 'participants', 'total', count(*)::int FROM "Participant"
     UNION ALL SELECT 'participants', 'unreachable', count(*)::int FROM "Participant" WHERE "unreachableAt" IS NOT NULL
-    UNION ALL SELECT 'consents', CASE WHEN "granted" THEN 'granted' ELSE 'refused' END, count(*)::int FROM "Consent" GROUP BY "granted"
+    UNION ALL SELECT CASE WHEN "granted" THEN 'consentsGranted' ELSE 'consentsRefused' END, "purpose", count(*)::int FROM "current" GROUP BY "granted", "purpose"
     UNION ALL SELECT 'outbox', "status"::text, count(*)::int FROM "OutboxMessage" GROUP BY "status"
     UNION ALL SELECT 'webhookEvents', "status"::text, count(*)::int FROM "InboxEvent" WHERE "eventType" <> 'discord' GROUP BY "status"
     UNION ALL SELECT 'audit', 'rows', count(*)::int FROM "AuditLog"`;
   const count = (entity: string, status: string) => rows.find((r) => r.entity === entity && r.status === status)?.count ?? 0;
   const byStatus = (entity: string, statuses: string[]) => Object.fromEntries(statuses.map((s) => [s, count(entity, s)]));
+  // The contest's purpose always appears (0 before anyone answered); any other purpose once someone answered it.
+  const purposes = [...new Set([CONTEST_FLOW_ID, ...rows.filter((r) => r.entity.startsWith('consents')).map((r) => r.status)])];
   return {
     applications: byStatus('applications', ['draft', 'submitted', 'withdrawn']),
     participants: byStatus('participants', ['total', 'unreachable']),
-    consents: byStatus('consents', ['granted', 'refused']),
+    consentsGranted: byStatus('consentsGranted', purposes),
+    consentsRefused: byStatus('consentsRefused', purposes),
     outbox: byStatus('outbox', ['held', 'pending', 'sent', 'skipped', 'failed']),
     webhookEvents: byStatus('webhookEvents', ['pending', 'processed', 'ignored', 'failed']),
     audit: byStatus('audit', ['rows']),

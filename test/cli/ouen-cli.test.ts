@@ -45,7 +45,8 @@ describe('ouen CLI', () => {
     const stats = JSON.parse(stdout);
     expect(stats.applications).toEqual({ draft: 1, submitted: 1, withdrawn: 0 });
     expect(stats.participants.total).toBe(2);
-    expect(stats.consents).toEqual({ granted: 2, refused: 0 });
+    expect(stats.consentsGranted).toEqual({ 'contest-application': 2 });
+    expect(stats.consentsRefused).toEqual({ 'contest-application': 0 });
   });
 
   it('exports applications as Excel-friendly CSV, formulas neutralised, and audits the export', async () => {

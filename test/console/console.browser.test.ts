@@ -146,7 +146,8 @@ describe('console (browser)', () => {
 
     await page.getByTestId('staff-role').selectOption('viewer');
     await page.getByTestId('staff-show').click();
-    await expect.poll(() => page.getByTestId('staff-text').innerText()).toBe('この操作の権限がありません。');
+    await expect.poll(() => page.getByTestId('staff-text').innerText())
+      .toBe('この操作（応募内容・事業計画書の閲覧）は管理者・スタッフ・審査員・県の承認者のロールが必要です。あなたのロール: 閲覧のみ。');
     await page.getByTestId('staff-close').click();
     expect(await db.prisma.auditLog.count({ where: { action: 'application.viewed' } })).toBe(2);
     expect(pageErrors).toEqual([]);
@@ -158,10 +159,10 @@ describe('console (browser)', () => {
     await type('締切は延びますか？');
 
     await page.getByTestId('staff-role').selectOption('staff');
-    await page.getByTestId('staff-as').selectOption('');
     await page.getByTestId('staff-inbox').click();
-    await expect.poll(() => page.getByTestId('staff-card').innerText(), { timeout: ANSWER_MS }).toContain('👤 締切は延びますか？');
-    expect(await page.getByTestId('staff-card').innerText()).toContain('👤 スタッフと話したい');
+    const said = () => page.getByTestId('staff-card').getByTestId('staff-conversation-line').allTextContents();
+    await expect.poll(said, { timeout: ANSWER_MS }).toContain('参加者締切は延びますか？');
+    expect(await said()).toContain('参加者スタッフと話したい');
     await page.getByTestId('staff-button').filter({ hasText: '返信する' }).click();
     await page.getByTestId('staff-input-text').fill('締切は 3 月 31 日のままです。');
     await page.screenshot({ path: '/tmp/console-7-staff-answer.png' });

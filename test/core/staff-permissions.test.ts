@@ -69,9 +69,24 @@ describe('denialAudit', () => {
 });
 
 describe('docs/PERMISSIONS.md', () => {
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'PERMISSIONS.md'), 'utf8');
+
   it('shows exactly this matrix', () => {
-    const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'PERMISSIONS.md'), 'utf8');
     expect(doc).toContain(permissionMatrixMarkdown());
     expect(Object.keys(ACTIONS)).toEqual(Object.keys(PERMISSIONS));
+  });
+
+  it('says the checks are enforced by the Discord bot and the console panel, not that they are in progress', () => {
+    expect(doc).not.toMatch(/in progress/i);
+    expect(doc).toContain('Status: enforced.');
+    expect(doc).toContain('bot/discord/staff-bot.ts');
+    expect(doc).toContain('bot/console/staff-panel.route.ts');
+  });
+});
+
+describe('the failed-deliveries permissions', () => {
+  it('let every role but judges list undelivered messages, and only admin and staff send them again', () => {
+    expect(PERMISSIONS['deliveries.list']).toEqual(['admin', 'staff', 'approver', 'viewer']);
+    expect(PERMISSIONS['deliveries.retry']).toEqual(['admin', 'staff']);
   });
 });

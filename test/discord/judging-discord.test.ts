@@ -90,23 +90,34 @@ describe('judging in Discord', () => {
       .toBe('一次審査（書類）を開始しました。対象 1 件、審査員 3 名。\n採点期間（予定）: 2027-04-05 〜 2027-04-18');
 
     for (const [i, judgeUser] of JUDGE_USERS.entries()) {
+      // /score shows the criteria with their weights and the ways to the plan; the form opens from its button.
       const opened = await slash(judgeUser, [ROLE.judge], 'score', [{ name: 'receipt', type: STRING, value: receipt.toLowerCase() }]);
-      const form = opened.callback.body as { type: number; data: { custom_id: string; title: string; components: Array<{ components: Array<{ custom_id: string; label: string }> }> } };
+      const card = opened.answer!.body as Answer & { embeds: Array<{ description: string }> };
+      expect(card.embeds[0]!.title).toBe(`採点 ${receipt} ・ 一次審査（書類）`);
+      expect(card.embeds[0]!.description).toContain('・実現可能性 ・ 配点 30 ・ 1〜5 点');
+      expect(card.embeds[0]!.description).toContain('合計は 100 点満点です');
+      const buttons = card.components![0]!.components;
+      expect(buttons.map((b) => b.label)).toEqual(['採点を入力（1/1）', '応募内容（計画）を見る', '事業計画書を開く']);
+      expect(buttons.map((b) => b.custom_id)).toEqual([`ouen:score:${receipt}:0`, `ouen:detail:${receipt}`, `ouen:document:${receipt}`]);
+      const plan = await interact(buttonClick({ applicationId: discord.applicationId, customId: buttons[2]!.custom_id, userId: judgeUser, roleIds: [ROLE.judge] }));
+      expect(plan.answer!.files!.map((f) => f.name)).toEqual([`${receipt}.pdf`]);
+      const opening = await interact(buttonClick({ applicationId: discord.applicationId, customId: buttons[0]!.custom_id, userId: judgeUser, roleIds: [ROLE.judge] }));
+      const form = opening.callback.body as { type: number; data: { custom_id: string; title: string; components: Array<{ components: Array<{ custom_id: string; label: string }> }> } };
       expect(form.type).toBe(9);
       expect(form.data.title).toBe(`採点 ${receipt}（1/1）`);
       const inputs = form.data.components.map((row) => row.components[0]!);
       expect(inputs.map((x) => x.custom_id)).toEqual(['feasibility', 'profitability', 'regional', 'originality', 'comment']);
-      expect(inputs[0]!.label).toBe('実現可能性 (1–5)');
+      expect(inputs[0]!.label).toBe('実現可能性（1〜5・配点 30）');
       const values = { feasibility: String(3 + (i % 2)), profitability: '4', regional: '5', originality: '3', comment: '空き家活用の視点が良い' };
       const saved = await interact(modalSubmit({ applicationId: discord.applicationId, customId: form.data.custom_id, userId: judgeUser, roleIds: [ROLE.judge], values }));
       expect((saved.answer!.body as Answer).content).toMatch(new RegExp(`^${receipt} の採点を保存しました。\\n合計 [0-9.]+ / 100 点$`));
     }
 
     // A member without a judging role cannot open the form; a judge not on the roster is told why.
-    expect((await slash(snowflake(), [ROLE.staff], 'score', [{ name: 'receipt', type: STRING, value: receipt }])).callback.body)
-      .toMatchObject({ type: 4, data: { content: 'この操作の権限がありません。', flags: 64 } });
-    expect((await slash(snowflake(), [ROLE.judge], 'score', [{ name: 'receipt', type: STRING, value: receipt }])).callback.body)
-      .toMatchObject({ type: 4, data: { content: expect.stringContaining('審査員名簿にあなたの Discord アカウントが登録されていません') } });
+    expect(await text(slash(snowflake(), [ROLE.staff], 'score', [{ name: 'receipt', type: STRING, value: receipt }])))
+      .toBe('この操作（採点・辞退）は審査員のロールが必要です。あなたのロール: スタッフ。');
+    expect(await text(slash(snowflake(), [ROLE.judge], 'score', [{ name: 'receipt', type: STRING, value: receipt }])))
+      .toContain('審査員名簿にあなたの Discord アカウントが登録されていません');
 
     const progress = await slash(STAFF_USER, [ROLE.staff], 'round', [{ name: 'status', type: 1, options: [] }]);
     expect((progress.answer!.body as Answer).embeds![0]!.title).toBe('一次審査（書類）の採点状況（採点受付中・対象 1 件）');
@@ -121,13 +132,15 @@ describe('judging in Discord', () => {
     const approvals = await slash(APPROVER_USER, [ROLE.approver], 'approvals');
     const body = approvals.answer!.body as Answer;
     expect(body.embeds![0]!.title).toBe('承認待ち: 一次審査（書類）（1 通）');
+    // The approver sees which applications get which outcome, not only the counts.
+    expect(body.embeds![0]!.fields).toContainEqual({ name: '対象と結果（1〜1 / 1 件）', value: `${receipt} ・ 通過` });
     const [approve, reject] = body.components![0]!.components;
     expect(approve!.custom_id).toMatch(/^ouen:approve:/);
     expect(reject!.label).toBe('差し戻す（一次審査（書類））');
 
     // Forged and foreign buttons: refused, nothing sent.
     const click = (userId: string, roleIds: string[], customId: string) => interact(buttonClick({ applicationId: discord.applicationId, userId, roleIds, customId }));
-    expect(await text(click(STAFF_USER, [ROLE.staff], approve!.custom_id))).toBe('この操作の権限がありません。');
+    expect(await text(click(STAFF_USER, [ROLE.staff], approve!.custom_id))).toBe('この操作（結果通知の承認・差し戻し）は県の承認者のロールが必要です。あなたのロール: スタッフ。');
     expect(await text(click(APPROVER_USER, [ROLE.approver], `ouen:approve:${randomUUID()}`))).toBe('この承認依頼は見つかりません。');
     expect(await text(click(APPROVER_USER, [ROLE.approver], 'ouen:approve:1;DROP TABLE'))).toBe('このコマンドはまだ使えません。');
     expect(botTexts(h.line, applicant.userId).some((t) => t.includes('一次審査'))).toBe(false);

@@ -157,7 +157,7 @@ describe('/application in Discord', () => {
 
   it('refuses a viewer, and says so when a receipt number does not exist', async () => {
     const refused = await runSlash('application', [ROLE.viewer], [{ name: 'receipt', type: STRING, value: 'BC2026-0001' }]);
-    expect(refused.answer.content).toBe('この操作の権限がありません。');
+    expect(refused.answer.content).toBe('この操作（応募内容・事業計画書の閲覧）は管理者・スタッフ・審査員・県の承認者のロールが必要です。あなたのロール: 閲覧のみ。');
     const missing = await runSlash('application', [ROLE.staff], [{ name: 'receipt', type: STRING, value: 'BC2026-9999' }]);
     expect(missing.answer.content).toBe('受付番号 BC2026-9999 の応募は見つかりません。');
   });

@@ -87,7 +87,8 @@ describe('the applications channel', () => {
     const file = await discord.waitForRequest((r) => r.path.includes(document.token) && r.method === 'PATCH');
     expect(file.files!.map((f) => f.name)).toEqual([`${receipt}.pdf`]);
     expect(file.files![0]!.content.subarray(0, 4).toString()).toBe('%PDF');
-    expect((await click(open.custom_id, [ROLE.viewer])).answer!.content).toBe('この操作の権限がありません。');
+    expect((await click(open.custom_id, [ROLE.viewer])).answer!.content)
+      .toBe('この操作（応募内容・事業計画書の閲覧）は管理者・スタッフ・審査員・県の承認者のロールが必要です。あなたのロール: 閲覧のみ。');
 
     await h.post(callbackBody(h.line.botUserId, user.text('応募内容')));
     await h.settle();
@@ -116,13 +117,16 @@ describe('the human inbox', () => {
 
     const card = await eventually(() => posts(INBOX).find((r) => bodyOf(r).embeds?.[0]?.title.startsWith('スタッフ対応の依頼')));
     const embed = bodyOf(card).embeds![0]!;
-    expect(embed.description).toContain('👤 ヘルプ');
-    expect(embed.description).toContain('🤖 使い方');
-    expect(embed.description).toContain('👤 メニュー');
-    expect(embed.description).toContain('👤 締切はいつですか');
-    expect(embed.description).toContain('🤖 ごめんなさい、うまく読み取れませんでした');
-    expect(embed.description).toContain('👤 スタッフと話したい');
+    // A conversation: one line per message, who said it first, in order.
+    const lines = embed.description!.split('\n');
+    expect(lines[0]).toBe('**参加者**: ヘルプ');
+    expect(lines[1]).toMatch(/^\*\*ボット\*\*: 使い方/);
+    expect(lines.filter((l) => l.startsWith('**参加者**: ')).map((l) => l.slice('**参加者**: '.length)))
+      .toEqual(['ヘルプ', 'メニュー', '締切はいつですか', 'スタッフと話したい']);
+    expect(lines.every((l) => /^\*\*(参加者|ボット)\*\*: /.test(l))).toBe(true);
+    expect(embed.description).toContain('**ボット**: ごめんなさい、うまく読み取れませんでした');
     expect(embed.fields).toContainEqual({ name: '理由', value: '参加者が希望' });
+    expect(embed.fields).toContainEqual({ name: '応募', value: 'なし' });
     const [reply, close] = bodyOf(card).components![0]!.components;
     const thread = await discord.waitForRequest((r) => r.method === 'POST' && r.path.startsWith(`/channels/${INBOX}/messages/`) && r.path.endsWith('/threads'));
     const threadId = thread.path.split('/')[4]!;
@@ -135,7 +139,8 @@ describe('the human inbox', () => {
     const forwarded = await eventually(() => posts(threadId).find((r) => bodyOf(r).content?.startsWith('👤 参加者:')));
     expect(bodyOf(forwarded).content).toBe('👤 参加者: 応募書類は \\*\\*PDF\\*\\* だけですか？');
 
-    expect((await click(reply!.custom_id, [ROLE.viewer])).callback.body).toMatchObject({ type: 4, data: { content: 'この操作の権限がありません。', flags: 64 } });
+    expect((await click(reply!.custom_id, [ROLE.viewer])).callback.body)
+      .toMatchObject({ type: 4, data: { content: 'この操作（相談への返信・終了）は管理者・スタッフのロールが必要です。あなたのロール: 閲覧のみ。', flags: 64 } });
     const form = await click(reply!.custom_id);
     const modal = form.callback.body as { type: number; data: { custom_id: string } };
     expect(modal.type).toBe(9);
@@ -165,7 +170,7 @@ describe('the human inbox', () => {
     await h.settle();
     await h.post(callbackBody(h.line.botUserId, user.text('スタッフと話したい')));
     await h.settle();
-    const card = await eventually(() => posts(INBOX).find((r) => bodyOf(r).embeds?.[0]?.description?.includes('👤 スタッフと話したい') && !bodyOf(r).embeds?.[0]?.description?.includes('締切')));
+    const card = await eventually(() => posts(INBOX).find((r) => bodyOf(r).embeds?.[0]?.description?.includes('**参加者**: スタッフと話したい') && !bodyOf(r).embeds?.[0]?.description?.includes('締切')));
     expect(bodyOf(card).embeds![0]!.description).not.toContain('090-9999-0000');
   });
 

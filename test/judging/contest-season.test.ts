@@ -67,8 +67,9 @@ const judge = (id: string) => as(`console:${id}`, ['judge']);
 
 /** Opens the scoring form as a judge would, fills it in, and submits it the way the form's id says. */
 async function score(judgeId: string, r: string, values: Record<string, number>, comment?: string): Promise<StaffReply> {
-  const form = await judge(judgeId)({ name: 'score', receipt: r });
-  if (!form.modal) return form;
+  const card = await judge(judgeId)({ name: 'score', receipt: r });
+  if (!card.card) return card;
+  const form = await judge(judgeId)(commandFromComponent(card.buttons!.find((b) => b.id.startsWith('ouen:score:'))!.id)!);
   const fields = Object.fromEntries(form.modal!.inputs.filter((i) => i.id !== 'comment').map((i) => [i.id, String(values[i.id])]));
   const submitted = commandFromComponent(form.modal!.id, { ...fields, ...(comment === undefined ? {} : { comment }) });
   return judge(judgeId)(submitted!);
@@ -94,7 +95,8 @@ async function publishAndApprove(round: 'document' | 'presentation' | 'final', e
 describe('a contest season run from the staff commands', () => {
   it('runs the document screening: 60 applications, three judges, a recusal, 15 pass after approval', async () => {
     expect((await judge('judge-a')({ name: 'score', receipt: RECEIPTS[0]! })).text).toBe('この審査ラウンドは受付中ではありません。');
-    expect((await judge('judge-a')({ name: 'round', action: 'open', round: 'document' })).text).toBe('この操作の権限がありません。');
+    expect((await judge('judge-a')({ name: 'round', action: 'open', round: 'document' })).text)
+      .toBe('この操作（審査ラウンドの開始・締切・来場者投票）は管理者・スタッフのロールが必要です。あなたのロール: 審査員。');
     expect((await staff({ name: 'round', action: 'open', round: 'document' })).text).toBe('一次審査（書類） を開始しました。対象 60 件、審査員 3 名。\n採点期間（予定）: 2027-04-05 〜 2027-04-18');
     expect((await staff({ name: 'round', action: 'open', round: 'presentation' })).text).toContain('一次審査（書類） が採点受付中です');
 
@@ -139,12 +141,12 @@ describe('a contest season run from the staff commands', () => {
     expect(csv.file!.name).toBe('scores-document.csv');
     expect(String(csv.file!.content).trim().split('\n')).toHaveLength(1 + 180);
     expect(csv.file!.content).toContain('地域性が高い');
-    expect((await judge('judge-a')({ name: 'scores' })).text).toBe('この操作の権限がありません。');
+    expect((await judge('judge-a')({ name: 'scores' })).text).toBe('この操作（集計・採点 CSV）は管理者・スタッフのロールが必要です。あなたのロール: 審査員。');
 
     expect((await staff({ name: 'decideByRanking' })).text).toBe('60 件の結果を集計から決めました（公開前）。');
     // The approver may not publish; staff may not approve.
-    expect((await approver({ name: 'publish' })).text).toBe('この操作の権限がありません。');
-    expect((await staff({ name: 'approvals' })).text).toBe('この操作の権限がありません。');
+    expect((await approver({ name: 'publish' })).text).toBe('この操作（結果の公開依頼）は管理者・スタッフのロールが必要です。あなたのロール: 県の承認者。');
+    expect((await staff({ name: 'approvals' })).text).toBe('この操作（結果通知の承認・差し戻し）は県の承認者のロールが必要です。あなたのロール: スタッフ。');
 
     // A first publication is rejected: nothing is sent and the decisions can change again.
     await staff({ name: 'publish' });
@@ -153,6 +155,14 @@ describe('a contest season run from the staff commands', () => {
     const waiting = await approver({ name: 'approvals' });
     expect(waiting.cards![0]!.title).toBe('承認待ち: 一次審査（書類）（60 通）');
     expect(waiting.cards![0]!.fields).toContainEqual({ name: '内訳', value: '不通過 45 ・ 通過 15' });
+    // Which applications get which outcome, twenty a page.
+    const listed = (reply: StaffReply) => reply.cards![0]!.fields.find((f) => f.name.startsWith('対象と結果'))!;
+    expect(listed(waiting).name).toBe('対象と結果（1〜20 / 60 件）');
+    expect(listed(waiting).value.split('\n')).toHaveLength(20);
+    expect(listed(waiting).value.split('\n')[0]).toMatch(new RegExp(`^${RECEIPTS[0]} ・ (通過|不通過)$`));
+    const page2 = await approver(commandFromComponent(waiting.buttons!.find((b) => b.label === '次へ')!.id)!);
+    expect(listed(page2).name).toBe('対象と結果（21〜40 / 60 件）');
+    expect(page2.buttons!.map((b) => b.label)).toContain('前へ');
     const reject = waiting.buttons!.find((b) => b.id.startsWith('ouen:reject:'))!;
     expect((await approver(commandFromComponent(reject.id)!)).text).toContain('差し戻しました');
     expect((await approver(commandFromComponent(reject.id)!)).text).toBe('この承認依頼はすでに処理されています（rejected）。');

@@ -294,6 +294,12 @@ export function buttonClick(options: Member & { applicationId: string; customId:
   };
 }
 
+/** A pick from a string select (MESSAGE_COMPONENT, component type 3) on an ephemeral message the bot sent. */
+export function selectPick(options: Member & { applicationId: string; customId: string; values: string[] }) {
+  const click = buttonClick(options);
+  return { ...click, data: { custom_id: options.customId, component_type: 3, values: options.values } };
+}
+
 /** A submitted modal (MODAL_SUBMIT): one text input per action row, as Discord sends them. */
 export function modalSubmit(options: Member & { applicationId: string; customId: string; values: Record<string, string> }) {
   return {

@@ -1,0 +1,42 @@
+/**
+ * Which permission (core/staff/permissions.ts) each staff command needs. The command
+ * layer checks it before anything runs; the help and the console's suggestions use it to
+ * offer a role only what it may do.
+ */
+import type { Action } from '../../core/staff/permissions.ts';
+import type { StaffCommand } from './staff-types.ts';
+
+const permissions: Record<Exclude<StaffCommand['name'], 'help'>, Action> = {
+  stats: 'stats.view',
+  applications: 'applications.list',
+  application: 'applications.viewPlan',
+  document: 'applications.viewPlan',
+  round: 'judging.manageRounds',
+  score: 'judging.score',
+  saveScores: 'judging.score',
+  recuse: 'judging.score',
+  progress: 'judging.progress',
+  ranking: 'judging.tally',
+  scores: 'judging.tally',
+  decide: 'decisions.mark',
+  decideByRanking: 'decisions.mark',
+  publish: 'decisions.publish',
+  approvals: 'decisions.approve',
+  answer: 'decisions.approve',
+  votes: 'judging.manageRounds',
+  inbox: 'inbox.reply',
+  replyForm: 'inbox.reply',
+  reply: 'inbox.reply',
+  closeHandoff: 'inbox.reply',
+  deliveries: 'deliveries.list',
+  retryDelivery: 'deliveries.retry',
+};
+
+/**
+ * The action a command needs; null for the help, which any staff role may read. A
+ * round's status is progress, which judges may see too.
+ */
+export function permissionFor(command: StaffCommand): Action | null {
+  if (command.name === 'help') return null;
+  return command.name === 'round' && command.action === 'status' ? 'judging.progress' : permissions[command.name];
+}

@@ -1,0 +1,123 @@
+/**
+ * Messages that could not be delivered, for staff: the list (who by receipt number or an
+ * anonymous reference, what kind, when, the reason as stored) and the retry.
+ *
+ * A retry must never make a person read a message twice. LINE accepts a push once per
+ * `X-Line-Retry-Key` and answers a repeat within 24 hours of the first attempt with 409
+ * (the worker then marks the row sent); a 4xx or 429 means the request was refused and
+ * nothing was accepted under that key. So:
+ * - every attempt under the key was refused (`refusedAttempts` = `attempts`): the key was
+ *   never accepted, and the retry gets a NEW key (the old request is dead; a new key makes
+ *   sure nothing LINE remembers about it can answer the new one);
+ * - any attempt ended otherwise (a 5xx, a timeout, a process that stopped mid-request),
+ *   so LINE may have accepted it: the retry KEEPS the key, and LINE's 409 tells whether
+ *   it was delivered — but only within 24 hours of the first attempt; after that LINE has
+ *   forgotten the key, and the list warns that a retry may deliver it a second time.
+ * Discord DMs carry the key as an enforced nonce, which Discord remembers for minutes
+ * only: the same rule applies, with that shorter memory.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuditEntry } from '../audit/audit-log.ts';
+import type { SqlDb } from '../db/types.ts';
+import { participantLabel } from '../handoff/handoff.service.ts';
+
+/** How long LINE remembers a retry key after the first request that used it. */
+export const RETRY_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What a retry does with the row's retry key: `renewed` (never accepted: a new key),
+ * `kept` (maybe accepted, LINE still remembers it: a repeat cannot arrive twice),
+ * `expired` (maybe accepted, LINE no longer remembers it: a retry may arrive twice).
+ */
+export type RetryKeyPlan = 'renewed' | 'kept' | 'expired';
+
+export interface FailedDelivery {
+  id: string;
+  /** Why the message was written: `reply`, `staff-reply`, `handoff-closed`, `decision:<round>`. */
+  reason: string;
+  /** The person's application in this contest, if it has a receipt number. */
+  receiptNumber: string | null;
+  /** An anonymous, stable reference to the person (never a name or a LINE id). */
+  participant: string;
+  channel: 'line' | 'discord';
+  createdAt: Date;
+  attempts: number;
+  /** How the last attempt ended, as the worker stored it (a status line, never message content). */
+  lastError: string | null;
+  keyPlan: RetryKeyPlan;
+}
+
+type Row = Omit<FailedDelivery, 'participant' | 'keyPlan' | 'channel'> & {
+  participantId: string; refusedAttempts: number; firstAttemptAt: Date | null; discord: boolean;
+};
+
+/** Failed rows, newest first, a page at a time, and how many there are. */
+export async function listFailedDeliveries(
+  db: SqlDb, contestId: string, page: { offset: number; limit: number }, now: Date,
+): Promise<{ total: number; deliveries: FailedDelivery[] }> {
+  const rows = await db.$queryRaw<Array<Row & { total: number }>>`
+    SELECT o."id"::text AS "id", o."reason", o."participantId"::text AS "participantId", o."createdAt", o."attempts", o."refusedAttempts",
+           o."firstAttemptAt", o."lastError", p."discordUserId" IS NOT NULL AS "discord",
+           (SELECT a."receiptNumber" FROM "Application" a
+            WHERE a."participantId" = o."participantId" AND a."contestId" = ${contestId} AND a."receiptNumber" IS NOT NULL
+            ORDER BY a."createdAt" DESC LIMIT 1) AS "receiptNumber",
+           count(*) OVER ()::int AS "total"
+    FROM "OutboxMessage" o JOIN "Participant" p ON p."id" = o."participantId"
+    WHERE o."status" = 'failed'
+    ORDER BY o."createdAt" DESC, o."id"
+    OFFSET ${page.offset}::integer LIMIT ${page.limit}::integer`;
+  return {
+    total: rows[0]?.total ?? (page.offset > 0 ? await countFailed(db) : 0),
+    deliveries: rows.map(({ total: _total, participantId, refusedAttempts, firstAttemptAt, discord, ...row }) => ({
+      ...row, participant: participantLabel(participantId), channel: discord ? 'discord' : 'line',
+      keyPlan: keyPlan({ attempts: row.attempts, refusedAttempts, firstAttemptAt }, now),
+    })),
+  };
+}
+
+async function countFailed(db: SqlDb): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS "count" FROM "OutboxMessage" WHERE "status" = 'failed'`;
+  return row?.count ?? 0;
+}
+
+/** The rule in this file's comment, for one row. */
+export function keyPlan(row: { attempts: number; refusedAttempts: number; firstAttemptAt: Date | null }, now: Date): RetryKeyPlan {
+  if (row.refusedAttempts >= row.attempts) return 'renewed';
+  // Rows from before the first attempt was recorded have no time: LINE may have forgotten their key.
+  if (!row.firstAttemptAt || now.getTime() - row.firstAttemptAt.getTime() >= RETRY_KEY_MEMORY_MS) return 'expired';
+  return 'kept';
+}
+
+export type RetryOutcome =
+  | { status: 'retried'; keyPlan: RetryKeyPlan; audit: AuditEntry }
+  | { status: 'notFailed' }
+  | { status: 'notFound' };
+
+/**
+ * Makes a failed row pending again, due now, with its retry key renewed or kept by the
+ * rule above. Only a row that is `failed` at that moment moves (a row lock and a
+ * conditional update): two staff members retrying at once, or a retry of a row that went
+ * out meanwhile, change nothing. The caller hands the row to the queue after commit and
+ * writes the returned audit entry in the same transaction.
+ */
+export async function retryFailedDelivery(tx: SqlDb, id: string, actor: string, now: Date): Promise<RetryOutcome> {
+  const [row] = await tx.$queryRaw<Array<{ status: string; attempts: number; refusedAttempts: number; firstAttemptAt: Date | null; reason: string }>>`
+    SELECT "status"::text AS "status", "attempts", "refusedAttempts", "firstAttemptAt", "reason"
+    FROM "OutboxMessage" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  if (!row) return { status: 'notFound' };
+  if (row.status !== 'failed') return { status: 'notFailed' };
+  const plan = keyPlan(row, now);
+  const renew = plan === 'renewed';
+  const at = now.toISOString();
+  await tx.$executeRaw`
+    UPDATE "OutboxMessage" SET "status" = 'pending', "notBefore" = ${at}::timestamptz AT TIME ZONE 'UTC',
+      "retryKey" = CASE WHEN ${renew}::boolean THEN ${randomUUID()}::uuid ELSE "retryKey" END,
+      "attempts" = CASE WHEN ${renew}::boolean THEN 0 ELSE "attempts" END,
+      "refusedAttempts" = CASE WHEN ${renew}::boolean THEN 0 ELSE "refusedAttempts" END,
+      "firstAttemptAt" = CASE WHEN ${renew}::boolean THEN NULL ELSE "firstAttemptAt" END
+    WHERE "id" = ${id}::uuid AND "status" = 'failed'`;
+  return {
+    status: 'retried', keyPlan: plan,
+    audit: { actor, action: 'delivery.retried', entity: 'outbox', entityId: id, detail: { reason: row.reason, retryKey: plan, attempts: row.attempts } },
+  };
+}
