@@ -3,7 +3,9 @@
  * the channel is read by every staff role, judges included) and the line posted in its
  * thread when it changes. Discord posts them (bot/discord/staff-feed.ts).
  */
+import { answerLabel } from '../../core/applications/answer-display.ts';
 import type { StaffApplication } from '../../core/applications/staff-queries.ts';
+import { calendarDate } from '../../flows/engine/dates.ts';
 import type { Program } from '../../core/program/load-program.ts';
 import type { Notice } from '../../core/staff-feed/staff-notice.repository.ts';
 import { componentId } from './staff-components.ts';
@@ -44,8 +46,9 @@ export function applicationChangeText(program: Program, notice: Notice, language
   switch (notice.kind) {
     case 'application.updated': {
       const fields = Array.isArray(notice.detail.fields) ? notice.detail.fields as string[] : [];
-      const labels = fields.map((id) => program.contest.questions.find((q) => q.id === id)?.label[language] ?? id);
-      return staffText(language, 'feed.updated', { fields: labels.join('、') });
+      const today = calendarDate(notice.createdAt, program.timeZone);
+      const labels = fields.map((id) => answerLabel(program, today, id, language)).join('、');
+      return staffText(language, notice.detail.unsent ? 'feed.unsent' : 'feed.updated', { fields: labels });
     }
     case 'application.document': return staffText(language, 'feed.document');
     case 'application.withdrawn': return staffText(language, 'feed.withdrawn');

@@ -7,7 +7,7 @@
  */
 import { calendarDate, formatInstant } from '../../flows/engine/dates.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
-import { answerCells, answerColumns } from '../../core/applications/answer-display.ts';
+import { answerCells, answerColumns, missingAnswers } from '../../core/applications/answer-display.ts';
 import { findByReceipt, latestDocument, listApplications, receiptsStartingWith, type ApplicationFilter } from '../../core/applications/staff-queries.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
 import type pg from 'pg';
@@ -182,7 +182,7 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
       description: [personal ? '' : staffText(language, 'detail.personalHidden'), cut ? staffText(language, 'detail.truncated') : '']
         .filter(Boolean).join('\n') || undefined,
       fields: [
-        { name: staffText(language, 'detail.status'), value: staffText(language, `status.${application.status}`) },
+        { name: staffText(language, 'detail.status'), value: statusText(application, missingAnswers(deps.program, today, application.answers, language), language) },
         { name: staffText(language, 'detail.submittedAt'), value: application.submittedAt ? formatInstant(application.submittedAt.toISOString(), language, deps.program.timeZone) : none },
         { name: staffText(language, 'detail.document'), value: staffText(language, application.hasDocument ? 'detail.document.yes' : 'detail.document.no') },
         ...answerFields,
@@ -190,6 +190,13 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
     },
     buttons: detailButtons(normalized, application.hasDocument, request.roles, language),
   };
+}
+
+/** A submitted application missing an answer the person took back is shown as incomplete, with what is missing. */
+function statusText(application: { status: string }, missing: string[], language: StaffLanguage): string {
+  const status = staffText(language, `status.${application.status}` as StaffMessageKey);
+  if (application.status !== 'submitted' || missing.length === 0) return status;
+  return staffText(language, 'detail.incomplete', { status, fields: missing.join('、') });
 }
 
 /** Under an application: its plan document, and for a judge the scoring of it. */

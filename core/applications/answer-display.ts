@@ -3,6 +3,7 @@
  * export and the application detail in Discord share these columns and cells.
  */
 import { contestSteps } from '../../flows/contest/contest-steps.ts';
+import { pathOf } from '../../flows/engine/step.ts';
 import { translateText, type Answers, type Language } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { formatPhone } from './phone-display.ts';
@@ -33,4 +34,21 @@ export function answerCells(program: ProgramConfig, today: string, answers: Answ
     if (phones.has(column.id)) return formatPhone(value);
     return translateText(step.display?.(value) ?? { literal: { ja: value, en: value } }, language);
   });
+}
+
+/**
+ * The labels of the questions on this application's path still without an answer: a
+ * submitted application has some only when the person took an answer back (unsend), and
+ * is incomplete until they give it again. Steps without a label (consent) do not count.
+ */
+export function missingAnswers(program: ProgramConfig, today: string, answers: Answers, language: Language = 'ja'): string[] {
+  return pathOf(contestSteps(program, today, answers), answers)
+    .filter((step) => step.label && answers[step.id] === undefined)
+    .map((step) => translateText(step.label!, language));
+}
+
+/** A field's label as the form words it (built-in eligibility steps included), or its id. */
+export function answerLabel(program: ProgramConfig, today: string, id: string, language: Language = 'ja'): string {
+  const step = contestSteps(program, today, { founding: 'corporation' }).find((s) => s.id === id);
+  return step?.label ? translateText(step.label, language) : id;
 }

@@ -155,7 +155,7 @@ describe('console (browser)', () => {
 
   it('hands a participant to staff and lets the staff panel answer and close, with buttons and a form as in Discord', async () => {
     await type('スタッフと話したい');
-    await expect.poll(() => page.getByTestId('bot-message').last().innerText(), { timeout: ANSWER_MS }).toContain('スタッフにおつなぎします');
+    await expect.poll(() => page.getByTestId('bot-message').last().innerText(), { timeout: ANSWER_MS }).toContain('スタッフにおつなぎしました');
     await type('締切は延びますか？');
 
     await page.getByTestId('staff-role').selectOption('staff');

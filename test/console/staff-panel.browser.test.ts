@@ -174,7 +174,7 @@ describe('the console staff panel (browser)', () => {
     await step(() => tapQuickReply('同意する'), '千葉県内に事業の拠点はありますか');
     await step(() => tapQuickReply('すでにある'), '市町村名を教えてください');
     await step(() => type('船橋市'), '創業の状況を教えてください');
-    await step(() => type('スタッフと話したい'), 'スタッフにおつなぎします');
+    await step(() => type('スタッフと話したい'), 'スタッフにおつなぎしました');
 
     await page.getByTestId('staff-inbox').click();
     const lines = page.getByTestId('staff-card').getByTestId('staff-conversation-line');

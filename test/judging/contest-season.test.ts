@@ -97,8 +97,8 @@ describe('a contest season run from the staff commands', () => {
     expect((await judge('judge-a')({ name: 'score', receipt: RECEIPTS[0]! })).text).toBe('この審査ラウンドは受付中ではありません。');
     expect((await judge('judge-a')({ name: 'round', action: 'open', round: 'document' })).text)
       .toBe('この操作（審査ラウンドの開始・締切・来場者投票）は管理者・スタッフのロールが必要です。あなたのロール: 審査員。');
-    expect((await staff({ name: 'round', action: 'open', round: 'document' })).text).toBe('一次審査（書類） を開始しました。対象 60 件、審査員 3 名。\n採点期間（予定）: 2027-04-05 〜 2027-04-18');
-    expect((await staff({ name: 'round', action: 'open', round: 'presentation' })).text).toContain('一次審査（書類） が採点受付中です');
+    expect((await staff({ name: 'round', action: 'open', round: 'document' })).text).toBe('一次審査（書類）を開始しました。対象 60 件、審査員 3 名。\n採点期間（予定）: 2027-04-05 〜 2027-04-18');
+    expect((await staff({ name: 'round', action: 'open', round: 'presentation' })).text).toContain('一次審査（書類）が採点受付中です');
 
     for (const r of RECEIPTS) {
       const good = TOP15.includes(r);
@@ -126,7 +126,7 @@ describe('a contest season run from the staff commands', () => {
     expect(JSON.stringify(blind.card)).not.toContain('応募 2');
 
     const progress = await staff({ name: 'progress' });
-    expect(progress.card!.title).toBe('一次審査（書類） の採点状況（採点受付中・対象 60 件）');
+    expect(progress.card!.title).toBe('一次審査（書類）の採点状況（採点受付中・対象 60 件）');
     expect(progress.card!.description!.split('\n')[0]).toBe('採点期間（予定）: 2027-04-05 〜 2027-04-18');
     expect(progress.card!.description).toContain('審査員B: 採点済み 59 ・ 辞退 1 ・ 残り 0');
     expect((await staff({ name: 'decideByRanking' })).text).toContain('まだ採点受付中です');
@@ -150,7 +150,7 @@ describe('a contest season run from the staff commands', () => {
 
     // A first publication is rejected: nothing is sent and the decisions can change again.
     await staff({ name: 'publish' });
-    expect((await staff({ name: 'publish' })).text).toBe('一次審査（書類） の結果はすでに承認待ちです。承認または差し戻しを待ってください。');
+    expect((await staff({ name: 'publish' })).text).toBe('一次審査（書類）の結果はすでに承認待ちです。承認または差し戻しを待ってください。');
     expect((await staff({ name: 'decide', receipt: RECEIPTS[0]!, outcome: 'fail' })).text).toContain('承認待ちまたは送信済みの結果は変更できません');
     const waiting = await approver({ name: 'approvals' });
     expect(waiting.cards![0]!.title).toBe('承認待ち: 一次審査（書類）（60 通）');
@@ -185,7 +185,7 @@ describe('a contest season run from the staff commands', () => {
   }, 120_000);
 
   it('runs the presentation screening: a tie at the line is left to the committee, then 5 pass', async () => {
-    expect((await staff({ name: 'round', action: 'open', round: 'presentation' })).text).toBe('二次審査（プレゼン） を開始しました。対象 15 件、審査員 3 名。\n採点期間（予定）: 2027-05-15 〜 2027-05-15');
+    expect((await staff({ name: 'round', action: 'open', round: 'presentation' })).text).toBe('二次審査（プレゼン）を開始しました。対象 15 件、審査員 3 名。\n採点期間（予定）: 2027-05-15 〜 2027-05-15');
     expect((await judge('judge-a')({ name: 'score', receipt: RECEIPTS[0]! })).text).toBe(`受付番号 ${RECEIPTS[0]} はこのラウンドの審査対象ではありません。`);
     // The presentation is judged face to face: judges see who presents.
     expect((await judge('judge-a')({ name: 'application', receipt: TOP15[0]! })).card!.fields).toContainEqual({ name: 'お名前', value: '応募 2' });
@@ -208,7 +208,7 @@ describe('a contest season run from the staff commands', () => {
 
   it('runs the final: judges and the audience vote combine into one grand prize and two excellence prizes', async () => {
     const finalists = TOP15.slice(0, 5);
-    expect((await staff({ name: 'round', action: 'open', round: 'final' })).text).toBe('最終審査 を開始しました。対象 5 件、審査員 3 名。\n採点期間（予定）: 2027-06-12 〜 2027-06-12');
+    expect((await staff({ name: 'round', action: 'open', round: 'final' })).text).toBe('最終審査を開始しました。対象 5 件、審査員 3 名。\n採点期間（予定）: 2027-06-12 〜 2027-06-12');
     for (const [i, r] of finalists.entries()) for (const id of JUDGES) await score(id, r, { overall: 9 - i });
     // The audience favours the second-best plan of the committee.
     for (const [i, votes] of [10, 50, 20, 5, 0].entries()) await staff({ name: 'votes', receipt: finalists[i]!, votes });

@@ -63,7 +63,11 @@ describe('after an unsend', () => {
 
   it('after submission, removes the answer, tells staff the application is incomplete, and asks for it again', async () => {
     const user = new LineUser(h.line);
-    await submitWithDocumentLater(user);
+    const receipt = await submitWithDocumentLater(user);
+    const deps = staffDepsOn(h.db.sql, { sealer: h.ouen.sealer, program: h.ouen.program, clock: () => DURING });
+    const status = async () => (await runStaffCommand(deps, { actor: 'console:staff', roles: ['staff'], language: 'ja', command: { name: 'application', receipt } }))
+      .card!.fields!.find((f) => f.name === '状態')!.value;
+    expect(await status()).toBe('提出済み');
     await send(user.unsend('email-message'));
     await eventually(() => lastMessage(user).text?.includes('「メール」の回答を取り消しました'));
     const application = (await applicationOf(user))!;
@@ -71,9 +75,11 @@ describe('after an unsend', () => {
     expect(application.answers.email).toBeUndefined();
     const notice = await h.db.prisma.staffNotice.findFirst({ where: { entityId: application.id, kind: 'application.updated' }, orderBy: { id: 'desc' } });
     expect(notice!.detail).toEqual({ fields: ['email'], unsent: true });
+    expect(await status()).toBe('提出済み（未完成: メール が未回答）');
     await send(user.text('hanako@example.jp'));
     expect(botTexts(h.line, user.userId).join('\n')).toContain('応募内容を更新しました');
     expect((await applicationOf(user))!.answers.email).toBe('hanako@example.jp');
+    expect(await status()).toBe('提出済み');
   });
 });
 
