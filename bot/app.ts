@@ -16,7 +16,7 @@ import { ConfigError } from '../core/config-error.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
-import { loadProgram, type Program } from '../core/program/load-program.ts';
+import { hasPlaceholderContact, loadProgram, type Program } from '../core/program/load-program.ts';
 import type { OutboxQueue } from '../worker/outbox-queue.ts';
 import type { RunningWorker } from '../worker/outbox-worker.ts';
 import type { FakeLineStore } from './console/fake-line-store.ts';
@@ -65,6 +65,9 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     throw new ConfigError('OUEN_ENCRYPTION_KEY is required with real LINE credentials (openssl rand -base64 32)');
   }
   const program = loadProgram(env.OUEN_PROGRAM_FILE);
+  if (!local && hasPlaceholderContact(program)) {
+    logger.warn('the program file has no real office contact (phone, e-mail or web page): participants are shown a placeholder; set "contact" (README)');
+  }
   const masterKey = loadMasterKey({ envKey: env.OUEN_ENCRYPTION_KEY, keyFile: join(env.OUEN_DATA_DIR, 'ouen.key') });
   const sealer = new Sealer(masterKey);
   const db = await openPostgres({ databaseUrl: env.DATABASE_URL, dataDir: join(env.OUEN_DATA_DIR, 'pglite') });

@@ -35,3 +35,12 @@ export function loadProgram(file = DEFAULT_PROGRAM_FILE): Program {
   }
   return parsed.data;
 }
+
+/**
+ * The default program's contact is a placeholder (README "The program file"): in
+ * production, people would be told to call a number that reaches nobody.
+ */
+export function hasPlaceholderContact(program: ProgramConfig): boolean {
+  const { phone, email, url } = program.contact;
+  return phone === '043-000-0000' || email?.endsWith('@example.jp') === true || (!phone && !email && !url);
+}
