@@ -60,11 +60,15 @@ describe('a plan document sent later', () => {
     expect(c.effects).toEqual([]);
   });
 
-  it('goes to the application during a conversation with staff too', () => {
+  it('goes to the application during a conversation with staff too; another file goes to staff', () => {
     const c = submittedWithDocumentLater();
     c.send('スタッフ');
     c.send(pdf('late-4'));
     expect(c.effects).toContainEqual({ type: 'attachDocument', sourceMessageId: 'late-4' });
+    c.send(pdf('late-5'));
+    expect(c.effects).toEqual([{ type: 'forwardToStaff' }]);
+    const stranger = new Conversation().send('スタッフ').send(pdf('x-2'));
+    expect(stranger.effects).toEqual([{ type: 'forwardToStaff' }]);
   });
 });
 
