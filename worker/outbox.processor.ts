@@ -2,6 +2,12 @@
  * Delivers one outbox row as a LINE push. Idempotent: a row already sent or skipped is
  * left alone, and the push carries the row's X-Line-Retry-Key, so even a job that runs
  * twice (BullMQ is at-least-once) reaches the person once.
+ *
+ * A row that still carries a young reply token (its reply failed, or a process stopped
+ * before recording whether it went out) is first tried as a reply with that token: a
+ * reply is free, and single use makes it idempotent too. LINE refusing the young token
+ * means it was used, so the answer was delivered; only a row whose token is too old for
+ * that to be sure is pushed.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { messagingApi } from '@line/bot-sdk';
@@ -11,6 +17,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox } from '../core/outbox/outbox.repository.ts';
 import { LineApiError, type LineChannels } from '../bot/line/line-api.ts';
+import { isRefusedReplyToken, isYoungReplyToken } from '../bot/line/reply-token.ts';
 import { DiscordApiError, type DiscordDmSender } from '../bot/discord/dm-push.ts';
 import type { OutboxJob } from './outbox-queue.ts';
 
@@ -33,7 +40,7 @@ export class RateLimitedError extends Error {
   }
 }
 
-export type DeliveryResult = 'sent' | 'skipped' | 'already-done';
+export type DeliveryResult = 'sent' | 'replied' | 'skipped' | 'already-done';
 
 /** A Discord participant while no bot token is configured: nothing can reach them. */
 class UndeliverableError extends Error {
@@ -57,6 +64,12 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     }
     const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
     await recordOutboxAttempt(deps.db, outboxId, { started: true });
+    if (row.lineUserId && row.replyToken && row.replyTokenAt && isYoungReplyToken(row.replyTokenAt, clock())) {
+      if (await replied(outboxId, row.lineUserId, row.replyToken, messages)) {
+        await settleOutbox(deps.db, outboxId, 'sent', clock());
+        return 'replied';
+      }
+    }
     try {
       if (row.lineUserId) await deps.line.forUser(row.lineUserId).push(row.lineUserId, messages, row.retryKey);
       else if (row.discordUserId && deps.discord) await deps.discord.push(row.discordUserId, messages, row.retryKey);
@@ -80,6 +93,31 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     deps.metrics.deliveries.inc({ result: 'sent' });
     return 'sent';
   };
+
+  /**
+   * True when the answer is delivered by reply: now, or before (the token was used). A
+   * transient failure is thrown (the job retries, as a reply while the token is young);
+   * any other refusal returns false and the row is pushed.
+   */
+  async function replied(outboxId: string, lineUserId: string, replyToken: string, messages: messagingApi.Message[]): Promise<boolean> {
+    try {
+      await deps.line.forUser(lineUserId).reply(replyToken, messages);
+      deps.metrics.deliveries.inc({ result: 'replied' });
+      return true;
+    } catch (error) {
+      if (isRefusedReplyToken(error)) {
+        deps.metrics.deliveries.inc({ result: 'replied-before' });
+        return true;
+      }
+      const outcome = classify(error);
+      if (outcome === 'transient' || outcome === 'rate-limited') {
+        deps.metrics.deliveries.inc({ result: outcome });
+        await recordOutboxAttempt(deps.db, outboxId, { error: describe(error) });
+        throw outcome === 'rate-limited' ? new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000) : error;
+      }
+      return false;
+    }
+  }
 }
 
 /**
