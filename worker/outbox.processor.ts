@@ -15,7 +15,7 @@ import type { Sealer } from '../core/crypto/sealer.ts';
 import type { SqlDb } from '../core/db/types.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
-import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox } from '../core/outbox/outbox.repository.ts';
+import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox, type OutboxDelivery } from '../core/outbox/outbox.repository.ts';
 import { LineApiError, type LineChannels } from '../bot/line/line-api.ts';
 import { isRefusedReplyToken, isYoungReplyToken } from '../bot/line/reply-token.ts';
 import { DiscordApiError, type DiscordDmSender } from '../bot/discord/dm-push.ts';
@@ -64,12 +64,7 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     }
     const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
     await recordOutboxAttempt(deps.db, outboxId, { started: true });
-    if (row.lineUserId && row.replyToken && row.replyTokenAt && isYoungReplyToken(row.replyTokenAt, clock())) {
-      if (await replied(outboxId, row.lineUserId, row.replyToken, messages)) {
-        await settleOutbox(deps.db, outboxId, 'sent', clock());
-        return 'replied';
-      }
-    }
+    if (await settledByReply(deps, outboxId, row, messages)) return 'replied';
     try {
       if (row.lineUserId) await deps.line.forUser(row.lineUserId).push(row.lineUserId, messages, row.retryKey);
       else if (row.discordUserId && deps.discord) await deps.discord.push(row.discordUserId, messages, row.retryKey);
@@ -93,31 +88,36 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     deps.metrics.deliveries.inc({ result: 'sent' });
     return 'sent';
   };
+}
 
-  /**
-   * True when the answer is delivered by reply: now, or before (the token was used). A
-   * transient failure is thrown (the job retries, as a reply while the token is young);
-   * any other refusal returns false and the row is pushed.
-   */
-  async function replied(outboxId: string, lineUserId: string, replyToken: string, messages: messagingApi.Message[]): Promise<boolean> {
-    try {
-      await deps.line.forUser(lineUserId).reply(replyToken, messages);
-      deps.metrics.deliveries.inc({ result: 'replied' });
-      return true;
-    } catch (error) {
-      if (isRefusedReplyToken(error)) {
-        deps.metrics.deliveries.inc({ result: 'replied-before' });
-        return true;
-      }
+/**
+ * Settles a pending row with a reply, when it still carries a reply token young enough
+ * (see reply-token.ts): true when the answer is delivered, now or before (LINE refused
+ * the token as used), and the row is marked sent. False when there is no young token or
+ * LINE refused the reply otherwise (the row is then pushed). A transient failure is
+ * thrown: tried again, as a reply while the token is still young.
+ */
+export async function settledByReply(
+  deps: Pick<OutboxProcessorDeps, 'db' | 'line' | 'metrics' | 'clock'>, outboxId: string, row: OutboxDelivery, messages: messagingApi.Message[],
+): Promise<boolean> {
+  const clock = deps.clock ?? (() => new Date());
+  if (!row.lineUserId || !row.replyToken || !row.replyTokenAt || !isYoungReplyToken(row.replyTokenAt, clock())) return false;
+  try {
+    await deps.line.forUser(row.lineUserId).reply(row.replyToken, messages);
+    deps.metrics.deliveries.inc({ result: 'replied' });
+  } catch (error) {
+    if (isRefusedReplyToken(error)) {
+      deps.metrics.deliveries.inc({ result: 'replied-before' });
+    } else {
       const outcome = classify(error);
-      if (outcome === 'transient' || outcome === 'rate-limited') {
-        deps.metrics.deliveries.inc({ result: outcome });
-        await recordOutboxAttempt(deps.db, outboxId, { error: describe(error) });
-        throw outcome === 'rate-limited' ? new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000) : error;
-      }
-      return false;
+      if (outcome !== 'transient' && outcome !== 'rate-limited') return false;
+      deps.metrics.deliveries.inc({ result: outcome });
+      await recordOutboxAttempt(deps.db, outboxId, { error: describe(error) });
+      throw outcome === 'rate-limited' ? new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000) : error;
     }
   }
+  await settleOutbox(deps.db, outboxId, 'sent', clock());
+  return true;
 }
 
 /**

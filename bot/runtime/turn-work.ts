@@ -9,17 +9,15 @@ import { syncContest } from '../../core/contests/sync-contest.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
-import type pg from 'pg';
 import { errorFields } from '../../core/error-fields.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
-import { dueUnconfirmedReplies } from '../../core/outbox/outbox.repository.ts';
 import { OutboxQueue } from '../../worker/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
+import { settleUnconfirmedReplies } from '../../worker/settle-unconfirmed-replies.ts';
 import { DiscordDmSender } from '../discord/dm-push.ts';
 import type { LineChannels } from '../line/line-api.ts';
 import { LineEventProcessor } from '../line/line-event-processor.ts';
-import { REPLY_TOKEN_SURE_MS } from '../line/reply-token.ts';
 import { redisConnection } from '../redis-connection.ts';
 import { startReplay } from './replay-pending.ts';
 
@@ -76,7 +74,7 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
       });
       processor = here;
       closers.push(() => here.drain());
-      await settleUnconfirmedReplies(sql, outboxQueue, clock, logger);
+      await settleUnconfirmedReplies({ db: sqlDb(sql), sealer, line, logger, metrics, clock, queue: outboxQueue });
       // What a stopped process or a dead thread left runs before anything newer.
       closers.push(await startReplay({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatch(events), clock, logger }));
     }
@@ -95,21 +93,3 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
   }
 }
 
-/**
- * Answers a stopped process may have replied to without recording it (killed between the
- * reply and the write that marks it sent): while their reply tokens are young, the worker
- * replies again at once. LINE refuses a used token, which settles the row as delivered,
- * and an unused one delivers the answer now, as a free reply rather than a push a minute
- * later. A process that is still running and replies to one of these meanwhile finds its
- * token used and settles the row the same way (line-event-processor.ts).
- */
-async function settleUnconfirmedReplies(sql: pg.Pool, queue: OutboxQueue, clock: () => Date, logger: Logger): Promise<void> {
-  try {
-    const ids = await dueUnconfirmedReplies(sqlDb(sql), clock(), REPLY_TOKEN_SURE_MS);
-    if (ids.length === 0) return;
-    logger.info({ count: ids.length }, 'answers of a stopped process settled by reply');
-    await queue.enqueue(ids);
-  } catch (error) {
-    logger.error({ err: errorFields(error) }, 'settling unconfirmed replies failed; the sweeper pushes them');
-  }
-}

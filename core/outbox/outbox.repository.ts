@@ -53,15 +53,15 @@ export async function markOutboxSent(db: SqlDb, ids: string[], at: Date): Promis
 
 /**
  * Rows whose reply may or may not have gone out (a process stopped between replying and
- * recording it) and whose reply token is younger than `youngerThanMs`: made due now, so
- * the worker settles them with a reply while LINE can still tell whether the token was used.
+ * recording it) and whose reply token is younger than `youngerThanMs`, oldest first:
+ * while LINE can still tell whether a token was used, they are settled with a reply.
  */
-export async function dueUnconfirmedReplies(db: SqlDb, now: Date, youngerThanMs: number): Promise<string[]> {
+export async function unconfirmedReplies(db: SqlDb, now: Date, youngerThanMs: number): Promise<string[]> {
   const rows = await db.$queryRaw<Array<{ id: string }>>`
-    UPDATE "OutboxMessage" SET "notBefore" = LEAST("notBefore", ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+    SELECT "id"::text AS "id" FROM "OutboxMessage"
     WHERE "status" = 'pending' AND "replyToken" IS NOT NULL
       AND "replyTokenAt" > ${new Date(now.getTime() - youngerThanMs).toISOString()}::timestamptz AT TIME ZONE 'UTC'
-    RETURNING "id"::text AS "id"`;
+    ORDER BY "createdAt"`;
   return rows.map((r) => r.id);
 }
 
@@ -86,7 +86,7 @@ export interface OutboxDelivery {
   participantId: string;
   messagesSealed: string;
   retryKey: string;
-  /** Set while the answer can still go out as a reply (see {@link dueUnconfirmedReplies}). */
+  /** Set until the row is settled: the answer can go out as a reply while the token is young. */
   replyToken: string | null;
   replyTokenAt: Date | null;
   /** Where it goes: a LINE user, or a Discord user (a DM); exactly one is set. */
