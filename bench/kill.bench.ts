@@ -55,6 +55,8 @@ interface RunResult {
   /** Answers that went out as replies (free) and as pushes (billed). */
   viaReply: number;
   viaPush: number;
+  /** Replies LINE refused (the token was used or expired): each one an answer that was not sent twice. */
+  repliesRefused: number;
   /** Webhook requests that had to be redelivered because ouen was down. */
   redelivered: number;
   /** SIGKILL → the new process ready to take webhooks. */
@@ -135,6 +137,7 @@ async function oneRun(logFile: string): Promise<RunResult> {
     const settledAt = performance.now();
     // Deliveries reach the load generator a moment after the fake answered them.
     await sleep(1_000);
+    const { replyFailed } = await ouen.fake.request<{ replyFailed: number }>('stats');
     const counts = users.map((u) => answers.get(u));
     const total = (c: (typeof counts)[number]) => (c ? c.reply + c.push : 0);
     return {
@@ -145,6 +148,7 @@ async function oneRun(logFile: string): Promise<RunResult> {
       neverAnswered: counts.filter((c) => total(c) === 0).length,
       viaReply: counts.reduce((sum, c) => sum + (c?.reply ?? 0), 0),
       viaPush: counts.reduce((sum, c) => sum + (c?.push ?? 0), 0),
+      repliesRefused: replyFailed,
       redelivered,
       restartMs: round(readyAgainAt - killedAt),
       allAnsweredAfterKillMs: round(Math.max(...counts.map((c) => c?.firstAt ?? Infinity)) - killedAt),
@@ -169,7 +173,7 @@ function table(runs: RunResult[], median: RunResult): string {
   const rows: Array<[string, keyof RunResult]> = [
     ['events', 'events'], ['answered once', 'answeredOnce'], ['answered twice or more', 'answeredTwice'],
     ['extra answers', 'extraAnswers'], ['never answered', 'neverAnswered'], ['answers by reply', 'viaReply'],
-    ['answers by push', 'viaPush'], ['webhooks redelivered', 'redelivered'], ['restart (ms)', 'restartMs'],
+    ['answers by push', 'viaPush'], ['replies refused by LINE', 'repliesRefused'], ['webhooks redelivered', 'redelivered'], ['restart (ms)', 'restartMs'],
     ['kill → all answered (ms)', 'allAnsweredAfterKillMs'], ['kill → settled (ms)', 'settledAfterKillMs'],
   ];
   const header = `| | ${runs.map((_, i) => `run ${i + 1}`).join(' | ')} | median |`;

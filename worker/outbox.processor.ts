@@ -92,32 +92,33 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
 
 /**
  * Settles a pending row with a reply, when it still carries a reply token young enough
- * (see reply-token.ts): true when the answer is delivered, now or before (LINE refused
- * the token as used), and the row is marked sent. False when there is no young token or
- * LINE refused the reply otherwise (the row is then pushed). A transient failure is
- * thrown: tried again, as a reply while the token is still young.
+ * (see reply-token.ts), and marks it sent: `replied` when the reply went out now,
+ * `replied-before` when LINE refused the token as used (the answer went out before).
+ * Null when there is no young token or LINE refused the reply otherwise (the row is then
+ * pushed). A transient failure is thrown: tried again, as a reply while the token is young.
  */
 export async function settledByReply(
   deps: Pick<OutboxProcessorDeps, 'db' | 'line' | 'metrics' | 'clock'>, outboxId: string, row: OutboxDelivery, messages: messagingApi.Message[],
-): Promise<boolean> {
+): Promise<'replied' | 'replied-before' | null> {
   const clock = deps.clock ?? (() => new Date());
-  if (!row.lineUserId || !row.replyToken || !row.replyTokenAt || !isYoungReplyToken(row.replyTokenAt, clock())) return false;
+  if (!row.lineUserId || !row.replyToken || !row.replyTokenAt || !isYoungReplyToken(row.replyTokenAt, clock())) return null;
+  let result: 'replied' | 'replied-before' = 'replied';
   try {
     await deps.line.forUser(row.lineUserId).reply(row.replyToken, messages);
-    deps.metrics.deliveries.inc({ result: 'replied' });
   } catch (error) {
     if (isRefusedReplyToken(error)) {
-      deps.metrics.deliveries.inc({ result: 'replied-before' });
+      result = 'replied-before';
     } else {
       const outcome = classify(error);
-      if (outcome !== 'transient' && outcome !== 'rate-limited') return false;
+      if (outcome !== 'transient' && outcome !== 'rate-limited') return null;
       deps.metrics.deliveries.inc({ result: outcome });
       await recordOutboxAttempt(deps.db, outboxId, { error: describe(error) });
       throw outcome === 'rate-limited' ? new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000) : error;
     }
   }
+  deps.metrics.deliveries.inc({ result });
   await settleOutbox(deps.db, outboxId, 'sent', clock());
-  return true;
+  return result;
 }
 
 /**

@@ -24,11 +24,13 @@ export async function settleUnconfirmedReplies(deps: OutboxProcessorDeps & { que
   try {
     const ids = await unconfirmedReplies(deps.db, clock(), REPLY_TOKEN_SURE_MS);
     const left: string[] = [];
-    let settled = 0;
+    const settled = { replied: 0, repliedBefore: 0 };
     for (let i = 0; i < ids.length; i += PARALLEL) {
       await Promise.all(ids.slice(i, i + PARALLEL).map(async (id) => {
         try {
-          if (await settle(deps, id)) settled += 1;
+          const result = await settle(deps, id);
+          if (result === 'replied') settled.replied += 1;
+          else if (result === 'replied-before') settled.repliedBefore += 1;
           else left.push(id);
         } catch (error) {
           deps.logger.warn({ outboxId: id, err: errorFields(error) }, 'settling an answer by reply failed; the worker delivers it');
@@ -38,16 +40,16 @@ export async function settleUnconfirmedReplies(deps: OutboxProcessorDeps & { que
     }
     for (const id of left) await makeOutboxDue(deps.db, id, clock());
     await deps.queue.enqueue(left);
-    if (ids.length > 0) deps.logger.info({ settled, left: left.length }, 'answers of a stopped process settled by reply');
+    if (ids.length > 0) deps.logger.info({ ...settled, left: left.length }, 'answers of a stopped process settled by reply');
   } catch (error) {
     deps.logger.error({ err: errorFields(error) }, 'settling unconfirmed replies failed; the sweeper pushes them');
   }
 }
 
-async function settle(deps: OutboxProcessorDeps, id: string): Promise<boolean> {
+async function settle(deps: OutboxProcessorDeps, id: string): Promise<'replied' | 'replied-before' | 'done' | null> {
   const row = await outboxDelivery(deps.db, id);
-  if (!row || row.status !== 'pending') return true;
-  if (row.unreachable) return false;
+  if (!row || row.status !== 'pending') return 'done';
+  if (row.unreachable) return null;
   const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
   return settledByReply(deps, id, row, messages);
 }
