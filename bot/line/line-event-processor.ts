@@ -256,7 +256,7 @@ export class LineEventProcessor implements EventProcessor {
   /**
    * Reply first; a failed reply becomes due for the worker (which replies again while the
    * token is young, else pushes). A young token LINE refuses was used already: by this
-   * answer, sent by a process that started after this one took the row (dueUnconfirmedReplies).
+   * answer, by a process that started after this one took the row (settle-unconfirmed-replies.ts).
    */
   async #deliver(userId: string, outboxId: string, reply: TurnRequest['reply'], messages: Parameters<LineApi['reply']>[1]): Promise<void> {
     if (reply) {
