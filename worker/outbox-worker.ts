@@ -4,6 +4,7 @@
  * Redis or an enqueue fails.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
+import { errorFields } from '../core/error-fields.ts';
 import { dueOutboxIds, settleOutbox } from '../core/outbox/outbox.repository.ts';
 import { createOutboxProcessor, outboxBackoff, type OutboxProcessorDeps } from './outbox.processor.ts';
 import { OUTBOX_QUEUE, type OutboxJob, type OutboxQueue } from './outbox-queue.ts';
@@ -31,10 +32,10 @@ export function startOutboxWorker(options: OutboxWorkerOptions): RunningWorker {
     settings: { backoffStrategy: outboxBackoff },
   });
   worker.on('failed', (job, error) => {
-    options.logger.warn({ outboxId: job?.data.outboxId, attempts: job?.attemptsMade, err: error.name }, 'outbox delivery attempt failed');
+    options.logger.warn({ outboxId: job?.data.outboxId, attempts: job?.attemptsMade, err: errorFields(error) }, 'outbox delivery attempt failed');
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void settleOutbox(options.db, job.data.outboxId, 'failed', clock()).catch(() => undefined);
   });
-  worker.on('error', (error) => options.logger.error({ err: error.name }, 'outbox worker error'));
+  worker.on('error', (error) => options.logger.error({ err: errorFields(error) }, 'outbox worker error'));
 
   const sweep = async () => {
     const ids = await dueOutboxIds(options.db, clock(), 500);
@@ -42,7 +43,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): RunningWorker {
     return ids.length;
   };
   const timer = setInterval(() => {
-    sweep().catch((error: Error) => options.logger.error({ err: error.name }, 'outbox sweep failed'));
+    sweep().catch((error: unknown) => options.logger.error({ err: errorFields(error) }, 'outbox sweep failed'));
   }, options.sweepEveryMs ?? 10_000);
   timer.unref();
 

@@ -2,6 +2,12 @@
  * Delivers one outbox row as a LINE push. Idempotent: a row already sent or skipped is
  * left alone, and the push carries the row's X-Line-Retry-Key, so even a job that runs
  * twice (BullMQ is at-least-once) reaches the person once.
+ *
+ * A row that still carries a young reply token (its reply failed, or a process stopped
+ * before recording whether it went out) is first tried as a reply with that token: a
+ * reply is free, and single use makes it idempotent too. LINE refusing the young token
+ * means it was used, so the answer was delivered; only a row whose token is too old for
+ * that to be sure is pushed.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { messagingApi } from '@line/bot-sdk';
@@ -9,8 +15,9 @@ import type { Sealer } from '../core/crypto/sealer.ts';
 import type { SqlDb } from '../core/db/types.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
-import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox } from '../core/outbox/outbox.repository.ts';
+import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox, type OutboxDelivery } from '../core/outbox/outbox.repository.ts';
 import { LineApiError, type LineChannels } from '../bot/line/line-api.ts';
+import { isRefusedReplyToken, isYoungReplyToken } from '../bot/line/reply-token.ts';
 import { DiscordApiError, type DiscordDmSender } from '../bot/discord/dm-push.ts';
 import type { OutboxJob } from './outbox-queue.ts';
 
@@ -33,7 +40,7 @@ export class RateLimitedError extends Error {
   }
 }
 
-export type DeliveryResult = 'sent' | 'skipped' | 'already-done';
+export type DeliveryResult = 'sent' | 'replied' | 'skipped' | 'already-done';
 
 /** A Discord participant while no bot token is configured: nothing can reach them. */
 class UndeliverableError extends Error {
@@ -57,6 +64,7 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     }
     const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
     await recordOutboxAttempt(deps.db, outboxId, { started: true, at: clock() });
+    if (await settledByReply(deps, outboxId, row, messages)) return 'replied';
     try {
       if (row.lineUserId) await deps.line.forUser(row.lineUserId).push(row.lineUserId, messages, row.retryKey);
       else if (row.discordUserId && deps.discord) await deps.discord.push(row.discordUserId, messages, row.retryKey);
@@ -80,6 +88,38 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     deps.metrics.deliveries.inc({ result: 'sent' });
     return 'sent';
   };
+}
+
+/**
+ * Settles a pending row with a reply, when it still carries a reply token young enough
+ * (see reply-token.ts), and marks it sent: `replied` when the reply went out now,
+ * `replied-before` when LINE refused the token as used (the answer went out before).
+ * Null when there is no young token or LINE refused the reply otherwise (the row is then
+ * pushed). A transient failure is thrown: tried again, as a reply while the token is young.
+ */
+export async function settledByReply(
+  deps: Pick<OutboxProcessorDeps, 'db' | 'line' | 'metrics' | 'clock'>, outboxId: string, row: OutboxDelivery, messages: messagingApi.Message[],
+): Promise<'replied' | 'replied-before' | null> {
+  const clock = deps.clock ?? (() => new Date());
+  if (!row.lineUserId || !row.replyToken || !row.replyTokenAt || !isYoungReplyToken(row.replyTokenAt, clock())) return null;
+  let result: 'replied' | 'replied-before' = 'replied';
+  try {
+    await deps.line.forUser(row.lineUserId).reply(row.replyToken, messages);
+  } catch (error) {
+    if (isRefusedReplyToken(error)) {
+      result = 'replied-before';
+    } else {
+      const outcome = classify(error);
+      if (outcome !== 'transient' && outcome !== 'rate-limited') return null;
+      deps.metrics.deliveries.inc({ result: outcome });
+      // A reply carries no retry key, so LINE cannot have accepted the row's key: it counts as refused.
+      await recordOutboxAttempt(deps.db, outboxId, { error: describe(error), refused: true });
+      throw outcome === 'rate-limited' ? new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000) : error;
+    }
+  }
+  deps.metrics.deliveries.inc({ result });
+  await settleOutbox(deps.db, outboxId, 'sent', clock());
+  return result;
 }
 
 /**

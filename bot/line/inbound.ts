@@ -4,9 +4,7 @@
  */
 import type { ChannelInput } from '../../flows/index.ts';
 import { parsePostback } from './postback-data.ts';
-import {
-  followEventSchema, messageEventSchema, postbackEventSchema, replyTokenSchema, unsendEventSchema, type LineEvent,
-} from './webhook.schema.ts';
+import type { LineEvent } from './webhook.schema.ts';
 
 export interface FileNotice {
   messageId: string;
@@ -23,36 +21,28 @@ export function classifyEvent(event: LineEvent): InboundAction {
   if (event.mode === 'standby') return { kind: 'ignore', reason: 'standby' };
   const userId = event.source?.type === 'user' ? event.source.userId : undefined;
   if (!userId) return { kind: 'ignore', reason: 'not-a-user-chat' };
-  const replyToken = replyTokenSchema.safeParse(event).data?.replyToken;
+  const { replyToken } = event;
   switch (event.type) {
-    case 'follow': {
-      const returning = followEventSchema.safeParse(event).data?.follow.isUnblocked === true;
-      return { kind: 'turn', userId, replyToken, input: { type: 'follow', returning } };
-    }
+    case 'follow':
+      return { kind: 'turn', userId, replyToken, input: { type: 'follow', returning: event.follow?.isUnblocked === true } };
     case 'unfollow':
       return { kind: 'unfollow', userId };
-    case 'unsend': {
+    case 'unsend':
       // A turn of its own: what the message became goes, and the flow asks for it again.
-      const parsed = unsendEventSchema.safeParse(event);
-      return parsed.success ? { kind: 'turn', userId, input: { type: 'unsend', messageId: parsed.data.unsend.messageId } } : { kind: 'ignore', reason: 'malformed' };
-    }
+      return event.unsend ? { kind: 'turn', userId, input: { type: 'unsend', messageId: event.unsend.messageId } } : { kind: 'ignore', reason: 'malformed' };
     case 'message':
-      return messageAction(event, userId, replyToken);
+      return event.message ? messageAction(event.message, userId, replyToken) : { kind: 'ignore', reason: 'malformed' };
     case 'postback': {
-      const parsed = postbackEventSchema.safeParse(event);
-      if (!parsed.success) return { kind: 'ignore', reason: 'malformed' };
-      const input = parsePostback(parsed.data.postback.data, parsed.data.postback.params);
+      if (!event.postback) return { kind: 'ignore', reason: 'malformed' };
+      const input = parsePostback(event.postback.data, event.postback.params);
       return { kind: 'turn', userId, replyToken, input: input ?? { type: 'unsupported', what: 'postback' } };
     }
     default:
-      return { kind: 'ignore', reason: `event-${event.type}` };
+      return { kind: 'ignore', reason: 'event-type' };
   }
 }
 
-function messageAction(event: LineEvent, userId: string, replyToken?: string): InboundAction {
-  const parsed = messageEventSchema.safeParse(event);
-  if (!parsed.success) return { kind: 'ignore', reason: 'malformed' };
-  const message = parsed.data.message;
+function messageAction(message: NonNullable<LineEvent['message']>, userId: string, replyToken?: string): InboundAction {
   if (message.type === 'text') {
     return { kind: 'turn', userId, replyToken, input: { type: 'text', text: message.text ?? '', messageId: message.id } };
   }

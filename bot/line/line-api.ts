@@ -18,10 +18,13 @@ export interface LineApiConfig {
   timeoutMs?: number;
 }
 
-/** A call to LINE failed; `status` is absent for network failures and timeouts. */
+/**
+ * A call to LINE failed; `status` is absent for network failures and timeouts.
+ * `lineMessage` is the `message` of LINE's error body (e.g. "Invalid reply token").
+ */
 export class LineApiError extends Error {
   override name = 'LineApiError';
-  constructor(message: string, readonly status?: number, readonly retryAfterSeconds?: number) {
+  constructor(message: string, readonly status?: number, readonly retryAfterSeconds?: number, readonly lineMessage?: string) {
     super(message);
   }
 }
@@ -106,10 +109,22 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof HTTPFetchError) {
       const retryAfter = Number(error.headers.get('retry-after'));
-      throw new LineApiError(`LINE ${what} failed with ${error.status}`, error.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+      throw new LineApiError(`LINE ${what} failed with ${error.status}`, error.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+        lineErrorMessage(error.body));
     }
     if (error instanceof LineApiError) throw error;
     throw new LineApiError(`LINE ${what} failed: ${(error as Error).name}`);
+  }
+}
+
+/** The `message` of LINE's JSON error body, if there is one. */
+function lineErrorMessage(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === 'string' ? message.slice(0, 200) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,12 @@
 /**
  * Processes accepted LINE events after the webhook has answered: one user's events in
- * order, each in one transaction, then the answer goes out as a reply (free) with the
- * outbox row as the fallback push if the reply fails.
+ * the order they happened, each in one transaction, then the answer goes out as a reply
+ * (free) with the outbox row as the fallback push if the reply fails.
+ *
+ * An event held back because an older event of the same person is still pending (it
+ * came in a later request, or another process has it) does not wait for the replay:
+ * the older events are run at once (or, when another process is running one, waited for
+ * through its row lock), then the held one again.
  */
 import { createHash } from 'node:crypto';
 import type { ChannelInput } from '../../flows/index.ts';
@@ -12,9 +17,10 @@ import type { Sealer } from '../../core/crypto/sealer.ts';
 import type pg from 'pg';
 import { inTransaction, sqlDb } from '../../core/db/pg-transaction.ts';
 import type { SqlDb } from '../../core/db/types.ts';
-import { markInboxFailed, markInboxProcessed } from '../../core/inbox/inbox.repository.ts';
+import { errorFields } from '../../core/error-fields.ts';
+import { markInboxFailed, markInboxProcessed, olderPendingEvents, stillPending } from '../../core/inbox/inbox.repository.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { Metrics } from '../../core/metrics.ts';
+import { boundedLabel, type Metrics } from '../../core/metrics.ts';
 import { makeOutboxDue, markOutboxSent } from '../../core/outbox/outbox.repository.ts';
 import { ensureLineParticipant, findLineParticipant, setReachable } from '../../core/participants/participant.service.ts';
 import type { OutboxQueue } from '../../worker/outbox-queue.ts';
@@ -24,8 +30,9 @@ import { classifyEvent, type FileNotice, type InboundAction } from './inbound.ts
 import type { LineApi, LineChannels } from './line-api.ts';
 import { renderLineMessages } from './render.ts';
 import { LoadingBudget } from './loading-budget.ts';
+import { isRefusedReplyToken, isYoungReplyToken } from './reply-token.ts';
 import { SentBatcher } from './sent-batcher.ts';
-import type { LineEvent } from './webhook.schema.ts';
+import { KNOWN_EVENT_TYPES, validateEvent, type LineEvent } from './webhook.schema.ts';
 import { translate } from '../../flows/index.ts';
 
 export interface LineEventProcessorDeps {
@@ -64,6 +71,17 @@ export interface EventProcessor {
 
 type TurnAction = Extract<InboundAction, { kind: 'turn' }>;
 type OtherAction = Exclude<InboundAction, TurnAction>;
+/** How one event ended up: done (answered, recorded), already consumed by another turn, or held back behind an older one. */
+type Outcome = 'done' | 'duplicate' | 'held';
+
+/**
+ * Catching up behind a held event: runs of "older pending events, then this one again".
+ * A second round is needed only when an even older event arrived meanwhile; after these,
+ * the replay takes the event.
+ */
+const MAX_CATCH_UP_ROUNDS = 3;
+/** Older pending events of one person run in one catch-up round at most. */
+const MAX_CATCH_UP_EVENTS = 50;
 
 /** The program's rule for plan documents, and the most ouen ever downloads. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -78,7 +96,7 @@ export class LineEventProcessor implements EventProcessor {
   readonly #sql: SqlDb;
 
   constructor(private readonly deps: LineEventProcessorDeps) {
-    this.#scheduler = new BatchScheduler((events) => this.#processBatch(events), {
+    this.#scheduler = new BatchScheduler((events) => this.#runBatch(events), {
       maxBatch: deps.maxBatch ?? 64,
       concurrency: deps.concurrency ?? 4,
       onFinished: () => this.#reportBacklog(),
@@ -86,7 +104,7 @@ export class LineEventProcessor implements EventProcessor {
     this.#clock = deps.clock ?? (() => new Date());
     this.#sql = sqlDb(deps.sql);
     this.#sent = new SentBatcher((ids) => markOutboxSent(this.#sql, ids, this.#clock()), (error) =>
-      deps.logger.error({ err: errorName(error) }, 'marking replies as sent failed; the sweeper will push them'));
+      deps.logger.error({ err: errorFields(error) }, 'marking replies as sent failed; the sweeper will push them'));
   }
 
   get backlog(): number {
@@ -94,7 +112,9 @@ export class LineEventProcessor implements EventProcessor {
   }
 
   dispatch(events: LineEvent[]): void {
-    for (const event of events) this.#scheduler.add(event.source?.userId ?? event.webhookEventId, event);
+    // In the order they happened: one body can list a person's older event second.
+    const inOrder = [...events].sort((a, b) => a.timestamp - b.timestamp);
+    for (const event of inOrder) this.#scheduler.add(event.source?.userId ?? event.webhookEventId, event);
     this.#reportBacklog();
   }
 
@@ -103,18 +123,46 @@ export class LineEventProcessor implements EventProcessor {
     await this.#sent.flush();
   }
 
-  /** Other events one by one; conversation turns of distinct users together in one transaction. */
-  async #processBatch(events: LineEvent[]): Promise<void> {
+  /** One batch from the scheduler, then, for each event held back in it, its person's older events and the event again. */
+  async #runBatch(events: LineEvent[]): Promise<void> {
+    const held = await this.#processBatch(events);
+    await Promise.all(held.map((event) => this.#catchUp(event)));
+  }
+
+  /**
+   * Other events one by one; conversation turns of distinct users together in one
+   * transaction. Returns the events held back behind an older event of their person.
+   */
+  async #processBatch(events: LineEvent[]): Promise<LineEvent[]> {
     const started = performance.now();
     const classified = events.map((event) => ({ event, action: classifyEvent(event) }));
     const turns = classified.filter((c): c is { event: LineEvent; action: TurnAction } => c.action.kind === 'turn');
     const others = classified.filter((c): c is { event: LineEvent; action: OtherAction } => c.action.kind !== 'turn');
-    await Promise.all([
-      ...others.map((c) => this.#guarded(c.event, c.action, () => this.#act(c.event.webhookEventId, c.action))),
+    const [otherOutcomes, turnOutcomes] = await Promise.all([
+      Promise.all(others.map((c) => this.#guarded(c.event, c.action, () => this.#act(c.event.webhookEventId, c.action)))),
       this.#turns(turns),
     ]);
     const seconds = (performance.now() - started) / 1000;
     for (let i = 0; i < events.length; i++) this.deps.metrics.turnDuration.observe(seconds);
+    return [...others.filter((_, i) => otherOutcomes[i] === 'held'), ...turns.filter((_, i) => turnOutcomes[i] === 'held')].map((c) => c.event);
+  }
+
+  /**
+   * A held event's person has older events pending: run them now, oldest first (one
+   * queued here too is then skipped as a duplicate when its turn comes; one in another
+   * process's turn is waited for through its row lock), then the held event again.
+   */
+  async #catchUp(event: LineEvent): Promise<void> {
+    for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
+      const older = await olderPendingEvents(this.#sql, this.deps.sealer, event.webhookEventId, MAX_CATCH_UP_EVENTS);
+      for (const stored of older) {
+        const verdict = validateEvent(stored.payload);
+        if (verdict.ok) await this.#processBatch([verdict.event]);
+        else await markInboxFailed(this.#sql, stored.webhookEventId, this.#clock());
+      }
+      if ((await this.#processBatch([event])).length === 0) return;
+    }
+    this.deps.logger.warn({ webhookEventId: event.webhookEventId }, 'event still held back after catching up; the replay takes it');
   }
 
   #reportBacklog(): void {
@@ -122,46 +170,51 @@ export class LineEventProcessor implements EventProcessor {
     this.deps.onBacklog?.(this.#scheduler.size);
   }
 
-  async #guarded(event: LineEvent, action: InboundAction, work: () => Promise<void>): Promise<void> {
+  async #guarded(event: LineEvent, action: InboundAction, work: () => Promise<Outcome>): Promise<Outcome | 'failed'> {
+    const type = boundedLabel(event.type, KNOWN_EVENT_TYPES);
     try {
-      await work();
-      this.deps.metrics.webhookEvents.inc({ type: event.type, outcome: action.kind });
+      const outcome = await work();
+      this.deps.metrics.webhookEvents.inc({ type, outcome: outcome === 'done' ? action.kind : outcome });
+      return outcome;
     } catch (error) {
-      this.deps.metrics.webhookEvents.inc({ type: event.type, outcome: 'failed' });
-      this.deps.logger.error({ webhookEventId: event.webhookEventId, eventType: event.type, err: errorName(error) }, 'event processing failed');
+      this.deps.metrics.webhookEvents.inc({ type, outcome: 'failed' });
+      this.deps.logger.error({ webhookEventId: event.webhookEventId, eventType: type, err: errorFields(error) }, 'event processing failed');
       await this.#answerFailure(event.webhookEventId, action);
+      return 'failed';
     }
   }
 
-  async #act(webhookEventId: string, action: OtherAction): Promise<void> {
+  async #act(webhookEventId: string, action: OtherAction): Promise<Outcome> {
     const { sql } = this.deps;
     const now = this.#clock();
     if (action.kind === 'ignore') {
-      await markInboxProcessed(this.#sql, webhookEventId, now, 'ignored');
-      return;
+      return (await markInboxProcessed(this.#sql, webhookEventId, now, 'ignored')) ? 'done' : 'duplicate';
     }
-    await inTransaction(sql, async (db) => {
-      if (!(await markInboxProcessed(db, webhookEventId, now))) return;
+    return inTransaction(sql, async (db): Promise<Outcome> => {
+      if (!(await markInboxProcessed(db, webhookEventId, now))) return (await stillPending(db, [webhookEventId])).size > 0 ? 'held' : 'duplicate';
       const participant = await findLineParticipant(db, action.userId);
-      if (!participant) return;
+      if (!participant) return 'done';
       await appendAudit(db, [await setReachable(db, participant.id, false, now)], now);
+      return 'done';
     });
   }
 
-  async #turns(turns: Array<{ event: LineEvent; action: TurnAction }>): Promise<void> {
-    if (turns.length === 0) return;
+  /** Outcomes in the order of `turns`. */
+  async #turns(turns: Array<{ event: LineEvent; action: TurnAction }>): Promise<Array<Outcome | 'failed'>> {
+    if (turns.length === 0) return [];
     const now = this.#clock();
     const loading = setTimeout(() => turns.forEach((t) => this.#showLoading(t.action.userId)), this.deps.loadingAfterMs ?? 300);
     try {
       const prepared = await Promise.all(turns.map(async (turn) => {
         try {
-          return { turn, request: await this.#request(turn.event.webhookEventId, turn.action, now) };
+          return { turn, request: await this.#request(turn.event, turn.action, now) };
         } catch (error) {
           await this.#guarded(turn.event, turn.action, () => Promise.reject(error));
           return null;
         }
       }));
       const ready = prepared.filter((p): p is NonNullable<typeof p> => p !== null);
+      const outcomes = new Map<LineEvent, Outcome | 'failed'>(turns.map((t) => [t.event, 'failed']));
       const { sql, sealer, program, handoffAvailable } = this.deps;
       let results: Array<TurnResult | { status: 'failed'; error: unknown }>;
       try {
@@ -171,44 +224,56 @@ export class LineEventProcessor implements EventProcessor {
         results = await Promise.all(ready.map((p) => runTurns({ sql, sealer, program, handoffAvailable }, [p.request])
           .then((r) => r[0]!, (error: unknown) => ({ status: 'failed' as const, error }))));
       }
-      await Promise.all(ready.map((p, i) => this.#guarded(p.turn.event, p.turn.action, async () => {
+      await Promise.all(ready.map(async (p, i) => outcomes.set(p.turn.event, await this.#guarded(p.turn.event, p.turn.action, async () => {
         const result = results[i]!;
         if ('error' in result) throw result.error;
-        if (result.status === 'duplicate' || !result.outboxId) return;
-        await this.#deliver(p.turn.action.userId, result.outboxId, p.turn.action.replyToken, result.rendered as never);
-      })));
+        if (result.status !== 'done') return result.status;
+        if (result.outboxId) await this.#deliver(p.turn.action.userId, result.outboxId, p.request.reply, result.rendered as never);
+        return 'done';
+      }))));
+      return turns.map((t) => outcomes.get(t.event)!);
     } finally {
       clearTimeout(loading);
     }
   }
 
-  async #request(webhookEventId: string, action: TurnAction, now: Date): Promise<TurnRequest> {
+  async #request(event: LineEvent, action: TurnAction, now: Date): Promise<TurnRequest> {
     const participantId = await this.#participantId(action.userId);
     const { input, files } = action.file ? await this.#receiveFile(action.userId, action.file) : { input: action.input, files: [] };
     return {
-      participantId, input, now, files, inboxEventId: webhookEventId,
+      participantId, input, now, files, inboxEventId: event.webhookEventId,
+      reply: action.replyToken ? { token: action.replyToken, at: new Date(event.timestamp) } : undefined,
       render: renderLineMessages,
       replyWindowMs: this.deps.replyWindowMs ?? 50_000,
       within: action.input.type === 'follow' ? async (db) => [await setReachable(db, participantId, true, now)] : undefined,
     };
   }
 
-  /** Reply first; a failed reply becomes a push through the outbox. */
-  async #deliver(userId: string, outboxId: string, replyToken: string | undefined, messages: Parameters<LineApi['reply']>[1]): Promise<void> {
-    if (replyToken) {
+  /**
+   * Reply first; a failed reply becomes due for the worker (which replies again while the
+   * token is young, else pushes). A young token LINE refuses was used already: by this
+   * answer, by a process that started after this one took the row (settle-unconfirmed-replies.ts).
+   */
+  async #deliver(userId: string, outboxId: string, reply: TurnRequest['reply'], messages: Parameters<LineApi['reply']>[1]): Promise<void> {
+    if (reply) {
       try {
-        await this.deps.line.forUser(userId).reply(replyToken, messages);
+        await this.deps.line.forUser(userId).reply(reply.token, messages);
         this.deps.metrics.replies.inc({ result: 'ok' });
         this.#sent.add(outboxId);
         return;
       } catch (error) {
+        if (isRefusedReplyToken(error) && isYoungReplyToken(reply.at, this.#clock())) {
+          this.deps.metrics.replies.inc({ result: 'used-before' });
+          this.#sent.add(outboxId);
+          return;
+        }
         this.deps.metrics.replies.inc({ result: 'failed' });
-        this.deps.logger.warn({ outboxId, err: errorName(error) }, 'reply failed; pushing instead');
+        this.deps.logger.warn({ outboxId, err: errorFields(error) }, 'reply failed; the worker delivers it');
       }
     }
     await makeOutboxDue(this.#sql, outboxId, this.#clock());
     await this.deps.outbox.enqueue([outboxId]).catch((error: unknown) =>
-      this.deps.logger.error({ outboxId, err: errorName(error) }, 'enqueue failed; the sweeper will retry'));
+      this.deps.logger.error({ outboxId, err: errorFields(error) }, 'enqueue failed; the sweeper will retry'));
   }
 
   async #receiveFile(userId: string, file: FileNotice): Promise<{ input: ChannelInput; files: ReceivedFile[] }> {
@@ -266,9 +331,4 @@ export class LineEventProcessor implements EventProcessor {
     const language = await findLineParticipant(this.#sql, action.userId).then((p) => p?.language ?? 'ja').catch(() => 'ja' as const);
     await this.deps.line.forUser(action.userId).reply(action.replyToken, [{ type: 'text', text: translate(language, 'error.generic') }]).catch(() => undefined);
   }
-}
-
-function errorName(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message.slice(0, 200)}`;
-  return 'unknown';
 }

@@ -6,9 +6,10 @@
  */
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { SqlDb } from '../../core/db/types.ts';
-import { pendingInboxEvents } from '../../core/inbox/inbox.repository.ts';
+import { errorFields } from '../../core/error-fields.ts';
+import { markInboxFailed, pendingInboxEvents } from '../../core/inbox/inbox.repository.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { LineEvent } from '../line/webhook.schema.ts';
+import { validateEvent, type LineEvent } from '../line/webhook.schema.ts';
 
 /** Younger pending events are most likely still in a queue in memory. */
 const PENDING_EVENT_GRACE_MS = 30_000;
@@ -30,9 +31,16 @@ export async function startReplay(deps: ReplayDeps): Promise<() => Promise<void>
     const olderThan = new Date(deps.clock().getTime() - graceMs);
     const pending = await pendingInboxEvents(deps.db, deps.sealer, olderThan, limit);
     if (pending.length > 0) deps.logger.warn({ count: pending.length }, 'replaying unprocessed webhook events');
-    deps.dispatch(pending.map((p) => p.payload as LineEvent));
+    const events: LineEvent[] = [];
+    // Stored before events were checked one by one (an older version): what fails the check now never will pass.
+    for (const p of pending) {
+      const verdict = validateEvent(p.payload);
+      if (verdict.ok) events.push(verdict.event);
+      else await markInboxFailed(deps.db, p.webhookEventId, deps.clock());
+    }
+    deps.dispatch(events);
   };
-  const failed = (error: Error) => deps.logger.error({ err: error.name }, 'inbox replay failed');
+  const failed = (error: unknown) => deps.logger.error({ err: errorFields(error) }, 'inbox replay failed');
   await replay(0, START_LIMIT).catch(failed);
   const timer = setInterval(() => void replay(PENDING_EVENT_GRACE_MS, REPLAY_LIMIT).catch(failed), PENDING_EVENT_GRACE_MS);
   timer.unref();

@@ -21,7 +21,7 @@ import type pg from 'pg';
 import { inTransaction } from '../../core/db/pg-transaction.ts';
 import type { SqlDb } from '../../core/db/types.ts';
 import { createOutboxRows, type NewOutboxRow } from '../../core/outbox/outbox.repository.ts';
-import { consumeInboxEvents } from '../../core/inbox/inbox.repository.ts';
+import { consumeInboxEvents, stillPending } from '../../core/inbox/inbox.repository.ts';
 import { applyEffects } from './apply-effects.ts';
 import { rememberSource } from './message-sources.ts';
 import { describeInput, rememberExchange } from './recent-exchanges.ts';
@@ -41,8 +41,10 @@ export interface TurnRequest {
   input: ChannelInput;
   now: Date;
   files?: ReceivedFile[];
-  /** The inbox row this turn consumes; the turn is skipped if it was consumed already. */
+  /** The inbox row this turn consumes; the turn is skipped if it was consumed already, or held back while an older one of the person is pending. */
   inboxEventId?: string;
+  /** The reply token of the event answered and when the event happened, kept on the outbox row until it is settled. */
+  reply?: { token: string; at: Date };
   /** Turns the flow's messages into channel messages for the outbox row. */
   render: (messages: FlowMessage[], language: Language, facts: Record<string, string>) => unknown[];
   /** The answer is sent as a reply first; the outbox row becomes due for push after this. */
@@ -55,7 +57,10 @@ export interface TurnRequest {
 
 export type TurnResult =
   | { status: 'done'; rendered: unknown[]; outboxId: string | null; language: Language }
-  | { status: 'duplicate' };
+  /** Its inbox row was consumed by another turn before: nothing to do. */
+  | { status: 'duplicate' }
+  /** Its inbox row stays pending behind an older event of the same person: run that first, then this again. */
+  | { status: 'held' };
 
 /** Runs turns of distinct participants in one transaction; results come back in order. */
 export async function runTurns(services: TurnServices, requests: TurnRequest[]): Promise<TurnResult[]> {
@@ -65,6 +70,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
   return inTransaction(sql, async (db) => {
     const inboxIds = requests.flatMap((r) => (r.inboxEventId ? [r.inboxEventId] : []));
     const consumed = await consumeInboxEvents(db, inboxIds, requests[0]!.now);
+    const held = await stillPending(db, inboxIds.filter((id) => !consumed.has(id)));
     const live = requests.filter((r) => !r.inboxEventId || consumed.has(r.inboxEventId));
     const liveIds = live.map((r) => r.participantId);
     const conversations = liveIds.length > 0 ? await loadConversations(db, sealer, liveIds) : new Map();
@@ -125,7 +131,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
         outboxIndex = outbox.length;
         outbox.push({
           participantId: request.participantId, messages: rendered, reason: 'reply',
-          notBefore: new Date(request.now.getTime() + request.replyWindowMs),
+          notBefore: new Date(request.now.getTime() + request.replyWindowMs), reply: request.reply,
         });
       }
       results.set(request.participantId, { rendered, language: finalLanguage, outboxIndex });
@@ -139,7 +145,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
 
     return requests.map((request): TurnResult => {
       const done = results.get(request.participantId);
-      if (!done) return { status: 'duplicate' };
+      if (!done) return { status: request.inboxEventId && held.has(request.inboxEventId) ? 'held' : 'duplicate' };
       const outboxId = done.outboxIndex === null ? null : outboxIds[done.outboxIndex]!;
       return { status: 'done', rendered: done.rendered, outboxId, language: done.language };
     });

@@ -6,6 +6,7 @@
  * inbox, where the new thread's replay finds them.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { errorFields } from '../../core/error-fields.ts';
 import { relayLogLine, type Logger } from '../../core/logger.ts';
 import type { EventProcessor } from '../line/line-event-processor.ts';
 import type { LineEvent } from '../line/webhook.schema.ts';
@@ -137,7 +138,7 @@ export class ThreadedProcessor implements EventProcessor {
     // retried by the exit handler.
     this.#ready.catch(() => undefined);
     worker.on('message', (message: FromThread) => this.#receive(message));
-    worker.on('error', (error) => this.options.logger.error({ err: error.name }, 'processing thread failed'));
+    worker.on('error', (error) => this.options.logger.error({ err: errorFields(error) }, 'processing thread failed'));
     worker.on('exit', (code) => this.#exited(worker, code));
   }
 

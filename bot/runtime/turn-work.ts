@@ -9,10 +9,12 @@ import { syncContest } from '../../core/contests/sync-contest.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
+import { errorFields } from '../../core/error-fields.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
 import { OutboxQueue } from '../../worker/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
+import { settleUnconfirmedReplies } from '../../worker/settle-unconfirmed-replies.ts';
 import { DiscordDmSender } from '../discord/dm-push.ts';
 import type { LineChannels } from '../line/line-api.ts';
 import { LineEventProcessor } from '../line/line-event-processor.ts';
@@ -57,7 +59,7 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
   const sql = createSqlPool(options.connectionString, options.poolSize);
   const closers: Array<() => Promise<unknown>> = [() => sql.end()];
   const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: error.name }, 'shutdown step failed'));
+    for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'shutdown step failed'));
   };
   try {
     await syncContest(transactOn(sql), program, clock());
@@ -72,6 +74,7 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
       });
       processor = here;
       closers.push(() => here.drain());
+      await settleUnconfirmedReplies({ db: sqlDb(sql), sealer, line, logger, metrics, clock, queue: outboxQueue });
       // What a stopped process or a dead thread left runs before anything newer.
       closers.push(await startReplay({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatch(events), clock, logger }));
     }
@@ -89,3 +92,4 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
     throw error;
   }
 }
+

@@ -2,6 +2,9 @@
  * Stores accepted webhook events, coalescing requests that arrive while a write is in
  * flight into the next single INSERT (group commit): under load many requests share
  * one round trip and one WAL flush; when idle a request is written at once.
+ *
+ * One request never fails another: if a shared INSERT fails, each request of it is
+ * written again on its own, so only the one whose events cannot be stored fails.
  */
 import type { Sealer } from '../crypto/sealer.ts';
 import type { Queryable } from '../db/sql-pool.ts';
@@ -40,8 +43,9 @@ export class InboxWriter {
       acceptEvents(this.db, this.sealer, batch.flatMap((w) => w.events))
         .then((accepted) => {
           for (const w of batch) w.resolve(new Set(w.events.map((e) => e.webhookEventId).filter((id) => accepted.has(id))));
-        }, (error: unknown) => {
-          for (const w of batch) w.reject(error);
+        }, async (error: unknown) => {
+          if (batch.length === 1) return batch[0]!.reject(error);
+          for (const w of batch) await acceptEvents(this.db, this.sealer, w.events).then(w.resolve, w.reject);
         })
         .finally(() => {
           this.#writing -= 1;

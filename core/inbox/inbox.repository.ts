@@ -35,9 +35,11 @@ export async function acceptEvents(db: Queryable, sealer: Sealer, events: Accept
 
 /**
  * Consumes pending events inside a turn's transaction; returns those this call consumed.
- * An event is not consumed while an older event of the same LINE user is still pending
- * (another process may be about to run it, or a replay will): it stays pending and is
- * replayed after that one, so a person's messages are answered in the order they sent them.
+ * An event is not consumed while an older event of the same LINE user is still pending:
+ * it stays pending (held back) and its processor runs the older one first (see
+ * {@link olderPendingEvents}), so a person's messages are answered in the order they sent
+ * them. Failed and ignored events change nothing a later event depends on, so they are
+ * never held back.
  */
 export async function consumeInboxEvents(
   db: SqlDb, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' | 'failed' = 'processed',
@@ -46,12 +48,42 @@ export async function consumeInboxEvents(
   const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
     UPDATE "InboxEvent" e SET "status" = ${status}::"InboxStatus", "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "payloadSealed" = NULL
     WHERE e."webhookEventId" = ANY(${webhookEventIds}::text[]) AND e."status" = 'pending'
-      AND (${status} = 'failed' OR e."lineUserId" IS NULL OR NOT EXISTS (
+      AND (${status} IN ('failed', 'ignored') OR e."lineUserId" IS NULL OR NOT EXISTS (
         SELECT 1 FROM "InboxEvent" older
         WHERE older."lineUserId" = e."lineUserId" AND older."status" = 'pending' AND older."occurredAt" < e."occurredAt"
           AND NOT (older."webhookEventId" = ANY(${webhookEventIds}::text[]))))
     RETURNING e."webhookEventId"`;
   return new Set(rows.map((r) => r.webhookEventId));
+}
+
+/** Those of `webhookEventIds` still pending: after a consume, the ones held back rather than consumed before. */
+export async function stillPending(db: SqlDb, webhookEventIds: string[]): Promise<Set<string>> {
+  if (webhookEventIds.length === 0) return new Set();
+  const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
+    SELECT "webhookEventId" FROM "InboxEvent" WHERE "webhookEventId" = ANY(${webhookEventIds}::text[]) AND "status" = 'pending'`;
+  return new Set(rows.map((r) => r.webhookEventId));
+}
+
+/**
+ * The same person's events that happened before this one and are still pending, oldest
+ * first, with their payloads: what a held-back event waits for. Some may be queued in
+ * this process, some only in the database (another process accepted them, or one that
+ * stopped), some in a turn of another process right now; consuming such a row waits for
+ * that turn's commit and then finds it done.
+ */
+export async function olderPendingEvents(
+  db: SqlDb, sealer: Sealer, webhookEventId: string, limit: number,
+): Promise<Array<{ webhookEventId: string; payload: unknown }>> {
+  const rows = await db.$queryRaw<Array<{ webhookEventId: string; payloadSealed: string | null }>>`
+    SELECT older."webhookEventId", older."payloadSealed"
+    FROM "InboxEvent" e JOIN "InboxEvent" older
+      ON older."lineUserId" = e."lineUserId" AND older."status" = 'pending' AND older."occurredAt" < e."occurredAt"
+    WHERE e."webhookEventId" = ${webhookEventId}
+    ORDER BY older."occurredAt", older."receivedAt" LIMIT ${limit}::integer`;
+  return rows.filter((r) => r.payloadSealed !== null).map((r) => ({
+    webhookEventId: r.webhookEventId,
+    payload: sealer.openJson(r.payloadSealed!, inboxContext(r.webhookEventId)),
+  }));
 }
 
 /** Consumes one pending event; false if another turn already did. */

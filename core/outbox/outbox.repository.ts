@@ -16,6 +16,8 @@ export interface NewOutboxRow {
   notBefore: Date;
   /** Written for a publication: held until an approver releases it (never taken by the worker before). */
   publicationId?: string;
+  /** The reply token of the event answered, and when that event happened (the token is no older). */
+  reply?: { token: string; at: Date };
 }
 
 /** Writes many outbox rows in one statement; returns their ids in the same order. */
@@ -29,13 +31,17 @@ export async function createOutboxRows(db: SqlDb, sealer: Sealer, rows: NewOutbo
   const reasons = rows.map((r) => r.reason);
   const notBefore = rows.map((r) => r.notBefore.toISOString());
   const publications = rows.map((r) => r.publicationId ?? null);
+  const replyTokens = rows.map((r) => r.reply?.token ?? null);
+  const replyTokensAt = rows.map((r) => r.reply?.at.toISOString() ?? null);
   await db.$executeRaw`
-    INSERT INTO "OutboxMessage" ("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "status")
+    INSERT INTO "OutboxMessage" ("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "status",
+                                 "replyToken", "replyTokenAt")
     SELECT u."id"::uuid, u."participantId"::uuid, u."messagesSealed", u."retryKey"::uuid, u."reason", u."notBefore" AT TIME ZONE 'UTC',
-           u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus"
+           u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus",
+           u."replyToken", u."replyTokenAt" AT TIME ZONE 'UTC'
     FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${retryKeys}::text[], ${reasons}::text[], ${notBefore}::timestamptz[],
-                ${publications}::text[])
-      AS u("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId")`;
+                ${publications}::text[], ${replyTokens}::text[], ${replyTokensAt}::timestamptz[])
+      AS u("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "replyToken", "replyTokenAt")`;
   return ids;
 }
 
@@ -43,8 +49,22 @@ export async function createOutboxRows(db: SqlDb, sealer: Sealer, rows: NewOutbo
 export async function markOutboxSent(db: SqlDb, ids: string[], at: Date): Promise<void> {
   if (ids.length === 0) return;
   await db.$executeRaw`
-    UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "replyToken" = NULL
     WHERE "id" = ANY(${ids}::uuid[]) AND "status" = 'pending'`;
+}
+
+/**
+ * Rows whose reply may or may not have gone out (a process stopped between replying and
+ * recording it) and whose reply token is younger than `youngerThanMs`, oldest first:
+ * while LINE can still tell whether a token was used, they are settled with a reply.
+ */
+export async function unconfirmedReplies(db: SqlDb, now: Date, youngerThanMs: number): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
+    SELECT "id"::text AS "id" FROM "OutboxMessage"
+    WHERE "status" = 'pending' AND "replyToken" IS NOT NULL
+      AND "replyTokenAt" > ${new Date(now.getTime() - youngerThanMs).toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    ORDER BY "createdAt"`;
+  return rows.map((r) => r.id);
 }
 
 /** Makes rows due now, for a reply that failed and must go out as a push. */
@@ -68,6 +88,9 @@ export interface OutboxDelivery {
   participantId: string;
   messagesSealed: string;
   retryKey: string;
+  /** Set until the row is settled: the answer can go out as a reply while the token is young. */
+  replyToken: string | null;
+  replyTokenAt: Date | null;
   /** Where it goes: a LINE user, or a Discord user (a DM); exactly one is set. */
   lineUserId: string | null;
   discordUserId: string | null;
@@ -78,7 +101,7 @@ export interface OutboxDelivery {
 export async function outboxDelivery(db: SqlDb, id: string): Promise<OutboxDelivery | null> {
   const [row] = await db.$queryRaw<OutboxDelivery[]>`
     SELECT o."status"::text AS "status", o."participantId"::text AS "participantId", o."messagesSealed", o."retryKey"::text AS "retryKey",
-           p."lineUserId", p."discordUserId", p."unreachableAt" IS NOT NULL AS "unreachable"
+           o."replyToken", o."replyTokenAt", p."lineUserId", p."discordUserId", p."unreachableAt" IS NOT NULL AS "unreachable"
     FROM "OutboxMessage" o JOIN "Participant" p ON p."id" = o."participantId"
     WHERE o."id" = ${id}::uuid`;
   return row ?? null;
@@ -89,7 +112,7 @@ export async function settleOutbox(db: SqlDb, id: string, status: 'sent' | 'skip
   await db.$executeRaw`
     UPDATE "OutboxMessage" SET "status" = ${status}::"OutboxStatus",
       "sentAt" = CASE WHEN ${status} = 'sent' THEN ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC' ELSE "sentAt" END,
-      "lastError" = CASE WHEN ${status} = 'sent' THEN NULL ELSE "lastError" END
+      "lastError" = CASE WHEN ${status} = 'sent' THEN NULL ELSE "lastError" END, "replyToken" = NULL
     WHERE "id" = ${id}::uuid AND "status" = 'pending'`;
 }
 

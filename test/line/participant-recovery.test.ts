@@ -9,7 +9,7 @@ import { runStaffCommand, staffDepsOn } from '../../bot/staff/staff-commands.ts'
 import { findApplication } from '../../core/applications/application.repository.ts';
 import { sqlDb } from '../../core/db/pg-transaction.ts';
 import { DURING } from '../support/flow-harness.ts';
-import { botTexts, callbackBody, LineUser, MINIMAL_PDF } from '../support/line-events.ts';
+import { botTexts, callbackBody, LineUser, messageId, MINIMAL_PDF } from '../support/line-events.ts';
 import { snowflake, startOuenWithDiscord } from '../support/fake-discord.ts';
 import { eventually, type Harness } from '../support/ouen-harness.ts';
 
@@ -31,15 +31,17 @@ async function send(...events: Array<ReturnType<LineUser['text']>>) {
 
 const lastMessage = (user: LineUser) => h.line.botMessages(user.userId).at(-1) as { text?: string; quickReply?: { items: Array<{ action: { label: string; data?: string } }> } };
 
-async function submitWithDocumentLater(user: LineUser): Promise<string> {
+/** Submits with the plan document to follow; returns the receipt number and the id of the message that gave the e-mail address. */
+async function submitWithDocumentLater(user: LineUser): Promise<{ receipt: string; emailMessage: string }> {
+  const emailMessage = messageId();
   await send(
     user.text('応募'), user.choose('yes'), user.choose('now'), user.text('船橋市'), user.choose('notYet'),
-    user.text('千葉 太郎'), user.text('ちば たろう'), user.text('taro@example.jp', 'email-message'), user.text('090-1234-5678'),
+    user.text('千葉 太郎'), user.text('ちば たろう'), user.text('taro@example.jp', emailMessage), user.text('090-1234-5678'),
     user.choose('30s'), user.choose('founder'), user.text('ちばラボ'), user.text('房総の工房'), user.choose('tourism'),
     user.text('空き家を工房にします。'), user.text('空き家の増加。'), user.choose('later'), user.choose('yes'), user.choose('sns'), user.choose('submit'));
   const said = botTexts(h.line, user.userId).join('\n');
   expect(said).toContain('事業計画書（PDF）はまだ届いていません');
-  return /受付番号：(BC2026-\d{4})/.exec(said)![1]!;
+  return { receipt: /受付番号：(BC2026-\d{4})/.exec(said)![1]!, emailMessage };
 }
 
 async function applicationOf(user: LineUser) {
@@ -50,9 +52,10 @@ async function applicationOf(user: LineUser) {
 describe('after an unsend', () => {
   it('asks at once for the answer that went, with the step\'s buttons, by push', async () => {
     const user = new LineUser(h.line);
-    await send(user.text('応募'), user.choose('yes'), user.choose('now'), user.text('柏市', 'muni-message'));
+    const municipalityMessage = messageId();
+    await send(user.text('応募'), user.choose('yes'), user.choose('now'), user.text('柏市', municipalityMessage));
     expect(botTexts(h.line, user.userId).at(-1)).toContain('創業の状況');
-    await send(user.unsend('muni-message'));
+    await send(user.unsend(municipalityMessage));
     const asked = await eventually(() => (lastMessage(user).text?.includes('「市町村」の回答を取り消しました') ? lastMessage(user) : undefined));
     expect(asked.text).toContain('拠点（予定地）の市町村名');
     expect((await applicationOf(user))!.answers.municipality).toBeUndefined();
@@ -63,12 +66,12 @@ describe('after an unsend', () => {
 
   it('after submission, removes the answer, tells staff the application is incomplete, and asks for it again', async () => {
     const user = new LineUser(h.line);
-    const receipt = await submitWithDocumentLater(user);
+    const { receipt, emailMessage } = await submitWithDocumentLater(user);
     const deps = staffDepsOn(h.db.sql, { sealer: h.ouen.sealer, program: h.ouen.program, clock: () => DURING });
     const status = async () => (await runStaffCommand(deps, { actor: 'console:staff', roles: ['staff'], language: 'ja', command: { name: 'application', receipt } }))
       .card!.fields!.find((f) => f.name === '状態')!.value;
     expect(await status()).toBe('提出済み');
-    await send(user.unsend('email-message'));
+    await send(user.unsend(emailMessage));
     await eventually(() => lastMessage(user).text?.includes('「メール」の回答を取り消しました'));
     const application = (await applicationOf(user))!;
     expect(application.status).toBe('submitted');
@@ -86,7 +89,7 @@ describe('after an unsend', () => {
 describe('a plan document sent later', () => {
   it('joins the submitted application with a confirmation', async () => {
     const user = new LineUser(h.line);
-    const receipt = await submitWithDocumentLater(user);
+    const { receipt } = await submitWithDocumentLater(user);
     await send(user.file('plan.pdf', MINIMAL_PDF));
     expect(botTexts(h.line, user.userId).at(-1)).toBe(`事業計画書「plan.pdf」を受け取り、応募（受付番号 ${receipt}）に追加しました。ありがとうございます！`);
     const application = (await applicationOf(user))!;

@@ -7,6 +7,9 @@ import type { FakeLineStore } from '../../bot/console/fake-line-api.ts';
 
 export { callbackBody, lineUserId, messageId };
 
+/** Twice a reply token's life. */
+const STALE_MS = 120_000;
+
 /** A LINE user talking to the bot; reply tokens are issued by the fake platform, as LINE would. */
 export class LineUser {
   readonly userId: string;
@@ -49,9 +52,12 @@ export class LineUser {
     return unsendEvent(this.userId, Date.now(), id);
   }
 
-  /** An event whose reply token LINE never issued (or that expired): the reply will fail. */
+  /**
+   * The event as if it had happened two minutes ago, with a reply token that has expired
+   * since: the reply fails, and the token is too old for a refusal to mean it was used.
+   */
   withStaleToken(event: WebhookEvent): WebhookEvent {
-    return { ...event, replyToken: replyToken() };
+    return { ...event, timestamp: event.timestamp - STALE_MS, replyToken: replyToken() };
   }
 }
 

@@ -1,0 +1,55 @@
+/**
+ * When a process starts, the answers a stopped one may have replied to without recording
+ * it (killed between the reply and the write that marks the row sent) are settled at
+ * once, before any event is replayed or taken, while their reply tokens are young: a
+ * reply with the same token either delivers the answer now (it had not gone out) or is
+ * refused as used (it had), and either way the person hears it once. What cannot be
+ * settled so (LINE unreachable, a refusal for another reason) is left to the worker.
+ *
+ * A process that is still running and replies to one of these meanwhile finds its token
+ * used and settles the row the same way (line-event-processor.ts).
+ */
+import type { messagingApi } from '@line/bot-sdk';
+import { errorFields } from '../core/error-fields.ts';
+import { makeOutboxDue, outboxContext, outboxDelivery, unconfirmedReplies } from '../core/outbox/outbox.repository.ts';
+import { REPLY_TOKEN_SURE_MS } from '../bot/line/reply-token.ts';
+import { settledByReply, type OutboxProcessorDeps } from './outbox.processor.ts';
+import type { OutboxQueue } from './outbox-queue.ts';
+
+/** Replies in flight at once: a few hundred rows at most, each one call to LINE. */
+const PARALLEL = 16;
+
+export async function settleUnconfirmedReplies(deps: OutboxProcessorDeps & { queue: OutboxQueue }): Promise<void> {
+  const clock = deps.clock ?? (() => new Date());
+  try {
+    const ids = await unconfirmedReplies(deps.db, clock(), REPLY_TOKEN_SURE_MS);
+    const left: string[] = [];
+    const settled = { replied: 0, repliedBefore: 0 };
+    for (let i = 0; i < ids.length; i += PARALLEL) {
+      await Promise.all(ids.slice(i, i + PARALLEL).map(async (id) => {
+        try {
+          const result = await settle(deps, id);
+          if (result === 'replied') settled.replied += 1;
+          else if (result === 'replied-before') settled.repliedBefore += 1;
+          else left.push(id);
+        } catch (error) {
+          deps.logger.warn({ outboxId: id, err: errorFields(error) }, 'settling an answer by reply failed; the worker delivers it');
+          left.push(id);
+        }
+      }));
+    }
+    for (const id of left) await makeOutboxDue(deps.db, id, clock());
+    await deps.queue.enqueue(left);
+    if (ids.length > 0) deps.logger.info({ ...settled, left: left.length }, 'answers of a stopped process settled by reply');
+  } catch (error) {
+    deps.logger.error({ err: errorFields(error) }, 'settling unconfirmed replies failed; the sweeper pushes them');
+  }
+}
+
+async function settle(deps: OutboxProcessorDeps, id: string): Promise<'replied' | 'replied-before' | 'done' | null> {
+  const row = await outboxDelivery(deps.db, id);
+  if (!row || row.status !== 'pending') return 'done';
+  if (row.unreachable) return null;
+  const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
+  return settledByReply(deps, id, row, messages);
+}
