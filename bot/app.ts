@@ -124,7 +124,8 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
         import('./console/fake-line-api.ts'), import('./console/console.route.ts'), import('./console/local-only.ts'),
       ]);
       if (!local) logger.warn({ mode: 'line', console: true }, CONSOLE_BESIDE_LINE_WARNING);
-      const fake = createFakeLineApi({ channelAccessToken });
+      // Its users and chats live under the data directory, so a restart forgets nobody.
+      const fake = createFakeLineApi({ channelAccessToken, journalDir: join(env.OUEN_DATA_DIR, 'console') });
       fakeLine = fake.store;
       app.use(fake.router);
       app.use('/console', localOnly(localOnlyOptions(env, port, host)));

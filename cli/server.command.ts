@@ -1,17 +1,28 @@
-import { startOuen } from '../bot/app.ts';
+import { CONSOLE_BESIDE_LINE_WARNING, startOuen } from '../bot/app.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
 
-/** Runs until SIGINT/SIGTERM, then shuts down in order and exits. */
+/**
+ * Runs until SIGINT/SIGTERM, then shuts down in order and exits. In local mode it tells
+ * the person at the terminal what it is doing while it starts, and where the console is
+ * once it is ready (the logger's JSON lines stay for machines).
+ */
 export async function runServer(env: Env, roles: { web: boolean; worker: boolean }): Promise<number> {
-  const ouen = await startOuen({ env, ...roles });
+  const local = isLocalMode(env);
+  const started = performance.now();
+  const say = (line: string) => console.log(`  ${line}`);
+  if (local) say(`ouen: local mode (no LINE credentials${env.DATABASE_URL ? '' : ', no DATABASE_URL: a PostgreSQL of its own'}), data in ${env.OUEN_DATA_DIR}`);
+  const ouen = await startOuen({ env, ...roles, progress: local ? (step) => say(`· ${step}…`) : undefined });
+  if (env.OUEN_CONSOLE && !local) console.error(`\n  !!! ${CONSOLE_BESIDE_LINE_WARNING}.\n`);
   if (roles.web && ouen.fakeLine) {
     const base = env.OUEN_PUBLIC_URL ?? `http://localhost:${ouen.port}`;
-    console.log(`\n  ouen is running${isLocalMode(env) ? ' in local mode' : ''}.\n  Console: ${base}/console\n  Stop with Ctrl+C.\n`);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`\n  ouen is ready${local ? ' in local mode' : ''} (${seconds} s).\n  Console: ${base.replace(/\/$/, '')}/console\n  Stop with Ctrl+C.\n`);
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  if (local) say('stopping…');
   await ouen.close();
   return 0;
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import { ConfigError } from '../config-error.ts';
 
 /** The embedded database is owned by another live process (it started the server and will stop it). */
-export class DataDirInUseError extends Error {
+export class DataDirInUseError extends ConfigError {
   override name = 'DataDirInUseError';
   constructor(readonly dataDir: string, readonly pid: number) {
     super(`The embedded database at ${dataDir} is in use by ${pid === process.pid ? 'this process (opened twice?)' : `process ${pid}`}. Stop it first, or choose another data directory.`);

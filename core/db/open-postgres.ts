@@ -16,7 +16,7 @@ export interface OpenPostgresOptions {
   create?: boolean;
   /**
    * Embedded only: when another process (a running `ouen start`) owns the server, use it
-   * (default false: refuse, the directory is in use). Nothing is migrated on a shared server.
+   * (default false: refuse, the directory is in use).
    */
   shareRunning?: boolean;
   /** Apply pending migrations first; default true. */
@@ -75,7 +75,7 @@ export async function openPostgres(options: OpenPostgresOptions = {}): Promise<P
   if (options.create === false && !isCluster(dataDir)) throw new NoLocalDatabaseError(dataDir);
   const shared = options.shareRunning ? await runningEmbeddedPostgres(dataDir) : undefined;
   if (shared) {
-    return { connectionString: shared.connectionString, mode: 'embedded', created: false, sharedWith: shared.owner, poolSize, migrationsApplied: [], close: async () => undefined };
+    return migrated(options, { connectionString: shared.connectionString, mode: 'embedded', created: false, sharedWith: shared.owner, poolSize, close: async () => undefined });
   }
   const embedded = await startEmbeddedPostgres({ dataDir, onProgress: options.onProgress });
   let closing: Promise<void> | undefined;

@@ -1,0 +1,11 @@
+import pg from 'pg';
+import { applyMigrations } from '/work/wt-local/core/db/migrations/apply-migrations.ts';
+import { treeMemory } from '/work/wt-local/bench/support/process-tree.ts';
+const url = 'postgresql://postgres@127.0.0.1:55432/postgres';
+const t = performance.now();
+console.log((await applyMigrations(url, {})).applied.length, 'migrations', ((performance.now()-t)/1000).toFixed(2), 's');
+const pool = new pg.Pool({ connectionString: url, max: 12 });
+await Promise.all(Array.from({ length: 12 }, async () => { const c = await pool.connect(); await c.query('select count(*) from "Participant"'); await c.query(`select * from pg_class c join pg_attribute a on a.attrelid=c.oid`); c.release(); }));
+const m = treeMemory(Number(process.argv[2]));
+console.log('processes', m.length, 'sum PSS', (m.reduce((s,p)=>s+p.pssKiB,0)/1024).toFixed(1), 'max backend', Math.max(...m.map(p=>p.pssKiB/1024)).toFixed(1));
+await pool.end();
