@@ -21,7 +21,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +126,8 @@ async function startSystem(dataDir: string, prefix: string): Promise<{ system: S
 
 async function oneRun(run: number): Promise<RunResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ouen-bench-local-'));
+  // Run as root, ouen starts its database server as an unprivileged account, which must enter the directory.
+  chmodSync(dataDir, 0o755);
   const prefix = `ouen-bench-local-${randomBytes(4).toString('hex')}`;
   try {
     const first = await startSystem(dataDir, prefix);

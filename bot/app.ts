@@ -43,6 +43,8 @@ export interface RunningOuen {
   env: Env;
   url: string;
   port: number;
+  /** The address the server listens on (bot/http/listen.ts). */
+  host: string;
   db: Postgres;
   program: Program;
   sealer: Sealer;
@@ -162,7 +164,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     closers.push(() => closeServer(server));
 
     logger.info({ port, host, mode: local ? 'local' : 'line', database: db.mode, web: options.web, worker: options.worker }, 'ouen started');
-    return { env, url, port, db, program, sealer, metrics, processor, outboxWorker: processing.outboxWorker, outboxQueue: processing.outboxQueue, fakeLine, channelSecret, close };
+    return { env, url, port, host, db, program, sealer, metrics, processor, outboxWorker: processing.outboxWorker, outboxQueue: processing.outboxQueue, fakeLine, channelSecret, close };
   } catch (error) {
     await close();
     throw error;

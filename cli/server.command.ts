@@ -9,6 +9,12 @@ import { isLocalMode, type Env } from '../core/env.ts';
 export async function runServer(env: Env, roles: { web: boolean; worker: boolean }): Promise<number> {
   const local = isLocalMode(env);
   const started = performance.now();
+  // Listened for from the start: a signal while starting stops ouen once it has started,
+  // instead of killing it with its database server still running.
+  const stopAsked = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   const say = (line: string) => console.log(`  ${line}`);
   if (local) say(`ouen: local mode (no LINE credentials${env.DATABASE_URL ? '' : ', no DATABASE_URL: a PostgreSQL of its own'}), data in ${env.OUEN_DATA_DIR}`);
   const ouen = await startOuen({ env, ...roles, progress: local ? (step) => say(`· ${step}…`) : undefined });
@@ -18,11 +24,9 @@ export async function runServer(env: Env, roles: { web: boolean; worker: boolean
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`\n  ouen is ready${local ? ' in local mode' : ''} (${seconds} s).\n  Console: ${base.replace(/\/$/, '')}/console\n  Stop with Ctrl+C.\n`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  if (local) say('stopping…');
+  const signal = await stopAsked;
+  if (local) say('stopping… (Ctrl+C again to quit at once)');
+  process.once(signal, () => process.exit(130));
   await ouen.close();
   return 0;
 }
