@@ -15,6 +15,9 @@ export async function runServer(env: Env, roles: { web: boolean; worker: boolean
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  // Whoever reads our output may be gone by the time we stop (a closed pipe): stopping,
+  // and with it the database server, must not fail on a line nobody reads.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const say = (line: string) => console.log(`  ${line}`);
   if (local) say(`ouen: local mode (no LINE credentials${env.DATABASE_URL ? '' : ', no DATABASE_URL: a PostgreSQL of its own'}), data in ${env.OUEN_DATA_DIR}`);
   const ouen = await startOuen({ env, ...roles, progress: local ? (step) => say(`· ${step}…`) : undefined });

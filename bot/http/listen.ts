@@ -4,6 +4,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import { ConfigError } from '../../core/config-error.ts';
 import { isLocalMode, type Env } from '../../core/env.ts';
 
 /** A burst of reconnects after a stall waits in the accept queue instead of being dropped. */
@@ -56,7 +57,9 @@ export function listen(handler: RequestListener, port: number, host: string): Pr
     server.headersTimeout = KEEP_ALIVE_MS + 1_000;
     server.listen({ port, host, backlog: LISTEN_BACKLOG });
     server.once('listening', () => resolve(server));
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
+      ? new ConfigError(`port ${port} on ${host} is in use (is ouen already running?): stop that, or choose another PORT`)
+      : error));
   });
 }
 
