@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, readMigrationFiles, type Database } from '../../core/db/index.ts';
@@ -95,6 +95,19 @@ describe('openDatabase without a DATABASE_URL', () => {
 
     expect(serverPid(dataDir)).toBe(pid);
     expect(await db.prisma.participant.count()).toBe(1);
+  });
+
+  it('runs as root too: its server account may pass ouen\'s own 0700 data directory, and nothing more is opened', async () => {
+    const own = join(scratch, 'own');
+    await mkdir(own, { mode: 0o700 });
+    const second = await openDatabase({ dataDir: join(own, 'postgres'), migrate: false, poolSize: 1 });
+    try {
+      expect(second.created).toBe(true);
+      expect(await second.prisma.$queryRaw<Array<{ one: number }>>`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+      expect((await stat(own)).mode & 0o007).toBe(0);
+    } finally {
+      await second.close();
+    }
   });
 
   it('says so when asked not to create a database where there is none', async () => {
