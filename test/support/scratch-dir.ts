@@ -4,8 +4,9 @@ import { join } from 'node:path';
 
 /**
  * A new directory under the system's temporary directory that the embedded database
- * server can enter: run as root, ouen starts it as an unprivileged account, and
- * mkdtemp's 0700 would shut that account out.
+ * server can pass through: run as root, ouen starts it as an unprivileged account, and
+ * lets it through ouen's own data directory only, so a data directory nested deeper (the
+ * demo's) needs the directories above it open, as mkdtemp's 0700 is not.
  */
 export async function scratchDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
