@@ -61,6 +61,8 @@ describe('ouen demo', () => {
 
   it('seeds a closed call with six applications and a draft, made by console users whose chats the console shows', async () => {
     expect(output).toContain('DEMO-0001');
+    expect(output).toMatch(/· creating the local database \(first start only\)…[\s\S]*ouen is ready in local mode \(\d+\.\d s\)\.\n {2}Console: http:\/\/localhost:\d+\/console/);
+    expect(output).toContain(`Console: http://localhost:${port}/console`);
     const stats = await staff({ role: 'staff', line: '/stats' });
     expect(stats.card?.fields?.find((field) => field.name === '応募')?.value).toBe('下書き 1 ・ 提出済み 6 ・ 取り下げ 0');
     const { users } = await (await fetch(`http://127.0.0.1:${port}/console/api/users`)).json() as { users: Array<{ displayName: string; lastEntry: unknown }> };
