@@ -3,7 +3,6 @@
  * (webhook, console, health), the worker side (outbox delivery), or both in one process.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
 import { Redis } from 'ioredis';
@@ -22,6 +21,7 @@ import type { RunningWorker } from '../worker/outbox-worker.ts';
 import type { FakeLineStore } from './console/fake-line-store.ts';
 import type { StaffDeps } from './staff/staff-commands.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { choosePort, closeServer, listen, listenHost, selfUrl } from './http/listen.ts';
 import { healthRouter } from './http/health.route.ts';
 import type { LineApiConfig } from './line/line-api.ts';
 import type { EventProcessor } from './line/line-event-processor.ts';
@@ -35,12 +35,16 @@ export interface OuenOptions {
   worker: boolean;
   logger?: Logger;
   clock?: () => Date;
+  /** Told how the start goes, in words for a person at a terminal (`npm start` in local mode). */
+  progress?: (message: string) => void;
 }
 
 export interface RunningOuen {
   env: Env;
   url: string;
   port: number;
+  /** The address the server listens on (bot/http/listen.ts). */
+  host: string;
   db: Postgres;
   program: Program;
   sealer: Sealer;
@@ -70,7 +74,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
   }
   const masterKey = loadMasterKey({ envKey: env.OUEN_ENCRYPTION_KEY, keyFile: join(env.OUEN_DATA_DIR, 'ouen.key') });
   const sealer = new Sealer(masterKey);
-  const db = await openPostgres({ databaseUrl: env.DATABASE_URL, dataDir: join(env.OUEN_DATA_DIR, 'pglite') });
+  const db = await openPostgres({ databaseUrl: env.DATABASE_URL, dataDir: join(env.OUEN_DATA_DIR, 'postgres'), onProgress: options.progress });
   const closers: Array<() => Promise<unknown>> = [() => db.close()];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: error.name }, 'shutdown step failed'));
@@ -85,16 +89,17 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
 
     const app = express();
     app.disable('x-powered-by');
-    const server = await listen(app, env.PORT);
-    closers.push(() => closeServer(server));
-    const port = (server.address() as { port: number }).port;
-    const url = env.OUEN_PUBLIC_URL ?? `http://127.0.0.1:${port}`;
+    // The port is chosen now but opened last, when every route is mounted (bot/http/listen.ts).
+    const host = listenHost(env);
+    const port = await choosePort(env.PORT, host);
+    const self = selfUrl(host, port);
+    const url = env.OUEN_PUBLIC_URL ?? self;
 
     const channelSecret = env.LINE_CHANNEL_SECRET ?? randomBytes(16).toString('hex');
     const channelAccessToken = env.LINE_CHANNEL_ACCESS_TOKEN ?? randomBytes(24).toString('base64url');
     // The SDK resolves API paths against the origin of its base URL (any path is dropped),
     // so the built-in fake answers LINE's own paths (/v2/…) at this server's root.
-    const fakeBase = `http://127.0.0.1:${port}`;
+    const fakeBase = self;
     const fakeConfig: LineApiConfig = { channelAccessToken, apiBaseUrl: fakeBase, dataApiBaseUrl: fakeBase };
     const realConfig: LineApiConfig = local ? fakeConfig : {
       channelAccessToken,
@@ -122,11 +127,16 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     let fakeLine: FakeLineStore | undefined;
     if (local || env.OUEN_CONSOLE) {
       // Loaded only here: a production web thread carries no console code.
-      const [{ createFakeLineApi }, { consoleRouter }] = await Promise.all([import('./console/fake-line-api.ts'), import('./console/console.route.ts')]);
-      const fake = createFakeLineApi({ channelAccessToken });
+      const [{ createFakeLineApi }, { consoleRouter }, { localOnly, localOnlyOptions }] = await Promise.all([
+        import('./console/fake-line-api.ts'), import('./console/console.route.ts'), import('./console/local-only.ts'),
+      ]);
+      if (!local) logger.warn({ mode: 'line', console: true }, CONSOLE_BESIDE_LINE_WARNING);
+      // Its users and chats live under the data directory, so a restart forgets nobody.
+      const fake = createFakeLineApi({ channelAccessToken, journalDir: join(env.OUEN_DATA_DIR, 'console') });
       fakeLine = fake.store;
       app.use(fake.router);
-      app.use(consoleRouter({ channelSecret, webhookUrl: `http://127.0.0.1:${port}/webhooks/line`, store: fake.store }));
+      app.use('/console', localOnly(localOnlyOptions(env, port, host)));
+      app.use(consoleRouter({ channelSecret, webhookUrl: `${self}/webhooks/line`, store: fake.store }));
       if (local) {
         const [{ staffPanelRouter }, { runStaffCommand }] = await Promise.all([import('./console/staff-panel.route.ts'), import('./staff/staff-commands.ts')]);
         const deps = await staffDeps();
@@ -155,9 +165,11 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     }
     app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));
     app.use(errorHandler(logger));
+    const server = await listen(app, port, host);
+    closers.push(() => closeServer(server));
 
-    logger.info({ port, mode: local ? 'local' : 'line', database: db.mode, web: options.web, worker: options.worker }, 'ouen started');
-    return { env, url, port, db, program, sealer, metrics, processor, outboxWorker: processing.outboxWorker, outboxQueue: processing.outboxQueue, fakeLine, channelSecret, close };
+    logger.info({ port, host, mode: local ? 'local' : 'line', database: db.mode, web: options.web, worker: options.worker }, 'ouen started');
+    return { env, url, port, host, db, program, sealer, metrics, processor, outboxWorker: processing.outboxWorker, outboxQueue: processing.outboxQueue, fakeLine, channelSecret, close };
   } catch (error) {
     await close();
     throw error;
@@ -173,25 +185,6 @@ const WEB_POOL_SIZE = 3;
 /** Staff commands, the staff feed and participants' turns in Discord DMs. */
 const STAFF_POOL_SIZE = 4;
 
-/** A burst of reconnects after a stall waits in the accept queue instead of being dropped. */
-const LISTEN_BACKLOG = 2048;
-/** Longer than the idle time of common proxies and LINE's gaps between deliveries, so connections are reused. */
-const KEEP_ALIVE_MS = 65_000;
-
-function listen(app: express.Express, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(app);
-    server.keepAliveTimeout = KEEP_ALIVE_MS;
-    server.headersTimeout = KEEP_ALIVE_MS + 1_000;
-    server.listen({ port, host: '0.0.0.0', backlog: LISTEN_BACKLOG });
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
-}
+/** Logged (and printed by `ouen start`) whenever the console runs beside real LINE credentials. */
+export const CONSOLE_BESIDE_LINE_WARNING =
+  'OUEN_CONSOLE=1 beside real LINE credentials: console users are participants in the real database, their applications count like any other, and the console answers only on this machine';

@@ -10,6 +10,7 @@ import { parseEnv } from '../core/env.ts';
 const usage = `usage: ouen <command>
 
   start                          web + worker in one process (local: embedded PostgreSQL and console)
+  demo [--reset]                 local mode with a demo judging season to try in the console (own data: OUEN_DATA_DIR/demo)
   web                            the webhook and console only
   worker                         the outbox worker only
   migrate                        apply pending database migrations
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
       output: { type: 'string', short: 'o' },
       'no-personal': { type: 'boolean', default: false },
       'withdrawn-personal': { type: 'boolean', default: false },
+      reset: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -43,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': return (await import('./server.command.ts')).runServer(env, { web: true, worker: true });
     case 'web': return (await import('./server.command.ts')).runServer(env, { web: true, worker: false });
     case 'worker': return (await import('./server.command.ts')).runServer(env, { web: false, worker: true });
+    case 'demo': return (await import('./demo.command.ts')).runDemo(env, { reset: values.reset });
     case 'migrate': return (await import('./migrate.command.ts')).runMigrate(env);
     case 'stats': return (await import('./stats.command.ts')).runStats(env, { json: values.json });
     case 'applications':

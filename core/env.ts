@@ -11,6 +11,8 @@ const url = z.url();
 
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The address to listen on. Default: 127.0.0.1 in local mode (this machine only), 0.0.0.0 with real credentials. */
+  OUEN_HOST: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'an address to listen on, such as 127.0.0.1 or 0.0.0.0').optional(),
   DATABASE_URL: z.string().trim().min(1).optional(),
   REDIS_URL: url.default('redis://127.0.0.1:6379'),
   LINE_CHANNEL_SECRET: z.string().trim().min(1).optional(),

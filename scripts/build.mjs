@@ -32,7 +32,9 @@ function threadTargets(target) {
  * (the web thread, for one, never loads the turns' code or the tools' Prisma client).
  */
 export async function bundleEntry(entry, target) {
-  const { build } = await import('esbuild');
+  // esbuild's service process would otherwise live as long as this one (about 40 MB
+  // beside a server that rebuilt its bundle at start): stopped once the build is done.
+  const { build, stop } = await import('esbuild');
   const outdir = dirname(target);
   const name = (path) => basename(path).replace(/\.(ts|mjs)$/, '');
   const entryPoints = Object.fromEntries([[name(target), entry], ...THREAD_ENTRIES.map((thread) => [name(thread), thread])]);
@@ -52,7 +54,7 @@ export async function bundleEntry(entry, target) {
     sourcemap: 'linked',
     logLevel: 'warning',
     write: false,
-  });
+  }).finally(() => stop());
   // Chunks first, entries last: a process starting meanwhile finds every chunk its entry names.
   const files = [...result.outputFiles].sort((a, b) => Number(!a.path.includes('/chunks/')) - Number(!b.path.includes('/chunks/')));
   for (const file of files) {

@@ -13,6 +13,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isUuid, messageId as newMessageId, quoteToken } from './line-ids.ts';
 import { checkMessages, type LineErrorDetail } from './line-message-checks.ts';
+import { FakeLineJournal } from './fake-line-journal.ts';
 import { FakeLineStore } from './fake-line-store.ts';
 
 export { FakeLineStore } from './fake-line-store.ts';
@@ -22,6 +23,8 @@ export interface FakeLineApiOptions {
   channelAccessToken: string;
   /** Share a store (or one with a test clock); a new one by default. */
   store?: FakeLineStore;
+  /** For a new store: where it keeps users and chats across restarts (fake-line-journal.ts); memory only without. */
+  journalDir?: string;
 }
 
 /** LINE rejects requests over 2 MB. */
@@ -39,7 +42,7 @@ type SentMessage = { id: string; quoteToken?: string };
  */
 export function createFakeLineApi(options: FakeLineApiOptions): { router: Router; store: FakeLineStore } {
   if (!options.channelAccessToken) throw new Error('createFakeLineApi needs the channel access token the bot uses');
-  const store = options.store ?? new FakeLineStore();
+  const store = options.store ?? new FakeLineStore(options.journalDir ? { journal: new FakeLineJournal(options.journalDir) } : {});
   const router = express.Router();
   router.use('/v2', express.raw({ type: () => true, limit: MAX_REQUEST }), authenticateAndRecord(store, options.channelAccessToken));
   router.post('/v2/bot/message/reply', (_req, res) => reply(store, res));

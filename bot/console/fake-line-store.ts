@@ -1,9 +1,14 @@
 /**
- * Everything the fake LINE platform knows, in memory: the simulated users (friends of
- * the bot), each chat's transcript, reply tokens, retry keys, loading indicators, the
- * files users sent, every raw API request the bot made and every webhook the console
- * delivered. The console writes the user's side; the fake API writes the bot's side.
+ * Everything the fake LINE platform knows: the simulated users (friends of the bot), each
+ * chat's transcript, reply tokens, retry keys, loading indicators, the files users sent,
+ * every raw API request the bot made and every webhook the console delivered. The
+ * console writes the user's side; the fake API writes the bot's side.
+ *
+ * With a journal (local mode: `OUEN_DATA_DIR/console`), what LINE would still know after
+ * ouen restarts survives it too: users, chats, live reply tokens and retry keys, files.
+ * The recorded requests and webhooks (for tests) and loading indicators do not.
  */
+import type { FakeLineJournal, JournalRecord } from './fake-line-journal.ts';
 import { lineUserId, replyToken as newReplyToken } from './line-ids.ts';
 
 export type ConsoleLanguage = 'ja' | 'en';
@@ -63,22 +68,29 @@ export interface StoredFile {
 export interface FakeLineStoreOptions {
   /** Milliseconds since the epoch; replaceable so tests can age reply tokens. */
   now?: () => number;
+  /** Keeps the lasting state across restarts; without one, everything is in memory only. */
+  journal?: FakeLineJournal;
 }
 
 /** LINE: "Reply tokens … must be used within one minute of receiving the webhook." */
 export const REPLY_TOKEN_TTL_MS = 60_000;
 /** Enough for any test; a console left running for days does not grow without bound. */
 const MAX_RECORDED = 10_000;
+/** Chat lines kept (the oldest go first): about a hundred whole applications. */
+export const MAX_TRANSCRIPT = 5_000;
+/** Files users sent that are kept (the oldest go first); LINE itself lets content expire. */
+export const MAX_FILES = 100;
 /** LINE keeps retry keys for 24 hours. */
 export const RETRY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 type UserEntryInput = UserAction;
 type BotEntryInput = { kind: 'message'; via: 'reply' | 'push'; messageId: string; message: unknown };
+type FileMeta = Omit<StoredFile, 'bytes'> & { bytes?: Buffer };
 
 /** In-memory state of the fake platform; tests read `requests`, `webhooks` and `botMessages()` from it. */
 export class FakeLineStore {
   /** The bot's own user id: the webhook's `destination`. */
-  readonly botUserId = lineUserId();
+  botUserId = lineUserId();
   readonly requests: RecordedApiRequest[] = [];
   readonly webhooks: RecordedWebhook[] = [];
   readonly now: () => number;
@@ -88,16 +100,23 @@ export class FakeLineStore {
   readonly #replyTokens = new Map<string, { userId: string; issuedAt: number; used: boolean }>();
   readonly #retryKeys = new Map<string, { requestId: string; acceptedAt: number; sentMessages: unknown[] }>();
   readonly #loadingUntil = new Map<string, number>();
-  readonly #files = new Map<string, StoredFile>();
+  readonly #files = new Map<string, FileMeta>();
+  readonly #journal?: FakeLineJournal;
   #seq = 0;
 
   constructor(options: FakeLineStoreOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.#journal = options.journal;
+    if (this.#journal) {
+      for (const record of this.#journal.read()) this.#replay(record);
+      this.#compact();
+    }
   }
 
   createUser(input: { displayName: string; language: ConsoleLanguage }): ConsoleUser {
     const user: ConsoleUser = { userId: lineUserId(), ...input, blocked: false, createdAt: new Date(this.now()).toISOString() };
     this.#users.set(user.userId, user);
+    this.#record({ t: 'user', user });
     return { ...user };
   }
 
@@ -112,12 +131,16 @@ export class FakeLineStore {
 
   setBlocked(userId: string, blocked: boolean): void {
     const user = this.#users.get(userId);
-    if (user) user.blocked = blocked;
+    if (!user) return;
+    user.blocked = blocked;
+    this.#record({ t: 'blocked', userId, blocked });
   }
 
   issueReplyToken(userId: string): string {
     const token = newReplyToken();
-    this.#replyTokens.set(token, { userId, issuedAt: this.now(), used: false });
+    const issuedAt = this.now();
+    this.#replyTokens.set(token, { userId, issuedAt, used: false });
+    this.#record({ t: 'token', token, userId, issuedAt });
     return token;
   }
 
@@ -126,6 +149,7 @@ export class FakeLineStore {
     const issued = this.#replyTokens.get(token);
     if (!issued || issued.used || this.now() - issued.issuedAt > REPLY_TOKEN_TTL_MS) return null;
     issued.used = true;
+    this.#record({ t: 'tokenUsed', token });
     return issued.userId;
   }
 
@@ -137,7 +161,9 @@ export class FakeLineStore {
   }
 
   rememberRetryKey(key: string, requestId: string, sentMessages: unknown[]): void {
-    this.#retryKeys.set(key, { requestId, acceptedAt: this.now(), sentMessages });
+    const acceptedAt = this.now();
+    this.#retryKeys.set(key, { requestId, acceptedAt, sentMessages });
+    this.#record({ t: 'retryKey', key, requestId, acceptedAt, sentMessages });
   }
 
   appendUserEntry(userId: string, action: UserEntryInput): TranscriptEntry {
@@ -173,16 +199,25 @@ export class FakeLineStore {
   }
 
   addFile(file: StoredFile): void {
-    this.#files.set(file.messageId, file);
+    const { bytes, ...meta } = file;
+    // With a journal the bytes live on disk only, so kept files cost no memory.
+    this.#journal?.writeFile(file.messageId, bytes);
+    this.#files.set(file.messageId, this.#journal ? meta : file);
+    this.#record({ t: 'file', ...meta });
+    while (this.#files.size > MAX_FILES) this.deleteFile(this.#files.keys().next().value!);
   }
 
   file(messageId: string): StoredFile | undefined {
-    return this.#files.get(messageId);
+    const meta = this.#files.get(messageId);
+    const bytes = meta && (meta.bytes ?? this.#journal?.readFile(messageId));
+    return meta && bytes ? { ...meta, bytes } : undefined;
   }
 
   /** Unsent content is gone from the platform too. */
   deleteFile(messageId: string): void {
-    this.#files.delete(messageId);
+    if (!this.#files.delete(messageId)) return;
+    this.#journal?.deleteFile(messageId);
+    this.#record({ t: 'fileGone', messageId });
   }
 
   recordRequest(request: RecordedApiRequest): void {
@@ -197,7 +232,48 @@ export class FakeLineStore {
 
   #append(entry: Omit<TranscriptEntry, 'seq' | 'at'>): TranscriptEntry {
     const full = { ...entry, seq: ++this.#seq, at: new Date(this.now()).toISOString() } as TranscriptEntry;
-    this.#transcript.push(full);
+    this.#keep(full);
+    this.#record({ t: 'entry', entry: full });
     return full;
+  }
+
+  #keep(entry: TranscriptEntry): void {
+    this.#transcript.push(entry);
+    if (this.#transcript.length > MAX_TRANSCRIPT) this.#transcript.splice(0, this.#transcript.length - MAX_TRANSCRIPT);
+  }
+
+  /** Written before the change is answered: whatever the bot was told was delivered is on disk. */
+  #record(record: JournalRecord): void {
+    if (this.#journal?.append(record)) this.#compact();
+  }
+
+  #replay(record: JournalRecord): void {
+    switch (record.t) {
+      case 'bot': this.botUserId = record.botUserId; break;
+      case 'user': this.#users.set(record.user.userId, { ...record.user }); break;
+      case 'blocked': { const user = this.#users.get(record.userId); if (user) user.blocked = record.blocked; break; }
+      case 'token': this.#replyTokens.set(record.token, { userId: record.userId, issuedAt: record.issuedAt, used: false }); break;
+      case 'tokenUsed': { const token = this.#replyTokens.get(record.token); if (token) token.used = true; break; }
+      case 'retryKey': this.#retryKeys.set(record.key, { requestId: record.requestId, acceptedAt: record.acceptedAt, sentMessages: record.sentMessages }); break;
+      case 'entry': this.#keep(record.entry); this.#seq = Math.max(this.#seq, record.entry.seq); break;
+      case 'file': { const { t: _t, ...meta } = record; this.#files.set(meta.messageId, meta); break; }
+      case 'fileGone': this.#files.delete(record.messageId); break;
+    }
+  }
+
+  /** Forgets spent tokens and expired keys, and rewrites the journal as the current state. */
+  #compact(): void {
+    const now = this.now();
+    for (const [token, issued] of this.#replyTokens) if (issued.used || now - issued.issuedAt > REPLY_TOKEN_TTL_MS) this.#replyTokens.delete(token);
+    for (const [key, accepted] of this.#retryKeys) if (now - accepted.acceptedAt > RETRY_KEY_TTL_MS) this.#retryKeys.delete(key);
+    const records: JournalRecord[] = [
+      { t: 'bot', botUserId: this.botUserId },
+      ...[...this.#users.values()].map((user): JournalRecord => ({ t: 'user', user })),
+      ...[...this.#replyTokens].map(([token, issued]): JournalRecord => ({ t: 'token', token, userId: issued.userId, issuedAt: issued.issuedAt })),
+      ...[...this.#retryKeys].map(([key, accepted]): JournalRecord => ({ t: 'retryKey', key, ...accepted })),
+      ...this.#transcript.map((entry): JournalRecord => ({ t: 'entry', entry })),
+      ...[...this.#files.values()].map(({ bytes: _bytes, ...meta }): JournalRecord => ({ t: 'file', ...meta })),
+    ];
+    this.#journal!.rewrite(records);
   }
 }

@@ -7,7 +7,7 @@ export type OpenDatabaseOptions = OpenPostgresOptions;
 /** An open database with a Prisma client: for the operator's commands and for tests. */
 export interface Database extends Postgres {
   prisma: PrismaClient;
-  /** Disconnects Prisma, then stops the embedded server and PGlite. Safe to call twice. */
+  /** Disconnects Prisma, then stops the embedded server if this open started it. Safe to call twice. */
   close(): Promise<void>;
 }
 

@@ -1,6 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { startEmbeddedPostgres } from '../../core/db/embedded-postgres.ts';
 
 /** A PostgreSQL the schema engine may connect to, and how to let go of it. */
 export interface DiffConnection {
@@ -14,8 +16,9 @@ export const DEFAULT_DIFF_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/p
 /**
  * Finds a database for the schema engine's diff, which connects but reads nothing.
  * An explicit URL (SCHEMA_DIFF_DATABASE_URL, then DATABASE_URL) is used as is. Otherwise the
- * local server, and when none is running an in-memory PGlite, so creating a migration
- * never needs a server; PGlite takes about 5 s to initialise, hence only as a fallback.
+ * local server, and when none is running a throw-away embedded PostgreSQL (the one local
+ * mode runs), so creating a migration never needs a server; creating one takes a few
+ * seconds, hence only as a fallback.
  */
 export async function openDiffConnection(env: NodeJS.ProcessEnv = process.env): Promise<DiffConnection> {
   const explicit = env.SCHEMA_DIFF_DATABASE_URL || env.DATABASE_URL;
@@ -23,7 +26,7 @@ export async function openDiffConnection(env: NodeJS.ProcessEnv = process.env): 
   if (await isReachable(DEFAULT_DIFF_DATABASE_URL)) {
     return { connectionString: DEFAULT_DIFF_DATABASE_URL, close: async () => undefined };
   }
-  return openInMemoryPglite();
+  return openThrowAwayPostgres();
 }
 
 async function isReachable(connectionString: string): Promise<boolean> {
@@ -38,15 +41,21 @@ async function isReachable(connectionString: string): Promise<boolean> {
   }
 }
 
-async function openInMemoryPglite(): Promise<DiffConnection> {
-  const db = await PGlite.create();
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 10 });
-  await server.start();
-  return {
-    connectionString: `postgresql://postgres@${server.getServerConn()}/postgres`,
-    close: async () => {
-      await server.stop();
-      await db.close();
-    },
-  };
+async function openThrowAwayPostgres(): Promise<DiffConnection> {
+  const scratch = await mkdtemp(join(tmpdir(), 'ouen-diff-'));
+  try {
+    // Run as root, the server runs as an unprivileged account, which must be able to enter.
+    await chmod(scratch, 0o755);
+    const server = await startEmbeddedPostgres({ dataDir: join(scratch, 'postgres') });
+    return {
+      connectionString: server.connectionString,
+      close: async () => {
+        await server.stop();
+        await rm(scratch, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(scratch, { recursive: true, force: true });
+    throw error;
+  }
 }

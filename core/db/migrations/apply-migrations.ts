@@ -89,8 +89,8 @@ function assertHistoryIntact(records: MigrationRecord[], migrations: MigrationFi
 
 /**
  * Runs one migration and its history row in a single transaction. The recheck inside the
- * transaction matters for PGlite, whose socket connections share one session (so the
- * advisory lock does not separate them) but whose transactions are serialised.
+ * transaction matters where connections share one session (the advisory lock then does
+ * not separate them) but transactions are serialised.
  */
 async function applyOne(client: pg.ClientBase, migration: MigrationFile): Promise<boolean> {
   await client.query('BEGIN');

@@ -4,8 +4,8 @@ import { DatabaseNotEmptyError } from './migration-errors.ts';
 /**
  * Prisma's own DDL for its history table (prisma-engines, PostgreSQL flavour), so that
  * `prisma migrate deploy` later finds a table it recognises. Do not change the columns.
- * IF NOT EXISTS: PGlite's connections share one session, so two runners there can both
- * get this far.
+ * IF NOT EXISTS: should two runners ever share one session (a pooler in session-sharing
+ * mode), the advisory lock would not separate them and both could get this far.
  */
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS _prisma_migrations (
     id                      VARCHAR(36) PRIMARY KEY NOT NULL,

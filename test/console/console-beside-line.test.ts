@@ -1,0 +1,51 @@
+import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_BESIDE_LINE_WARNING } from '../../bot/app.ts';
+import { createLogger } from '../../core/logger.ts';
+import { startHarness, type Harness } from '../support/ouen-harness.ts';
+
+/** `OUEN_CONSOLE=1` beside real LINE credentials: the server listens everywhere, the console must not. */
+describe('the console beside real LINE credentials', () => {
+  let h: Harness;
+  const logLines: Array<{ level: number; msg: string }> = [];
+
+  beforeAll(async () => {
+    const logger = createLogger('warn', { write: (line: string) => void logLines.push(JSON.parse(line)) } as unknown as NodeJS.WritableStream);
+    h = await startHarness({ env: { OUEN_CONSOLE: '1' }, logger, worker: false });
+  }, 60_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}, host = '127.0.0.1') => new Promise<number>((resolve, reject) => {
+    request({ host, port: h.ouen.port, path, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    }).on('error', reject).end();
+  });
+
+  it('warns at start that console users are written into the real database', () => {
+    expect(logLines).toContainEqual(expect.objectContaining({ level: 40, msg: CONSOLE_BESIDE_LINE_WARNING }));
+    expect(CONSOLE_BESIDE_LINE_WARNING).toContain('real database');
+  });
+
+  it('serves the console to this machine, but not through a proxy, and not to another machine', async () => {
+    expect(h.ouen.host).toBe('0.0.0.0');
+    expect(await get('/console')).toBe(200);
+    expect(await get('/console', { 'x-forwarded-for': '203.0.113.7' })).toBe(403);
+    expect(await get('/console', { forwarded: 'for=203.0.113.7' })).toBe(403);
+    expect(await get('/console', { host: 'ouen.example.jp' })).toBe(403);
+    const outward = Object.values(networkInterfaces()).flat().find((address) => address && address.family === 'IPv4' && !address.internal);
+    if (outward) {
+      // Another machine's view: the peer address is not loopback (the webhook still answers it).
+      expect(await get('/console', { host: `localhost:${h.ouen.port}` }, outward.address)).toBe(403);
+      expect(await get('/healthz', {}, outward.address)).toBe(200);
+    }
+  });
+
+  it('serves no staff panel', async () => {
+    expect(await get('/console/api/staff/roster')).toBe(404);
+  });
+});
