@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { choosePort } from '../../bot/http/listen.ts';
@@ -16,10 +16,10 @@ import { parseEnv, type Env } from '../../core/env.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
 import { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { openConsoleBrowser } from '../support/console-browser.ts';
 import { obliterateQueue } from '../support/ouen-harness.ts';
 import { scratchDir } from '../support/scratch-dir.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ANSWER_MS = 20_000;
 /** A site whose DNS answers 127.0.0.1, as a DNS-rebinding attacker's does once the page is loaded. */
 const REBOUND_HOST = 'rebound.example';
@@ -30,7 +30,7 @@ describe('console in local mode (browser)', () => {
   let ouen: RunningOuen;
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   const start = () => startOuen({ env, web: true, worker: true, logger: createLogger('silent') });
 
@@ -40,12 +40,8 @@ describe('console in local mode (browser)', () => {
     const port = await choosePort(0, '127.0.0.1');
     env = parseEnv({ PORT: String(port), OUEN_DATA_DIR: dataDir, OUEN_QUEUE_PREFIX: `console-local-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent' });
     ouen = await start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync', `--host-resolver-rules=MAP ${REBOUND_HOST} 127.0.0.1`],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // The page keeps polling while ouen restarts: failed loads then are expected, script errors are not.
+    ({ browser, page, pageErrors } = await openConsoleBrowser({ args: [`--host-resolver-rules=MAP ${REBOUND_HOST} 127.0.0.1`], consoleErrors: false }));
   }, 180_000);
 
   afterAll(async () => {

@@ -3,21 +3,14 @@
  * page in Chromium, the way a person would: by clicking and typing, in Japanese.
  * Needs Debian's chromium at /usr/bin/chromium (`apt-get install -y chromium`).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOuen, type RunningOuen } from '../../bot/app.ts';
-import { parseEnv } from '../../core/env.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import type { RunningOuen } from '../../bot/app.ts';
+import { openConsoleBrowser, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
+import type { TestDatabase } from '../support/database.ts';
 import { validateLineRequest, validateLineWebhook } from '../support/line-spec.ts';
 import { minimalPdf } from './minimal-pdf.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 /** How long the bot may take to answer one step (first turns also warm up Prisma). */
 const ANSWER_MS = 20_000;
 /** The default program's contest takes applications from 2026-06-01 to 2027-03-31; time runs on from inside that window. */
@@ -25,45 +18,22 @@ const OFFSET_MS = Date.parse('2026-11-28T10:00:00+09:00') - Date.now();
 const clock = () => new Date(Date.now() + OFFSET_MS);
 
 describe('console (browser)', () => {
+  let system: ConsoleSystem;
   let db: TestDatabase;
   let ouen: RunningOuen;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
-  const prefix = `console-test-${randomBytes(4).toString('hex')}`;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'ouen-console-'));
-    ouen = await startOuen({
-      env: parseEnv({ PORT: '0', DATABASE_URL: db.connectionString, REDIS_URL, OUEN_QUEUE_PREFIX: prefix, OUEN_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
-      web: true,
-      worker: true,
-      clock,
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
-    // The page must work offline: anything not from this server is a bug.
-    await page.route((url) => !url.href.startsWith(ouen.url), (route) => {
-      pageErrors.push(`external request: ${route.request().url()}`);
-      return route.abort();
-    });
+    system = await startConsoleSystem(clock);
+    ({ db, ouen } = system);
+    ({ browser, page, pageErrors } = await openConsoleBrowser({ onlyOrigin: ouen.url }));
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await ouen?.close();
-    await db?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    await deleteQueueKeys(prefix);
+    await system?.close();
   }, 60_000);
 
   it('completes a whole contest application by clicking and typing in Japanese', async () => {
@@ -251,13 +221,3 @@ describe('console (browser)', () => {
     await page.getByTestId('send-button').click();
   }
 });
-
-async function deleteQueueKeys(prefix: string) {
-  const redis = new Redis(REDIS_URL);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}

@@ -6,59 +6,40 @@
  * as a conversation, undelivered messages with a retry, and scoring from a card that
  * shows the criteria and their weights. Needs Debian's chromium at /usr/bin/chromium.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { createHash } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOuen, type RunningOuen } from '../../bot/app.ts';
+import type { RunningOuen } from '../../bot/app.ts';
 import { attachDocument } from '../../core/applications/document.service.ts';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
-import { parseEnv } from '../../core/env.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { openConsoleBrowser, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
+import type { TestDatabase } from '../support/database.ts';
 import { MINIMAL_PDF } from '../support/line-events.ts';
 import { sampleAnswers, seedApplication } from '../support/seed-applications.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const ANSWER_MS = 20_000;
 /** Inside the application window first; the judging test moves past the deadline. */
 let offsetMs = Date.parse('2026-11-28T10:00:00+09:00') - Date.now();
 const clock = () => new Date(Date.now() + offsetMs);
 
 describe('the console staff panel (browser)', () => {
+  let system: ConsoleSystem;
   let db: TestDatabase;
   let ouen: RunningOuen;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
-  const prefix = `staff-panel-test-${randomBytes(4).toString('hex')}`;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'ouen-staff-panel-'));
-    ouen = await startOuen({
-      env: parseEnv({ PORT: '0', DATABASE_URL: db.connectionString, REDIS_URL, OUEN_QUEUE_PREFIX: prefix, OUEN_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
-      web: true, worker: true, clock,
-    });
+    system = await startConsoleSystem(clock);
+    ({ db, ouen } = system);
     const first = await seedApplication(db.prisma, ouen.sealer, { receipt: 'BC2026-0001', status: 'submitted', answers: sampleAnswers('千葉 太郎', '船橋市', 'yes') });
     await seedApplication(db.prisma, ouen.sealer, { receipt: 'BC2026-0002', status: 'submitted', answers: sampleAnswers('市川 花子', '市川市', 'no') });
     await transactOn(db.sql)((tx) => attachDocument(tx, ouen.sealer, first, {
       sourceMessageId: '900000000000000001', fileName: 'plan.pdf', content: MINIMAL_PDF, sha256: createHash('sha256').update(MINIMAL_PDF).digest('hex'),
     }, 'test'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    ({ browser, page, pageErrors } = await openConsoleBrowser({ viewport: { width: 1280, height: 720 }, onlyOrigin: ouen.url }));
     await page.goto(`${ouen.url}/console`);
     await page.getByTestId('add-user-name').fill('千葉 花子');
     await page.getByTestId('add-user-submit').click();
@@ -68,13 +49,7 @@ describe('the console staff panel (browser)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await ouen?.close();
-    await db?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await system?.close();
   }, 60_000);
 
   it('keeps the page within the window with the panel open, so the chat header never scrolls away', async () => {
