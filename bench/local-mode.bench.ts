@@ -22,7 +22,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +31,7 @@ import { SERVER_NODE_FLAGS } from '../scripts/node-flags.mjs';
 import { applyThroughConsole, staffLook } from './support/console-session.ts';
 import { machineBusyShare, peakRssMiB, QUIET } from './support/proc-stats.ts';
 import { treeMemory, type ProcessMemory } from './support/process-tree.ts';
+import { freePort } from '../core/free-port.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -177,16 +177,6 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function deleteQueueKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { lazyConnect: false });

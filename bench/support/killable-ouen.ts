@@ -7,7 +7,6 @@
 import { SERVER_NODE_FLAGS } from '../../scripts/node-flags.mjs';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import { createBenchDatabase } from './bench-database.ts';
 import { bundle } from './bundle.ts';
 import { forkChild, type Child } from './ipc.ts';
 import { WebhookPoster, type Ack } from './webhook-poster.ts';
+import { freePort } from '../../core/free-port.ts';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -105,16 +105,6 @@ async function waitUntilSettled(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function obliterateQueue(prefix: string): Promise<void> {
   const queue = new Queue(OUTBOX_QUEUE, { connection: redisConnection(REDIS_URL), prefix });

@@ -3,8 +3,8 @@
  * mounted, so nothing ever answers 404 while ouen is still starting.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { ConfigError } from '../../core/config-error.ts';
+import { freePort } from '../../core/free-port.ts';
 import { isLocalMode, type Env } from '../../core/env.ts';
 
 /** A burst of reconnects after a stall waits in the accept queue instead of being dropped. */
@@ -33,15 +33,7 @@ export function isLoopback(host: string): boolean {
  * case listening fails (EADDRINUSE) rather than serving half a server.
  */
 export async function choosePort(port: number, host: string): Promise<number> {
-  if (port !== 0) return port;
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => resolve(free));
-    });
-  });
+  return port !== 0 ? port : freePort(host);
 }
 
 /** How this process reaches its own server: the console's webhooks, the SDK's calls to the built-in fake. */

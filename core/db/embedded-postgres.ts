@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { chown, mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { ConfigError } from '../config-error.ts';
 import { isAlive, lockDataDir, lockHolder } from './data-dir-lock.ts';
 import { postgresBinaries } from './postgres-binaries.ts';
 import { assertReachable, serverAccount, type ServerAccount } from './server-account.ts';
+import { freePort } from '../free-port.ts';
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -296,15 +296,5 @@ function logTail(dataDir: string): string {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
