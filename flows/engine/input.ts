@@ -11,7 +11,7 @@ import { validateFurigana } from '../validators/furigana.ts';
 import { validateFreeText } from '../validators/free-text.ts';
 import { validatePastDate } from '../validators/date.ts';
 import { validateMunicipality } from '../validators/municipality.ts';
-import { containsMyNumber } from '../validators/my-number.ts';
+import { containsMyNumber, MY_NUMBER_MARK } from '../validators/my-number.ts';
 import { choiceMatches } from './choice-match.ts';
 
 export type InputSpec =
@@ -45,6 +45,7 @@ export function parseInput(spec: InputSpec, input: FlowInput, context: InputCont
   // Whatever the step expects: an Individual Number (or the mark left where the edge cut
   // one out) is never an answer, in a name, an e-mail address or a button typed by hand.
   if (input.type === 'text' && containsMyNumber(input.text)) return { ok: false, reason: 'text.myNumber' };
+  if (input.type === 'choice' && input.value.includes(MY_NUMBER_MARK)) return { ok: false, reason: 'text.myNumber' };
   const result = cachedSchema(spec, context).safeParse(input);
   if (result.success) return { ok: true, ...result.data };
   const issue = result.error.issues[0];

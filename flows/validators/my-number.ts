@@ -16,20 +16,22 @@
  * ```
  *
  * What counts as "written as one number": digits (ASCII, full-width or any other decimal
- * digit) separated only by short runs of spaces, line breaks, dashes, dots, slashes or
- * commas. Inside such a run, twelve digits are a candidate when they are the whole run,
- * or one unbroken group of twelve, or three groups of four (the card's own layout), so
- * that two phone numbers or a date beside a year are not searched digit by digit. A run
- * of several groups glued to Latin letters is part of a code (a UUID), not a number.
- */
+ * digit) separated only by short runs of spaces, line breaks, dashes, dots, slashes,
+ * commas, brackets, plus signs, middle dots or invisible characters. Inside such a run,
+ * any groups in a row that hold exactly twelve digits are a candidate (one group of
+ * twelve, 4-4-4, 8-4, twelve single digits …), so that two phone numbers side by side,
+ * whose groups never add up to twelve, are not taken for one. Identifiers ouen or LINE
+ * make (UUIDs, long hexadecimal strings) are not what a person wrote and are skipped. */
 
 /** What replaces a number found; a flow that sees it refuses the answer. */
 export const MY_NUMBER_MARK = '［個人番号のため削除］';
 
 const DIGITS = 12;
-/** Separators between groups of one number: "4231 - 9605" and "4231\r\n9605" still join. */
-const MAX_SEPARATOR_RUN = 3;
-const separator = /[\s\-‐‑‒–—―−ー－﹣﹘.．・･。/／,，、_]/u;
+/** Separators between groups of one number: "4231 - 9605" and "4231\r\n\r\n9605" still join. */
+const MAX_SEPARATOR_RUN = 6;
+const separator = /[\s\-‐‑‒–—―−ー－﹣﹘.．・･。/／,，、_()（）[\]［］{}「」+＋•·‧∙⋅*＊#＃:：\u200B-\u200D\u2060\uFEFF]/u;
+/** UUIDs and long hexadecimal strings (hashes, tokens): identifiers, not a person's words. */
+const identifier = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[0-9a-f]*[a-f])[0-9a-f]{16,}/gi;
 const anyDigit = /\p{Nd}/u;
 const allDigits = /\p{Nd}/gu;
 
@@ -43,21 +45,12 @@ interface Group {
 export function findMyNumbers(text: string): Array<{ start: number; end: number }> {
   // Most texts hold fewer than twelve digits in all: one native scan settles those.
   if ((text.match(allDigits)?.length ?? 0) < DIGITS) return [];
+  const skipped = identifierSpans(text);
   const found: Array<{ start: number; end: number }> = [];
   for (const run of digitRuns(text)) {
-    const total = run.reduce((n, g) => n + g.digits.length, 0);
-    // Groups glued to Latin letters are a code or an identifier (a UUID's 585914-3014-49c8),
-    // not a number someone wrote out; twelve digits in one piece still count anywhere.
-    if (run.length > 1 && (isLetter(text[run[0]!.start - 1]) || isLetter(text[run.at(-1)!.end]))) {
-      for (const group of run) if (group.digits.length === DIGITS && isValid(group.digits)) found.push({ start: group.start, end: group.end });
-      continue;
-    }
-    if (total === DIGITS) {
-      if (isValid(run.map((g) => g.digits).join(''))) found.push({ start: run[0]!.start, end: run.at(-1)!.end });
-      continue;
-    }
-    for (let i = 0; i < run.length; i++) {
-      const window = candidateAt(run, i);
+    const groups = run.filter((g) => !skipped.some((span) => g.start < span.end && g.end > span.start));
+    for (let i = 0; i < groups.length; i++) {
+      const window = twelveFrom(groups, i);
       if (window && isValid(window.map((g) => g.digits).join(''))) {
         found.push({ start: window[0]!.start, end: window.at(-1)!.end });
         i += window.length - 1;
@@ -65,6 +58,21 @@ export function findMyNumbers(text: string): Array<{ start: number; end: number 
     }
   }
   return found;
+}
+
+/** Groups from `i` on, in a row, holding exactly twelve digits; null when they skip past twelve. */
+function twelveFrom(groups: Group[], i: number): Group[] | null {
+  let count = 0;
+  for (let j = i; j < groups.length; j++) {
+    count += groups[j]!.digits.length;
+    if (count === DIGITS) return groups.slice(i, j + 1);
+    if (count > DIGITS) return null;
+  }
+  return null;
+}
+
+function identifierSpans(text: string): Array<{ start: number; end: number }> {
+  return [...text.matchAll(identifier)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
 export function containsMyNumber(text: string): boolean {
@@ -120,18 +128,6 @@ export function isValid(twelve: string): boolean {
   for (let n = 1; n <= 11; n++) sum += Number(twelve[11 - n]) * (n <= 6 ? n + 1 : n - 5);
   const remainder = sum % 11;
   return Number(twelve[11]) === (remainder <= 1 ? 0 : 11 - remainder);
-}
-
-function isLetter(char: string | undefined): boolean {
-  return char !== undefined && /[A-Za-z]/.test(char);
-}
-
-function candidateAt(run: Group[], i: number): Group[] | null {
-  const first = run[i]!;
-  if (first.digits.length === DIGITS) return [first];
-  const three = run.slice(i, i + 3);
-  if (three.length === 3 && three.every((g) => g.digits.length === 4)) return three;
-  return null;
 }
 
 /** Groups of digits joined by short separator runs; anything else ends a run. */

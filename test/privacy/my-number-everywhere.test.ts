@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStaffCommand, staffDepsOn } from '../../bot/staff/staff-commands.ts';
 import { createLogger } from '../../core/logger.ts';
 import { findMyNumbers } from '../../flows/validators/my-number.ts';
-import { snowflake, startOuenWithDiscord, type FakeDiscord } from '../support/fake-discord.ts';
+import { dmChannelOf, dmMessage, snowflake, startOuenWithDiscord, type FakeDiscord } from '../support/fake-discord.ts';
 import { eventually, type Harness } from '../support/ouen-harness.ts';
 import { botTexts, callbackBody, LineUser, MINIMAL_PDF } from '../support/line-events.ts';
 import { everythingStored } from '../support/sealed-scan.ts';
@@ -18,6 +18,8 @@ const SHAPES = {
   spaces: '4 2 3 1 9 6 0 5 6 8 0 5',
   doubleHyphen: '4231--9605--6805',
   fullWidth: '４２３１　９６０５　６８０５',
+  bracketed: '(4231)9605-6805',
+  glued: 'MyNo4231•9605•6805',
 };
 
 const logLines: string[] = [];
@@ -48,6 +50,13 @@ function withoutIdentifiers(line: string): string {
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '‹uuid›')
     .replace(/\bU?[0-9a-f]{16,}\b/g, '‹hex›')
     .replace(/\b[0-9A-HJKMNP-TV-Z]{26}\b/g, '‹ulid›');
+}
+
+/** What the bot said to a Discord user in their DM, oldest first. */
+function dmAnswers(userId: string): string[] {
+  return discord.requests
+    .filter((r) => r.method === 'POST' && r.path === `/channels/${dmChannelOf(userId)}/messages`)
+    .map((r) => JSON.stringify(r.body));
 }
 
 async function say(user: LineUser, event: ReturnType<LineUser['text']>) {
@@ -85,6 +94,34 @@ describe('an Individual Number', () => {
     });
     expect(refused.text).toContain('マイナンバー');
 
+  }, 60_000);
+
+  it('is cut out of Discord DMs too: a message, a file name, a message during a handover', async () => {
+    const userId = snowflake();
+    const answered = async (content: string, attachments?: unknown[]) => {
+      const before = dmAnswers(userId).length;
+      discord.dispatch('MESSAGE_CREATE', dmMessage({ userId, content, ...(attachments ? { attachments } : {}) }));
+      return eventually(() => (dmAnswers(userId).length > before ? dmAnswers(userId).at(-1)! : undefined));
+    };
+    expect(await answered(`番号は ${SHAPES.bracketed} です`)).toContain('その部分は受け取らずに削除しました');
+    await answered('応募');
+    expect(await answered('同意する')).toContain('拠点');
+    await answered('すでにある');
+    expect(await answered(`船橋市 ${SHAPES.hyphens}`)).toContain('マイナンバー');
+    // A file sent at a text question: refused, and its name recorded only without the number.
+    expect(await answered('', [discord.attachment(`番号${NUMBER_DIGITS}.pdf`, MINIMAL_PDF, 'application/pdf')])).toContain('市町村');
+    await answered('スタッフと話したい');
+    discord.dispatch('MESSAGE_CREATE', dmMessage({ userId, content: `スタッフさんへ ${SHAPES.glued}` }));
+    await eventually(() => discord.requests.some((r) => JSON.stringify(r.body ?? '').includes('スタッフさんへ')));
+  }, 60_000);
+
+  it('is cut out of button data, which a client can forge', async () => {
+    const user = new LineUser(h.line);
+    await say(user, user.text('応募'));
+    expect(await say(user, user.choose(`say:${SHAPES.spaces}`))).toContain('マイナンバー');
+  }, 60_000);
+
+  it('is kept nowhere afterwards: every stored and sealed value, the log, what went to Discord', async () => {
     // The inbox thread got the redacted message (the staff feed posts it to Discord).
     await eventually(() => discord.requests.some((r) => JSON.stringify(r.body ?? '').includes('私の番号は')));
     const sentToDiscord = discord.requests.map((r) => JSON.stringify(r.body ?? ''));

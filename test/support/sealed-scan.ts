@@ -9,6 +9,8 @@ import { documentContext } from '../../core/applications/document.service.ts';
 import { conversationContext } from '../../core/conversation/conversation.repository.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import { inboxContext } from '../../core/inbox/inbox.repository.ts';
+import type { RoundId } from '../../core/judging/judging-config.ts';
+import { commentContext } from '../../core/judging/judging.service.ts';
 import { outboxContext } from '../../core/outbox/outbox.repository.ts';
 import { noticeContext } from '../../core/staff-feed/staff-notice.repository.ts';
 
@@ -22,7 +24,11 @@ const SEALED: Record<string, Record<string, (row: Row) => string>> = {
   InboxEvent: { payloadSealed: (r) => inboxContext(String(r.webhookEventId)) },
   OutboxMessage: { messagesSealed: (r) => outboxContext(String(r.participantId)) },
   StaffNotice: { payloadSealed: (r) => noticeContext(String(r.entityId)) },
+  JudgingScore: { commentSealed: (r) => commentContext(r.roundId as RoundId, String(r.applicationId), String(r.judgeId)) },
 };
+
+/** Sealed columns that hold bytes a person sent as they are (a PDF), not text ouen wrote. */
+const SEALED_BYTES = new Set(['ApplicationDocument.contentSealed']);
 
 /** Every text, JSON and sealed value in the public schema, as `table.column: value` lines. */
 export async function everythingStored(sql: pg.Pool, sealer: Sealer): Promise<string[]> {
@@ -36,7 +42,9 @@ export async function everythingStored(sql: pg.Pool, sealer: Sealer): Promise<st
         if (value === null || value instanceof Date || typeof value === 'number' || typeof value === 'boolean') continue;
         const open = SEALED[table]?.[column];
         if (open && typeof value === 'string') lines.push(`${table}.${column}: ${sealer.open(value, open(row))}`);
-        else if (column.endsWith('Sealed')) continue;
+        else if (SEALED_BYTES.has(`${table}.${column}`)) continue;
+        // A sealed column this scan cannot open would hide what it holds: name its context above.
+        else if (column.endsWith('Sealed')) throw new Error(`no context known for ${table}.${column}`);
         else lines.push(`${table}.${column}: ${typeof value === 'string' ? value : JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
       }
     }

@@ -42,6 +42,18 @@ describe('containsMyNumber', () => {
     ['Arabic-Indic digits', '٤٢٣١٩٦٠٥٦٨٠٥'],
     ['mathematical digits', '𝟒𝟐𝟑𝟏𝟗𝟔𝟎𝟓𝟔𝟖𝟎𝟓'],
     ['the mark the edge leaves', `番号は${MY_NUMBER_MARK}です`],
+    ['glued to a word', 'MyNo4231-9605-6805'],
+    ['after a letter', 'x4231 9605 6805'],
+    ['before a letter', '4231 9605 6805x'],
+    ['in brackets', '番号(4231)9605-6805です'],
+    ['in full-width brackets', '（4231）9605－6805'],
+    ['with a blank line between groups', '4231\r\n\r\n9605\r\n\r\n6805'],
+    ['with bullets', '4231•9605•6805'],
+    ['with middle dots and spaces', '4231 · 9605 · 6805'],
+    ['with plus signs', '4231+9605+6805'],
+    ['with zero-width spaces', '4231\u200B9605\u200B6805'],
+    ['in an e-mail address after letters', 'a4231.9605.6805@example.jp'],
+    ['as 8-4 followed by other digits', '42319605 6805 03'],
   ])('finds one %s', (_shape, text) => {
     expect(containsMyNumber(text)).toBe(true);
   });
@@ -53,7 +65,9 @@ describe('containsMyNumber', () => {
     ['two phone numbers', '043-123-4567, 090-1234-5678'],
     ['a phone number', '090-1234-5678'],
     ['eleven digits', '42319605680'],
-    ['digits too far apart', '4231    9605    6805'],
+    ['digits too far apart', '4231          9605          6805'],
+    ['a date beside an amount, whose groups never add up to twelve', '2026/12/01 12,345円'],
+    ['a postal code, a phone number and a year', '〒260-8667 043-223-2712 2026年'],
     ['digits split by words', '4231と9605と6805'],
   ])('passes %s', (_shape, text) => {
     expect(containsMyNumber(text)).toBe(false);
@@ -92,8 +106,9 @@ describe('redactMyNumbersDeep', () => {
 });
 
 describe('identifiers', () => {
-  it('leaves groups glued to letters alone (a UUID), but not twelve digits in one piece', () => {
+  it('leaves UUIDs and long hexadecimal strings alone, but not a number glued to a name', () => {
     expect(containsMyNumber('0b585914-3014-49c8-8645-d17c389080ec')).toBe(false);
+    expect(containsMyNumber('sha256 3f2a423196056805be9c0d1e2f3a4b5c')).toBe(false);
     expect(containsMyNumber('taro423196056805@example.jp')).toBe(true);
   });
 });
