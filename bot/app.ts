@@ -21,7 +21,7 @@ import type { RunningWorker } from '../worker/outbox-worker.ts';
 import type { FakeLineStore } from './console/fake-line-store.ts';
 import type { StaffDeps } from './staff/staff-commands.ts';
 import { errorHandler } from './http/error-handler.ts';
-import { choosePort, closeServer, listen, listenHost, selfUrl } from './http/listen.ts';
+import { choosePort, closeServer, isLoopback, listen, listenHost, selfUrl } from './http/listen.ts';
 import { healthRouter } from './http/health.route.ts';
 import type { LineApiConfig } from './line/line-api.ts';
 import type { EventProcessor } from './line/line-event-processor.ts';
@@ -140,7 +140,11 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       if (local) {
         const [{ staffPanelRouter }, { runStaffCommand }] = await Promise.all([import('./console/staff-panel.route.ts'), import('./staff/staff-commands.ts')]);
         const deps = await staffDeps();
+        // The staff panel has no login and shows who applied: this machine only, even when
+        // the console itself was opened to the network (OUEN_HOST).
+        app.use('/console/api/staff', localOnly({ ...localOnlyOptions(env, port, host), loopbackPeersOnly: true }));
         app.use(staffPanelRouter((request) => runStaffCommand(deps, request), program));
+        if (!isLoopback(host)) logger.warn({ host }, CONSOLE_ON_NETWORK_WARNING);
       }
     }
     const consoleBesideLine = local || !fakeLine ? undefined : { api: fakeConfig, serves: (userId: string) => fakeLine!.user(userId) !== undefined };
@@ -184,6 +188,10 @@ function isLineHost(url: string): boolean {
 const WEB_POOL_SIZE = 3;
 /** Staff commands, the staff feed and participants' turns in Discord DMs. */
 const STAFF_POOL_SIZE = 4;
+
+/** Logged (and printed by `ouen start`) when local mode listens beyond this machine. */
+export const CONSOLE_ON_NETWORK_WARNING =
+  'local mode listens beyond this machine (OUEN_HOST): anyone who reaches the port can use the console as LINE users (it has no login); the staff panel still answers only on this machine';
 
 /** Logged (and printed by `ouen start`) whenever the console runs beside real LINE credentials. */
 export const CONSOLE_BESIDE_LINE_WARNING =

@@ -1,4 +1,5 @@
-import { CONSOLE_BESIDE_LINE_WARNING, startOuen } from '../bot/app.ts';
+import { CONSOLE_BESIDE_LINE_WARNING, CONSOLE_ON_NETWORK_WARNING, startOuen } from '../bot/app.ts';
+import { isLoopback } from '../bot/http/listen.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
 
 /**
@@ -22,6 +23,7 @@ export async function runServer(env: Env, roles: { web: boolean; worker: boolean
   if (local) say(`ouen: local mode (no LINE credentials${env.DATABASE_URL ? '' : ', no DATABASE_URL: a PostgreSQL of its own'}), data in ${env.OUEN_DATA_DIR}`);
   const ouen = await startOuen({ env, ...roles, progress: local ? (step) => say(`· ${step}…`) : undefined });
   if (env.OUEN_CONSOLE && !local) console.error(`\n  !!! ${CONSOLE_BESIDE_LINE_WARNING}.\n`);
+  if (local && roles.web && !isLoopback(ouen.host)) console.error(`\n  !!! ${CONSOLE_ON_NETWORK_WARNING}.\n`);
   if (roles.web && ouen.fakeLine) {
     const base = env.OUEN_PUBLIC_URL ?? `http://localhost:${ouen.port}`;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
