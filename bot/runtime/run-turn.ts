@@ -83,32 +83,20 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     /** By participant: a batch holds one turn per participant. */
     const results = new Map<string, { rendered: unknown[]; language: Language; outboxIndex: number | null }>();
 
-    // The flows first (pure), then the effects, submissions last: a submission locks the
+    // Each turn's input is resolved first (an unsend removes what it took back), then the
+    // flows run (pure), then the effects, submissions last: a submission locks the
     // contest's receipt counter until commit, so it should take it as late as it can.
     const stepped: Stepped[] = [];
     for (const original of live) {
       const request = withoutMyNumbers(original);
       const actor = `${request.channel ?? 'line'}:${request.participantId}`;
-      let { state } = conversations.get(request.participantId)!;
-      const { language, handoffOpen } = conversations.get(request.participantId)!;
-      let application = applications.get(request.participantId) ?? null;
-      let input: FlowInput;
-      if (request.input.type === 'unsend') {
-        // What the message became goes first; then the flow asks for it again.
-        const unsent = await forgetUnsentMessage(db, sealer, program.contest, {
-          participantId: request.participantId, messageId: request.input.messageId, state, application, actor, now: request.now,
-        });
-        ({ state, application } = unsent);
-        audit.push(...unsent.audit);
-        input = { type: 'unsent', removed: unsent.removed };
-      } else {
-        input = request.input;
-      }
-      const deps = { now: request.now, program, language, application, handoffOpen, handoffAvailable: services.handoffAvailable ?? false };
+      const loaded = conversations.get(request.participantId)!;
+      const { input, state, application } = await resolveInput(db, services, request, actor, loaded.state, applications.get(request.participantId) ?? null, audit);
+      const deps = { now: request.now, program, language: loaded.language, application, handoffOpen: loaded.handoffOpen, handoffAvailable: services.handoffAvailable ?? false };
       const step = advance(state, input, deps);
       const label = input.type === 'choice' ? choiceLabel(state, input.value, deps) : null;
-      const said = describeInput(input, label && translateText(label, language));
-      stepped.push({ request, actor, input, said, state, language, application, step });
+      const said = describeInput(input, label && translateText(label, loaded.language));
+      stepped.push({ request, actor, input, said, state, language: loaded.language, application, step });
     }
     const submits = (s: (typeof stepped)[number]) => s.step.effects.some((e) => e.type === 'submitApplication');
     const ordered = [...stepped.filter((s) => !submits(s)), ...stepped.filter(submits)];
@@ -150,6 +138,23 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       return { status: 'done', rendered: done.rendered, outboxId, language: done.language };
     });
   });
+}
+
+/**
+ * The flow input of a turn. An unsend is resolved here, in the turn's transaction: what
+ * the message became is removed (`forgetUnsentMessage`), and the flow is told which
+ * answers went (and which could not), with the state and application as they are now.
+ */
+async function resolveInput(
+  db: SqlDb, services: TurnServices, request: TurnRequest, actor: string,
+  state: ConversationState, application: StoredApplication | null, audit: AuditEntry[],
+): Promise<{ input: FlowInput; state: ConversationState; application: StoredApplication | null }> {
+  if (request.input.type !== 'unsend') return { input: request.input, state, application };
+  const unsent = await forgetUnsentMessage(db, services.sealer, services.program, {
+    participantId: request.participantId, messageId: request.input.messageId, state, application, actor, now: request.now,
+  });
+  audit.push(...unsent.audit);
+  return { input: { type: 'unsent', removed: unsent.removed, kept: unsent.kept }, state: unsent.state, application: unsent.application };
 }
 
 /** One turn after its flow ran, before its effects. */

@@ -6,10 +6,14 @@
  *
  * After submission the answer goes as well (the person took it back): the application
  * stays submitted but incomplete until it is given again, and staff are told which
- * field went (README "Unsending after submission").
+ * field went (README "Unsending"). Eligibility answers are the exception: they were
+ * checked when the application was submitted and cannot change after it, so they stay
+ * (the message leaves the conversation record), and the person is told why.
  */
 import type { ConversationState } from '../../flows/index.ts';
-import type { ContestConfig } from '../../flows/program.ts';
+import { contestSteps } from '../../flows/contest/contest-steps.ts';
+import { calendarDate } from '../../flows/engine/dates.ts';
+import type { ProgramConfig } from '../../flows/program.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlDb } from '../db/types.ts';
@@ -22,18 +26,25 @@ export interface Unsent {
   application: StoredApplication | null;
   /** Answers (step ids) that went with the message. */
   removed: string[];
+  /** Answers the message became that stay: eligibility, fixed once the application was submitted. */
+  kept: string[];
   audit: AuditEntry[];
 }
 
 export async function forgetUnsentMessage(
-  db: SqlDb, sealer: Sealer, contest: ContestConfig,
+  db: SqlDb, sealer: Sealer, program: ProgramConfig,
   turn: { participantId: string; messageId: string; state: ConversationState; application: StoredApplication | null; actor: string; now: Date },
 ): Promise<Unsent> {
+  const { contest } = program;
   const { state, messageId, participantId, now, actor } = turn;
   let application = turn.application;
   const fields = new Set<string>();
+  const kept: string[] = [];
   const answerId = state.sources?.[messageId];
-  if (answerId && application?.answers[answerId] !== undefined) fields.add(answerId);
+  if (answerId && application?.answers[answerId] !== undefined) {
+    if (application.status === 'submitted' && lockedAfterSubmit(program, now, application.answers).has(answerId)) kept.push(answerId);
+    else fields.add(answerId);
+  }
   let documentRemoved = false;
   if (application) {
     const count = await db.$executeRaw`
@@ -46,7 +57,8 @@ export async function forgetUnsentMessage(
   const fromConversation = recent.length !== (state.recent ?? []).length;
   const sources = Object.fromEntries(Object.entries(state.sources ?? {}).filter(([id]) => id !== messageId));
   const next: ConversationState = { ...state, sources, recent };
-  if (fields.size === 0 && !fromConversation) return { state, application, removed: [], audit: [] };
+  // A request to take something back that had to stay is recorded too (who asked, what stayed).
+  if (fields.size === 0 && kept.length === 0 && !fromConversation) return { state, application, removed: [], kept, audit: [] };
 
   const audit: AuditEntry[] = [];
   if (application && fields.size > 0) {
@@ -59,9 +71,15 @@ export async function forgetUnsentMessage(
   }
   audit.push({
     actor, action: 'message.unsent', entity: 'participant', entityId: participantId,
-    detail: { removedFields: [...fields].sort(), fromConversation },
+    detail: { removedFields: [...fields].sort(), keptFields: kept, fromConversation },
   });
-  return { state: next, application, removed: [...fields].sort(), audit };
+  return { state: next, application, removed: [...fields].sort(), kept, audit };
+}
+
+/** The steps whose answers cannot change once the application is submitted (eligibility). */
+function lockedAfterSubmit(program: ProgramConfig, now: Date, answers: Record<string, string>): Set<string> {
+  const steps = contestSteps(program, calendarDate(now, program.timeZone), answers);
+  return new Set(steps.filter((step) => step.lockedAfterSubmit).map((step) => step.id));
 }
 
 async function hasDocument(db: SqlDb, applicationId: string): Promise<boolean> {

@@ -89,6 +89,8 @@ export const en: Record<keyof typeof ja, string> = {
   'unsent.askAgain': 'Your answer to "{label}" was taken back. Please answer it again.',
   'unsent.document': 'Your plan document "{label}" was taken back. To send it again, send the PDF file in this chat.',
   'unsent.afterDeadline': 'Your answer to "{label}" was taken back. The deadline has passed, so it cannot be entered again here: please ask our staff if needed.',
+  'unsent.locked': 'Your answer to "{label}" was used to check eligibility, so it cannot be taken back after submission. Please ask our staff if it needs to change.',
+  'answer.locked': 'Your answer to "{label}" was used to check eligibility, so it cannot change after submission. Please ask our staff if it needs to change.',
   'confirm.saved': 'Your application {receiptNumber} stands as shown. Changes have already been saved.',
   'updated': 'Your application has been updated (receipt {receiptNumber}).',
   'alreadySubmitted': 'This application has already been received (receipt {receiptNumber}).',

@@ -87,6 +87,8 @@ export const ja = {
   'unsent.askAgain': '「{label}」の回答を取り消しました。あらためてお答えください。',
   'unsent.document': '事業計画書「{label}」の送信を取り消しました。あらためて送る場合は、このトークにPDFファイルを送ってください。',
   'unsent.afterDeadline': '「{label}」の回答を取り消しました。締切を過ぎているため入力し直すことはできません。必要な場合はスタッフにご相談ください。',
+  'unsent.locked': '「{label}」は応募資格の確認に使ったため、提出後は取り消せません。変更が必要なときはスタッフにご相談ください。',
+  'answer.locked': '「{label}」は応募資格の確認に使ったため、提出後は変更できません。変更が必要なときはスタッフにご相談ください。',
   'confirm.saved': 'この内容で受け付けています（受付番号 {receiptNumber}）。変更はすでに反映されています。',
   'updated': '応募内容を更新しました（受付番号 {receiptNumber}）。',
   'alreadySubmitted': 'この応募はすでに受け付けています（受付番号 {receiptNumber}）。',

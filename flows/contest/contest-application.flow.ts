@@ -64,6 +64,11 @@ function handle(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome
   const answers = deps.application?.answers ?? {};
   const step = stepsFor(deps, answers).find((s) => s.id === state.stepId);
   if (!step) return start(deps, 'apply');
+  // Eligibility was checked when the application was submitted: it is not asked again.
+  if (step.lockedAfterSubmit && deps.application?.status === 'submitted' && answers[step.id] !== undefined) {
+    const card = showCard(deps);
+    return { ...card, messages: [say(t('answer.locked', { label: labelOf(step) })), ...card.messages] };
+  }
   const parsed = parseInput(step.input, input, { today: today(deps), language: deps.language });
   if (!parsed.ok) return { state, messages: [reprompt(step, parsed.reason, parsed.params)], effects: [] };
   if (step.id === 'consent') return consentGiven(parsed.value === 'yes', deps);
@@ -294,17 +299,24 @@ function documentThenBack(step: Step, state: FlowState | null, input: FlowInput,
  * Answers removed by an unsend: ask for the first one on the path now, with its buttons,
  * and come back to where the person was. After the deadline they cannot be given again here.
  */
-function reask(removed: string[], active: FlowState | null, deps: FlowDeps): FlowOutcome | null {
+function reask(unsent: { removed: string[]; kept: string[] }, active: FlowState | null, deps: FlowDeps): FlowOutcome | null {
   const application = deps.application;
   if (!application || application.status === 'withdrawn') return null;
   const steps = pathOf(stepsFor(deps, application.answers), application.answers);
-  const step = steps.find((s) => removed.includes(s.id) && application.answers[s.id] === undefined);
+  const step = steps.find((s) => unsent.removed.includes(s.id) && application.answers[s.id] === undefined);
+  const kept = steps.find((s) => unsent.kept.includes(s.id));
+  // An eligibility answer stays once submitted: say so, and leave the person where they were.
+  if (!step && kept) return { state: active, messages: [say(t('unsent.locked', { label: labelOf(kept) }))], effects: [] };
   if (!step) return null;
-  const label = step.label ?? { literal: { ja: step.id, en: step.id } };
+  const label = labelOf(step);
   if (windowClosed(deps)) return end([say(t('unsent.afterDeadline', { label }))]);
   const lead = t(step.input.kind === 'file' ? 'unsent.document' : 'unsent.askAgain', { label });
   const returnTo = active?.stepId === CONFIRM || application.status === 'submitted' ? CONFIRM : undefined;
   return ask(step, [lead], returnTo);
+}
+
+function labelOf(step: Step): Text {
+  return step.label ?? { literal: { ja: step.id, en: step.id } };
 }
 
 function say(text: Text): FlowMessage {

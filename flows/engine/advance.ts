@@ -31,7 +31,7 @@ export function advance(state: ConversationState, input: FlowInput, deps: FlowDe
   if (input.type === 'follow') {
     return result(null, [say(t(input.returning ? 'greeting.back' : 'greeting')), mainMenu(deps)]);
   }
-  if (input.type === 'unsent') return unsent(state, input.removed, deps);
+  if (input.type === 'unsent') return unsent(state, { removed: input.removed, kept: input.kept ?? [] }, deps);
   const command = recognizeCommand(input);
   if (deps.handoffOpen) return withStaff(state, input, command, deps);
   return withBot(state, input, command, deps);
@@ -159,10 +159,10 @@ function handOff(state: ConversationState, deps: FlowDeps): StepResult {
 }
 
 /** Answers were taken back with the message they came from: the flow that owns them asks again. */
-function unsent(state: ConversationState, removed: string[], deps: FlowDeps): StepResult {
-  if (removed.length === 0 || deps.handoffOpen) return { state, messages: [], effects: [] };
+function unsent(state: ConversationState, answers: { removed: string[]; kept: string[] }, deps: FlowDeps): StepResult {
+  if ((answers.removed.length === 0 && answers.kept.length === 0) || deps.handoffOpen) return { state, messages: [], effects: [] };
   for (const flow of Object.values(flows)) {
-    const outcome = flow.reask?.(removed, state.active, deps);
+    const outcome = flow.reask?.(answers, state.active, deps);
     if (outcome) return fromOutcome(outcome);
   }
   return { state, messages: [], effects: [] };

@@ -27,8 +27,9 @@ export interface Flow {
    */
   resumeFor?(input: FlowInput, deps: FlowDeps): FlowState | null;
   /**
-   * Answers were removed because the person took back the message they came from: ask
-   * for them again now (`active` is where the person was). Null when none is the flow's.
+   * The person took back the message an answer came from: ask for the `removed` answers
+   * again now, or say why the `kept` ones could not go (`active` is where the person
+   * was). Null when none is the flow's.
    */
-  reask?(removed: string[], active: FlowState | null, deps: FlowDeps): FlowOutcome | null;
+  reask?(unsent: { removed: string[]; kept: string[] }, active: FlowState | null, deps: FlowDeps): FlowOutcome | null;
 }

@@ -58,9 +58,10 @@ export type FlowInput =
   | { type: 'follow'; returning?: boolean }
   /**
    * The person took a message back and the runtime has already removed what it became:
-   * these answers (step ids) are gone, so the flow asks for them again.
+   * the `removed` answers (step ids) are gone, so the flow asks for them again; the
+   * `kept` ones could not go (eligibility after submission), so the flow says why.
    */
-  | { type: 'unsent'; removed: string[] };
+  | { type: 'unsent'; removed: string[]; kept?: string[] };
 
 /**
  * What a channel adapter hands the runtime: a flow input, or an unsend (a message taken

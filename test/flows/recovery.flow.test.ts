@@ -97,6 +97,19 @@ describe('after an unsend', () => {
     expect(c.step).toBe('confirm');
   });
 
+  it('keeps an eligibility answer of a submitted application, says why, and never asks it again', () => {
+    const c = completeApplication(new Conversation()).choose('submit');
+    c.send({ type: 'unsent', removed: [], kept: ['municipality'] });
+    expect(c.said).toContain('「市町村」は応募資格の確認に使ったため、提出後は取り消せません');
+    expect(c.effects).toEqual([]);
+    // Even a stale question for it is not taken after submission.
+    c.state = { active: { flowId: 'contest-application', stepId: 'municipality' }, misunderstood: 0 };
+    c.send('館山市');
+    expect(c.said).toContain('提出後は変更できません');
+    expect(c.application!.answers.municipality).toBe('船橋市');
+    expect(c.effects).toEqual([]);
+  });
+
   it('asks for the document again with its "send later" button', () => {
     const c = completeApplication(new Conversation());
     const { document: _gone, ...rest } = c.application!.answers;

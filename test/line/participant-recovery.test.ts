@@ -31,17 +31,18 @@ async function send(...events: Array<ReturnType<LineUser['text']>>) {
 
 const lastMessage = (user: LineUser) => h.line.botMessages(user.userId).at(-1) as { text?: string; quickReply?: { items: Array<{ action: { label: string; data?: string } }> } };
 
-/** Submits with the plan document to follow; returns the receipt number and the id of the message that gave the e-mail address. */
-async function submitWithDocumentLater(user: LineUser): Promise<{ receipt: string; emailMessage: string }> {
+/** Submits with the plan document to follow; returns the receipt number and the ids of the messages that gave the e-mail address and the municipality. */
+async function submitWithDocumentLater(user: LineUser): Promise<{ receipt: string; emailMessage: string; municipalityMessage: string }> {
   const emailMessage = messageId();
+  const municipalityMessage = messageId();
   await send(
-    user.text('応募'), user.choose('yes'), user.choose('now'), user.text('船橋市'), user.choose('notYet'),
+    user.text('応募'), user.choose('yes'), user.choose('now'), user.text('船橋市', municipalityMessage), user.choose('notYet'),
     user.text('千葉 太郎'), user.text('ちば たろう'), user.text('taro@example.jp', emailMessage), user.text('090-1234-5678'),
     user.choose('30s'), user.choose('founder'), user.text('ちばラボ'), user.text('房総の工房'), user.choose('tourism'),
     user.text('空き家を工房にします。'), user.text('空き家の増加。'), user.choose('later'), user.choose('yes'), user.choose('sns'), user.choose('submit'));
   const said = botTexts(h.line, user.userId).join('\n');
   expect(said).toContain('事業計画書（PDF）はまだ届いていません');
-  return { receipt: /受付番号：(BC2026-\d{4})/.exec(said)![1]!, emailMessage };
+  return { receipt: /受付番号：(BC2026-\d{4})/.exec(said)![1]!, emailMessage, municipalityMessage };
 }
 
 async function applicationOf(user: LineUser) {
@@ -83,6 +84,18 @@ describe('after an unsend', () => {
     expect(botTexts(h.line, user.userId).join('\n')).toContain('応募内容を更新しました');
     expect((await applicationOf(user))!.answers.email).toBe('hanako@example.jp');
     expect(await status()).toBe('提出済み');
+  });
+});
+
+describe('an unsent eligibility answer after submission', () => {
+  it('stays on the application (eligibility was checked at submission), and the person is told why', async () => {
+    const user = new LineUser(h.line);
+    const { municipalityMessage } = await submitWithDocumentLater(user);
+    await send(user.unsend(municipalityMessage));
+    await eventually(() => lastMessage(user).text?.includes('提出後は取り消せません'));
+    expect((await applicationOf(user))!.answers.municipality).toBe('船橋市');
+    const audit = await h.db.prisma.auditLog.findFirst({ where: { action: 'message.unsent' }, orderBy: { id: 'desc' } });
+    expect(audit!.detail).toMatchObject({ removedFields: [], keptFields: ['municipality'] });
   });
 });
 
