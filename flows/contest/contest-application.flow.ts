@@ -28,14 +28,25 @@ export const contestApplicationFlow: Flow = {
   back,
   repeat,
   offers,
-  resumeFor: (input) => {
-    if (input.type === 'file') return { flowId: CONTEST_FLOW_ID, stepId: LATE_DOCUMENT };
-    return input.type === 'choice' && /^(submit|done|withdraw|change:\w+)$/.test(input.value)
-      ? { flowId: CONTEST_FLOW_ID, stepId: CONFIRM }
-      : null;
-  },
+  resumeFor,
   reask,
 };
+
+/**
+ * Taken while the flow is not active: a tap on an old card's button, and a PDF (the plan
+ * document sent later, or a kind word why not). While staff have the conversation, only
+ * a PDF that is the application's missing document; anything else is for staff.
+ */
+function resumeFor(input: FlowInput, deps: FlowDeps): FlowState | null {
+  if (input.type === 'file') {
+    const missing = deps.application?.status !== 'withdrawn' && missingDocumentStep(deps);
+    return !deps.handoffOpen || missing ? { flowId: CONTEST_FLOW_ID, stepId: LATE_DOCUMENT } : null;
+  }
+  if (deps.handoffOpen) return null;
+  return input.type === 'choice' && /^(submit|done|withdraw|change:\w+)$/.test(input.value)
+    ? { flowId: CONTEST_FLOW_ID, stepId: CONFIRM }
+    : null;
+}
 
 function start(deps: FlowDeps, entry: FlowEntry): FlowOutcome {
   const closed = windowClosed(deps);

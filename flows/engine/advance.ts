@@ -72,13 +72,9 @@ function withStaff(state: ConversationState, input: FlowInput, command: Command 
   }
   // A flow the person started again from the menu takes its answers.
   if (flow) return fromOutcome(flow.handle(state.active!, input, deps));
-  // A plan document that was still missing is that document, whoever else is listening;
-  // any other file is for staff.
-  const application = deps.application;
-  if (input.type === 'file' && application && application.status !== 'withdrawn' && !application.hasDocument) {
-    const resumed = resume(input, deps);
-    if (resumed) return resumed;
-  }
+  // An input a flow takes even now (a missing plan document); anything else is for staff.
+  const resumed = resume(input, deps);
+  if (resumed) return resumed;
   const forward: Effect = { type: 'forwardToStaff' };
   if (removedMyNumber(input)) return { state, messages: [say(t('handoff.myNumber'))], effects: [forward] };
   return { state, messages: [], effects: [forward] };
