@@ -8,7 +8,7 @@
 import { calendarDate, formatInstant } from '../../flows/engine/dates.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { answerCells, answerColumns, missingAnswers } from '../../core/applications/answer-display.ts';
-import { findByReceipt, latestDocument, listApplications, receiptsStartingWith, type ApplicationFilter } from '../../core/applications/staff-queries.ts';
+import { answersOf, findByReceipt, latestDocument, listApplications, receiptsStartingWith, type ApplicationFilter } from '../../core/applications/staff-queries.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
 import type pg from 'pg';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
@@ -134,6 +134,9 @@ async function listReply(deps: StaffDeps, language: StaffLanguage, filter: Appli
   const { total, applications } = await listApplications(deps.db, deps.program.contest.id, filter, LIST_LIMIT);
   if (total === 0) return { text: staffText(language, 'list.empty') };
   const none = staffText(language, 'none');
+  const today = calendarDate(deps.clock(), deps.program.timeZone);
+  const submitted = await answersOf(deps.db, deps.sealer, applications.filter((a) => a.status === 'submitted').map((a) => a.id));
+  const incomplete = (id: string) => missingAnswers(deps.program, today, submitted.get(id) ?? {}).length > 0;
   const rest = total - applications.length;
   return {
     card: {
@@ -146,7 +149,10 @@ async function listReply(deps: StaffDeps, language: StaffLanguage, filter: Appli
       placeholder: staffText(language, 'list.pick'),
       items: applications.map((a) => ({
         ...(a.receiptNumber ? { value: a.receiptNumber } : {}),
-        label: staffText(language, 'list.item', { receipt: a.receiptNumber ?? none, status: staffText(language, `status.${a.status}`) }),
+        label: staffText(language, 'list.item', {
+          receipt: a.receiptNumber ?? none,
+          status: submitted.has(a.id) && incomplete(a.id) ? staffText(language, 'status.incomplete') : staffText(language, `status.${a.status}`),
+        }),
         description: staffText(language, 'list.itemDetail', {
           municipality: a.municipality ?? none,
           category: a.category ? categoryLabel(deps.program, a.category, language) : none,

@@ -4,6 +4,9 @@
  * same wording as the confirmation card; phone numbers hyphenated so Excel keeps them as
  * text, phone-display.ts). The export is written to the audit log.
  *
+ * The 「未回答」 column names the questions still without an answer: a draft's, or those
+ * of a submitted application whose answer was taken back (unsend) and is incomplete.
+ *
  * A withdrawn application is a row (the counts and the report need it) with its personal
  * cells left empty: the person took their application back, so who they are does not
  * travel in spreadsheets. `withdrawnPersonal` includes them (e.g. to answer that person's
@@ -16,7 +19,7 @@ import type { ProgramConfig } from '../../flows/program.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { PrismaClient } from '../db/types.ts';
-import { answerCells, answerColumns } from './answer-display.ts';
+import { answerCells, answerColumns, missingAnswers } from './answer-display.ts';
 import { answersContext } from './application.repository.ts';
 
 const statusLabel: Record<string, string> = { draft: '下書き', submitted: '提出済み', withdrawn: '取り下げ' };
@@ -33,14 +36,18 @@ export async function exportApplicationsCsv(
     orderBy: [{ receiptNumber: 'asc' }, { createdAt: 'asc' }],
     select: { id: true, status: true, receiptNumber: true, answersSealed: true, submittedAt: true, updatedAt: true },
   });
-  const header = ['受付番号', '状態', '提出日時', '最終更新', ...columns.map((c) => c.label)];
+  // 「未回答」: the questions still without an answer (a draft's, or a submitted
+  // application's whose answer was taken back: incomplete until it is given again).
+  const header = ['受付番号', '状態', '未回答', '提出日時', '最終更新', ...columns.map((c) => c.label)];
   const records = applications.map((application) => {
     const answers = sealer.openJson<Answers>(application.answersSealed, answersContext(application.id));
     const hidePersonal = application.status === 'withdrawn' && !options.withdrawnPersonal;
     const cells = answerCells(program, today, answers, columns).map((cell, i) => (hidePersonal && columns[i]!.personal ? '' : cell));
+    const missing = application.status === 'withdrawn' ? [] : missingAnswers(program, today, answers);
     return [
       application.receiptNumber ?? '',
       statusLabel[application.status] ?? application.status,
+      missing.join('、'),
       application.submittedAt ? formatInstant(application.submittedAt.toISOString(), 'ja', timeZone) : '',
       formatInstant(application.updatedAt.toISOString(), 'ja', timeZone),
       ...cells,

@@ -78,6 +78,17 @@ async function findOne(
   return { ...summary, answers: sealer.openJson<Answers>(answersSealed, answersContext(row.id)) };
 }
 
+/**
+ * The answers of some applications, opened: to tell staff which submitted applications
+ * are incomplete (an answer taken back after submission), never shown as values.
+ */
+export async function answersOf(db: SqlDb, sealer: Sealer, ids: string[]): Promise<Map<string, Answers>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<Array<{ id: string; answersSealed: string }>>`
+    SELECT "id"::text AS "id", "answersSealed" FROM "Application" WHERE "id" = ANY(${ids}::uuid[])`;
+  return new Map(rows.map((row) => [row.id, sealer.openJson<Answers>(row.answersSealed, answersContext(row.id))]));
+}
+
 /** The newest plan document of an application, opened: for roles that may read the plan. */
 export async function latestDocument(db: SqlDb, sealer: Sealer, applicationId: string): Promise<{ fileName: string; content: Buffer } | null> {
   const [row] = await db.$queryRaw<Array<{ sourceMessageId: string; fileNameSealed: string; contentSealed: Buffer }>>`

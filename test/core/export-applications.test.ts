@@ -23,6 +23,8 @@ beforeAll(async () => {
     receipt: 'BC2026-0002', status: 'submitted', answers: { ...sampleAnswers('市川 花子', '市川市', 'no'), phone: '0312345678' },
   });
   await seedApplication(db.prisma, sealer, { receipt: 'BC2026-0003', status: 'withdrawn', answers: sampleAnswers('松戸 一郎', '松戸市', 'no') });
+  const { email: _taken, ...withoutEmail } = sampleAnswers('柏 次郎', '柏市', 'no');
+  await seedApplication(db.prisma, sealer, { receipt: 'BC2026-0004', status: 'submitted', answers: withoutEmail });
 });
 
 afterAll(async () => {
@@ -57,6 +59,12 @@ async function exportRows(options: { personal: boolean; withdrawnPersonal?: bool
 }
 
 describe('exportApplicationsCsv', () => {
+  it('names what a submitted application is missing (an answer taken back), and nothing for a complete one', async () => {
+    const { cell } = await exportRows({ personal: false });
+    expect(cell('BC2026-0004', '未回答')).toBe('メール');
+    expect(cell('BC2026-0001', '未回答')).toBe('');
+  });
+
   it('writes phone numbers with hyphens, so Excel keeps their leading 0', async () => {
     const { cell } = await exportRows({ personal: true });
     expect(cell('BC2026-0001', '電話番号')).toBe('090-1234-5678');
@@ -65,7 +73,7 @@ describe('exportApplicationsCsv', () => {
 
   it('leaves a withdrawn application\'s personal fields empty, keeping the row and its plan', async () => {
     const { cell, rows } = await exportRows({ personal: true });
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(cell('BC2026-0003', '状態')).toBe('取り下げ');
     for (const column of ['お名前', 'ふりがな', 'メール', '電話番号', '年代', 'ご職業', '事業者名']) expect(cell('BC2026-0003', column)).toBe('');
     expect(cell('BC2026-0003', 'プラン名')).toBe('地産地消の仕組み');
@@ -76,6 +84,6 @@ describe('exportApplicationsCsv', () => {
     const { cell } = await exportRows({ personal: true, withdrawnPersonal: true });
     expect(cell('BC2026-0003', 'お名前')).toBe('松戸 一郎');
     const entry = await db.prisma.auditLog.findFirst({ where: { action: 'applications.exported' }, orderBy: { id: 'desc' } });
-    expect(entry?.detail).toEqual({ rows: 3, personal: true, withdrawnPersonal: true });
+    expect(entry?.detail).toEqual({ rows: 4, personal: true, withdrawnPersonal: true });
   });
 });

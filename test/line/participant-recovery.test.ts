@@ -80,6 +80,8 @@ describe('after an unsend', () => {
     const notice = await h.db.prisma.staffNotice.findFirst({ where: { entityId: application.id, kind: 'application.updated' }, orderBy: { id: 'desc' } });
     expect(notice!.detail).toEqual({ fields: ['email'], unsent: true });
     expect(await status()).toBe('提出済み（未完成: メール が未回答）');
+    const list = await runStaffCommand(deps, { actor: 'console:staff', roles: ['staff'], language: 'ja', command: { name: 'applications', filter: {} } });
+    expect(list.pick!.items.find((item) => item.value === receipt)!.label).toBe(`${receipt} ・ 提出済み（未完成）`);
     await send(user.text('hanako@example.jp'));
     expect(botTexts(h.line, user.userId).join('\n')).toContain('応募内容を更新しました');
     expect((await applicationOf(user))!.answers.email).toBe('hanako@example.jp');
