@@ -73,7 +73,7 @@ export type ContestConfig = z.infer<typeof contestSchema>;
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
 
 /** Where people reach the program office, shown in help, the privacy notice and when staff cannot answer. */
-export const contactSchema = z.object({
+const contactSchema = z.object({
   office: localized,
   phone: z.string().min(1).max(40).optional(),
   email: z.email().optional(),
@@ -84,7 +84,7 @@ export const contactSchema = z.object({
 export type ContactConfig = z.infer<typeof contactSchema>;
 
 /** When staff answer: a person handed to staff outside these hours is told when to expect an answer. */
-export const officeHoursSchema = z.object({
+const officeHoursSchema = z.object({
   /** 0 = Sunday … 6 = Saturday. */
   weekdays: z.array(z.number().int().min(0).max(6)).min(1).default([1, 2, 3, 4, 5]),
   opens: clock.default('09:00'),

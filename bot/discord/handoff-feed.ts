@@ -7,9 +7,9 @@
 import { Routes, type Client } from 'discord.js';
 import type { SqlDb } from '../../core/db/types.ts';
 import { handoffApplication } from '../../core/handoff/handoff-application.ts';
-import { findHandoff } from '../../core/handoff/handoff.service.ts';
+import { findHandoff, type Exchange } from '../../core/handoff/handoff.service.ts';
 import { findThread, noticeContext, saveThread, type Notice } from '../../core/staff-feed/staff-notice.repository.ts';
-import { handoffButtons, handoffCard } from '../staff/inbox-commands.ts';
+import { exchangeText, handoffButtons, handoffCard } from '../staff/inbox-commands.ts';
 import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
 import type { StaffDeps } from '../staff/staff-types.ts';
 import { messageBody, plain } from './staff-bot.ts';
@@ -34,10 +34,11 @@ export async function postHandoffNotice(
     if (notice.kind === 'handoff.opened') return 'sent';
   }
   if (notice.kind === 'handoff.message') {
-    const { text } = deps.sealer.openJson<{ text: string }>(notice.payloadSealed!, noticeContext(view.id));
-    await post(thread.threadId, messageBody({ text: staffText(language, 'inbox.message', { text: plain(text) }), buttons: view.status === 'open' ? handoffButtons(view.id, language) : [] }));
+    const said = deps.sealer.openJson<Pick<Exchange, 'text' | 'kind'>>(notice.payloadSealed!, noticeContext(view.id));
+    await post(thread.threadId, messageBody({ text: staffText(language, 'inbox.message', { text: plain(exchangeText(language, said)) }), buttons: view.status === 'open' ? handoffButtons(view.id, language) : [] }));
   } else if (notice.kind === 'handoff.closed') {
-    await post(thread.threadId, messageBody({ text: staffText(language, 'inbox.closedBy', { by: String(notice.detail.by ?? '') }) }));
+    const by = notice.detail.by === 'participant' ? staffText(language, 'inbox.speaker.participant') : String(notice.detail.by ?? '');
+    await post(thread.threadId, messageBody({ text: staffText(language, 'inbox.closedBy', { by }) }));
   }
   return 'sent';
 }

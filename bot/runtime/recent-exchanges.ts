@@ -18,24 +18,21 @@ const BOT_CHARS = 60;
 
 /**
  * What the participant did, as staff should read it: their words, or what the button they
- * tapped said (`label`, as they saw it), the date they picked, the file they sent. The
- * marks are Japanese because staff read the record; each stands on its own in plain text.
+ * tapped said (`label`, as they saw it), the date they picked, the name of the file they
+ * sent, the kind of anything else (a sticker). `kind` says which; staff screens mark it
+ * in their own language (bot/staff/inbox-commands.ts).
  */
 export function describeInput(input: FlowInput, label?: string | null): Exchange | null {
   const line = (kind: NonNullable<Exchange['kind']>, text: string): Exchange => ({ from: 'participant', kind, text });
   switch (input.type) {
     case 'text': return { ...line('text', input.text), ...(input.messageId ? { messageId: input.messageId } : {}) };
-    case 'choice': return line('button', `（ボタン）${label ?? '選択肢'}`);
-    case 'date': return line('date', `（日付）${input.date}`);
-    case 'file': return line('file', `（ファイル）${input.fileName}`);
-    case 'unsupported': return line('other', `（${UNSUPPORTED[input.what] ?? 'メッセージ'}）`);
+    case 'choice': return line('button', label ?? '');
+    case 'date': return line('date', input.date);
+    case 'file': return line('file', input.fileName);
+    case 'unsupported': return line('other', input.what);
     default: return null;
   }
 }
-
-const UNSUPPORTED: Record<string, string> = {
-  sticker: 'スタンプ', image: '画像', video: '動画', audio: '音声', location: '位置情報', 'file-unavailable': '受け取れなかったファイル',
-};
 
 /** What the bot sent: each message's text, or a card's alternative text. */
 function describeSent(rendered: unknown[]): string[] {

@@ -4,7 +4,7 @@
  * checked before these run (staff-commands.ts).
  */
 import { handoffApplication, type HandoffApplication } from '../../core/handoff/handoff-application.ts';
-import { closeHandoff, findHandoff, HandoffRefusal, openHandoffIds, replyToHandoff, REPLY_MAX_CHARS, type HandoffView } from '../../core/handoff/handoff.service.ts';
+import { closeHandoff, findHandoff, HandoffRefusal, openHandoffIds, replyToHandoff, REPLY_MAX_CHARS, type Exchange, type HandoffView } from '../../core/handoff/handoff.service.ts';
 import { formatInstant } from '../../flows/engine/dates.ts';
 import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage } from './staff-messages.ts';
@@ -72,7 +72,7 @@ export function handoffCard(deps: Pick<StaffDeps, 'program'>, view: HandoffView,
   const conversation = view.exchanges.map((e) => ({
     speaker: staffText(language, e.from === 'participant' ? 'inbox.speaker.participant' : 'inbox.speaker.bot'),
     // One message, one line: its own line breaks would read as separate messages.
-    text: e.text.replace(/\s*\n+\s*/g, ' ／ ').trim(),
+    text: exchangeText(language, e).replace(/\s*\n+\s*/g, ' ／ ').trim(),
   }));
   return {
     title: staffText(language, 'inbox.card.title', { participant: view.participant }),
@@ -85,6 +85,27 @@ export function handoffCard(deps: Pick<StaffDeps, 'program'>, view: HandoffView,
     ],
   };
 }
+
+/**
+ * A participant's line as staff read it: typed text as it is; a tapped button, a picked
+ * date, a sent file or a sticker marked as such (「（ボタン）応募する」). Lines recorded
+ * before the kind was kept already carry their mark.
+ */
+export function exchangeText(language: StaffLanguage, exchange: Pick<Exchange, 'text' | 'kind'>): string {
+  switch (exchange.kind) {
+    case 'button': return staffText(language, 'inbox.kind.button', { text: exchange.text });
+    case 'date': return staffText(language, 'inbox.kind.date', { text: exchange.text });
+    case 'file': return staffText(language, 'inbox.kind.file', { text: exchange.text });
+    case 'other': return staffText(language, 'inbox.kind.other', { text: OTHER_KINDS[exchange.text]?.[language] ?? exchange.text });
+    default: return exchange.text;
+  }
+}
+
+/** What LINE calls what people send besides text, as staff read it. */
+const OTHER_KINDS: Record<string, Record<StaffLanguage, string>> = {
+  sticker: { ja: 'スタンプ', en: 'sticker' }, image: { ja: '画像', en: 'image' }, video: { ja: '動画', en: 'video' },
+  audio: { ja: '音声', en: 'audio' }, location: { ja: '位置情報', en: 'location' }, 'file-unavailable': { ja: '受け取れなかったファイル', en: 'a file that could not be received' },
+};
 
 /** The latest lines whose text fits `room` characters together (the last one cut from its start if it alone is longer). */
 function latestWithin(lines: Array<{ speaker: string; text: string }>, room: number): Array<{ speaker: string; text: string }> {

@@ -36,10 +36,6 @@ export async function loadConversations(
   return loaded;
 }
 
-export async function loadConversation(db: SqlDb, sealer: Sealer, participantId: string): Promise<LoadedConversation> {
-  return (await loadConversations(db, sealer, [participantId])).get(participantId)!;
-}
-
 /** Saves many conversation states in one statement. */
 export async function saveConversations(
   db: SqlDb, sealer: Sealer, entries: Array<{ participantId: string; state: ConversationState }>,
@@ -57,8 +53,3 @@ export async function saveConversations(
       "stateSealed" = EXCLUDED."stateSealed", "flowId" = EXCLUDED."flowId", "stepId" = EXCLUDED."stepId",
       "version" = "Conversation"."version" + 1, "updatedAt" = EXCLUDED."updatedAt"`;
 }
-
-export async function saveConversation(db: SqlDb, sealer: Sealer, participantId: string, state: ConversationState): Promise<void> {
-  await saveConversations(db, sealer, [{ participantId, state }]);
-}
-

@@ -6,7 +6,7 @@
  * keeps one open handoff per participant.
  */
 import { randomUUID } from 'node:crypto';
-import { translateText, type ApplicationFacts, type FlowMessage, type Text } from '../../flows/index.ts';
+import { translateText, type Exchange, type FlowMessage, type Text } from '../../flows/index.ts';
 import { mainMenu } from '../../flows/menu/main-menu.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { containsMyNumber } from '../../flows/validators/my-number.ts';
@@ -18,11 +18,8 @@ import { createOutboxRows } from '../outbox/outbox.repository.ts';
 import { noticeContext, recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import { signedReply, type InboxConfig } from './handoff-config.ts';
 
-/**
- * A line of the recent conversation; a participant's line keeps its message id, so an
- * unsend can take it back, and says what it was (typed text, a button, a date, a file).
- */
-export type Exchange = { from: 'participant' | 'bot'; text: string; messageId?: string; kind?: 'text' | 'button' | 'date' | 'file' | 'other' };
+/** A line of the recent conversation (flows/engine/types.ts). */
+export type { Exchange };
 
 /** Opens a handoff unless one is open; the staff feed gets the recent conversation. */
 export async function openHandoff(
@@ -88,7 +85,7 @@ export async function replyToHandoff(deps: HandoffDeps, staff: { actor: string; 
   if (containsMyNumber(trimmed)) throw new HandoffRefusal('myNumber');
   const now = deps.clock();
   return deps.transact(async (tx) => {
-    const handoff = await lockHandoff(tx, handoffId);
+    const handoff = await lockHandoff(tx, handoffId, deps.program.contest.id);
     if (handoff.status !== 'open') throw new HandoffRefusal('closed');
     const message = signedReply(deps.inbox, trimmed, staff.displayName, handoff.language);
     const [id] = await createOutboxRows(tx, deps.sealer, [{ participantId: handoff.participantId, messages: [{ type: 'text', text: message }], reason: 'staff-reply', notBefore: now }]);
@@ -124,10 +121,10 @@ interface LockedHandoff {
   hasDraft: boolean;
 }
 
-async function lockHandoff(tx: SqlDb, handoffId: string, contestId?: string): Promise<LockedHandoff> {
+async function lockHandoff(tx: SqlDb, handoffId: string, contestId: string): Promise<LockedHandoff> {
   const [row] = await tx.$queryRaw<Array<{ participantId: string; status: 'open' | 'closed'; language: string; discord: boolean; hasDraft: boolean }>>`
     SELECT h."participantId"::text AS "participantId", h."status"::text AS "status", p."language", p."discordUserId" IS NOT NULL AS "discord",
-           EXISTS (SELECT 1 FROM "Application" a WHERE a."participantId" = h."participantId" AND a."contestId" = ${contestId ?? ''} AND a."status" = 'draft') AS "hasDraft"
+           EXISTS (SELECT 1 FROM "Application" a WHERE a."participantId" = h."participantId" AND a."contestId" = ${contestId} AND a."status" = 'draft') AS "hasDraft"
     FROM "Handoff" h JOIN "Participant" p ON p."id" = h."participantId"
     WHERE h."id" = ${handoffId}::uuid
     FOR UPDATE OF h`;
@@ -139,8 +136,7 @@ async function lockHandoff(tx: SqlDb, handoffId: string, contestId?: string): Pr
 function closingMessages(deps: HandoffDeps, handoff: LockedHandoff, now: Date): unknown[] {
   const lead: Text = { join: [{ key: 'handoff.closed' }, ...(handoff.hasDraft ? [{ key: 'handoff.closed.draft' as const }] : [])] };
   if (!deps.render) return [{ type: 'text', text: translateText(lead, handoff.language) }];
-  const application: ApplicationFacts | null = handoff.hasDraft ? { status: 'draft', receiptNumber: null, answers: {}, hasDocument: false } : null;
-  const menu = mainMenu({ now, program: deps.program, language: handoff.language, application }, lead);
+  const menu = mainMenu({ now, program: deps.program, language: handoff.language, application: null }, lead, { draft: handoff.hasDraft });
   return deps.render([menu], handoff.language, handoff.channel);
 }
 

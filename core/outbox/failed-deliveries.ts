@@ -22,7 +22,7 @@ import type { SqlDb } from '../db/types.ts';
 import { participantLabel } from '../handoff/handoff.service.ts';
 
 /** How long LINE remembers a retry key after the first request that used it. */
-export const RETRY_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
+const RETRY_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * What a retry does with the row's retry key: `renewed` (never accepted: a new key),

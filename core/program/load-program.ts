@@ -38,9 +38,11 @@ export function loadProgram(file = DEFAULT_PROGRAM_FILE): Program {
 
 /**
  * The default program's contact is a placeholder (README "The program file"): in
- * production, people would be told to call a number that reaches nobody.
+ * production, people would be told to call a number that reaches nobody. So is a contact
+ * with no way to reach anyone.
  */
 export function hasPlaceholderContact(program: ProgramConfig): boolean {
   const { phone, email, url } = program.contact;
-  return phone === '043-000-0000' || email?.endsWith('@example.jp') === true || (!phone && !email && !url);
+  const placeholder = (JSON.parse(readFileSync(DEFAULT_PROGRAM_FILE, 'utf8')) as { contact: ProgramConfig['contact'] }).contact;
+  return (phone !== undefined && phone === placeholder.phone) || (email !== undefined && email === placeholder.email) || (!phone && !email && !url);
 }

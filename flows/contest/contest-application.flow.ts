@@ -12,6 +12,7 @@ import { parseInput, typedChoice } from '../engine/input.ts';
 import { firstUnanswered, pathOf, promptFor, pruneAnswers, repromptFor, type Step } from '../engine/step.ts';
 import { t } from '../engine/text.ts';
 import type { Answers, Choice, Effect, FlowDeps, FlowInput, FlowMessage, FlowState, Text } from '../engine/types.ts';
+import { deadlinePassed } from '../menu/main-menu.ts';
 import { cardChoices, summaryCard, CONFIRM, WITHDRAW } from './contest-summary.ts';
 import { checkEligibility } from './eligibility.ts';
 import { contestSteps } from './contest-steps.ts';
@@ -232,10 +233,8 @@ function showCard(deps: FlowDeps, answers?: Answers, lead: Text[] = []): FlowOut
 }
 
 function windowClosed(deps: FlowDeps): FlowOutcome | null {
-  const contest = deps.program.contest;
-  const now = deps.now.getTime();
-  if (now < Date.parse(contest.opensAt)) return end([say(t('contest.notOpen', contestText(deps)))]);
-  if (now <= Date.parse(contest.deadline)) return null;
+  if (deps.now.getTime() < Date.parse(deps.program.contest.opensAt)) return end([say(t('contest.notOpen', contestText(deps)))]);
+  if (!deadlinePassed(deps)) return null;
   const messages = [say(t('contest.closed', contestText(deps)))];
   if (deps.application?.status === 'submitted') {
     messages.push(say(t('alreadySubmitted', { receiptNumber: deps.application.receiptNumber ?? '' })));

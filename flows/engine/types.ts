@@ -102,6 +102,18 @@ export interface FlowState {
   returnTo?: string;
 }
 
+/**
+ * A line of the recent conversation: who, what (a participant's typed text, or what the
+ * button said, the date, the file name, the kind of anything else), and for a typed
+ * message its id, so an unsend can take it back.
+ */
+export interface Exchange {
+  from: 'participant' | 'bot';
+  text: string;
+  messageId?: string;
+  kind?: 'text' | 'button' | 'date' | 'file' | 'other';
+}
+
 /** Conversation state across flows; stored sealed. */
 export interface ConversationState {
   active: FlowState | null;
@@ -116,7 +128,7 @@ export interface ConversationState {
    * The last few exchanges as plain text, so staff taking over see what was said.
    * Kept by the runtime; flows never read it.
    */
-  recent?: Array<{ from: 'participant' | 'bot'; text: string; messageId?: string; kind?: 'text' | 'button' | 'date' | 'file' | 'other' }>;
+  recent?: Exchange[];
 }
 
 /** Work for the runtime, committed in the same transaction as the new state. */

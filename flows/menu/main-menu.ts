@@ -2,9 +2,16 @@ import { commandValue } from '../engine/commands.ts';
 import { t } from '../engine/text.ts';
 import type { Choice, FlowDeps, FlowMessage, Text } from '../engine/types.ts';
 
+/** The contest's call for applications has closed (its deadline is past). */
+export function deadlinePassed(deps: Pick<FlowDeps, 'now' | 'program'>): boolean {
+  return deps.now.getTime() > Date.parse(deps.program.contest.deadline);
+}
+
 export interface MenuOptions {
   /** Lead with the way to a person (after the bot failed to understand twice). */
   staffFirst?: boolean;
+  /** Whether an unfinished application waits, when the caller knows it without the application's facts. */
+  draft?: boolean;
 }
 
 /**
@@ -13,8 +20,8 @@ export interface MenuOptions {
  * with staff, "talk to staff" becomes "end the chat with staff".
  */
 export function mainMenu(deps: FlowDeps, lead: Text = t('menu.prompt'), options: MenuOptions = {}): FlowMessage {
-  const draft = deps.application?.status === 'draft';
-  const closed = deps.now.getTime() > Date.parse(deps.program.contest.deadline);
+  const draft = options.draft ?? deps.application?.status === 'draft';
+  const closed = deadlinePassed(deps);
   const staff: Choice = deps.handoffOpen
     ? { label: t('menu.endHandoff'), value: commandValue({ name: 'endHandoff' }) }
     : { label: t('menu.staff'), value: commandValue({ name: 'staff' }) };

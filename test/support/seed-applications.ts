@@ -19,7 +19,7 @@ export const sampleAnswers = (name: string, municipality: string, workshop: 'yes
 export interface SeedOptions {
   receipt: string | null;
   status: 'draft' | 'submitted' | 'withdrawn';
-  answers: ReturnType<typeof sampleAnswers>;
+  answers: Partial<ReturnType<typeof sampleAnswers>>;
   /** The participant's LINE user id; a fresh one when absent. */
   lineUserId?: string;
   language?: 'ja' | 'en';
