@@ -6,7 +6,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { neutralizeFormula } from '../../core/applications/export-applications.ts';
-import { findByReceipt } from '../../core/applications/staff-queries.ts';
+import { hasDocumentByReceipt } from '../../core/applications/staff-queries.ts';
 import { weightedTotal } from '../../core/judging/aggregate.ts';
 import { publicationRecipients } from '../../core/judging/publication-recipients.ts';
 import type { RoundConfig, RoundId } from '../../core/judging/judging-config.ts';
@@ -159,7 +159,7 @@ async function scoreCard(deps: StaffDeps, request: StaffRequest, receipt: string
   const round = sheet.round;
   const pages = pagesOf(round);
   const max = round.criteria.reduce((sum, c) => sum + c.weight, 0);
-  const application = await findByReceipt(deps.db, deps.sealer, deps.program.contest.id, receipt);
+  const hasDocument = await hasDocumentByReceipt(deps.db, deps.program.contest.id, receipt);
   const criteria = round.criteria.map((c) => staffText(language, 'score.card.criterion', {
     name: c.name[language], weight: c.weight, min: c.scale.min, max: c.scale.max,
     mine: sheet.scores[c.id] === undefined ? '' : staffText(language, 'score.card.mine', { score: sheet.scores[c.id]! }),
@@ -174,7 +174,7 @@ async function scoreCard(deps: StaffDeps, request: StaffRequest, receipt: string
     buttons: [
       { id: componentId.score(receipt, 0), label: staffText(language, 'score.button.open', { page: 1, pages: pages.length }), style: 'primary' },
       { id: componentId.detail(receipt), label: staffText(language, 'score.button.plan'), style: 'secondary' },
-      ...(application?.hasDocument ? [{ id: componentId.document(receipt), label: staffText(language, 'feed.button.document'), style: 'secondary' as const }] : []),
+      ...(hasDocument ? [{ id: componentId.document(receipt), label: staffText(language, 'feed.button.document'), style: 'secondary' as const }] : []),
     ],
   };
 }

@@ -8,6 +8,12 @@ import { translateText, type Answers, type Language } from '../../flows/index.ts
 import type { ProgramConfig } from '../../flows/program.ts';
 import { formatPhone } from './phone-display.ts';
 
+/**
+ * Answers that put every labelled question on the path: the founding date is asked only
+ * of someone who has founded, so columns are taken as if incorporated.
+ */
+const EVERY_QUESTION = { founding: 'corporation' };
+
 export interface AnswerColumn {
   id: string;
   label: string;
@@ -18,7 +24,7 @@ export interface AnswerColumn {
 /** Every labelled question, in the form's order (a founding date counted in, as if incorporated). */
 export function answerColumns(program: ProgramConfig, today: string, language: Language = 'ja'): AnswerColumn[] {
   const personal = new Set(program.contest.questions.filter((q) => q.personal).map((q) => q.id));
-  return contestSteps(program, today, { founding: 'corporation' })
+  return contestSteps(program, today, EVERY_QUESTION)
     .filter((step) => step.label)
     .map((step) => ({ id: step.id, label: translateText(step.label!, language), personal: personal.has(step.id) }));
 }
@@ -49,6 +55,6 @@ export function missingAnswers(program: ProgramConfig, today: string, answers: A
 
 /** A field's label as the form words it (built-in eligibility steps included), or its id. */
 export function answerLabel(program: ProgramConfig, today: string, id: string, language: Language = 'ja'): string {
-  const step = contestSteps(program, today, { founding: 'corporation' }).find((s) => s.id === id);
+  const step = contestSteps(program, today, EVERY_QUESTION).find((s) => s.id === id);
   return step?.label ? translateText(step.label, language) : id;
 }

@@ -89,6 +89,14 @@ export async function answersOf(db: SqlDb, sealer: Sealer, ids: string[]): Promi
   return new Map(rows.map((row) => [row.id, sealer.openJson<Answers>(row.answersSealed, answersContext(row.id))]));
 }
 
+/** Whether the application with this receipt number has a plan document (nothing opened). */
+export async function hasDocumentByReceipt(db: SqlDb, contestId: string, receiptNumber: string): Promise<boolean> {
+  const [row] = await db.$queryRaw<Array<{ exists: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM "ApplicationDocument" d JOIN "Application" a ON a."id" = d."applicationId"
+                   WHERE a."contestId" = ${contestId} AND a."receiptNumber" = ${receiptNumber}) AS "exists"`;
+  return row?.exists ?? false;
+}
+
 /** The newest plan document of an application, opened: for roles that may read the plan. */
 export async function latestDocument(db: SqlDb, sealer: Sealer, applicationId: string): Promise<{ fileName: string; content: Buffer } | null> {
   const [row] = await db.$queryRaw<Array<{ sourceMessageId: string; fileNameSealed: string; contentSealed: Buffer }>>`

@@ -82,7 +82,7 @@ function handle(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome
     return { ...card, messages: [say(t('answer.locked', { label: labelOf(step) })), ...card.messages] };
   }
   const parsed = parseInput(step.input, input, { today: today(deps), language: deps.language });
-  if (!parsed.ok) return { state, messages: [reprompt(step, parsed.reason, parsed.params)], effects: [] };
+  if (!parsed.ok) return { state, messages: [reprompt(step, parsed.reason, parsed.params, parsed.suggestions)], effects: [] };
   if (step.id === 'consent') return consentGiven(parsed.value === 'yes', deps);
   return answered(step, parsed.value, parsed.document, state, deps);
 }
@@ -264,14 +264,14 @@ function ask(step: Step, lead: Text[] = [], returnTo?: string): FlowOutcome {
   return { state, messages: [promptFor(step, lead)], effects: [] };
 }
 
-function reprompt(step: Step, reason: string, params?: Record<string, string | number>): FlowMessage {
+function reprompt(step: Step, reason: string, params?: Record<string, string | number>, suggestions: string[] = []): FlowMessage {
   const key = `reprompt.${reason}`;
   const lines: Text[] = [{ key: isMessageKey(key) ? key : 'reprompt.invalid', params }];
   const asked = repromptFor(step, { join: lines }) as Extract<FlowMessage, { type: 'text' }>;
-  if (!params?.suggestions) return asked;
+  if (suggestions.length === 0) return asked;
   // 「もしかして：市川市」 as buttons that answer with the name, as if typed.
-  const suggested = String(params.suggestions).split('、').map((name) => ({ label: { literal: { ja: name, en: name } }, value: typedChoice(name) }));
-  return { ...asked, text: { join: [...lines, t('reprompt.municipality.suggest', { suggestions: params.suggestions })] }, choices: suggested };
+  const suggested = suggestions.map((name) => ({ label: { literal: { ja: name, en: name } }, value: typedChoice(name) }));
+  return { ...asked, text: { join: [...lines, t('reprompt.municipality.suggest', { suggestions: suggestions.join('、') })] }, choices: suggested };
 }
 
 /** The plan document's step while the application has none (not attached, or "send later"). */

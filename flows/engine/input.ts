@@ -11,7 +11,7 @@ import { validateFurigana } from '../validators/furigana.ts';
 import { validateFreeText } from '../validators/free-text.ts';
 import { validatePastDate } from '../validators/date.ts';
 import { validateMunicipality } from '../validators/municipality.ts';
-import { containsMyNumber, MY_NUMBER_MARK } from '../validators/my-number.ts';
+import { containsMyNumber } from '../validators/my-number.ts';
 import { choiceMatches } from './choice-match.ts';
 
 export type InputSpec =
@@ -32,9 +32,10 @@ export interface InputContext {
 
 export type ParsedInput =
   | { ok: true; value: string; document?: { sourceMessageId: string; fileName: string } }
-  | { ok: false; reason: string; params?: Record<string, string | number> };
+  | { ok: false; reason: string; params?: Record<string, string | number>; suggestions?: string[] };
 
-type Issue = { reason: string; params?: Record<string, string | number> };
+/** Why an input was refused; `suggestions` are answers it may have meant (offered as buttons). */
+type Issue = { reason: string; params?: Record<string, string | number>; suggestions?: string[] };
 
 /** Validates one input against what a step expects. */
 export function parseInput(spec: InputSpec, input: FlowInput, context: InputContext): ParsedInput {
@@ -45,12 +46,12 @@ export function parseInput(spec: InputSpec, input: FlowInput, context: InputCont
   // Whatever the step expects: an Individual Number (or the mark left where the edge cut
   // one out) is never an answer, in a name, an e-mail address or a button typed by hand.
   if (input.type === 'text' && containsMyNumber(input.text)) return { ok: false, reason: 'text.myNumber' };
-  if (input.type === 'choice' && input.value.includes(MY_NUMBER_MARK)) return { ok: false, reason: 'text.myNumber' };
+  if (input.type === 'choice' && containsMyNumber(input.value)) return { ok: false, reason: 'text.myNumber' };
   const result = cachedSchema(spec, context).safeParse(input);
   if (result.success) return { ok: true, ...result.data };
   const issue = result.error.issues[0];
   const detail = (issue as { params?: Issue } | undefined)?.params;
-  if (detail?.reason) return { ok: false, reason: detail.reason, params: detail.params };
+  if (detail?.reason) return { ok: false, reason: detail.reason, params: detail.params, ...(detail.suggestions ? { suggestions: detail.suggestions } : {}) };
   return { ok: false, reason: mismatchReason(spec) };
 }
 
@@ -109,8 +110,9 @@ function schemaFor(spec: InputSpec, context: InputContext): z.ZodType<Parsed, Fl
 
 type Check = { value: string } | Issue;
 
-function fromValidator(r: { ok: true; value: string } | { ok: false; reason: string }): Check {
-  return r.ok ? { value: r.value } : { reason: r.reason, params: paramsOf(r) };
+function fromValidator(r: { ok: true; value: string } | { ok: false; reason: string; suggestions?: string[] }): Check {
+  if (r.ok) return { value: r.value };
+  return { reason: r.reason, params: paramsOf(r), ...(r.suggestions?.length ? { suggestions: r.suggestions } : {}) };
 }
 
 function paramsOf(r: object): Record<string, string | number> | undefined {
