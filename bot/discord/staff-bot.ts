@@ -18,7 +18,7 @@ import { rolesOf, type Role, type RoleMapping } from '../../core/staff/permissio
 import { commandFromComponent } from '../staff/staff-components.ts';
 import type { StaffCard, StaffCommand, StaffModal, StaffPick, StaffReply, StaffRequest } from '../staff/staff-types.ts';
 import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
-import { clipCharacters } from '../../core/clip-text.ts';
+import { clipCharacters, latestThatFit } from '../../core/clip-text.ts';
 
 export interface StaffBotOptions {
   client: Client;
@@ -213,9 +213,7 @@ function embed(card: StaffCard, extraLines: string[] = []): EmbedBuilder {
 /** One line per message, **who** first; the oldest lines go when they do not fit (the latest matter most). */
 function conversationLines(conversation: NonNullable<StaffCard['conversation']>, room: number): string[] {
   const lines = conversation.map((line) => `**${line.speaker}**: ${plain(line.text)}`);
-  let size = lines.reduce((n, l) => n + Array.from(l).length + 1, 0);
-  while (lines.length > 0 && size > room) size -= Array.from(lines.shift()!).length + 1;
-  return lines;
+  return latestThatFit(lines, room, (line) => Array.from(line).length + 1);
 }
 
 /** Drops fields, then whole embeds, from the end until the message's embeds fit Discord's total. */

@@ -5,6 +5,7 @@
  */
 import { handoffApplication, type HandoffApplication } from '../../core/handoff/handoff-application.ts';
 import { closeHandoff, findHandoff, HandoffRefusal, openHandoffIds, replyToHandoff, REPLY_MAX_CHARS, type Exchange, type HandoffView } from '../../core/handoff/handoff.service.ts';
+import { latestThatFit } from '../../core/clip-text.ts';
 import { formatInstant } from '../../flows/engine/dates.ts';
 import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage } from './staff-messages.ts';
@@ -109,19 +110,11 @@ const OTHER_KINDS: Record<string, Record<StaffLanguage, string>> = {
 
 /** The latest lines whose text fits `room` characters together (the last one cut from its start if it alone is longer). */
 function latestWithin(lines: Array<{ speaker: string; text: string }>, room: number): Array<{ speaker: string; text: string }> {
-  const kept: Array<{ speaker: string; text: string }> = [];
-  let left = room;
-  for (const line of [...lines].reverse()) {
-    const characters = Array.from(line.text);
-    const size = characters.length + line.speaker.length + 2;
-    if (size > left) {
-      if (kept.length === 0) kept.unshift({ speaker: line.speaker, text: `…${characters.slice(-(left - line.speaker.length - 3)).join('')}` });
-      break;
-    }
-    kept.unshift(line);
-    left -= size;
-  }
-  return kept;
+  const size = (line: { speaker: string; text: string }) => Array.from(line.text).length + line.speaker.length + 2;
+  const kept = latestThatFit(lines, room, size);
+  const last = lines.at(-1);
+  if (kept.length > 0 || !last) return kept;
+  return [{ speaker: last.speaker, text: `…${Array.from(last.text).slice(-(room - last.speaker.length - 3)).join('')}` }];
 }
 
 function applicationState(language: StaffLanguage, application: HandoffApplication): string {
