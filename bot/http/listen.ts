@@ -42,6 +42,7 @@ export function selfUrl(host: string, port: number): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
+/** Opens the port for `handler` (the last step of start-up); a port in use is said plainly, not as a stack trace. */
 export function listen(handler: RequestListener, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer(handler);
@@ -55,6 +56,7 @@ export function listen(handler: RequestListener, port: number, host: string): Pr
   });
 }
 
+/** Stops taking connections and closes the idle ones; resolves when the server has closed. */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());

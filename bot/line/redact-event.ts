@@ -13,6 +13,7 @@ const IDENTIFIERS: ReadonlySet<string> = new Set([
   'quotedMessageId', 'markAsReadToken', 'packageId', 'stickerId', 'productId', 'emojiId', 'timestamp', 'type', 'mode',
 ]);
 
+/** The event as it may be stored and processed: what the person wrote, with any Individual Number cut out. */
 export function redactEventContent(event: LineEvent): LineEvent {
   return redactMyNumbersDeep(event, IDENTIFIERS);
 }

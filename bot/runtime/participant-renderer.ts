@@ -6,5 +6,6 @@ import type { ParticipantRenderer } from '../../core/handoff/handoff.service.ts'
 import { renderDiscordMessages } from '../discord/dm-render.ts';
 import { renderLineMessages } from '../line/render.ts';
 
+/** LINE quick replies for a LINE participant, Discord buttons for one in Discord DMs. */
 export const renderForParticipant: ParticipantRenderer = (messages, language, channel) =>
   channel === 'discord' ? renderDiscordMessages(messages, language) : renderLineMessages(messages, language);

@@ -15,6 +15,7 @@ import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-messages.ts';
 import type { StaffButton, StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
+/** The staff commands about undelivered messages. */
 export type DeliveryCommand = Extract<StaffCommand, { name: 'deliveries' | 'retryDelivery' }>;
 
 /** A page: ten lines with a retry button each, and two to turn pages, within Discord's 25 buttons and 4,096 characters. */
@@ -22,6 +23,7 @@ const PAGE_SIZE = 10;
 /** The stored reason is a status line; cut so ten of them fit a card. */
 const REASON_CHARS = 160;
 
+/** Lists failed deliveries a page at a time, or sends one again (the permission was checked by the caller). */
 export async function runDeliveryCommand(deps: StaffDeps, request: StaffRequest & { command: DeliveryCommand }): Promise<StaffReply> {
   const { command, language } = request;
   if (command.name === 'deliveries') return listReply(deps, request, command.page ?? 0);

@@ -23,6 +23,7 @@ const GROUPS: Array<[RegExp, number[]]> = [
   [/^0\d{9}$/, [6, 4]],
 ];
 
+/** A phone number (digits as stored) grouped with hyphens as people write it; see this file's comment for the groups. */
 export function formatPhone(digits: string): string {
   const groups = GROUPS.find(([pattern]) => pattern.test(digits))?.[1];
   if (!groups) return digits;

@@ -21,6 +21,7 @@ import { recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import type { StoredApplication } from './application.repository.ts';
 import { saveAnswers } from './application.service.ts';
 
+/** A turn's state and application after an unsend, and what it took away (or could not). */
 export interface Unsent {
   state: ConversationState;
   application: StoredApplication | null;
@@ -31,6 +32,7 @@ export interface Unsent {
   audit: AuditEntry[];
 }
 
+/** Removes what the message `messageId` became, in the turn's transaction; see the file's comment for what stays. */
 export async function forgetUnsentMessage(
   db: SqlDb, sealer: Sealer, program: ProgramConfig,
   turn: { participantId: string; messageId: string; state: ConversationState; application: StoredApplication | null; actor: string; now: Date },

@@ -31,6 +31,7 @@ const RETRY_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
  */
 export type RetryKeyPlan = 'renewed' | 'kept' | 'expired';
 
+/** An undelivered message as staff see it: who (a receipt number or an anonymous reference), what kind, when, why; never what it said. */
 export interface FailedDelivery {
   id: string;
   /** Why the message was written: `reply`, `staff-reply`, `handoff-closed`, `decision:<round>`. */
@@ -88,6 +89,7 @@ export function keyPlan(row: { attempts: number; refusedAttempts: number; firstA
   return 'kept';
 }
 
+/** What a retry did: queued again (and with which retry key), or why not. */
 export type RetryOutcome =
   | { status: 'retried'; keyPlan: RetryKeyPlan; audit: AuditEntry }
   | { status: 'notFailed' }

@@ -6,6 +6,7 @@
 import type { OfficeHours } from '../program.ts';
 import { addDays, calendarDate, localTime, weekdayOf } from './dates.ts';
 
+/** Whether the office is open now, and when it opens next. */
 export interface OfficeStatus {
   open: boolean;
   /** The next opening after `now` (a calendar date and HH:MM), within the next 60 days. */
@@ -15,6 +16,7 @@ export interface OfficeStatus {
 /** Long closures (the year-end break plus a holiday week) stay well inside this. */
 const LOOKAHEAD_DAYS = 60;
 
+/** The office at `now`, with `hours` read in `timeZone` (the program's). */
 export function officeStatus(now: Date, hours: OfficeHours, timeZone: string): OfficeStatus {
   const today = calendarDate(now, timeZone);
   const time = localTime(now, timeZone);

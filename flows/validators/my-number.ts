@@ -75,6 +75,7 @@ function identifierSpans(text: string): Array<{ start: number; end: number }> {
   return [...text.matchAll(identifier)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
+/** Whether `text` holds an Individual Number, or the mark left where one was cut out. */
 export function containsMyNumber(text: string): boolean {
   return text.includes(MY_NUMBER_MARK) || findMyNumbers(text).length > 0;
 }
