@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningOuen } from '../../bot/app.ts';
-import { openConsoleBrowser, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
+import { openConsoleBrowser, saveScreenshot, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { validateLineRequest, validateLineWebhook } from '../support/line-spec.ts';
 import { minimalPdf } from './minimal-pdf.ts';
@@ -44,7 +44,7 @@ describe('console (browser)', () => {
     await page.getByTestId('add-user-language').selectOption('ja');
     await step(() => page.getByTestId('add-user-submit').click(), 'はじめまして');
     await expect.poll(() => page.getByTestId('quick-reply').allInnerTexts()).toContain('応募する');
-    await page.screenshot({ path: '/tmp/console-1-greeting.png' });
+    await saveScreenshot(page, 'console-1-greeting');
 
     await step(() => tapQuickReply('応募する'), '内容に同意いただけますか');
     await step(() => tapQuickReply('同意する'), '千葉県内に事業の拠点はありますか');
@@ -56,8 +56,12 @@ describe('console (browser)', () => {
     const dateInput = page.getByTestId('date-input');
     await expect.poll(() => page.getByTestId('date-dialog').isVisible()).toBe(true);
     expect(await dateInput.getAttribute('max')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // A date after the picker's max is refused in the dialog, in plain words (no stray spaces).
+    await dateInput.fill('2999-01-01');
+    await page.getByTestId('date-submit').click();
+    expect(await page.getByTestId('date-error').innerText()).toBe(`${await dateInput.getAttribute('max')}以前の日付を選んでください / out of range`);
     await dateInput.fill('2024-04-01');
-    await page.screenshot({ path: '/tmp/console-2-date-picker.png' });
+    await saveScreenshot(page, 'console-2-date-picker');
     await step(() => page.getByTestId('date-submit').click(), 'お名前（フルネーム）');
     await expect.poll(() => page.getByTestId('user-pick').allInnerTexts()).toContain('📅 2024年4月1日');
 
@@ -72,7 +76,7 @@ describe('console (browser)', () => {
     await step(() => tapQuickReply('食・農林水産'), '概要');
     await step(() => type('船橋の落花生を使った加工品を開発し、\n地元の直売所とネットで販売します。'), '課題');
     await step(() => type('耕作放棄地の増加と、農家の後継者不足を解決します。'), 'PDF');
-    await page.screenshot({ path: '/tmp/console-3-mid-flow.png' });
+    await saveScreenshot(page, 'console-3-mid-flow');
 
     await step(() => page.getByTestId('file-input').setInputFiles({ name: '事業計画書.pdf', mimeType: 'application/pdf', buffer: minimalPdf() }), '受講しましたか');
     await expect.poll(() => page.getByTestId('user-file').allInnerTexts()).toEqual([expect.stringContaining('事業計画書.pdf')]);
@@ -82,10 +86,10 @@ describe('console (browser)', () => {
     const card = page.getByTestId('flex-bubble').last();
     await expect.poll(() => card.innerText()).toContain('船橋市');
     await card.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: '/tmp/console-4-confirmation.png' });
+    await saveScreenshot(page, 'console-4-confirmation');
 
     await step(() => card.locator('[data-testid="flex-button"][data-label="応募する"]').click(), /受付番号：BC2026-\d{4}/);
-    await page.screenshot({ path: '/tmp/console-5-submitted.png' });
+    await saveScreenshot(page, 'console-5-submitted');
     expect(await db.prisma.application.count({ where: { status: 'submitted' } })).toBe(1);
     expect(pageErrors).toEqual([]);
   }, 240_000);
@@ -103,7 +107,7 @@ describe('console (browser)', () => {
     const staffView = await page.getByTestId('staff-fields').innerText();
     expect(staffView).toContain('千葉 花子');
     expect(staffView).toContain('落花生で地域を元気にするプラン');
-    await page.screenshot({ path: '/tmp/console-6-staff-panel.png' });
+    await saveScreenshot(page, 'console-6-staff-panel');
     await page.getByTestId('staff-close').click();
 
     await page.getByTestId('staff-role').selectOption('judge');
@@ -135,7 +139,7 @@ describe('console (browser)', () => {
     expect(await said()).toContain('参加者スタッフと話したい');
     await page.getByTestId('staff-button').filter({ hasText: '返信する' }).click();
     await page.getByTestId('staff-input-text').fill('締切は 3 月 31 日のままです。');
-    await page.screenshot({ path: '/tmp/console-7-staff-answer.png' });
+    await saveScreenshot(page, 'console-7-staff-answer');
     await page.getByTestId('staff-modal-submit').click();
     await expect.poll(() => page.getByTestId('staff-text').innerText()).toBe('LINE で送信しました。');
     await page.getByTestId('staff-close').click();

@@ -13,7 +13,7 @@ import type { RunningOuen } from '../../bot/app.ts';
 import { attachDocument } from '../../core/applications/document.service.ts';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
-import { openConsoleBrowser, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
+import { openConsoleBrowser, saveScreenshot, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { MINIMAL_PDF } from '../support/line-events.ts';
 import { sampleAnswers, seedApplication } from '../support/seed-applications.ts';
@@ -74,7 +74,7 @@ describe('the console staff panel (browser)', () => {
       await page.getByTestId('staff-line').blur();
     }
     await page.setViewportSize({ width: 1280, height: 720 });
-    await page.screenshot({ path: '/tmp/staff-panel-1-layout.png' });
+    await saveScreenshot(page, 'staff-panel-1-layout');
   });
 
   it('offers judge names only for the judge role, and the server lets no other role act as a judge', async () => {
@@ -115,7 +115,7 @@ describe('the console staff panel (browser)', () => {
     await page.getByTestId('staff-line').press('ArrowDown');
     await page.getByTestId('staff-line').press('Tab');
     expect(await page.getByTestId('staff-line').inputValue()).toBe('/score ');
-    await page.screenshot({ path: '/tmp/staff-panel-2-suggestions.png' });
+    await saveScreenshot(page, 'staff-panel-2-suggestions');
 
     await page.getByTestId('staff-line').fill('/help');
     await page.getByTestId('staff-line').press('Enter');
@@ -161,7 +161,7 @@ describe('the console staff panel (browser)', () => {
     expect(said.every((text) => !text.includes('\n'))).toBe(true);
     const fields = await page.getByTestId('staff-card').locator('dd').allInnerTexts();
     expect(fields).toContainEqual(expect.stringMatching(/^下書き（\d+ \/ \d+ 問に回答済み）$/));
-    await page.screenshot({ path: '/tmp/staff-panel-3-inbox.png' });
+    await saveScreenshot(page, 'staff-panel-3-inbox');
     await page.getByTestId('staff-button').filter({ hasText: '対応を終える' }).click();
     await expect.poll(() => page.getByTestId('staff-text').innerText()).toContain('相談を終了しました');
     await page.getByTestId('staff-close').click();
@@ -208,7 +208,7 @@ describe('the console staff panel (browser)', () => {
     expect(card).toContain('・実現可能性 ・ 配点 30 ・ 1〜5 点');
     expect(card).toContain('合計は 100 点満点です');
     expect(await page.getByTestId('staff-button').allInnerTexts()).toEqual(['採点を入力（1/1）', '応募内容（計画）を見る', '事業計画書を開く']);
-    await page.screenshot({ path: '/tmp/staff-panel-4-score-card.png' });
+    await saveScreenshot(page, 'staff-panel-4-score-card');
 
     await page.getByTestId('staff-button').filter({ hasText: '応募内容（計画）を見る' }).click();
     await expect.poll(() => page.getByTestId('staff-title').innerText()).toBe('応募 BC2026-0001');
@@ -219,6 +219,43 @@ describe('the console staff panel (browser)', () => {
     for (const criterion of ['feasibility', 'profitability', 'regional', 'originality']) await page.getByTestId(`staff-input-${criterion}`).fill('4');
     await page.getByTestId('staff-modal-submit').click();
     await expect.poll(() => page.getByTestId('staff-text').innerText()).toMatch(/^BC2026-0001 の採点を保存しました。\n合計 75\.0 \/ 100 点$/);
+    await page.getByTestId('staff-close').click();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('says why a role is refused, and shows the approver which applications get which result', async () => {
+    const run = async (role: string, line: string) => {
+      await page.getByTestId('staff-role').selectOption(role);
+      await page.getByTestId('staff-line').fill(line);
+      // Escape closes the suggestions, so Enter runs the line as typed.
+      await page.getByTestId('staff-line').press('Escape');
+      await page.getByTestId('staff-line').press('Enter');
+    };
+    await run('viewer', '/application BC2026-0001');
+    await expect.poll(() => page.getByTestId('staff-text').innerText())
+      .toBe('この操作（応募内容・事業計画書の閲覧）は管理者・スタッフ・審査員・県の承認者のロールが必要です。あなたのロール: 閲覧のみ。');
+    await page.getByTestId('staff-close').click();
+
+    await run('staff', '/round close');
+    await expect.poll(() => page.getByTestId('staff-text').innerText()).toContain('採点を締め切りました');
+    await page.getByTestId('staff-close').click();
+    await run('staff', '/decide BC2026-0001 pass');
+    await expect.poll(() => page.getByTestId('staff-text').innerText()).toContain('BC2026-0001');
+    await page.getByTestId('staff-close').click();
+    await run('staff', '/decide BC2026-0002 fail');
+    await expect.poll(() => page.getByTestId('staff-text').innerText()).toContain('BC2026-0002');
+    await page.getByTestId('staff-close').click();
+    await run('staff', '/publish');
+    await expect.poll(() => page.getByTestId('staff-text').innerText()).toContain('承認待ちにしました');
+    await page.getByTestId('staff-close').click();
+
+    await run('approver', '/approvals');
+    await expect.poll(() => page.getByTestId('staff-dialog').innerText()).toContain('対象と結果（1〜2 / 2 件）');
+    const fields = await page.getByTestId('staff-dialog').innerText();
+    expect(fields).toContain('BC2026-0001 ・ 通過');
+    expect(fields).toContain('BC2026-0002 ・ 不通過');
+    expect(await page.getByTestId('staff-button').allInnerTexts()).toEqual(['承認して送信（一次審査（書類））', '差し戻す（一次審査（書類））']);
+    await saveScreenshot(page, 'staff-panel-5-approvals');
     await page.getByTestId('staff-close').click();
     expect(pageErrors).toEqual([]);
   });

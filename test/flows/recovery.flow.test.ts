@@ -191,6 +191,26 @@ describe('an Individual Number cut out at the edge', () => {
   });
 });
 
+describe('wording', () => {
+  it('asks for the plan PDF saying "send" once, with its limit and the way to send it later', () => {
+    const c = new Conversation().send('応募').choose('yes').choose('now').send('船橋市').choose('notYet')
+      .send('千葉 太郎').send('ちば たろう').send('taro@example.jp').send('090-1234-5678').choose('30s').choose('founder')
+      .send('ちばラボ').send('房総の空き家を工房に').choose('tourism').send('概要です。').send('課題です。');
+    expect(c.step).toBe('document');
+    expect(c.said.match(/送って/g)).toHaveLength(1);
+    expect(c.said).toContain('（PDF・10MBまで）');
+    expect(c.said).toContain('「あとで送る」を選べます');
+  });
+
+  it('says in one line what the entrepreneur development workshop is', () => {
+    const c = new Conversation().send('応募').choose('yes').choose('now').send('船橋市').choose('notYet')
+      .send('千葉 太郎').send('ちば たろう').send('taro@example.jp').send('090-1234-5678').choose('30s').choose('founder')
+      .send('ちばラボ').send('房総の空き家を工房に').choose('tourism').send('概要です。').send('課題です。').choose('later');
+    expect(c.step).toBe('workshop');
+    expect(c.said).toContain('「ちば起業家育成事業」を受講しましたか？\n（県が開く、起業を目指す方のための連続講座です）');
+  });
+});
+
 describe('contact and menu', () => {
   it('gives the office contact in help, in the ineligible answer and when no one can take a chat', () => {
     const c = new Conversation().send('ヘルプ');

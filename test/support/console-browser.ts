@@ -60,6 +60,15 @@ export async function openConsoleBrowser(options: ConsoleBrowserOptions = {}): P
   return { browser, page, pageErrors };
 }
 
+/**
+ * A screenshot for a person checking the console by eye, only when asked for:
+ * `OUEN_TEST_SCREENSHOTS=/some/dir npm test` (tests write nothing otherwise).
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.OUEN_TEST_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
 export interface ConsoleSystem {
   ouen: RunningOuen;
   db: TestDatabase;
