@@ -13,8 +13,12 @@
  *   the file still holds exactly that stale content. Nobody else removes that content
  *   (its owner is dead; the token is exclusive), so the check and the removal cannot be
  *   overtaken. Then everyone tries the exclusive create again; exactly one succeeds.
- * A break token left by a process killed in the middle of a takeover is stale like any
- * lock, and is broken the same way when needed; otherwise it is a harmless stray file.
+ *   Whoever finds the token held by a live process waits a moment and looks again, so it
+ *   is refused naming the new owner.
+ * A break token (or a `.tmp` file) left by a process killed in the middle is stale like
+ * any lock and broken the same way when needed; otherwise it is a harmless stray file.
+ * A dead owner's pid reused by an unrelated process makes the lock look held: the safe
+ * way to be wrong (the message names that process; remove the lock by hand).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
