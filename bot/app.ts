@@ -131,8 +131,8 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
         import('./console/fake-line-api.ts'), import('./console/console.route.ts'), import('./console/local-only.ts'),
       ]);
       if (!local) logger.warn({ mode: 'line', console: true }, CONSOLE_BESIDE_LINE_WARNING);
-      // Its users and chats live under the data directory, so a restart forgets nobody.
-      const fake = createFakeLineApi({ channelAccessToken, journalDir: join(env.OUEN_DATA_DIR, 'console') });
+      // Local mode keeps its users and chats under the data directory (one process at a time), so a restart forgets nobody.
+      const fake = createFakeLineApi({ channelAccessToken, journalDir: local ? join(env.OUEN_DATA_DIR, 'console') : undefined, logger });
       fakeLine = fake.store;
       app.use(fake.router);
       app.use('/console', localOnly(localOnlyOptions(env, port, host)));

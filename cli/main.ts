@@ -9,6 +9,7 @@ import { parseEnv } from '../core/env.ts';
 
 const usage = `usage: ouen <command>
 
+  help                           this list
   start                          web + worker in one process (local: embedded PostgreSQL and console)
   demo [--reset]                 local mode with a demo judging season to try in the console (own data: OUEN_DATA_DIR/demo)
   web                            the webhook and console only
@@ -21,22 +22,30 @@ const usage = `usage: ouen <command>
   audit verify                   check the audit log's hash chain
   discord register               put the staff slash commands on the staff Discord server`;
 
+const options = {
+  json: { type: 'boolean', default: false },
+  csv: { type: 'boolean', default: false },
+  output: { type: 'string', short: 'o' },
+  'no-personal': { type: 'boolean', default: false },
+  'withdrawn-personal': { type: 'boolean', default: false },
+  reset: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+const parse = (argv: string[]) => parseArgs({ args: argv, allowPositionals: true, options });
+
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      csv: { type: 'boolean', default: false },
-      output: { type: 'string', short: 'o' },
-      'no-personal': { type: 'boolean', default: false },
-      'withdrawn-personal': { type: 'boolean', default: false },
-      reset: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    // An unknown option, or one missing its value: a typing slip, answered like an unknown command.
+    if (!isParseArgsError(error)) throw error;
+    console.error(`${error.message}\n\n${usage}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const [command, sub] = positionals;
-  if (values.help || !command) {
+  if (values.help || command === 'help' || !command) {
     console.log(usage);
     return command || values.help ? 0 : 2;
   }
@@ -64,6 +73,11 @@ async function main(argv: string[]): Promise<number> {
   }
   console.error(`unknown command: ${positionals.join(' ')}\n\n${usage}`);
   return 2;
+}
+
+/** Node's parseArgs reports bad options as TypeErrors with an ERR_PARSE_ARGS_* code. */
+function isParseArgsError(error: unknown): error is Error {
+  return error instanceof Error && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_');
 }
 
 main(process.argv.slice(2)).then(

@@ -13,8 +13,9 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isUuid, messageId as newMessageId, quoteToken } from './line-ids.ts';
 import { checkMessages, type LineErrorDetail } from './line-message-checks.ts';
-import { FakeLineJournal } from './fake-line-journal.ts';
-import { FakeLineStore } from './fake-line-store.ts';
+import type { Logger } from '../../core/logger.ts';
+import { FakeLineJournal, JournalInUseError } from './fake-line-journal.ts';
+import { FakeLineStore, type FakeLineStoreOptions } from './fake-line-store.ts';
 
 export { FakeLineStore } from './fake-line-store.ts';
 export type { ConsoleUser, RecordedApiRequest, RecordedWebhook, TranscriptEntry } from './fake-line-store.ts';
@@ -23,9 +24,18 @@ export interface FakeLineApiOptions {
   channelAccessToken: string;
   /** Share a store (or one with a test clock); a new one by default. */
   store?: FakeLineStore;
-  /** For a new store: where it keeps users and chats across restarts (fake-line-journal.ts); memory only without. */
+  /**
+   * For a new store: where it keeps users and chats across restarts (fake-line-journal.ts);
+   * memory only without, or when another process keeps a journal there.
+   */
   journalDir?: string;
+  /** Told when another process keeps the journal in `journalDir`, so this store lives in memory only. */
+  logger?: Pick<Logger, 'warn'>;
 }
+
+/** Logged when a second process finds the console's journal kept by another. */
+export const JOURNAL_IN_USE_WARNING =
+  'another ouen process keeps the console\'s users and chats in this data directory: this one keeps its console users in memory only, and forgets them when it stops';
 
 /** LINE rejects requests over 2 MB. */
 const MAX_REQUEST = '2mb';
@@ -42,7 +52,7 @@ type SentMessage = { id: string; quoteToken?: string };
  */
 export function createFakeLineApi(options: FakeLineApiOptions): { router: Router; store: FakeLineStore } {
   if (!options.channelAccessToken) throw new Error('createFakeLineApi needs the channel access token the bot uses');
-  const store = options.store ?? new FakeLineStore(options.journalDir ? { journal: new FakeLineJournal(options.journalDir) } : {});
+  const store = options.store ?? new FakeLineStore(journalFor(options));
   const router = express.Router();
   router.use('/v2', express.raw({ type: () => true, limit: MAX_REQUEST }), authenticateAndRecord(store, options.channelAccessToken));
   router.post('/v2/bot/message/reply', (_req, res) => reply(store, res));
@@ -53,6 +63,18 @@ export function createFakeLineApi(options: FakeLineApiOptions): { router: Router
   router.use('/v2', (_req: Request, res: Response) => void res.status(404).json({ message: 'Not found' }));
   router.use('/v2', lineErrors);
   return { router, store };
+}
+
+/** The journal for a new store: one directory, one writing process (the first). */
+function journalFor(options: FakeLineApiOptions): FakeLineStoreOptions {
+  if (!options.journalDir) return {};
+  try {
+    return { journal: new FakeLineJournal(options.journalDir) };
+  } catch (error) {
+    if (!(error instanceof JournalInUseError)) throw error;
+    options.logger?.warn({ holder: error.holder, dir: error.dir }, JOURNAL_IN_USE_WARNING);
+    return {};
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
@@ -123,6 +123,8 @@ describe('local mode', () => {
     ouen = await start();
 
     expect(progress).toEqual(['starting the local database']);
+    // The journal passed to the new start; the lock keeps other processes from writing beside it.
+    expect(readFileSync(join(dataDir, 'console.lock'), 'utf8')).toMatch(new RegExp(`^${process.pid} `));
     expect((await api<{ users: Array<{ userId: string }> }>('/users')).users.map((u) => u.userId)).toEqual([userId]);
     expect(await transcript(userId)).toEqual(chat);
     // A result published after the restart: an outbox row pushed by the worker.

@@ -1,13 +1,18 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeLineApi } from '../../bot/console/fake-line-api.ts';
+import { createFakeLineApi, JOURNAL_IN_USE_WARNING } from '../../bot/console/fake-line-api.ts';
 import { FakeLineJournal } from '../../bot/console/fake-line-journal.ts';
+import { isAlive } from '../../core/db/owner-lock.ts';
+import { createLogger } from '../../core/logger.ts';
 import { FakeLineStore, MAX_FILES, MAX_TRANSCRIPT, REPLY_TOKEN_TTL_MS } from '../../bot/console/fake-line-store.ts';
 import { messageId } from '../../bot/console/line-ids.ts';
 
@@ -130,4 +135,54 @@ describe('the fake LINE platform with a journal', () => {
     const lines = readFileSync(join(dir, 'platform.jsonl'), 'utf8').trim().split('\n');
     expect(lines.length).toBe(1 + 1 + MAX_TRANSCRIPT + MAX_FILES);
   });
+
+  it('is kept by one process at a time: a second finds it taken, says so, and keeps its console users in memory only', async () => {
+    const dir = journalDir();
+    const other = await otherProcessKeeping(dir);
+    try {
+      const lines = new PassThrough();
+      const logged: string[] = [];
+      lines.on('data', (chunk: Buffer) => logged.push(chunk.toString()));
+      const { store } = createFakeLineApi({ channelAccessToken: TOKEN, journalDir: dir, logger: createLogger('info', lines) });
+      const mine = store.createUser({ displayName: 'B', language: 'ja' });
+
+      expect(logged.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 40, holder: other.pid, msg: JOURNAL_IN_USE_WARNING })]);
+      expect(readFileSync(join(dir, 'platform.jsonl'), 'utf8')).not.toContain(mine.userId);
+      expect(store.users().map((user) => user.userId)).toEqual([mine.userId]);
+    } finally {
+      other.child.kill('SIGKILL');
+      await once(other.child, 'exit');
+    }
+    expect(isAlive(other.pid)).toBe(false);
+    // Its owner gone (killed, lock left behind), the next process takes the journal over.
+    expect(existsSync(`${dir}.lock`)).toBe(true);
+    const { store } = createFakeLineApi({ channelAccessToken: TOKEN, journalDir: dir });
+    expect(store.users().map((user) => user.userId)).toEqual([other.userId]);
+  });
+
+  it('passes from an earlier journal to a new one in the same process (ouen started again), and the earlier one writes nothing more', () => {
+    const dir = journalDir();
+    const first = new FakeLineStore({ journal: new FakeLineJournal(dir) });
+    const user = first.createUser({ displayName: 'A', language: 'ja' });
+    const second = new FakeLineStore({ journal: new FakeLineJournal(dir) });
+
+    expect(() => first.createUser({ displayName: 'C', language: 'ja' })).toThrow(/taken over/);
+    second.appendUserEntry(user.userId, { kind: 'text', messageId: messageId(), text: 'こんにちは' });
+    expect(new FakeLineStore({ journal: new FakeLineJournal(dir) }).users().map((u) => u.userId)).toEqual([user.userId]);
+  });
 });
+
+/** Another process that keeps a journal in `dir` (with one console user) until it is killed. */
+async function otherProcessKeeping(dir: string): Promise<{ child: ReturnType<typeof spawn>; pid: number; userId: string }> {
+  const consoleDir = new URL('../../bot/console/', import.meta.url).href;
+  const script = `
+    const { FakeLineJournal } = await import(${JSON.stringify(`${consoleDir}fake-line-journal.ts`)});
+    const { FakeLineStore } = await import(${JSON.stringify(`${consoleDir}fake-line-store.ts`)});
+    const store = new FakeLineStore({ journal: new FakeLineJournal(${JSON.stringify(dir)}) });
+    process.stdout.write(store.createUser({ displayName: 'A', language: 'ja' }).userId + '\\n');
+    setInterval(() => undefined, 60_000);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = await once(child.stdout!, 'data') as [Buffer];
+  return { child, pid: child.pid!, userId: chunk.toString().trim() };
+}

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, readMigrationFiles, type Database } from '../../core/db/index.ts';
-import { isAlive } from '../../core/db/data-dir-lock.ts';
+import { isAlive } from '../../core/db/owner-lock.ts';
+import { serverIdentity } from '../../core/db/postmaster-pid.ts';
 import { scratchDir } from '../support/scratch-dir.ts';
 
 const serverPid = (dataDir: string) => Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -95,6 +96,32 @@ describe('openDatabase without a DATABASE_URL', () => {
 
     expect(serverPid(dataDir)).toBe(pid);
     expect(await db.prisma.participant.count()).toBe(1);
+  });
+
+  it('starts at once when an old postmaster.pid names another live process, even another cluster\'s server, and leaves it alone', async () => {
+    const otherDir = join(scratch, 'other', 'postgres');
+    const other = await openDatabase({ dataDir: otherDir, migrate: false, poolSize: 1 });
+    try {
+      const otherPid = serverPid(otherDir);
+      expect(serverIdentity(serverPid(dataDir), dataDir)).toBe('this');
+      expect(serverIdentity(otherPid, dataDir)).toBe('other');
+      expect(serverIdentity(process.pid, dataDir)).toBe('other');
+      for (const stale of [readFileSync(join(otherDir, 'postmaster.pid'), 'utf8'), `${process.pid}\n${dataDir}\n`]) {
+        await db!.close();
+        // What a machine restarted after a crash can leave: a pid now used by another program.
+        writeFileSync(join(dataDir, 'postmaster.pid'), stale);
+        const steps: string[] = [];
+        db = await openDatabase({ dataDir, onProgress: (step) => steps.push(step) });
+
+        expect(steps).toEqual(['starting the local database']);
+        expect(serverPid(dataDir)).not.toBe(otherPid);
+        expect(await db.prisma.participant.count()).toBe(1);
+        expect(isAlive(otherPid)).toBe(true);
+      }
+      expect(await other.prisma.$queryRaw<Array<{ one: number }>>`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('runs as root too: its server account may pass ouen\'s own 0700 data directory, and nothing more is opened', async () => {
