@@ -6,13 +6,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningOuen } from '../../bot/app.ts';
-import { openConsoleBrowser, saveScreenshot, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
+import { ANSWER_MS, chatActions, openConsoleBrowser, saveScreenshot, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { validateLineRequest, validateLineWebhook } from '../support/line-spec.ts';
 import { minimalPdf } from './minimal-pdf.ts';
 
-/** How long the bot may take to answer one step (first turns also warm up Prisma). */
-const ANSWER_MS = 20_000;
 /** The default program's contest takes applications from 2026-06-01 to 2027-03-31; time runs on from inside that window. */
 const OFFSET_MS = Date.parse('2026-11-28T10:00:00+09:00') - Date.now();
 const clock = () => new Date(Date.now() + OFFSET_MS);
@@ -24,6 +22,9 @@ describe('console (browser)', () => {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[];
+  const step = (action: () => Promise<unknown>, expected: string | RegExp) => chatActions(page).step(action, expected);
+  const tapQuickReply = (label: string) => chatActions(page).tapQuickReply(label);
+  const type = (text: string) => chatActions(page).type(text);
 
   beforeAll(async () => {
     system = await startConsoleSystem(clock);
@@ -208,20 +209,4 @@ describe('console (browser)', () => {
   });
 
   /** Does something and waits for a new bot message matching `expected`. */
-  async function step(action: () => Promise<unknown>, expected: string | RegExp) {
-    const before = await page.getByTestId('bot-message').count();
-    await action();
-    const pattern = typeof expected === 'string' ? new RegExp(expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : expected;
-    await expect.poll(async () => (await page.getByTestId('bot-message').allInnerTexts()).slice(before).join('\n'), { timeout: ANSWER_MS, interval: 100 })
-      .toMatch(pattern);
-  }
-
-  async function tapQuickReply(label: string) {
-    await page.locator(`[data-testid="quick-reply"][data-label="${label}"]`).click();
-  }
-
-  async function type(text: string) {
-    await page.getByTestId('message-input').fill(text);
-    await page.getByTestId('send-button').click();
-  }
 });

@@ -13,12 +13,11 @@ import type { RunningOuen } from '../../bot/app.ts';
 import { attachDocument } from '../../core/applications/document.service.ts';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
-import { openConsoleBrowser, saveScreenshot, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
+import { ANSWER_MS, chatActions, openConsoleBrowser, saveScreenshot, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { MINIMAL_PDF } from '../support/line-events.ts';
 import { sampleAnswers, seedApplication } from '../support/seed-applications.ts';
 
-const ANSWER_MS = 20_000;
 /** Inside the application window first; the judging test moves past the deadline. */
 let offsetMs = Date.parse('2026-11-28T10:00:00+09:00') - Date.now();
 const clock = () => new Date(Date.now() + offsetMs);
@@ -30,6 +29,9 @@ describe('the console staff panel (browser)', () => {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[];
+  const step = (action: () => Promise<unknown>, expected: string | RegExp) => chatActions(page).step(action, expected);
+  const tapQuickReply = (label: string) => chatActions(page).tapQuickReply(label);
+  const type = (text: string) => chatActions(page).type(text);
 
   beforeAll(async () => {
     system = await startConsoleSystem(clock);
@@ -259,20 +261,4 @@ describe('the console staff panel (browser)', () => {
     await page.getByTestId('staff-close').click();
     expect(pageErrors).toEqual([]);
   });
-
-  async function step(action: () => Promise<unknown>, expected: string) {
-    const before = await page.getByTestId('bot-message').count();
-    await action();
-    await expect.poll(async () => (await page.getByTestId('bot-message').allInnerTexts()).slice(before).join('\n'), { timeout: ANSWER_MS, interval: 100 })
-      .toContain(expected);
-  }
-
-  async function tapQuickReply(label: string) {
-    await page.locator(`[data-testid="quick-reply"][data-label="${label}"]`).click();
-  }
-
-  async function type(text: string) {
-    await page.getByTestId('message-input').fill(text);
-    await page.getByTestId('send-button').click();
-  }
 });

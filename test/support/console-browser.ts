@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { parseEnv } from '../../core/env.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -67,6 +68,30 @@ export async function openConsoleBrowser(options: ConsoleBrowserOptions = {}): P
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   const dir = process.env.OUEN_TEST_SCREENSHOTS;
   if (dir) await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
+/** How long the bot may take to answer one step in the console (first turns warm up too). */
+export const ANSWER_MS = 20_000;
+
+/** What a person does in the console's chat, as the tests do it. */
+export function chatActions(page: Page) {
+  return {
+    /** Does `action`, then waits until the bot's new messages say `expected`. */
+    async step(action: () => Promise<unknown>, expected: string | RegExp): Promise<void> {
+      const before = await page.getByTestId('bot-message').count();
+      await action();
+      const pattern = typeof expected === 'string' ? new RegExp(expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : expected;
+      await expect.poll(async () => (await page.getByTestId('bot-message').allInnerTexts()).slice(before).join('\n'), { timeout: ANSWER_MS, interval: 100 })
+        .toMatch(pattern);
+    },
+    async tapQuickReply(label: string): Promise<void> {
+      await page.locator(`[data-testid="quick-reply"][data-label="${label}"]`).click();
+    },
+    async type(text: string): Promise<void> {
+      await page.getByTestId('message-input').fill(text);
+      await page.getByTestId('send-button').click();
+    },
+  };
 }
 
 export interface ConsoleSystem {
