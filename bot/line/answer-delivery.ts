@@ -36,6 +36,13 @@ export interface ReplyWith {
   at: Date;
 }
 
+/**
+ * One per event processor: delivers each committed answer, reply first.
+ *
+ * @example
+ * await answers.deliver(userId, result.outboxId, request.reply, result.rendered);
+ * await answers.flush(); // on drain
+ */
 export class AnswerDelivery {
   readonly #sent: SentBatcher;
 
