@@ -7,17 +7,22 @@
  * before recording whether it went out) is first tried as a reply with that token: a
  * reply is free, and single use makes it idempotent too. LINE refusing the young token
  * means it was used, so the answer was delivered; only a row whose token is too old for
- * that to be sure is pushed.
+ * that to be sure is pushed (reply-token.ts).
+ *
+ * What a failed attempt leaves in `lastError` is a status line built from the error's
+ * class, code and status (`LINE push failed with 400`): every staff role reads it in the
+ * list of failed deliveries, so it never quotes a message body or LINE's error text.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { messagingApi } from '@line/bot-sdk';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import type { SqlDb } from '../core/db/types.ts';
+import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox, type OutboxDelivery } from '../core/outbox/outbox.repository.ts';
-import { LineApiError, type LineChannels } from '../bot/line/line-api.ts';
-import { isRefusedReplyToken, isYoungReplyToken } from '../bot/line/reply-token.ts';
+import { LineApiError, ReplyTokenRefusedError, type LineChannels } from '../bot/line/line-api.ts';
+import { isYoungReplyToken } from '../bot/line/reply-token.ts';
 import { DiscordApiError, type DiscordDmSender } from '../bot/discord/dm-push.ts';
 import type { OutboxJob } from './outbox-queue.ts';
 
@@ -46,9 +51,11 @@ export type DeliveryResult = 'sent' | 'replied' | 'skipped' | 'already-done';
 class UndeliverableError extends Error {
   override name = 'UndeliverableError';
   constructor() {
-    super('no channel configured to reach this participant');
+    super(UNDELIVERABLE);
   }
 }
+
+const UNDELIVERABLE = 'no channel configured to reach this participant';
 
 export function createOutboxProcessor(deps: OutboxProcessorDeps) {
   const clock = deps.clock ?? (() => new Date());
@@ -75,11 +82,12 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
         deps.logger.info({ outboxId }, 'push already accepted under this retry key');
       } else {
         deps.metrics.deliveries.inc({ result: outcome });
-        await recordOutboxAttempt(deps.db, outboxId, { error: describe(error), refused: outcome !== 'transient' });
+        const lastError = statusLine(error, row.lineUserId ? 'LINE push' : 'Discord DM');
+        await recordOutboxAttempt(deps.db, outboxId, { error: lastError, refused: outcome !== 'transient' });
         if (outcome === 'rate-limited') throw new RateLimitedError(((error as LineApiError | DiscordApiError).retryAfterSeconds ?? 1) * 1000);
         if (outcome === 'permanent') {
           await settleOutbox(deps.db, outboxId, 'failed', clock());
-          throw new UnrecoverableError(describe(error));
+          throw new UnrecoverableError(lastError);
         }
         throw error;
       }
@@ -93,9 +101,10 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
 /**
  * Settles a pending row with a reply, when it still carries a reply token young enough
  * (see reply-token.ts), and marks it sent: `replied` when the reply went out now,
- * `replied-before` when LINE refused the token as used (the answer went out before).
- * Null when there is no young token or LINE refused the reply otherwise (the row is then
- * pushed). A transient failure is thrown: tried again, as a reply while the token is young.
+ * `replied-before` when LINE refused the token as used (the answer went out before;
+ * counted as `ouen_replies_total{result="used-before"}`, whose rate shows how often that
+ * happens). Null when there is no young token or LINE refused the reply otherwise (the row
+ * is then pushed). A transient failure is thrown: tried again, as a reply while the token is young.
  */
 export async function settledByReply(
   deps: Pick<OutboxProcessorDeps, 'db' | 'line' | 'metrics' | 'clock'>, outboxId: string, row: OutboxDelivery, messages: messagingApi.Message[],
@@ -105,15 +114,18 @@ export async function settledByReply(
   let result: 'replied' | 'replied-before' = 'replied';
   try {
     await deps.line.forUser(row.lineUserId).reply(row.replyToken, messages);
+    deps.metrics.replies.inc({ result: 'ok' });
   } catch (error) {
-    if (isRefusedReplyToken(error)) {
+    if (error instanceof ReplyTokenRefusedError) {
       result = 'replied-before';
+      deps.metrics.replies.inc({ result: 'used-before' });
     } else {
+      deps.metrics.replies.inc({ result: 'failed' });
       const outcome = classify(error);
       if (outcome !== 'transient' && outcome !== 'rate-limited') return null;
       deps.metrics.deliveries.inc({ result: outcome });
       // A reply carries no retry key, so LINE cannot have accepted the row's key: it counts as refused.
-      await recordOutboxAttempt(deps.db, outboxId, { error: describe(error), refused: true });
+      await recordOutboxAttempt(deps.db, outboxId, { error: statusLine(error, 'LINE reply'), refused: true });
       throw outcome === 'rate-limited' ? new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000) : error;
     }
   }
@@ -137,8 +149,15 @@ function classify(error: unknown): 'accepted-before' | 'rate-limited' | 'transie
   return 'permanent';
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message.slice(0, 200) : 'unknown error';
+/**
+ * How an attempt ended, for `lastError`: what was tried and the error's status, code or
+ * class (errorFields), e.g. `LINE push failed with 400`, `LINE push failed: timeout`.
+ */
+function statusLine(error: unknown, what: 'LINE push' | 'LINE reply' | 'Discord DM'): string {
+  if (error instanceof UndeliverableError) return UNDELIVERABLE;
+  const { class: kind, code, status } = errorFields(error);
+  if (status !== undefined) return `${what} failed with ${status}`;
+  return `${what} failed: ${code ?? kind}`;
 }
 
 /** Exponential backoff capped at a minute; LINE's Retry-After wins when it is given. */

@@ -7,7 +7,7 @@
  * settled so (LINE unreachable, a refusal for another reason) is left to the worker.
  *
  * A process that is still running and replies to one of these meanwhile finds its token
- * used and settles the row the same way (line-event-processor.ts).
+ * used and settles the row the same way (bot/line/answer-delivery.ts).
  */
 import type { messagingApi } from '@line/bot-sdk';
 import { errorFields } from '../core/error-fields.ts';
@@ -19,6 +19,15 @@ import type { OutboxQueue } from './outbox-queue.ts';
 /** Replies in flight at once: a few hundred rows at most, each one call to LINE. */
 const PARALLEL = 16;
 
+/**
+ * Settles, by reply, every pending answer whose reply token is still too young to have
+ * expired (reply-token.ts); hands the rest to the worker (due now, queued). Never throws:
+ * what it cannot do is logged and left to the sweeper. Run once when a processing thread
+ * starts, before the replay and before any new event (turn-work.ts).
+ *
+ * @example
+ * await settleUnconfirmedReplies({ db, sealer, line, logger, metrics, clock, queue });
+ */
 export async function settleUnconfirmedReplies(deps: OutboxProcessorDeps & { queue: OutboxQueue }): Promise<void> {
   const clock = deps.clock ?? (() => new Date());
   try {

@@ -18,7 +18,7 @@ import { FakeLineJournal, JournalInUseError } from './fake-line-journal.ts';
 import { FakeLineStore, type FakeLineStoreOptions } from './fake-line-store.ts';
 
 export { FakeLineStore } from './fake-line-store.ts';
-export type { ConsoleUser, RecordedApiRequest, RecordedWebhook, TranscriptEntry } from './fake-line-store.ts';
+export type { ConsoleUser, PushFault, RecordedApiRequest, RecordedWebhook, TranscriptEntry } from './fake-line-store.ts';
 
 export interface FakeLineApiOptions {
   channelAccessToken: string;
@@ -40,6 +40,14 @@ export const JOURNAL_IN_USE_WARNING =
 /** LINE rejects requests over 2 MB. */
 const MAX_REQUEST = '2mb';
 const CHAT_ID = /^[UCR][0-9a-f]{32}$/;
+const AUTHENTICATION_FAILED = 'Authentication failed. Confirm that the access token in the authorization header is valid.';
+/** LINE's error messages for the statuses a push fault (fake-line-store.ts) can ask for. */
+const FAULT_MESSAGES: Record<number, string> = {
+  400: 'Failed to send messages',
+  403: 'Access to this API is not available for your account',
+  429: 'The API rate limit has been exceeded. Try again later.',
+  500: 'Internal server error',
+};
 /** Message types a user can quote; LINE returns a quoteToken only for these. */
 const QUOTABLE = new Set(['text', 'sticker', 'image', 'video']);
 
@@ -110,7 +118,7 @@ function authenticateAndRecord(store: FakeLineStore, channelAccessToken: string)
       status: res.statusCode,
     }));
     if (!res.locals.authorized) {
-      return void res.status(401).json({ message: 'Authentication failed. Confirm that the access token in the authorization header is valid.' });
+      return void res.status(401).json({ message: AUTHENTICATION_FAILED });
     }
     if (malformed) return void res.status(400).json({ message: 'The request body could not be parsed as JSON' });
     next();
@@ -127,6 +135,9 @@ function reply(store: FakeLineStore, res: Response) {
 }
 
 function push(store: FakeLineStore, req: Request, res: Response) {
+  const fault = store.takePushFault();
+  // A revoked token: LINE authenticates before it looks at anything else, the retry key included.
+  if (fault?.status === 401) return void res.status(401).json({ message: AUTHENTICATION_FAILED });
   const retryKey = req.get('x-line-retry-key');
   if (retryKey !== undefined && !isUuid(retryKey)) {
     return void res.status(400).json({ message: 'The value of the X-Line-Retry-Key header is invalid' });
@@ -144,9 +155,15 @@ function push(store: FakeLineStore, req: Request, res: Response) {
   const to = body.to as string;
   if (!CHAT_ID.test(to)) return void res.status(400).json({ message: "The property, 'to', in the request body is invalid (line: -, column: -)" });
   if (!store.user(to)) return void res.status(400).json({ message: 'Failed to send messages' });
+  if (fault && !fault.delivered) return void answerFault(res, fault.status);
   const sentMessages = deliver(store, to, body.messages as unknown[], 'push');
   if (retryKey !== undefined) store.rememberRetryKey(retryKey, res.getHeader('x-line-request-id') as string, sentMessages);
+  if (fault) return void answerFault(res, fault.status);
   res.json({ sentMessages });
+}
+
+function answerFault(res: Response, status: number) {
+  res.status(status).json({ message: FAULT_MESSAGES[status] ?? (status >= 500 ? FAULT_MESSAGES[500] : 'Bad request') });
 }
 
 function startLoading(store: FakeLineStore, res: Response) {

@@ -65,6 +65,16 @@ export interface StoredFile {
   bytes: Buffer;
 }
 
+/**
+ * A push the fake answers with `status` instead of doing its work (tests of delivery
+ * failures); `delivered`: LINE delivered the message and accepted its retry key all the
+ * same, and only the answer failed (what a 5xx or a timeout can hide).
+ */
+export interface PushFault {
+  status: number;
+  delivered?: boolean;
+}
+
 export interface FakeLineStoreOptions {
   /** Milliseconds since the epoch; replaceable so tests can age reply tokens. */
   now?: () => number;
@@ -101,6 +111,7 @@ export class FakeLineStore {
   readonly #retryKeys = new Map<string, { requestId: string; acceptedAt: number; sentMessages: unknown[] }>();
   readonly #loadingUntil = new Map<string, number>();
   readonly #files = new Map<string, FileMeta>();
+  readonly #pushFaults: PushFault[] = [];
   readonly #journal?: FakeLineJournal;
   #seq = 0;
 
@@ -164,6 +175,22 @@ export class FakeLineStore {
     const acceptedAt = this.now();
     this.#retryKeys.set(key, { requestId, acceptedAt, sentMessages });
     this.#record({ t: 'retryKey', key, requestId, acceptedAt, sentMessages });
+  }
+
+  /**
+   * The next pushes, one fault each, in order, whatever they carry: a fault injection for
+   * tests (never journaled). Later pushes are answered normally.
+   *
+   * @example
+   * store.failNextPushes({ status: 500, delivered: true }, { status: 401 });
+   */
+  failNextPushes(...faults: PushFault[]): void {
+    this.#pushFaults.push(...faults);
+  }
+
+  /** The fault for the push being answered now, if one is due (fake-line-api.ts). */
+  takePushFault(): PushFault | undefined {
+    return this.#pushFaults.shift();
   }
 
   appendUserEntry(userId: string, action: UserEntryInput): TranscriptEntry {

@@ -16,6 +16,7 @@ import { translate, type ChannelInput, type Language } from '../../flows/index.t
 import type { ReceivedFile } from '../../core/applications/document.service.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import { sqlDb } from '../../core/db/pg-transaction.ts';
+import { errorFields } from '../../core/error-fields.ts';
 import type { Logger } from '../../core/logger.ts';
 import { makeOutboxDue, markOutboxSent } from '../../core/outbox/outbox.repository.ts';
 import { ensureDiscordParticipant } from '../../core/participants/participant.service.ts';
@@ -59,8 +60,8 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
   const queues = new Map<string, Promise<void>>();
   /** One person's inputs one after another; different people in parallel. */
   const inOrder = (userId: string, work: () => Promise<void>) => {
-    const next = (queues.get(userId) ?? Promise.resolve()).then(work).catch((error: Error) =>
-      options.logger.error({ err: error.name }, 'discord DM turn failed'));
+    const next = (queues.get(userId) ?? Promise.resolve()).then(work).catch((error: unknown) =>
+      options.logger.error({ err: errorFields(error) }, 'discord DM turn failed'));
     queues.set(userId, next);
     void next.finally(() => {
       if (queues.get(userId) === next) queues.delete(userId);
@@ -72,7 +73,7 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
     inOrder(message.author.id, async () => {
       if (!await options.claim(`discord:${message.id}`)) return;
       const { input, files } = await inputOfMessage(message);
-      const bodies = await turn(options, message.author.id, input, files).catch(async (error: Error) => {
+      const bodies = await turn(options, message.author.id, input, files).catch(async (error: unknown) => {
         // Not replayed (gateway events are not redelivered): the person is asked to send it again.
         if (message.channel.isSendable()) await message.channel.send({ content: translate('ja', 'error.generic') }).catch(() => undefined);
         throw error;
@@ -84,7 +85,7 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
 
   const onInteraction = (interaction: Interaction) => {
     if (interaction.isChatInputCommand() && interaction.commandName === 'preview') {
-      void preview(interaction, options, inOrder).catch((error: Error) => options.logger.error({ err: error.name }, 'flow preview failed'));
+      void preview(interaction, options, inOrder).catch((error: unknown) => options.logger.error({ err: errorFields(error) }, 'flow preview failed'));
       return;
     }
     if (interaction.inGuild() || !(interaction.isButton() || interaction.isStringSelectMenu() || interaction.isModalSubmit())) return;
@@ -99,13 +100,13 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
     // Acknowledged at once (Discord's 3 s), then queued behind the person's earlier inputs.
     const acknowledged = options.claim(`discord:${interaction.id}`)
       .then((mine) => (mine ? interaction.deferReply().then(() => true) : false))
-      .catch((error: Error) => {
-        options.logger.warn({ interactionId: interaction.id, err: error.name }, 'discord DM click could not be acknowledged');
+      .catch((error: unknown) => {
+        options.logger.warn({ interactionId: interaction.id, err: errorFields(error) }, 'discord DM click could not be acknowledged');
         return false;
       });
     inOrder(interaction.user.id, async () => {
       if (!await acknowledged) return;
-      const result = await turn(options, interaction.user.id, input, []).catch(async (error: Error) => {
+      const result = await turn(options, interaction.user.id, input, []).catch(async (error: unknown) => {
         await interaction.editReply({ content: translate(languageOf(interaction), 'error.generic') }).catch(() => undefined);
         throw error;
       });

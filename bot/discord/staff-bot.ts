@@ -13,6 +13,7 @@ import {
 } from 'discord.js';
 import type { ApplicationStatus } from '../../flows/index.ts';
 import type { Logger } from '../../core/logger.ts';
+import { errorFields } from '../../core/error-fields.ts';
 import type { RoundId } from '../../core/judging/judging-config.ts';
 import { rolesOf, type Role, type RoleMapping } from '../../core/staff/permissions.ts';
 import { commandFromComponent } from '../staff/staff-components.ts';
@@ -45,8 +46,8 @@ export function attachStaffCommands(options: StaffBotOptions): () => void {
         : interaction.isModalSubmit() ? answer(interaction, commandFromComponent(interaction.customId, modalValues(interaction)), options, language)
           : interaction.isAutocomplete() ? complete(interaction, options)
             : null;
-    void work?.catch((error: Error) =>
-      options.logger.error({ interactionId: interaction.id, err: error.name }, 'staff interaction failed'));
+    void work?.catch((error: unknown) =>
+      options.logger.error({ interactionId: interaction.id, err: errorFields(error) }, 'staff interaction failed'));
   };
   options.client.on(Events.InteractionCreate, onInteraction);
   return () => void options.client.off(Events.InteractionCreate, onInteraction);
@@ -80,8 +81,8 @@ async function answer(interaction: Answerable, command: StaffCommand | null, opt
   if (command && opensForm(command) && !interaction.isModalSubmit()) {
     // Opening a form: Discord shows a modal only as the first answer, so no defer.
     const work = (async () => ((await claimed()) ? options.run(request(command)) : 'not-ours' as const))();
-    const reply = await withinTime(work.catch((error: Error) => {
-      options.logger.error({ interactionId: interaction.id, err: error.name }, 'staff form failed');
+    const reply = await withinTime(work.catch((error: unknown) => {
+      options.logger.error({ interactionId: interaction.id, err: errorFields(error) }, 'staff form failed');
       return null;
     }), FORM_WITHIN_MS);
     if (reply === 'not-ours') return;
@@ -98,7 +99,7 @@ async function answer(interaction: Answerable, command: StaffCommand | null, opt
     // failure must not turn the member's "sent" into an error: the answer did go out.
     if (reply.announce) {
       await interaction.followUp({ content: clipCharacters(reply.announce, CONTENT_CHARS), allowedMentions: { parse: [] } })
-        .catch((error: Error) => options.logger.warn({ interactionId: interaction.id, err: error.name }, 'staff announce failed'));
+        .catch((error: unknown) => options.logger.warn({ interactionId: interaction.id, err: errorFields(error) }, 'staff announce failed'));
     }
   } catch (error) {
     await interaction.editReply({ content: staffText(language, 'error.generic'), embeds: [], components: [], files: [] }).catch(() => undefined);

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { DiscordAPIError, Routes, type Client } from 'discord.js';
 import { findById } from '../../core/applications/staff-queries.ts';
 import type { Logger } from '../../core/logger.ts';
+import { errorFields } from '../../core/error-fields.ts';
 import {
   claimNextNotice, findThread, noteNoticeAttempt, saveThread, settleNotice, STAFF_FEED_CHANNEL, type Notice,
 } from '../../core/staff-feed/staff-notice.repository.ts';
@@ -140,13 +141,13 @@ export function startStaffFeed(options: StaffFeedOptions): RunningStaffFeed {
     client.on('end', () => {
       if (!closed) setTimeout(listen, RECONNECT_MS).unref();
     });
-    client.connect().then(() => client.query(`LISTEN ${STAFF_FEED_CHANNEL}`)).catch((error: Error) => {
-      logger.warn({ err: error.name }, 'staff feed could not listen; the sweep carries on');
+    client.connect().then(() => client.query(`LISTEN ${STAFF_FEED_CHANNEL}`)).catch((error: unknown) => {
+      logger.warn({ err: errorFields(error) }, 'staff feed could not listen; the sweep carries on');
       void client.end().catch(() => undefined);
     });
   };
   listen();
-  const sweep = setInterval(() => void drain().catch((error: Error) => logger.error({ err: error.name }, 'staff feed sweep failed')), options.sweepEveryMs ?? 30_000);
+  const sweep = setInterval(() => void drain().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'staff feed sweep failed')), options.sweepEveryMs ?? 30_000);
   sweep.unref();
   void drain().catch(() => undefined);
 

@@ -7,6 +7,7 @@
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type pg from 'pg';
 import type { Env } from '../../core/env.ts';
+import { errorFields } from '../../core/error-fields.ts';
 import type { Logger } from '../../core/logger.ts';
 import { runStaffCommand, suggestReceipts, type StaffDeps } from '../staff/staff-commands.ts';
 import { claimGatewayEvent } from '../../core/inbox/inbox.repository.ts';
@@ -46,7 +47,7 @@ export function startStaffBot(context: StaffBotContext): { client: Client; feed(
     handoffAvailable: Boolean(env.DISCORD_INBOX_CHANNEL_ID),
     ...(deps.release ? { release: deps.release } : {}),
   });
-  client.on(Events.Error, (error) => logger.error({ err: error.name }, 'discord client error'));
+  client.on(Events.Error, (error) => logger.error({ err: errorFields(error) }, 'discord client error'));
   // The staff feed (applications and the human inbox) starts once Discord is there to post to.
   let feed: RunningStaffFeed | undefined;
   client.once(Events.ClientReady, () => {
@@ -60,9 +61,9 @@ export function startStaffBot(context: StaffBotContext): { client: Client; feed(
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
   const login = (delayMs: number) => {
-    client.login(env.DISCORD_BOT_TOKEN).catch((error: Error) => {
+    client.login(env.DISCORD_BOT_TOKEN).catch((error: unknown) => {
       if (closed) return;
-      logger.error({ err: error.name, retryInMs: delayMs }, 'discord login failed; trying again');
+      logger.error({ err: errorFields(error), retryInMs: delayMs }, 'discord login failed; trying again');
       retry = setTimeout(() => login(Math.min(delayMs * 2, LAST_RETRY_MS)), delayMs);
       retry.unref();
     });

@@ -18,16 +18,42 @@ export interface LineApiConfig {
   timeoutMs?: number;
 }
 
+/** Why a call got no answer from LINE at all: it took too long, or the connection failed. */
+export type LineFailureCode = 'timeout' | 'network';
+
 /**
- * A call to LINE failed; `status` is absent for network failures and timeouts.
- * `lineMessage` is the `message` of LINE's error body (e.g. "Invalid reply token").
+ * A call to LINE failed: `status` is LINE's HTTP status; without one, `code` says why no
+ * answer came. Logged and stored through `errorFields` (class, code, status), never by message.
  */
 export class LineApiError extends Error {
   override name = 'LineApiError';
-  constructor(message: string, readonly status?: number, readonly retryAfterSeconds?: number, readonly lineMessage?: string) {
+  readonly status?: number;
+  readonly retryAfterSeconds?: number;
+  readonly code?: LineFailureCode;
+
+  constructor(message: string, details: { status?: number; retryAfterSeconds?: number; code?: LineFailureCode } = {}) {
     super(message);
+    this.status = details.status;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.code = details.code;
   }
 }
+
+/**
+ * LINE refused a reply token: it was used before, or it expired. LINE answers both with
+ * 400 {"message":"Invalid reply token"}; this adapter is the one place that reads that
+ * text (reply-token.ts says what the refusal means).
+ */
+export class ReplyTokenRefusedError extends LineApiError {
+  override name = 'ReplyTokenRefusedError';
+
+  constructor() {
+    super('LINE refused the reply token', { status: 400 });
+  }
+}
+
+/** LINE's error message for a used or expired reply token (Messaging API reference, "Send reply message"). */
+const INVALID_REPLY_TOKEN = 'Invalid reply token';
 
 export class LineApi {
   readonly #client: messagingApi.MessagingApiClient;
@@ -41,6 +67,7 @@ export class LineApi {
     this.#timeoutMs = config.timeoutMs ?? 10_000;
   }
 
+  /** Answers an event with its reply token (free); a used or expired token throws {@link ReplyTokenRefusedError}. */
   async reply(replyToken: string, messages: messagingApi.Message[]): Promise<void> {
     await call('reply', () => withTimeout(this.#client.replyMessage({ replyToken, messages }), this.#timeoutMs));
   }
@@ -79,8 +106,7 @@ export class LineApi {
       }
       if (!response.ok || !response.body) {
         await response.body?.cancel();
-        const retryAfter = Number(response.headers.get('retry-after'));
-        throw new LineApiError(`LINE content failed with ${response.status}`, response.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+        throw new LineApiError(`LINE content failed with ${response.status}`, { status: response.status, retryAfterSeconds: retryAfterSeconds(response.headers) });
       }
       const reader = response.body.getReader();
       const chunks: Uint8Array[] = [];
@@ -98,7 +124,9 @@ export class LineApi {
     } catch (error) {
       if (error instanceof LineApiError) throw error;
       const timedOut = signal.aborted;
-      throw new LineApiError(timedOut ? `LINE content timed out after ${this.#timeoutMs} ms` : `LINE content failed: ${(error as Error).name}`);
+      throw timedOut
+        ? new LineApiError(`LINE content timed out after ${this.#timeoutMs} ms`, { code: 'timeout' })
+        : new LineApiError(`LINE content failed: ${(error as Error).name}`, { code: 'network' });
     }
   }
 }
@@ -108,13 +136,18 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof HTTPFetchError) {
-      const retryAfter = Number(error.headers.get('retry-after'));
-      throw new LineApiError(`LINE ${what} failed with ${error.status}`, error.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-        lineErrorMessage(error.body));
+      if (what === 'reply' && error.status === 400 && lineErrorMessage(error.body) === INVALID_REPLY_TOKEN) throw new ReplyTokenRefusedError();
+      throw new LineApiError(`LINE ${what} failed with ${error.status}`, { status: error.status, retryAfterSeconds: retryAfterSeconds(error.headers) });
     }
     if (error instanceof LineApiError) throw error;
-    throw new LineApiError(`LINE ${what} failed: ${(error as Error).name}`);
+    throw new LineApiError(`LINE ${what} failed: ${(error as Error).name}`, { code: 'network' });
   }
+}
+
+/** LINE's `Retry-After`, when it sends a usable one. */
+function retryAfterSeconds(headers: Headers): number | undefined {
+  const seconds = Number(headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
 }
 
 /** The `message` of LINE's JSON error body, if there is one. */
@@ -122,7 +155,7 @@ function lineErrorMessage(body: unknown): string | undefined {
   if (typeof body !== 'string') return undefined;
   try {
     const message = (JSON.parse(body) as { message?: unknown }).message;
-    return typeof message === 'string' ? message.slice(0, 200) : undefined;
+    return typeof message === 'string' ? message : undefined;
   } catch {
     return undefined;
   }
@@ -131,7 +164,7 @@ function lineErrorMessage(body: unknown): string | undefined {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LineApiError(`timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new LineApiError(`timed out after ${ms} ms`, { code: 'timeout' })), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,22 +1,39 @@
 /**
- * What LINE's answer about a reply token tells. A reply token is single use and "must be
+ * What LINE's refusal of a reply token tells. A reply token is single use and "must be
  * used within one minute of receiving the webhook"; a reply with a used or expired token
- * is refused with 400 "Invalid reply token". While a token is too young to have expired,
- * that refusal can only mean it was used: the answer it carried was delivered.
+ * is refused (`ReplyTokenRefusedError`, line-api.ts). While a token is too young to have expired,
+ * the refusal can only mean it was used: the answer it carried was delivered.
+ *
+ * A token's age is counted from {@link replyTokenAt}: the earlier of the event's
+ * timestamp (LINE's clock) and when this machine received the event (its own clock), so
+ * that a clock running behind LINE's cannot make an expired token look young (its answer
+ * would be marked sent and never delivered).
  */
-import { LineApiError } from './line-api.ts';
 
 /**
  * Younger than this, a token cannot have expired: well inside LINE's documented minute,
  * and inside the 30 s that tokens were observed to last before LINE documented it.
- * The age is counted from the event's own timestamp, which is no later than the token's issue.
  */
 export const REPLY_TOKEN_SURE_MS = 25_000;
 
-export function isYoungReplyToken(eventAt: Date, now: Date): boolean {
-  return now.getTime() - eventAt.getTime() < REPLY_TOKEN_SURE_MS;
+/**
+ * The moment a reply token's age is counted from: no later than its issue by either
+ * clock. The age then is the larger of (now − event timestamp) and (now − received).
+ *
+ * @example
+ * replyTokenAt(event.timestamp, receivedAt) // stored on the outbox row as `replyTokenAt`
+ */
+export function replyTokenAt(eventTimestamp: number, receivedAt: Date): Date {
+  return new Date(Math.min(eventTimestamp, receivedAt.getTime()));
 }
 
-export function isRefusedReplyToken(error: unknown): boolean {
-  return error instanceof LineApiError && error.status === 400 && error.lineMessage === 'Invalid reply token';
+/**
+ * Whether a token counted from `since` ({@link replyTokenAt}) is still too young to have
+ * expired at `now`, so that LINE refusing it proves it was used.
+ *
+ * @example
+ * if (error instanceof ReplyTokenRefusedError && isYoungReplyToken(row.replyTokenAt, now)) markSent(row);
+ */
+export function isYoungReplyToken(since: Date, now: Date): boolean {
+  return now.getTime() - since.getTime() < REPLY_TOKEN_SURE_MS;
 }

@@ -44,7 +44,10 @@ const MAX_LOGGED_EVENTS = 20;
 
 export function lineWebhookRouter(deps: LineWebhookDeps): Router {
   const router = express.Router();
-  const inbox = new InboxWriter(deps.sql, deps.sealer);
+  const inbox = new InboxWriter(deps.sql, deps.sealer, {
+    // Something in one request broke a shared insert (its own request then fails alone): rare enough to say so each time.
+    onSplit: (requests) => deps.logger.warn({ requests }, 'a shared inbox insert failed; its requests are stored one by one'),
+  });
   const shedding = new RateLog(SHED_LOG_INTERVAL_MS, (count, intervalMs) =>
     deps.logger.warn({ shed: count, intervalMs, backlog: deps.processor.backlog }, 'webhook shedding load'));
   router.post('/webhooks/line', express.raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {

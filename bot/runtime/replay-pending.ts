@@ -7,9 +7,9 @@
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { SqlDb } from '../../core/db/types.ts';
 import { errorFields } from '../../core/error-fields.ts';
-import { markInboxFailed, pendingInboxEvents } from '../../core/inbox/inbox.repository.ts';
+import { pendingInboxEvents } from '../../core/inbox/inbox.repository.ts';
 import type { Logger } from '../../core/logger.ts';
-import { validateEvent, type LineEvent } from '../line/webhook.schema.ts';
+import { checkStoredEvents, type ReceivedEvent } from '../line/received-events.ts';
 
 /** Younger pending events are most likely still in a queue in memory. */
 const PENDING_EVENT_GRACE_MS = 30_000;
@@ -20,7 +20,8 @@ const START_LIMIT = 5_000;
 export interface ReplayDeps {
   db: SqlDb;
   sealer: Sealer;
-  dispatch: (events: LineEvent[]) => void;
+  /** Hands the events over with when they were received (a reply token's age counts from no later than that). */
+  dispatch: (events: ReceivedEvent[]) => void;
   clock: () => Date;
   logger: Logger;
 }
@@ -31,14 +32,7 @@ export async function startReplay(deps: ReplayDeps): Promise<() => Promise<void>
     const olderThan = new Date(deps.clock().getTime() - graceMs);
     const pending = await pendingInboxEvents(deps.db, deps.sealer, olderThan, limit);
     if (pending.length > 0) deps.logger.warn({ count: pending.length }, 'replaying unprocessed webhook events');
-    const events: LineEvent[] = [];
-    // Stored before events were checked one by one (an older version): what fails the check now never will pass.
-    for (const p of pending) {
-      const verdict = validateEvent(p.payload);
-      if (verdict.ok) events.push(verdict.event);
-      else await markInboxFailed(deps.db, p.webhookEventId, deps.clock());
-    }
-    deps.dispatch(events);
+    deps.dispatch(await checkStoredEvents(deps.db, pending, deps.clock()));
   };
   const failed = (error: unknown) => deps.logger.error({ err: errorFields(error) }, 'inbox replay failed');
   await replay(0, START_LIMIT).catch(failed);

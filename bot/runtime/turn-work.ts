@@ -76,7 +76,7 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
       closers.push(() => here.drain());
       await settleUnconfirmedReplies({ db: sqlDb(sql), sealer, line, logger, metrics, clock, queue: outboxQueue });
       // What a stopped process or a dead thread left runs before anything newer.
-      closers.push(await startReplay({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatch(events), clock, logger }));
+      closers.push(await startReplay({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatchReceived(events), clock, logger }));
     }
     let outboxWorker: RunningWorker | undefined;
     if (options.worker) {

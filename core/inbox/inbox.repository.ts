@@ -64,26 +64,41 @@ export async function stillPending(db: SqlDb, webhookEventIds: string[]): Promis
   return new Set(rows.map((r) => r.webhookEventId));
 }
 
+/** An event read back from the inbox: its payload, opened, and when this machine received it. */
+export interface StoredInboxEvent {
+  webhookEventId: string;
+  payload: unknown;
+  receivedAt: Date;
+}
+
+type StoredRow = { webhookEventId: string; payloadSealed: string | null; receivedAt: Date };
+
+/** Rows whose payload is still there (it is cleared once processed), opened. */
+function openStored(sealer: Sealer, rows: StoredRow[]): StoredInboxEvent[] {
+  return rows.filter((r) => r.payloadSealed !== null).map((r) => ({
+    webhookEventId: r.webhookEventId,
+    payload: sealer.openJson(r.payloadSealed!, inboxContext(r.webhookEventId)),
+    receivedAt: r.receivedAt,
+  }));
+}
+
 /**
  * The same person's events that happened before this one and are still pending, oldest
  * first, with their payloads: what a held-back event waits for. Some may be queued in
  * this process, some only in the database (another process accepted them, or one that
- * stopped), some in a turn of another process right now; consuming such a row waits for
- * that turn's commit and then finds it done.
+ * stopped). One that a turn of another process is consuming right now is waited for (its
+ * row lock, through FOR SHARE) and, once that turn commits, is no longer pending: so what
+ * comes back is exactly what is left to run, and the wait happens here, outside any turn.
  */
-export async function olderPendingEvents(
-  db: SqlDb, sealer: Sealer, webhookEventId: string, limit: number,
-): Promise<Array<{ webhookEventId: string; payload: unknown }>> {
-  const rows = await db.$queryRaw<Array<{ webhookEventId: string; payloadSealed: string | null }>>`
-    SELECT older."webhookEventId", older."payloadSealed"
+export async function olderPendingEvents(db: SqlDb, sealer: Sealer, webhookEventId: string, limit: number): Promise<StoredInboxEvent[]> {
+  const rows = await db.$queryRaw<StoredRow[]>`
+    SELECT older."webhookEventId", older."payloadSealed", older."receivedAt"
     FROM "InboxEvent" e JOIN "InboxEvent" older
       ON older."lineUserId" = e."lineUserId" AND older."status" = 'pending' AND older."occurredAt" < e."occurredAt"
     WHERE e."webhookEventId" = ${webhookEventId}
-    ORDER BY older."occurredAt", older."receivedAt" LIMIT ${limit}::integer`;
-  return rows.filter((r) => r.payloadSealed !== null).map((r) => ({
-    webhookEventId: r.webhookEventId,
-    payload: sealer.openJson(r.payloadSealed!, inboxContext(r.webhookEventId)),
-  }));
+    ORDER BY older."occurredAt", older."receivedAt" LIMIT ${limit}::integer
+    FOR SHARE OF older`;
+  return openStored(sealer, rows);
 }
 
 /** Consumes one pending event; false if another turn already did. */
@@ -96,17 +111,12 @@ export async function markInboxFailed(db: SqlDb, webhookEventId: string, at: Dat
 }
 
 /** Events accepted but never processed (the process stopped): replayed at start-up. */
-export async function pendingInboxEvents(
-  db: SqlDb, sealer: Sealer, olderThan: Date, limit: number,
-): Promise<Array<{ webhookEventId: string; payload: unknown }>> {
-  const rows = await db.$queryRaw<Array<{ webhookEventId: string; payloadSealed: string | null }>>`
-    SELECT "webhookEventId", "payloadSealed" FROM "InboxEvent"
+export async function pendingInboxEvents(db: SqlDb, sealer: Sealer, olderThan: Date, limit: number): Promise<StoredInboxEvent[]> {
+  const rows = await db.$queryRaw<StoredRow[]>`
+    SELECT "webhookEventId", "payloadSealed", "receivedAt" FROM "InboxEvent"
     WHERE "status" = 'pending' AND "receivedAt" < ${olderThan.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     ORDER BY "occurredAt" LIMIT ${limit}::integer`;
-  return rows.filter((r) => r.payloadSealed !== null).map((r) => ({
-    webhookEventId: r.webhookEventId,
-    payload: sealer.openJson(r.payloadSealed!, inboxContext(r.webhookEventId)),
-  }));
+  return openStored(sealer, rows);
 }
 
 /**

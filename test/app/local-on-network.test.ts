@@ -4,7 +4,6 @@
  * panel, which shows who applied, still does not, and a warning is logged.
  */
 import { request } from 'node:http';
-import { Writable } from 'node:stream';
 import { networkInterfaces } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { parseEnv } from '../../core/env.ts';
 import { freePort } from '../../core/free-port.ts';
 import { createLogger } from '../../core/logger.ts';
+import { captureLogs } from '../support/capture-logs.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { obliterateQueue } from '../support/ouen-harness.ts';
 import { scratchDir } from '../support/scratch-dir.ts';
@@ -20,7 +20,7 @@ import { scratchDir } from '../support/scratch-dir.ts';
 const outward = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 
 describe.skipIf(!outward)('local mode on the network', () => {
-  const logLines: string[] = [];
+  const { lines: logLines, stream: logs } = captureLogs();
   let db: TestDatabase;
   let ouen: RunningOuen;
   const prefix = `ouen-network-${randomBytes(4).toString('hex')}`;
@@ -32,7 +32,6 @@ describe.skipIf(!outward)('local mode on the network', () => {
       PORT: String(port), OUEN_HOST: '0.0.0.0', OUEN_PUBLIC_URL: `http://${outward}:${port}`, DATABASE_URL: db.connectionString, OUEN_DATA_DIR: await scratchDir('ouen-network-'),
       OUEN_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn',
     });
-    const logs = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });
     ouen = await startOuen({ env, web: true, worker: false, logger: createLogger('warn', logs) });
   }, 60_000);
 

@@ -1,20 +1,14 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../core/logger.ts';
+import { captureLogs } from '../support/capture-logs.ts';
 import { botTexts, callbackBody, LineUser } from '../support/line-events.ts';
 import { startHarness, type Harness } from '../support/ouen-harness.ts';
 
-const logLines: string[] = [];
+const logs = captureLogs();
+const logLines = logs.lines;
 let h: Harness;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
-  h = await startHarness({ logger: createLogger('trace', sink) });
+  h = await startHarness({ logger: logs.logger('trace') });
 });
 
 afterAll(async () => {

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackBody } from '../../bot/console/webhook-events.ts';
 import { ulid } from '../../bot/console/line-ids.ts';
+import type { WebhookEvent } from '../../bot/console/webhook-events.ts';
 import { acceptEvents } from '../../core/inbox/inbox.repository.ts';
-import { createLogger } from '../../core/logger.ts';
+import { captureLogs } from '../support/capture-logs.ts';
 import { botTexts, LineUser } from '../support/line-events.ts';
-import { startHarness, type Harness } from '../support/ouen-harness.ts';
+import { untilWaitingForLocks } from '../support/lock-waits.ts';
+import { eventually, startHarness, type Harness } from '../support/ouen-harness.ts';
 
 let h: Harness;
-const logLines: string[] = [];
+const logs = captureLogs();
 
 beforeAll(async () => {
-  h = await startHarness({ logger: createLogger('info', { write: (line: string) => logLines.push(line) } as unknown as NodeJS.WritableStream) });
+  // One batch at a time, so that a test can make two people's events leave in one batch.
+  h = await startHarness({ logger: logs.logger('info'), env: { OUEN_TURN_CONCURRENCY: '1' } });
 });
 
 afterAll(async () => {
@@ -32,7 +35,46 @@ function twoMessages(user: LineUser) {
  * The 30-second replay never ran: every answer below came from the event's own dispatch.
  * (The replay logs each run that finds work; only the one at start may, and it finds none.)
  */
-const replayed = () => logLines.some((line) => line.includes('replaying unprocessed webhook events'));
+const replayed = () => logs.lines.some((line) => line.includes('replaying unprocessed webhook events'));
+
+/** Stored by another ouen process: in the database, in no queue of this one. */
+const storedElsewhere = (user: LineUser, event: WebhookEvent) => acceptEvents(h.db.sql, h.ouen.sealer, [{
+  webhookEventId: event.webhookEventId, lineUserId: user.userId, eventType: event.type, occurredAt: new Date(event.timestamp), payload: event,
+}]);
+/** Another process's turn has consumed the event and not committed yet: `client` holds its row until COMMIT. */
+const consumedElsewhere = async (client: { query(sql: string, values?: unknown[]): Promise<unknown> }, event: WebhookEvent) => {
+  await client.query('BEGIN');
+  await client.query(`UPDATE "InboxEvent" SET "status" = 'processed', "payloadSealed" = NULL WHERE "webhookEventId" = $1`, [event.webhookEventId]);
+};
+const inboxStatus = async (event: WebhookEvent) => (await h.db.prisma.inboxEvent.findUniqueOrThrow({ where: { webhookEventId: event.webhookEventId } })).status;
+const body = (...events: WebhookEvent[]) => callbackBody(h.line.botUserId, ...events);
+
+/**
+ * Runs `meanwhile` while the only batch slot is taken (a turn waiting for a participant
+ * row the test holds), then frees it: what `meanwhile` posts is stored and queued, and
+ * nothing of it runs before everything is in.
+ */
+async function whileTheSlotIsTaken(meanwhile: () => Promise<void>): Promise<void> {
+  const blocker = new LineUser(h.line);
+  // The blocker's first message makes their participant row.
+  await h.post(body(blocker.text('応募')));
+  await h.settle();
+  const holder = await h.db.sql.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`SELECT 1 FROM "Participant" WHERE "lineUserId" = $1 FOR UPDATE`, [blocker.userId]);
+    await h.post(body(blocker.text('メニュー')));
+    await untilWaitingForLocks(h.db.sql);
+    await meanwhile();
+    await holder.query('COMMIT');
+  } finally {
+    await holder.query('ROLLBACK').catch(() => undefined);
+    holder.release();
+  }
+}
+
+/** Where a bot message to `userId` sits among everything the fake platform recorded. */
+const answerSeqs = (userId: string) => h.line.transcript(userId).flatMap((e) => (e.from === 'bot' ? [e.seq] : []));
 
 describe('a person\'s events out of order', () => {
   it('are answered in the order they happened when one body lists the older one second', async () => {
@@ -49,11 +91,12 @@ describe('a person\'s events out of order', () => {
 
   it('are answered in the order they happened when they come in separate requests, the newer first', async () => {
     const users = Array.from({ length: 10 }, () => new LineUser(h.line));
-    await Promise.all(users.map(async (user) => {
+    // Both stored before either runs (a message that arrives after a newer one was answered can only be answered after it).
+    await whileTheSlotIsTaken(() => Promise.all(users.map(async (user) => {
       const { older, newer } = twoMessages(user);
-      const responses = await Promise.all([h.post(callbackBody(h.line.botUserId, newer)), h.post(callbackBody(h.line.botUserId, older))]);
+      const responses = await Promise.all([h.post(body(newer)), h.post(body(older))]);
       expect(responses.map((r) => r.status)).toEqual([200, 200]);
-    }));
+    })).then(() => undefined));
     await h.settle();
     for (const user of users) {
       const texts = botTexts(h.line, user.userId);
@@ -68,10 +111,7 @@ describe('a person\'s events out of order', () => {
   it('run an older event another process stored (and has not processed) before the newer one', async () => {
     const user = new LineUser(h.line);
     const { older, newer } = twoMessages(user);
-    // Accepted by another ouen process: in the database, in no queue of this one.
-    await acceptEvents(h.db.sql, h.ouen.sealer, [{
-      webhookEventId: older.webhookEventId, lineUserId: user.userId, eventType: older.type, occurredAt: new Date(older.timestamp), payload: older,
-    }]);
+    await storedElsewhere(user, older);
     expect((await h.post(callbackBody(h.line.botUserId, newer))).status).toBe(200);
     await h.settle();
     const texts = botTexts(h.line, user.userId);
@@ -86,24 +126,52 @@ describe('a person\'s events out of order', () => {
   it('wait for an older event another process is running, then run the newer one', async () => {
     const user = new LineUser(h.line);
     const { older, newer } = twoMessages(user);
-    await acceptEvents(h.db.sql, h.ouen.sealer, [{
-      webhookEventId: older.webhookEventId, lineUserId: user.userId, eventType: older.type, occurredAt: new Date(older.timestamp), payload: older,
-    }]);
-    // Another process's turn has consumed the older event and not committed yet.
+    await storedElsewhere(user, older);
     const other = await h.db.sql.connect();
     try {
-      await other.query('BEGIN');
-      await other.query(`UPDATE "InboxEvent" SET "status" = 'processed', "payloadSealed" = NULL WHERE "webhookEventId" = $1`, [older.webhookEventId]);
+      await consumedElsewhere(other, older);
       expect((await h.post(callbackBody(h.line.botUserId, newer))).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect((await h.db.prisma.inboxEvent.findUniqueOrThrow({ where: { webhookEventId: newer.webhookEventId } })).status).toBe('pending');
+      // The newer event was held back and its catch-up now waits for the other turn's row lock.
+      await untilWaitingForLocks(h.db.sql);
+      expect(await inboxStatus(newer)).toBe('pending');
       await other.query('COMMIT');
     } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
       other.release();
     }
     await h.settle();
-    expect((await h.db.prisma.inboxEvent.findUniqueOrThrow({ where: { webhookEventId: newer.webhookEventId } })).status).toBe('processed');
+    expect(await inboxStatus(newer)).toBe('processed');
     expect(botTexts(h.line, user.userId)).toHaveLength(1);
+    expect(replayed()).toBe(false);
+  });
+
+  it('hold up no one else in the same batch while the held person waits for an older event another process is running', async () => {
+    const [held, other] = [new LineUser(h.line), new LineUser(h.line)];
+    const { older, newer } = twoMessages(held);
+    await storedElsewhere(held, older);
+    const runningOlder = await h.db.sql.connect();
+    try {
+      await consumedElsewhere(runningOlder, older);
+      // The held person's newer event and the other person's first leave together in one batch.
+      await whileTheSlotIsTaken(async () => {
+        expect((await h.post(body(newer, other.text('応募')))).status).toBe(200);
+      });
+      await eventually(() => botTexts(h.line, other.userId).length === 1);
+      // That batch is over for the other person, and its slot free: their next message is answered while the held one still waits.
+      expect((await h.post(body(other.text('同意する')))).status).toBe(200);
+      await eventually(() => botTexts(h.line, other.userId).length === 2);
+      expect(await inboxStatus(newer)).toBe('pending');
+      expect(botTexts(h.line, held.userId)).toEqual([]);
+      await runningOlder.query('COMMIT');
+    } finally {
+      await runningOlder.query('ROLLBACK').catch(() => undefined);
+      runningOlder.release();
+    }
+    await h.settle();
+    expect(await inboxStatus(newer)).toBe('processed');
+    expect(botTexts(h.line, held.userId)).toHaveLength(1);
+    expect(answerSeqs(held.userId)[0]).toBeGreaterThan(Math.max(...answerSeqs(other.userId)));
+    expect(botTexts(h.line, other.userId)[1]).toContain(FIRST_QUESTION);
     expect(replayed()).toBe(false);
   });
 });

@@ -1,14 +1,18 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackBody, type WebhookEvent } from '../../bot/console/webhook-events.ts';
-import { createLogger } from '../../core/logger.ts';
+import { inboxWriterWaiting } from '../../core/inbox/inbox-writer.ts';
+import { captureLogs } from '../support/capture-logs.ts';
 import { botTexts, LineUser } from '../support/line-events.ts';
-import { startHarness, type Harness } from '../support/ouen-harness.ts';
+import { untilWaitingForLocks } from '../support/lock-waits.ts';
+import { eventually, startHarness, type Harness } from '../support/ouen-harness.ts';
 
 let h: Harness;
-const logLines: string[] = [];
+const logs = captureLogs();
+const logLines = logs.lines;
 
 beforeAll(async () => {
-  h = await startHarness({ logger: createLogger('info', { write: (line: string) => logLines.push(line) } as unknown as NodeJS.WritableStream) });
+  h = await startHarness({ logger: logs.logger('info') });
 });
 
 afterAll(async () => {
@@ -98,31 +102,44 @@ describe('POST /webhooks/line with signed but malformed bodies', () => {
 describe('POST /webhooks/line when the database refuses one request', () => {
   it('fails that request alone with 500, logging the error class, SQLSTATE and event id; the 40 sharing its insert are stored', async () => {
     const [culprit, slow] = [new LineUser(h.line), new LineUser(h.line)];
-    // The slow user's inserts hold both of the writer's slots, so the next requests queue up and share one insert.
+    // The slow user's inserts wait for an advisory lock the test holds, so they take both of
+    // the writer's slots and every request after them waits for the next insert, together.
+    const gate = await h.db.sql.connect();
+    await gate.query('SELECT pg_advisory_lock(8008)');
     await h.db.sql.query(`
       CREATE FUNCTION refuse_one_user() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW."lineUserId" = '${culprit.userId}' THEN RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22023'; END IF;
-        IF NEW."lineUserId" = '${slow.userId}' THEN PERFORM pg_sleep(0.5); END IF;
+        IF NEW."lineUserId" = '${slow.userId}' THEN PERFORM pg_advisory_lock_shared(8008); PERFORM pg_advisory_unlock_shared(8008); END IF;
         RETURN NEW;
       END $$;
       CREATE TRIGGER refuse_one_user BEFORE INSERT ON "InboxEvent" FOR EACH ROW EXECUTE FUNCTION refuse_one_user();`);
+    let waiting = 0;
+    const onWaiting = (message: unknown) => void (waiting = (message as { waiting: number }).waiting);
+    subscribe(inboxWriterWaiting.name, onWaiting);
     try {
       const refused = culprit.text('応募');
       const users = Array.from({ length: 40 }, () => new LineUser(h.line));
       const valid = users.map((u) => u.text('応募'));
       const holding = [h.post(body(slow.text('応募'))), h.post(body(slow.text('メニュー')))];
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await untilWaitingForLocks(h.db.sql, 2);
       const sent = [...valid.slice(0, 20), refused, ...valid.slice(20)];
-      const statuses = await Promise.all(sent.map(async (event) => (await h.post(body(event))).status));
+      const statuses = Promise.all(sent.map(async (event) => (await h.post(body(event))).status));
+      await eventually(() => waiting === sent.length);
+      await gate.query('SELECT pg_advisory_unlock(8008)');
+      expect(await statuses).toEqual(sent.map((event) => (event === refused ? 500 : 200)));
       await Promise.all(holding);
-      expect(statuses).toEqual(sent.map((event) => (event === refused ? 500 : 200)));
+      // All 41 shared one insert, which the culprit broke; each was then stored on its own.
+      expect(logs.entries().filter((e) => e.msg === 'a shared inbox insert failed; its requests are stored one by one')).toMatchObject([{ requests: 41 }]);
       await h.settle();
       expect(await h.db.prisma.inboxEvent.count({ where: { webhookEventId: { in: valid.map((e) => e.webhookEventId) } } })).toBe(40);
       const line = JSON.parse(logLines.find((l) => l.includes('storing webhook events failed'))!);
       expect(line).toMatchObject({ err: { class: 'DatabaseError', code: '22023' }, webhookEventIds: [refused.webhookEventId] });
       expect(logLines.join('')).not.toContain(culprit.userId);
     } finally {
+      unsubscribe(inboxWriterWaiting.name, onWaiting);
+      await gate.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      gate.release();
       await h.db.sql.query('DROP TRIGGER refuse_one_user ON "InboxEvent"; DROP FUNCTION refuse_one_user()');
     }
   });

@@ -1,8 +1,8 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStaffCommand, staffDepsOn } from '../../bot/staff/staff-commands.ts';
 import { createLogger } from '../../core/logger.ts';
 import { findMyNumbers } from '../../flows/validators/my-number.ts';
+import { captureLogs } from '../support/capture-logs.ts';
 import { dmChannelOf, dmMessage, snowflake, startOuenWithDiscord, type FakeDiscord } from '../support/fake-discord.ts';
 import { eventually, type Harness } from '../support/ouen-harness.ts';
 import { botTexts, callbackBody, LineUser, MINIMAL_PDF } from '../support/line-events.ts';
@@ -22,8 +22,7 @@ const SHAPES = {
   glued: 'MyNo4231•9605•6805',
 };
 
-const logLines: string[] = [];
-const logs = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });
+const { lines: logLines, stream: logs } = captureLogs();
 const INBOX = snowflake();
 let h: Harness;
 let discord: FakeDiscord;

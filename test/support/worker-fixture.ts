@@ -1,0 +1,90 @@
+/**
+ * The delivery side on its own, for worker tests: a fresh PostgreSQL database, a BullMQ
+ * outbox queue on real Redis under a prefix of its own, the real outbox worker, and the
+ * fake LINE platform (bot/console/fake-line-api.ts) on a port of its own, reached through
+ * the real LINE client. Failures are injected with `line.failNextPushes(…)`.
+ *
+ * @example
+ * const f = await startWorkerFixture();
+ * const { participantId } = await f.lineParticipant();
+ * f.line.failNextPushes({ status: 500 });
+ * await f.close();
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import express from 'express';
+import { createFakeLineApi, type FakeLineStore, type RecordedApiRequest } from '../../bot/console/fake-line-api.ts';
+import { LineApi, singleChannel, type LineChannels } from '../../bot/line/line-api.ts';
+import { redisConnection } from '../../bot/redis-connection.ts';
+import { Sealer } from '../../core/crypto/sealer.ts';
+import { sqlDb } from '../../core/db/pg-transaction.ts';
+import type { SqlDb } from '../../core/db/types.ts';
+import { createLogger } from '../../core/logger.ts';
+import { createMetrics, type Metrics } from '../../core/metrics.ts';
+import { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export interface WorkerFixture {
+  db: TestDatabase;
+  /** `db` as the server's SQL sees it. */
+  sql: SqlDb;
+  sealer: Sealer;
+  /** The fake LINE platform's state: users, chats, recorded requests, push faults. */
+  line: FakeLineStore;
+  /** LINE as ouen reaches it (the real client, pointed at the fake). */
+  channels: LineChannels;
+  metrics: Metrics;
+  queue: OutboxQueue;
+  worker: RunningWorker;
+  /** A user on the fake platform and their participant row (marked unreachable: they blocked the account). */
+  lineParticipant(options?: { unreachable?: boolean }): Promise<{ participantId: string; lineUserId: string }>;
+  /** The pushes LINE received, in order, with their retry keys and how they were answered. */
+  pushes(): Array<{ retryKey: string | undefined; status: number; to: string; request: RecordedApiRequest }>;
+  close(): Promise<void>;
+}
+
+export interface WorkerFixtureOptions {
+  /** The worker's clock (the fake platform keeps real time). */
+  clock?: () => Date;
+}
+
+export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
+  const db = await createTestDatabase();
+  const token = randomBytes(24).toString('base64url');
+  const fake = createFakeLineApi({ channelAccessToken: token });
+  const server = await new Promise<Server>((resolve) => {
+    const s = express().use(fake.router).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const channels = singleChannel(new LineApi({ channelAccessToken: token, apiBaseUrl: base, dataApiBaseUrl: base }));
+  const sealer = new Sealer(randomBytes(32));
+  const prefix = `ouen-test-${randomBytes(4).toString('hex')}`;
+  const connection = redisConnection('redis://127.0.0.1:6379');
+  const queue = new OutboxQueue(connection, prefix);
+  const metrics = createMetrics({ defaults: false });
+  const sql = sqlDb(db.sql);
+  const worker = startOutboxWorker({
+    db: sql, sealer, logger: createLogger('silent'), metrics, connection, prefix, queue, line: channels,
+    sweepEveryMs: 60_000, ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const line = fake.store;
+  return {
+    db, sql, sealer, line, channels, metrics, queue, worker,
+    lineParticipant: async ({ unreachable = false } = {}) => {
+      const { userId } = line.createUser({ displayName: 'テスト', language: 'ja' });
+      const participant = await db.prisma.participant.create({ data: { lineUserId: userId, unreachableAt: unreachable ? new Date() : null } });
+      return { participantId: participant.id, lineUserId: userId };
+    },
+    pushes: () => line.requests.filter((r) => r.path === '/v2/bot/message/push').map((request) => ({
+      retryKey: request.headers['x-line-retry-key'], status: request.status, to: (request.body as { to?: string } | undefined)?.to ?? '', request,
+    })),
+    close: async () => {
+      await worker.close();
+      await queue.queue.obliterate({ force: true });
+      await queue.close();
+      await new Promise((resolve) => server.close(resolve));
+      await db.drop();
+    },
+  };
+}
