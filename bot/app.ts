@@ -12,6 +12,7 @@ import { Sealer } from '../core/crypto/sealer.ts';
 import { openPostgres, type Postgres } from '../core/db/open-postgres.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
 import { ConfigError } from '../core/config-error.ts';
+import { errorFields } from '../core/error-fields.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
@@ -77,7 +78,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
   const db = await openPostgres({ databaseUrl: env.DATABASE_URL, dataDir: join(env.OUEN_DATA_DIR, 'postgres'), onProgress: options.progress });
   const closers: Array<() => Promise<unknown>> = [() => db.close()];
   const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: error.name }, 'shutdown step failed'));
+    for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: errorFields(error) }, 'shutdown step failed'));
   };
   try {
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });

@@ -2,17 +2,16 @@ import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_BESIDE_LINE_WARNING } from '../../bot/app.ts';
-import { createLogger } from '../../core/logger.ts';
 import { startHarness, type Harness } from '../support/ouen-harness.ts';
+import { captureLogs } from '../support/capture-logs.ts';
 
 /** `OUEN_CONSOLE=1` beside real LINE credentials: the server listens everywhere, the console must not. */
 describe('the console beside real LINE credentials', () => {
   let h: Harness;
-  const logLines: Array<{ level: number; msg: string }> = [];
+  const logs = captureLogs();
 
   beforeAll(async () => {
-    const logger = createLogger('warn', { write: (line: string) => void logLines.push(JSON.parse(line)) } as unknown as NodeJS.WritableStream);
-    h = await startHarness({ env: { OUEN_CONSOLE: '1' }, logger, worker: false });
+    h = await startHarness({ env: { OUEN_CONSOLE: '1' }, logger: logs.logger('warn'), worker: false });
   }, 60_000);
 
   afterAll(async () => {
@@ -27,7 +26,7 @@ describe('the console beside real LINE credentials', () => {
   });
 
   it('warns at start that console users are written into the real database', () => {
-    expect(logLines).toContainEqual(expect.objectContaining({ level: 40, msg: CONSOLE_BESIDE_LINE_WARNING }));
+    expect(logs.records).toContainEqual(expect.objectContaining({ level: 40, msg: CONSOLE_BESIDE_LINE_WARNING }));
     expect(CONSOLE_BESIDE_LINE_WARNING).toContain('real database');
   });
 

@@ -3,12 +3,11 @@
  * the protocol (thread-protocol.ts) and can be told to die. The real processing thread
  * runs in every webhook test (test/line/webhook.test.ts).
  */
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ThreadedProcessor } from '../../bot/runtime/threaded-processor.ts';
 import type { ProcessingThreadData } from '../../bot/runtime/thread-protocol.ts';
 import type { LineEvent } from '../../bot/line/webhook.schema.ts';
-import { createLogger } from '../../core/logger.ts';
+import { captureLogs } from '../support/capture-logs.ts';
 
 /** Holds events until drained; a dispatch of the event "die" ends the thread. */
 const scriptedThread = `
@@ -40,14 +39,8 @@ post({ kind: 'ready' });
 const event = (id: string) => ({ webhookEventId: id }) as LineEvent;
 
 function logSink() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', stream) };
+  const logs = captureLogs();
+  return { lines: logs.records, logger: logs.logger('info') };
 }
 
 let processor: ThreadedProcessor | undefined;
