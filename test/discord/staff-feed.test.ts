@@ -185,6 +185,6 @@ describe('the human inbox', () => {
     await h.post(callbackBody(h.line.botUserId, user.choose('cmd:staff')));
     await h.settle();
     expect(botTexts(h.line, user.userId).at(-1)).toContain('スタッフにおつなぎしました');
-    await eventually(() => posts(INBOX).some((r) => bodyOf(r).embeds?.[0]?.fields?.some((f) => f.value === 'ボットが 2 回続けて理解できず')));
+    await eventually(() => posts(INBOX).some((r) => bodyOf(r).embeds?.[0]?.fields?.some((f) => f.value === '参加者が希望（ボットが 2 回続けて理解できなかったあと）')));
   });
 });
