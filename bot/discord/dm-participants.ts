@@ -28,6 +28,7 @@ import { runTurns } from '../runtime/run-turn.ts';
 import { staffText } from '../staff/staff-messages.ts';
 import { FLOW_IDS, renderDiscordMessages, type DiscordMessageBody } from './dm-render.ts';
 import { memberRoleIds } from './staff-bot.ts';
+import { refusalText } from '../staff/command-permissions.ts';
 
 export interface DmParticipantsOptions {
   client: Client;
@@ -133,10 +134,11 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
  */
 async function preview(interaction: ChatInputCommandInteraction, options: DmParticipantsOptions, inOrder: (userId: string, work: () => Promise<void>) => void): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const decision = authorize(rolesOf(memberRoleIds(interaction), options.roleMapping), 'flows.preview');
+  const roles = rolesOf(memberRoleIds(interaction), options.roleMapping);
+  const decision = authorize(roles, 'flows.preview');
   if (!decision.allowed) {
     await transactOn(options.sql)((tx) => appendAudit(tx, [denialAudit(`discord:${interaction.user.id}`, 'flows.preview', decision.reason)], options.clock()));
-    await interaction.editReply({ content: staffText('ja', `denied.${decision.reason}`) });
+    await interaction.editReply({ content: refusalText('ja', 'flows.preview', decision.reason, roles) });
     return;
   }
   inOrder(interaction.user.id, async () => {

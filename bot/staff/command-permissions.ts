@@ -3,7 +3,8 @@
  * layer checks it before anything runs; the help and the console's suggestions use it to
  * offer a role only what it may do.
  */
-import type { Action } from '../../core/staff/permissions.ts';
+import { PERMISSIONS, type Action, type Role } from '../../core/staff/permissions.ts';
+import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-messages.ts';
 import type { StaffCommand } from './staff-types.ts';
 
 const permissions: Record<Exclude<StaffCommand['name'], 'help'>, Action> = {
@@ -39,4 +40,19 @@ const permissions: Record<Exclude<StaffCommand['name'], 'help'>, Action> = {
 export function permissionFor(command: StaffCommand): Action | null {
   if (command.name === 'help') return null;
   return command.name === 'round' && command.action === 'status' ? 'judging.progress' : permissions[command.name];
+}
+
+/** Why a member is refused: no staff role at all, or which roles the action needs and which they hold. */
+export function refusalText(language: StaffLanguage, action: Action, reason: 'no-role' | 'not-permitted', roles: readonly Role[]): string {
+  if (reason === 'no-role') return staffText(language, 'denied.no-role');
+  return staffText(language, 'denied.not-permitted', {
+    action: staffText(language, `action.${action}` as StaffMessageKey),
+    roles: roleNames(language, PERMISSIONS[action]),
+    yours: roleNames(language, roles),
+  });
+}
+
+/** Role names as staff read them, joined. */
+export function roleNames(language: StaffLanguage, roles: readonly Role[]): string {
+  return roles.map((role) => staffText(language, `role.${role}`)).join(staffText(language, 'list.join'));
 }

@@ -14,10 +14,10 @@ import type pg from 'pg';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
 import { findEntrants, findRounds } from '../../core/judging/judging.repository.ts';
 import { judgeOf } from '../../core/judging/judging.service.ts';
-import { authorize, denialAudit, PERMISSIONS, type Action, type Role } from '../../core/staff/permissions.ts';
+import { authorize, denialAudit, type Role } from '../../core/staff/permissions.ts';
 import { collectStats } from '../../core/stats/collect-stats.ts';
 import { commandGuide } from './command-guide.ts';
-import { permissionFor } from './command-permissions.ts';
+import { permissionFor, refusalText, roleNames } from './command-permissions.ts';
 import { runDeliveryCommand } from './delivery-commands.ts';
 import { runInboxCommand } from './inbox-commands.ts';
 import { componentId } from './staff-components.ts';
@@ -67,20 +67,6 @@ export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): P
       return runDeliveryCommand(deps, { ...request, command });
     default: return runJudgingCommand(deps, { ...request, command: command as JudgingCommand });
   }
-}
-
-/** Why a member is refused: no staff role at all, or which roles the action needs and which they hold. */
-function refusalText(language: StaffLanguage, action: Action, reason: 'no-role' | 'not-permitted', roles: readonly Role[]): string {
-  if (reason === 'no-role') return staffText(language, 'denied.no-role');
-  return staffText(language, 'denied.not-permitted', {
-    action: staffText(language, `action.${action}` as StaffMessageKey),
-    roles: roleNames(language, PERMISSIONS[action]),
-    yours: roleNames(language, roles),
-  });
-}
-
-function roleNames(language: StaffLanguage, roles: readonly Role[]): string {
-  return roles.map((role) => staffText(language, `role.${role}`)).join(staffText(language, 'list.join'));
 }
 
 /** The commands the asker's roles may use, as they are typed. */

@@ -287,22 +287,33 @@ function lateDocument(input: FlowInput, deps: FlowDeps): FlowOutcome {
   if (!application || application.status === 'withdrawn') return end([say(t('document.noApplication'))]);
   const step = missingDocumentStep(deps);
   if (!step) return end([say(t('document.alreadyAttached'))]);
-  if (application.status === 'draft') return documentThenBack(step, null, input, deps);
-  const parsed = parseInput(step.input, input, { today: today(deps), language: deps.language });
-  if (!parsed.ok || !parsed.document) return { state: { flowId: CONTEST_FLOW_ID, stepId: step.id, returnTo: CONFIRM }, messages: [reprompt(step, parsed.ok ? 'file.expected' : parsed.reason, parsed.ok ? undefined : parsed.params)], effects: [] };
-  const answers = { ...application.answers, [step.id]: parsed.value };
-  return end([say(t('document.lateReceived', { fileName: parsed.document.fileName, receiptNumber: application.receiptNumber ?? '' }))],
-    [{ type: 'saveAnswers', answers }, { type: 'attachDocument', sourceMessageId: parsed.document.sourceMessageId }]);
+  // A draft goes on from the document's answer, as if it had been sent at that question.
+  if (application.status === 'draft') return handle({ flowId: CONTEST_FLOW_ID, stepId: step.id }, input, deps);
+  const taken = takeDocument(step, input, deps);
+  if ('reprompt' in taken) return { state: { flowId: CONTEST_FLOW_ID, stepId: step.id, returnTo: CONFIRM }, messages: [taken.reprompt], effects: [] };
+  return end([say(t('document.lateReceived', { fileName: taken.fileName, receiptNumber: application.receiptNumber ?? '' }))], taken.effects);
 }
 
-/** Takes a file as the plan document, then goes back to where the person was. */
-function documentThenBack(step: Step, state: FlowState | null, input: FlowInput, deps: FlowDeps): FlowOutcome {
-  const taken = handle({ flowId: CONTEST_FLOW_ID, stepId: step.id }, input, deps);
-  if (!state || !taken.effects.some((e) => e.type === 'attachDocument')) return taken;
-  const answers = (taken.effects.find((e) => e.type === 'saveAnswers') as { answers: Answers } | undefined)?.answers;
-  const back = repeat(state, { ...deps, application: deps.application && answers ? { ...deps.application, answers, hasDocument: true } : deps.application });
-  const received = taken.messages[0] && taken.messages[0].type === 'text' ? [taken.messages[0]] : [];
-  return { state: back.state, messages: [...received, ...back.messages].slice(0, 5), effects: taken.effects };
+/** Takes a file sent at another question as the plan document, then asks that question again. */
+function documentThenBack(step: Step, state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome {
+  const taken = takeDocument(step, input, deps);
+  if ('reprompt' in taken) return { state: { flowId: CONTEST_FLOW_ID, stepId: step.id }, messages: [taken.reprompt], effects: [] };
+  const back = repeat(state, { ...deps, application: { ...deps.application!, answers: taken.answers, hasDocument: true } });
+  return { state: back.state, messages: [say(t('file.received', { fileName: taken.fileName })), ...back.messages], effects: taken.effects };
+}
+
+/** A file as the plan document: the answers and effects that attach it, or the re-prompt that says why not. */
+function takeDocument(step: Step, input: FlowInput, deps: FlowDeps):
+  { answers: Answers; fileName: string; effects: Effect[] } | { reprompt: FlowMessage } {
+  const parsed = parseInput(step.input, input, { today: today(deps), language: deps.language });
+  if (!parsed.ok) return { reprompt: reprompt(step, parsed.reason, parsed.params) };
+  if (!parsed.document) return { reprompt: reprompt(step, 'file.expected') };
+  const answers = { ...deps.application!.answers, [step.id]: parsed.value };
+  return {
+    answers,
+    fileName: parsed.document.fileName,
+    effects: [{ type: 'saveAnswers', answers }, { type: 'attachDocument', sourceMessageId: parsed.document.sourceMessageId }],
+  };
 }
 
 /**

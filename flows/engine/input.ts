@@ -129,12 +129,13 @@ function paramsOf(r: object): Record<string, string | number> | undefined {
  * A button that answers a text question as if the person typed its label (a suggested
  * municipality): its value carries the text.
  */
-export const typedChoice = (text: string) => `say:${text}`;
+export const typedChoice = (text: string) => `${SAYS}${text}`;
+const SAYS = 'say:';
 
 const textInput = z.union([
   z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('choice'), value: z.string().startsWith('say:') })
-    .transform((input) => ({ type: 'text' as const, text: input.value.slice('say:'.length) })),
+  z.object({ type: z.literal('choice'), value: z.string().startsWith(SAYS) })
+    .transform((input) => ({ type: 'text' as const, text: input.value.slice(SAYS.length) })),
 ]);
 
 function textSchema(check: (text: string) => Check): z.ZodType<Parsed, FlowInput> {

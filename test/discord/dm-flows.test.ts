@@ -17,13 +17,14 @@ import {
 import { eventually, type Harness } from '../support/ouen-harness.ts';
 
 const STAFF_ROLE = snowflake();
+const VIEWER_ROLE = snowflake();
 let discord: FakeDiscord;
 let h: Harness;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
   ({ discord, h, close } = await startOuenWithDiscord({
-    clock: () => DURING, env: { OUEN_STAFF_ROLES: JSON.stringify({ staff: [STAFF_ROLE] }), DISCORD_INBOX_CHANNEL_ID: snowflake() },
+    clock: () => DURING, env: { OUEN_STAFF_ROLES: JSON.stringify({ staff: [STAFF_ROLE], viewer: [VIEWER_ROLE] }), DISCORD_INBOX_CHANNEL_ID: snowflake() },
   }));
 });
 
@@ -129,6 +130,12 @@ describe('the contest application in Discord DMs', () => {
     discord.dispatch('INTERACTION_CREATE', other);
     const refused = await discord.waitForRequest((r) => r.method === 'PATCH' && r.path.includes(other.token));
     expect((refused.body as Body).content).toBe('ouen のスタッフロールがありません。管理者にロールの付与を依頼してください。');
+
+    // A staff role that may not preview is told which roles may, and which it has (no placeholders left).
+    const viewer = slashCommand({ applicationId: discord.applicationId, name: 'preview', userId: snowflake(), roleIds: [VIEWER_ROLE] });
+    discord.dispatch('INTERACTION_CREATE', viewer);
+    const told = await discord.waitForRequest((r) => r.method === 'PATCH' && r.path.includes(viewer.token));
+    expect((told.body as Body).content).toMatch(/^この操作（.+）は.+のロールが必要です。あなたのロール: 閲覧のみ。$/);
   });
 
   it('reaches a Discord participant through the outbox worker: a staff answer to their handoff', async () => {
