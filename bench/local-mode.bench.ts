@@ -19,18 +19,20 @@
  * the machine is idle) --env KEY=VALUE (repeatable; extra environment for ouen, e.g.
  * --env OUEN_PROCESSING_THREAD=0).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import { redisConnection } from '../bot/redis-connection.ts';
+import { obliterateOutboxQueue } from '../worker/outbox-queue.ts';
 import { SERVER_NODE_FLAGS } from '../scripts/node-flags.mjs';
 import { applyThroughConsole, staffLook } from './support/console-session.ts';
 import { machineBusyShare, peakRssMiB, QUIET } from './support/proc-stats.ts';
-import { treeMemory, type ProcessMemory } from './support/process-tree.ts';
+import { pssMiB, treeMemory, type ProcessMemory } from './support/process-tree.ts';
 import { freePort } from '../core/free-port.ts';
 
 const { values: args } = parseArgs({
@@ -86,7 +88,7 @@ class System {
   sample(): { sumMiB: number; processes: ProcessMemory[] } {
     const processes = this.child.pid ? treeMemory(this.child.pid) : [];
     if (this.child.pid) this.ouenPeakRssMiB = Math.max(this.ouenPeakRssMiB, peakRssMiB(this.child.pid));
-    const sumMiB = processes.reduce((sum, p) => sum + p.pssKiB, 0) / 1024;
+    const sumMiB = pssMiB(processes);
     if (sumMiB > this.peakMiB) {
       this.peakMiB = sumMiB;
       this.atPeak = processes;
@@ -126,8 +128,6 @@ async function startSystem(dataDir: string, prefix: string): Promise<{ system: S
 
 async function oneRun(run: number): Promise<RunResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ouen-bench-local-'));
-  // Run as root, ouen starts its database server as an unprivileged account, which must enter the directory.
-  chmodSync(dataDir, 0o755);
   const prefix = `ouen-bench-local-${randomBytes(4).toString('hex')}`;
   try {
     const first = await startSystem(dataDir, prefix);
@@ -162,7 +162,7 @@ async function oneRun(run: number): Promise<RunResult> {
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
-    await deleteQueueKeys(prefix);
+    await obliterateOutboxQueue(redisConnection(REDIS_URL), prefix);
   }
 }
 
@@ -178,17 +178,6 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 
-async function deleteQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: false });
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 

@@ -100,8 +100,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     const channelAccessToken = env.LINE_CHANNEL_ACCESS_TOKEN ?? randomBytes(24).toString('base64url');
     // The SDK resolves API paths against the origin of its base URL (any path is dropped),
     // so the built-in fake answers LINE's own paths (/v2/…) at this server's root.
-    const fakeBase = self;
-    const fakeConfig: LineApiConfig = { channelAccessToken, apiBaseUrl: fakeBase, dataApiBaseUrl: fakeBase };
+    const fakeConfig: LineApiConfig = { channelAccessToken, apiBaseUrl: self, dataApiBaseUrl: self };
     const realConfig: LineApiConfig = local ? fakeConfig : {
       channelAccessToken,
       apiBaseUrl: env.LINE_API_BASE_URL ?? 'https://api.line.me',
@@ -135,15 +134,17 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       // Local mode keeps its users and chats under the data directory (one process at a time), so a restart forgets nobody.
       const fake = createFakeLineApi({ channelAccessToken, journalDir: local ? join(env.OUEN_DATA_DIR, 'console') : undefined, logger });
       fakeLine = fake.store;
+      closers.push(async () => fake.close());
       app.use(fake.router);
-      app.use('/console', localOnly(localOnlyOptions(env, port, host)));
+      const guard = localOnlyOptions(env, port, host);
+      app.use('/console', localOnly(guard));
       app.use(consoleRouter({ channelSecret, webhookUrl: `${self}/webhooks/line`, store: fake.store }));
       if (local) {
         const [{ staffPanelRouter }, { runStaffCommand }] = await Promise.all([import('./console/staff-panel.route.ts'), import('./staff/staff-commands.ts')]);
         const deps = await staffDeps();
         // The staff panel has no login and shows who applied: this machine only, even when
         // the console itself was opened to the network (OUEN_HOST).
-        app.use('/console/api/staff', localOnly({ ...localOnlyOptions(env, port, host), loopbackPeersOnly: true }));
+        app.use('/console/api/staff', localOnly({ ...guard, loopbackPeersOnly: true }));
         app.use(staffPanelRouter((request) => runStaffCommand(deps, request), program));
         if (!isLoopback(host)) logger.warn({ host }, CONSOLE_ON_NETWORK_WARNING);
       }

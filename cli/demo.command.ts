@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Queue } from 'bullmq';
 import { redisConnection } from '../bot/redis-connection.ts';
 import { ConfigError } from '../core/config-error.ts';
 import { lockHolder } from '../core/db/data-dir-lock.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
-import { OUTBOX_QUEUE } from '../worker/outbox-queue.ts';
+import { obliterateOutboxQueue } from '../worker/outbox-queue.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { runServer } from './server.command.ts';
 
@@ -45,10 +44,5 @@ export async function runDemo(env: Env, options: { reset: boolean }): Promise<nu
 
 /** Jobs of an earlier demo would point at rows that no longer exist. */
 async function forgetQueue(env: Env): Promise<void> {
-  const queue = new Queue(OUTBOX_QUEUE, { connection: redisConnection(env.REDIS_URL), prefix: env.OUEN_QUEUE_PREFIX });
-  try {
-    await queue.obliterate({ force: true });
-  } finally {
-    await queue.close();
-  }
+  await obliterateOutboxQueue(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { ConfigError } from '../core/config-error.ts';
-import { openDatabase, readMigrationFiles, type Database } from '../core/db/index.ts';
+import { openDatabase, pendingMigrations, readMigrationFiles, type Database } from '../core/db/index.ts';
 import type { Env } from '../core/env.ts';
 import { loadMasterKey } from '../core/crypto/load-key.ts';
 import { Sealer } from '../core/crypto/sealer.ts';
@@ -49,15 +49,10 @@ async function assertCurrentSchema(connectionString: string, where: string): Pro
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    const { rows: [table] } = await client.query<{ exists: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`);
-    if (!table?.exists) {
+    const pending = await pendingMigrations(client, await readMigrationFiles());
+    if (pending === null) {
       throw new ConfigError(`The database (${where}) has no ouen tables: nothing has run against it yet. Check the address, or set it up with npx ouen migrate.`);
     }
-    const { rows } = await client.query<{ name: string }>(
-      'SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
-    const applied = new Set(rows.map((row) => row.name));
-    const pending = (await readMigrationFiles()).filter((file) => !applied.has(file.name));
     if (pending.length > 0) {
       throw new ConfigError(`The database (${where}) is ${pending.length} migration(s) behind this version of ouen: run npx ouen migrate (or start ouen) first.`);
     }

@@ -38,3 +38,13 @@ export class OutboxQueue {
     await this.queue.close();
   }
 }
+
+/** Removes every job of the outbox queue under `prefix`: what a test, a benchmark or an earlier demo left in Redis. */
+export async function obliterateOutboxQueue(connection: ConnectionOptions, prefix: string): Promise<void> {
+  const queue = new Queue(OUTBOX_QUEUE, { connection, prefix });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+  }
+}

@@ -21,8 +21,8 @@ import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox, type OutboxDelivery } from '../core/outbox/outbox.repository.ts';
-import { LineApiError, ReplyTokenRefusedError, type LineChannels } from '../bot/line/line-api.ts';
-import { isYoungReplyToken } from '../bot/line/reply-token.ts';
+import { LineApiError, type LineChannels } from '../bot/line/line-api.ts';
+import { isYoungReplyToken, replyOrUsed } from '../bot/line/reply-token.ts';
 import { DiscordApiError, type DiscordDmSender } from '../bot/discord/dm-push.ts';
 import type { OutboxJob } from './outbox-queue.ts';
 
@@ -111,23 +111,16 @@ export async function settledByReply(
 ): Promise<'replied' | 'replied-before' | null> {
   const clock = deps.clock ?? (() => new Date());
   if (!row.lineUserId || !row.replyToken || !row.replyTokenAt || !isYoungReplyToken(row.replyTokenAt, clock())) return null;
-  let result: 'replied' | 'replied-before' = 'replied';
+  let result: 'replied' | 'replied-before';
   try {
-    await deps.line.forUser(row.lineUserId).reply(row.replyToken, messages);
-    deps.metrics.replies.inc({ result: 'ok' });
+    result = await replyOrUsed(deps.line.forUser(row.lineUserId), row.replyToken, row.replyTokenAt, clock(), messages, deps.metrics);
   } catch (error) {
-    if (error instanceof ReplyTokenRefusedError) {
-      result = 'replied-before';
-      deps.metrics.replies.inc({ result: 'used-before' });
-    } else {
-      deps.metrics.replies.inc({ result: 'failed' });
-      const outcome = classify(error);
-      if (outcome !== 'transient' && outcome !== 'rate-limited') return null;
-      deps.metrics.deliveries.inc({ result: outcome });
-      // A reply carries no retry key, so LINE cannot have accepted the row's key: it counts as refused.
-      await recordOutboxAttempt(deps.db, outboxId, { error: statusLine(error, 'LINE reply'), refused: true });
-      throw outcome === 'rate-limited' ? new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000) : error;
-    }
+    const outcome = classify(error);
+    if (outcome !== 'transient' && outcome !== 'rate-limited') return null;
+    deps.metrics.deliveries.inc({ result: outcome });
+    // A reply carries no retry key, so LINE cannot have accepted the row's key: it counts as refused.
+    await recordOutboxAttempt(deps.db, outboxId, { error: statusLine(error, 'LINE reply'), refused: true });
+    throw outcome === 'rate-limited' ? new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000) : error;
   }
   deps.metrics.deliveries.inc({ result });
   await settleOutbox(deps.db, outboxId, 'sent', clock());

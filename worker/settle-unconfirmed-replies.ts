@@ -40,7 +40,8 @@ export async function settleUnconfirmedReplies(deps: OutboxProcessorDeps & { que
           const result = await settle(deps, id);
           if (result === 'replied') settled.replied += 1;
           else if (result === 'replied-before') settled.repliedBefore += 1;
-          else left.push(id);
+          // Settled meanwhile by someone else: nothing is left to deliver.
+          else if (result !== 'done') left.push(id);
         } catch (error) {
           deps.logger.warn({ outboxId: id, err: errorFields(error) }, 'settling an answer by reply failed; the worker delivers it');
           left.push(id);

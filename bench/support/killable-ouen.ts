@@ -10,10 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
 import pg from 'pg';
 import { redisConnection } from '../../bot/redis-connection.ts';
-import { OUTBOX_QUEUE } from '../../worker/outbox-queue.ts';
+import { obliterateOutboxQueue } from '../../worker/outbox-queue.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { bundle } from './bundle.ts';
 import { forkChild, type Child } from './ipc.ts';
@@ -107,7 +106,5 @@ async function waitUntilSettled(url: string, timeoutMs: number): Promise<void> {
 
 
 async function obliterateQueue(prefix: string): Promise<void> {
-  const queue = new Queue(OUTBOX_QUEUE, { connection: redisConnection(REDIS_URL), prefix });
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
+  await obliterateOutboxQueue(redisConnection(REDIS_URL), prefix).catch(() => undefined);
 }

@@ -15,7 +15,7 @@ export interface ProcessMemory {
 }
 
 /** `root` and all its live descendants, found through each process's parent id. */
-export function processTree(root: number): number[] {
+function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -41,9 +41,9 @@ export function treeMemory(root: number): ProcessMemory[] {
   });
 }
 
-/** Sum of PSS over the tree, in MiB. */
-export function treePssMiB(root: number): number {
-  return treeMemory(root).reduce((sum, p) => sum + p.pssKiB, 0) / 1024;
+/** Sum of PSS over some processes, in MiB. */
+export function pssMiB(processes: ProcessMemory[]): number {
+  return processes.reduce((sum, p) => sum + p.pssKiB, 0) / 1024;
 }
 
 function memoryOf(pid: number): ProcessMemory | undefined {

@@ -9,9 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
 import { redisConnection } from '../../bot/redis-connection.ts';
-import { OUTBOX_QUEUE } from '../../worker/outbox-queue.ts';
+import { obliterateOutboxQueue } from '../../worker/outbox-queue.ts';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.ts';
 import { bundle } from './bundle.ts';
 import { forkChild, type Child } from './ipc.ts';
@@ -148,7 +147,5 @@ function once(run: () => Promise<void>): () => Promise<void> {
 }
 
 async function obliterateQueue(prefix: string): Promise<void> {
-  const queue = new Queue(OUTBOX_QUEUE, { connection: redisConnection(REDIS_URL), prefix });
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
+  await obliterateOutboxQueue(redisConnection(REDIS_URL), prefix).catch(() => undefined);
 }

@@ -58,9 +58,10 @@ type SentMessage = { id: string; quoteToken?: string };
  * Everything is scoped to `/v2`, so the router can be mounted anywhere, the app's root
  * included, without answering (or demanding a token for) anything else.
  */
-export function createFakeLineApi(options: FakeLineApiOptions): { router: Router; store: FakeLineStore } {
+export function createFakeLineApi(options: FakeLineApiOptions): { router: Router; store: FakeLineStore; close(): void } {
   if (!options.channelAccessToken) throw new Error('createFakeLineApi needs the channel access token the bot uses');
-  const store = options.store ?? new FakeLineStore(journalFor(options));
+  const journal = options.store ? {} : journalFor(options);
+  const store = options.store ?? new FakeLineStore(journal);
   const router = express.Router();
   router.use('/v2', express.raw({ type: () => true, limit: MAX_REQUEST }), authenticateAndRecord(store, options.channelAccessToken));
   router.post('/v2/bot/message/reply', (_req, res) => reply(store, res));
@@ -70,7 +71,8 @@ export function createFakeLineApi(options: FakeLineApiOptions): { router: Router
   router.get('/v2/bot/message/:messageId/content', (req, res) => content(store, req.params.messageId, res));
   router.use('/v2', (_req: Request, res: Response) => void res.status(404).json({ message: 'Not found' }));
   router.use('/v2', lineErrors);
-  return { router, store };
+  // Closing lets the journal's directory go to the next process at once, not at this one's exit.
+  return { router, store, close: () => journal.journal?.close() };
 }
 
 /** The journal for a new store: one directory, one writing process (the first). */

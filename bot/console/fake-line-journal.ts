@@ -17,7 +17,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync
 import { join, resolve } from 'node:path';
 import { claimOwnerLock } from '../../core/db/owner-lock.ts';
 import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
-import type { ConsoleUser, TranscriptEntry } from './fake-line-store.ts';
+import type { ConsoleUser, TranscriptEntry } from './fake-line-chat.ts';
 
 /** One change to the platform's lasting state. */
 export type JournalRecord =

@@ -8,33 +8,11 @@
  * ouen restarts survives it too: users, chats, live reply tokens and retry keys, files.
  * The recorded requests and webhooks (for tests) and loading indicators do not.
  */
+import type { ConsoleLanguage, ConsoleUser, TranscriptEntry, UserAction } from './fake-line-chat.ts';
 import type { FakeLineJournal, JournalRecord } from './fake-line-journal.ts';
 import { lineUserId, replyToken as newReplyToken } from './line-ids.ts';
 
-export type ConsoleLanguage = 'ja' | 'en';
-
-export interface ConsoleUser {
-  userId: string;
-  displayName: string;
-  language: ConsoleLanguage;
-  blocked: boolean;
-  createdAt: string;
-}
-
-/** What the simulated user did; shown on the right side of the chat. */
-export type UserAction =
-  | { kind: 'follow'; isUnblocked: boolean }
-  | { kind: 'unfollow' }
-  | { kind: 'text'; messageId: string; text: string }
-  | { kind: 'file'; messageId: string; fileName: string; fileSize: number }
-  | { kind: 'postback'; data: string; params?: Record<string, string>; displayText?: string }
-  | { kind: 'unsend'; messageId: string };
-
-/** One line of a chat, in the order it happened. `seq` increases across all chats. */
-export type TranscriptEntry = { seq: number; at: string; userId: string } & (
-  | ({ from: 'user' } & UserAction)
-  | { from: 'bot'; kind: 'message'; via: 'reply' | 'push'; messageId: string; message: unknown }
-);
+export type { ConsoleLanguage, ConsoleUser, TranscriptEntry, UserAction } from './fake-line-chat.ts';
 
 /** A request the bot made to the fake API, kept verbatim so tests can hold it against the spec. */
 export interface RecordedApiRequest {

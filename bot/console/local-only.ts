@@ -69,5 +69,5 @@ export function localOnlyOptions(env: Env, port: number, host: string): LocalOnl
 }
 
 function isLoopbackPeer(address: string | undefined): boolean {
-  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
+  return address !== undefined && isLoopback(address.replace(/^::ffff:/, ''));
 }

@@ -13,7 +13,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Program } from '../../core/program/load-program.ts';
 import { ROLES } from '../../core/staff/permissions.ts';
-import { commandGuide } from '../staff/command-guide.ts';
+import { commandGuide, guideText } from '../staff/command-guide.ts';
 import { commandFromComponent } from '../staff/staff-components.ts';
 import { parseStaffLine } from '../staff/staff-line.ts';
 import { staffText } from '../staff/staff-messages.ts';
@@ -65,8 +65,7 @@ export function staffPanelRouter(run: (request: StaffRequest) => Promise<StaffRe
     }
     const command = commandOf(body);
     if (!command) {
-      const guide = commandGuide([body.role], 'ja').map((entry) => `${entry.usage}\n　${entry.description}`).join('\n');
-      res.json({ text: `${staffText('ja', 'help.unknown')}\n\n${guide}` } satisfies StaffReply);
+      res.json({ text: `${staffText('ja', 'help.unknown')}\n\n${guideText([body.role], 'ja')}` } satisfies StaffReply);
       return;
     }
     const who = body.as ?? body.role;

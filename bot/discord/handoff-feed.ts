@@ -24,7 +24,7 @@ export async function postHandoffNotice(
   let thread = await findThread(tx, 'handoff', view.id);
   if (!thread) {
     // The card carries the conversation up to now; a late first post (Discord was down) shows everything so far.
-    const application = await handoffApplication(tx, deps.sealer, deps.program, view.id, deps.clock());
+    const application = await handoffApplication(tx, deps.sealer, deps.program, view.participantId, deps.clock());
     const message = await post(channel, messageBody({ card: handoffCard(deps, view, application, language), buttons: handoffButtons(view.id, language) }));
     const created = await client.rest.post(Routes.threads(channel, message.id), {
       body: { name: staffText(language, 'inbox.card.title', { participant: view.participant }), auto_archive_duration: 1440 },

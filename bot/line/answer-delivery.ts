@@ -17,8 +17,8 @@ import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
 import { makeOutboxDue, markOutboxSent } from '../../core/outbox/outbox.repository.ts';
 import type { OutboxQueue } from '../../worker/outbox-queue.ts';
-import { ReplyTokenRefusedError, type LineChannels } from './line-api.ts';
-import { isYoungReplyToken } from './reply-token.ts';
+import type { LineChannels } from './line-api.ts';
+import { replyOrUsed } from './reply-token.ts';
 import { SentBatcher } from './sent-batcher.ts';
 
 export interface AnswerDeliveryDeps {
@@ -71,15 +71,9 @@ export class AnswerDelivery {
   async #replied(userId: string, outboxId: string, reply: ReplyWith, messages: messagingApi.Message[]): Promise<boolean> {
     const { line, metrics, logger, clock } = this.deps;
     try {
-      await line.forUser(userId).reply(reply.token, messages);
-      metrics.replies.inc({ result: 'ok' });
+      await replyOrUsed(line.forUser(userId), reply.token, reply.at, clock(), messages, metrics);
       return true;
     } catch (error) {
-      if (error instanceof ReplyTokenRefusedError && isYoungReplyToken(reply.at, clock())) {
-        metrics.replies.inc({ result: 'used-before' });
-        return true;
-      }
-      metrics.replies.inc({ result: 'failed' });
       logger.warn({ outboxId, err: errorFields(error) }, 'reply failed; the worker delivers it');
       return false;
     }

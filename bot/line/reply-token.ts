@@ -10,6 +10,10 @@
  * would be marked sent and never delivered).
  */
 
+import type { messagingApi } from '@line/bot-sdk';
+import type { Metrics } from '../../core/metrics.ts';
+import { ReplyTokenRefusedError, type LineApi } from './line-api.ts';
+
 /**
  * Younger than this, a token cannot have expired: well inside LINE's documented minute,
  * and inside the 30 s that tokens were observed to last before LINE documented it.
@@ -36,4 +40,27 @@ export function replyTokenAt(eventTimestamp: number, receivedAt: Date): Date {
  */
 export function isYoungReplyToken(since: Date, now: Date): boolean {
   return now.getTime() - since.getTime() < REPLY_TOKEN_SURE_MS;
+}
+
+/**
+ * Replies with a token counted from `since`: `replied` when the answer went out now,
+ * `replied-before` when LINE refused a token too young to have expired (it was used, so
+ * the answer went out before). Counts every outcome in `ouen_replies_total`; any other
+ * failure is thrown for the caller to handle (push instead, or retry).
+ */
+export async function replyOrUsed(
+  api: LineApi, token: string, since: Date, now: Date, messages: messagingApi.Message[], metrics: Metrics,
+): Promise<'replied' | 'replied-before'> {
+  try {
+    await api.reply(token, messages);
+    metrics.replies.inc({ result: 'ok' });
+    return 'replied';
+  } catch (error) {
+    if (error instanceof ReplyTokenRefusedError && isYoungReplyToken(since, now)) {
+      metrics.replies.inc({ result: 'used-before' });
+      return 'replied-before';
+    }
+    metrics.replies.inc({ result: 'failed' });
+    throw error;
+  }
 }

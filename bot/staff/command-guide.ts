@@ -56,3 +56,8 @@ export function commandGuide(roles: readonly Role[], language: StaffLanguage): G
     return action === null || authorize(roles, action).allowed;
   }).map((entry) => ({ name: entry.name, usage: entry.usage, description: staffText(language, entry.description) }));
 }
+
+/** The guide as text: each command as typed, its description on the next line. */
+export function guideText(roles: readonly Role[], language: StaffLanguage): string {
+  return commandGuide(roles, language).map((entry) => `${entry.usage}\n　${entry.description}`).join('\n');
+}

@@ -14,6 +14,7 @@ import { roundName } from './judging-commands.ts';
 import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-messages.ts';
 import type { StaffButton, StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
+import { pageButtons } from './page-buttons.ts';
 
 /** The staff commands about undelivered messages. */
 export type DeliveryCommand = Extract<StaffCommand, { name: 'deliveries' | 'retryDelivery' }>;
@@ -49,8 +50,7 @@ async function listReply(deps: StaffDeps, request: StaffRequest, page: number): 
   const lines = deliveries.map((d, i) => deliveryLine(deps, language, d, offset + i + 1));
   const buttons: StaffButton[] = [
     ...(mayRetry ? deliveries.map((d, i) => ({ id: componentId.retry(d.id), label: staffText(language, 'deliveries.retry', { n: offset + i + 1 }), style: 'primary' as const })) : []),
-    ...(page > 0 ? [{ id: componentId.deliveries(page - 1), label: staffText(language, 'page.previous'), style: 'secondary' as const }] : []),
-    ...(offset + deliveries.length < total ? [{ id: componentId.deliveries(page + 1), label: staffText(language, 'page.next'), style: 'secondary' as const }] : []),
+    ...pageButtons(language, page, offset + deliveries.length < total, componentId.deliveries),
   ];
   return {
     card: {

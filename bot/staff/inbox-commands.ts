@@ -8,7 +8,7 @@ import { closeHandoff, findHandoff, HandoffRefusal, openHandoffIds, replyToHando
 import { latestThatFit } from '../../core/clip-text.ts';
 import { formatInstant } from '../../flows/engine/dates.ts';
 import { componentId } from './staff-components.ts';
-import { staffText, type StaffLanguage } from './staff-messages.ts';
+import { isStaffMessageKey, staffText, type StaffLanguage } from './staff-messages.ts';
 import type { StaffButton, StaffCard, StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
 /** Open handoffs listed at once. */
@@ -28,7 +28,7 @@ export async function runInboxCommand(deps: StaffDeps, request: StaffRequest & {
         const views = (await Promise.all(ids.slice(0, INBOX_LIST).map((id) => findHandoff(deps.db, deps.sealer, id))))
           .filter((v): v is HandoffView => v !== null);
         if (views.length === 0) return { text: staffText(language, 'inbox.empty') };
-        const applications = await Promise.all(views.map((v) => handoffApplication(deps.db, deps.sealer, deps.program, v.id, deps.clock())));
+        const applications = await Promise.all(views.map((v) => handoffApplication(deps.db, deps.sealer, deps.program, v.participantId, deps.clock())));
         return {
           ...(ids.length > views.length ? { text: staffText(language, 'inbox.more', { rest: ids.length - views.length }) } : {}),
           cards: views.map((v, i) => handoffCard(deps, v, applications[i]!, language, 1_200)),
@@ -97,16 +97,13 @@ export function exchangeText(language: StaffLanguage, exchange: Pick<Exchange, '
     case 'button': return staffText(language, 'inbox.kind.button', { text: exchange.text });
     case 'date': return staffText(language, 'inbox.kind.date', { text: exchange.text });
     case 'file': return staffText(language, 'inbox.kind.file', { text: exchange.text });
-    case 'other': return staffText(language, 'inbox.kind.other', { text: OTHER_KINDS[exchange.text]?.[language] ?? exchange.text });
+    case 'other': {
+      const key = `inbox.other.${exchange.text}`;
+      return staffText(language, 'inbox.kind.other', { text: isStaffMessageKey(key) ? staffText(language, key) : exchange.text });
+    }
     default: return exchange.text;
   }
 }
-
-/** What LINE calls what people send besides text, as staff read it. */
-const OTHER_KINDS: Record<string, Record<StaffLanguage, string>> = {
-  sticker: { ja: 'スタンプ', en: 'sticker' }, image: { ja: '画像', en: 'image' }, video: { ja: '動画', en: 'video' },
-  audio: { ja: '音声', en: 'audio' }, location: { ja: '位置情報', en: 'location' }, 'file-unavailable': { ja: '受け取れなかったファイル', en: 'a file that could not be received' },
-};
 
 /** The latest lines whose text fits `room` characters together (the last one cut from its start if it alone is longer). */
 function latestWithin(lines: Array<{ speaker: string; text: string }>, room: number): Array<{ speaker: string; text: string }> {

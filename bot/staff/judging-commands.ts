@@ -16,6 +16,7 @@ import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-messages.ts';
 import type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 import { clipCharacters } from '../../core/clip-text.ts';
+import { pageButtons } from './page-buttons.ts';
 
 export type JudgingCommand = Exclude<StaffCommand, {
   name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'help';
@@ -299,8 +300,7 @@ async function approvalsReply(deps: StaffDeps, language: StaffLanguage, page: nu
         { id: componentId.approve(p.id), label: clipCharacters(`${staffText(language, 'approvals.approve')}（${roundName(language, p.roundId)}）`, 80), style: 'success' as const },
         { id: componentId.reject(p.id), label: clipCharacters(`${staffText(language, 'approvals.reject')}（${roundName(language, p.roundId)}）`, 80), style: 'danger' as const },
       ]),
-      ...(page > 0 ? [{ id: componentId.approvals(page - 1), label: staffText(language, 'page.previous'), style: 'secondary' as const }] : []),
-      ...(more ? [{ id: componentId.approvals(page + 1), label: staffText(language, 'page.next'), style: 'secondary' as const }] : []),
+      ...pageButtons(language, page, more, componentId.approvals),
     ],
   };
 }

@@ -8,7 +8,7 @@
 import { calendarDate, formatInstant } from '../../flows/engine/dates.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { answerCells, answerColumns, missingAnswers } from '../../core/applications/answer-display.ts';
-import { answersOf, findByReceipt, latestDocument, listApplications, receiptsStartingWith, type ApplicationFilter } from '../../core/applications/staff-queries.ts';
+import { answersOf, findByReceipt, latestDocument, listApplications, receiptsStartingWith, type ApplicationFilter, type StaffApplication } from '../../core/applications/staff-queries.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
 import type pg from 'pg';
 import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
@@ -16,7 +16,7 @@ import { findEntrants, findRounds } from '../../core/judging/judging.repository.
 import { judgeOf } from '../../core/judging/judging.service.ts';
 import { authorize, denialAudit, type Role } from '../../core/staff/permissions.ts';
 import { collectStats } from '../../core/stats/collect-stats.ts';
-import { commandGuide } from './command-guide.ts';
+import { guideText } from './command-guide.ts';
 import { permissionFor, refusalText, roleNames } from './command-permissions.ts';
 import { runDeliveryCommand } from './delivery-commands.ts';
 import { runInboxCommand } from './inbox-commands.ts';
@@ -24,6 +24,7 @@ import { componentId } from './staff-components.ts';
 import { runJudgingCommand, type JudgingCommand } from './judging-commands.ts';
 import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-messages.ts';
 import type { StaffButton, StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
+import { CONTEST_FLOW_ID } from '../../flows/index.ts';
 
 export type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
@@ -76,7 +77,7 @@ function helpReply(request: StaffRequest): StaffReply {
   return {
     card: {
       title: staffText(language, 'help.title', { roles: roleNames(language, roles) }),
-      description: commandGuide(roles, language).map((entry) => `${entry.usage}\n　${entry.description}`).join('\n'),
+      description: guideText(roles, language),
       fields: [],
     },
   };
@@ -112,7 +113,7 @@ async function statsReply(deps: StaffDeps, language: StaffLanguage): Promise<Sta
 }
 
 function purposeName(language: StaffLanguage, purpose: string): string {
-  return purpose === 'contest-application' ? staffText(language, 'consent.purpose.contest-application') : purpose;
+  return purpose === CONTEST_FLOW_ID ? staffText(language, 'consent.purpose.contest-application') : purpose;
 }
 
 /** The list, each application a line that opens it (drafts have no receipt number to open by). */
@@ -122,7 +123,10 @@ async function listReply(deps: StaffDeps, language: StaffLanguage, filter: Appli
   const none = staffText(language, 'none');
   const today = calendarDate(deps.clock(), deps.program.timeZone);
   const submitted = await answersOf(deps.db, deps.sealer, applications.filter((a) => a.status === 'submitted').map((a) => a.id));
-  const incomplete = (id: string) => missingAnswers(deps.program, today, submitted.get(id) ?? {}).length > 0;
+  const incomplete = (id: string) => {
+    const answers = submitted.get(id);
+    return answers !== undefined && missingAnswers(deps.program, today, answers).length > 0;
+  };
   const rest = total - applications.length;
   return {
     card: {
@@ -137,7 +141,7 @@ async function listReply(deps: StaffDeps, language: StaffLanguage, filter: Appli
         ...(a.receiptNumber ? { value: a.receiptNumber } : {}),
         label: staffText(language, 'list.item', {
           receipt: a.receiptNumber ?? none,
-          status: submitted.has(a.id) && incomplete(a.id) ? staffText(language, 'status.incomplete') : staffText(language, `status.${a.status}`),
+          status: incomplete(a.id) ? staffText(language, 'status.incomplete') : staffText(language, `status.${a.status}`),
         }),
         description: staffText(language, 'list.itemDetail', {
           municipality: a.municipality ?? none,
@@ -174,7 +178,7 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
       description: [personal ? '' : staffText(language, 'detail.personalHidden'), cut ? staffText(language, 'detail.truncated') : '']
         .filter(Boolean).join('\n') || undefined,
       fields: [
-        { name: staffText(language, 'detail.status'), value: statusText(application, missingAnswers(deps.program, today, application.answers, language), language) },
+        { name: staffText(language, 'detail.status'), value: statusText(deps, application, today, language) },
         { name: staffText(language, 'detail.submittedAt'), value: application.submittedAt ? formatInstant(application.submittedAt.toISOString(), language, deps.program.timeZone) : none },
         { name: staffText(language, 'detail.document'), value: staffText(language, application.hasDocument ? 'detail.document.yes' : 'detail.document.no') },
         ...answerFields,
@@ -185,10 +189,11 @@ async function detailReply(deps: StaffDeps, request: StaffRequest, receipt: stri
 }
 
 /** A submitted application missing an answer the person took back is shown as incomplete, with what is missing. */
-function statusText(application: { status: string }, missing: string[], language: StaffLanguage): string {
+function statusText(deps: StaffDeps, application: StaffApplication, today: string, language: StaffLanguage): string {
   const status = staffText(language, `status.${application.status}` as StaffMessageKey);
-  if (application.status !== 'submitted' || missing.length === 0) return status;
-  return staffText(language, 'detail.incomplete', { status, fields: missing.join('、') });
+  if (application.status !== 'submitted') return status;
+  const missing = missingAnswers(deps.program, today, application.answers, language);
+  return missing.length === 0 ? status : staffText(language, 'detail.incomplete', { status, fields: missing.join('、') });
 }
 
 /** Under an application: its plan document, and for a judge the scoring of it. */

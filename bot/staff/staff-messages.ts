@@ -246,6 +246,12 @@ export const staffMessages = {
     'inbox.kind.date': '（日付）{text}',
     'inbox.kind.file': '（ファイル）{text}',
     'inbox.kind.other': '（{text}）',
+    'inbox.other.sticker': 'スタンプ',
+    'inbox.other.image': '画像',
+    'inbox.other.video': '動画',
+    'inbox.other.audio': '音声',
+    'inbox.other.location': '位置情報',
+    'inbox.other.file-unavailable': '受け取れなかったファイル',
     'inbox.app.none': 'なし',
     'inbox.app.draft': '下書き（{answered} / {total} 問に回答済み）',
     'inbox.app.submitted': '提出済み {receipt}{document}',
@@ -496,6 +502,12 @@ export const staffMessages = {
     'inbox.kind.date': '(date) {text}',
     'inbox.kind.file': '(file) {text}',
     'inbox.kind.other': '({text})',
+    'inbox.other.sticker': 'sticker',
+    'inbox.other.image': 'image',
+    'inbox.other.video': 'video',
+    'inbox.other.audio': 'audio',
+    'inbox.other.location': 'location',
+    'inbox.other.file-unavailable': 'a file that could not be received',
     'inbox.app.none': 'none',
     'inbox.app.draft': 'draft ({answered} of {total} questions answered)',
     'inbox.app.submitted': 'submitted {receipt}{document}',
@@ -507,6 +519,11 @@ export const staffMessages = {
 
 export type StaffLanguage = keyof typeof staffMessages;
 export type StaffMessageKey = keyof (typeof staffMessages)['ja'];
+
+/** Whether `key` names a staff text (for keys made from data, such as what LINE calls a message type). */
+export function isStaffMessageKey(key: string): key is StaffMessageKey {
+  return Object.hasOwn(staffMessages.ja, key);
+}
 
 export function staffText(language: StaffLanguage, key: StaffMessageKey, params: Record<string, string | number> = {}): string {
   return staffMessages[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));

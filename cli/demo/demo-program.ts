@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_PROGRAM_FILE } from '../../core/program/load-program.ts';
+import { addDays, calendarDate } from '../../flows/engine/dates.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** When the demo's applications are made: inside the call for applications, before its deadline. */
-export const DEMO_APPLIED_DAYS_BEFORE_DEADLINE = 2;
+/** How long before the deadline the demo's applications are made: inside the call for applications. */
+export const DEMO_APPLIED_BEFORE_DEADLINE_MS = 2 * DAY_MS;
 
 /**
  * The built-in program moved in time so that a whole season can be tried today: the call
@@ -15,6 +16,8 @@ export function demoProgram(now: Date): unknown {
   const program = JSON.parse(readFileSync(DEFAULT_PROGRAM_FILE, 'utf8')) as DefaultProgram;
   const deadline = new Date(now.getTime() - 60_000);
   const { contest, judging } = program;
+  /** The calendar date `days` after `now` where the program lives, as the program file writes dates. */
+  const localDate = (days: number) => addDays(calendarDate(now, program.timeZone), days);
   return {
     ...program,
     contest: {
@@ -29,7 +32,7 @@ export function demoProgram(now: Date): unknown {
       ...judging,
       rounds: judging.rounds.map((round, index) => ({
         ...round,
-        ...(round.schedule ? { schedule: { opens: tokyoDate(now, 7 * index), closes: tokyoDate(now, 7 * index + (index === 0 ? 6 : 0)) } } : {}),
+        ...(round.schedule ? { schedule: { opens: localDate(7 * index), closes: localDate(7 * index + (index === 0 ? 6 : 0)) } } : {}),
       })),
     },
   };
@@ -37,10 +40,6 @@ export function demoProgram(now: Date): unknown {
 
 interface DefaultProgram {
   contest: { name: { ja: string; en: string } } & Record<string, unknown>;
+  timeZone: string;
   judging: { rounds: Array<{ schedule?: unknown } & Record<string, unknown>> } & Record<string, unknown>;
-}
-
-/** The calendar date in Japan `days` after `now`, as the program file writes dates. */
-function tokyoDate(now: Date, days: number): string {
-  return new Date(now.getTime() + days * DAY_MS + 9 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }

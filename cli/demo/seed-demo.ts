@@ -5,7 +5,7 @@ import type { Env } from '../../core/env.ts';
 import { createLogger } from '../../core/logger.ts';
 import { actInConsole } from './console-driver.ts';
 import { DEMO_APPLICANTS } from './demo-applicants.ts';
-import { DEMO_APPLIED_DAYS_BEFORE_DEADLINE, demoProgram } from './demo-program.ts';
+import { DEMO_APPLIED_BEFORE_DEADLINE_MS, demoProgram } from './demo-program.ts';
 
 /** People applying at the same time while the demo is seeded. */
 const AT_ONCE = 3;
@@ -28,10 +28,9 @@ export async function seedDemo(env: Env, progress: (step: string) => void): Prom
   const programFile = join(env.OUEN_DATA_DIR, 'demo-program.json');
   await mkdir(env.OUEN_DATA_DIR, { recursive: true, mode: 0o755 });
   await writeFile(programFile, `${JSON.stringify(demoProgram(now), null, 2)}\n`);
-  const offset = DEMO_APPLIED_DAYS_BEFORE_DEADLINE * 24 * 60 * 60 * 1000;
   const ouen = await startOuen({
     env: { ...env, PORT: 0, OUEN_PROGRAM_FILE: programFile },
-    web: true, worker: true, clock: () => new Date(Date.now() - offset), logger: createLogger('warn'), progress,
+    web: true, worker: true, clock: () => new Date(Date.now() - DEMO_APPLIED_BEFORE_DEADLINE_MS), logger: createLogger('warn'), progress,
   });
   try {
     progress(`${DEMO_APPLICANTS.length} people apply through the console (about half a minute)`);

@@ -15,7 +15,6 @@ import { serverIn, startServer, stopServer } from './postgres-server.ts';
 import { assertReachable, serverAccount } from './server-account.ts';
 import { takeOverLeftRunning } from './server-left-running.ts';
 
-export { isCluster } from './postgres-cluster.ts';
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {

@@ -1,6 +1,5 @@
 export { openDatabase, type Database, type OpenDatabaseOptions } from './open-database.ts';
-export { NoLocalDatabaseError, openPostgres, type Postgres, type OpenPostgresOptions } from './open-postgres.ts';
+export { openPostgres, type Postgres, type OpenPostgresOptions } from './open-postgres.ts';
 export { createPrismaClient, type PrismaClient, type TransactionClient } from './prisma-client.ts';
-export { isCluster, runningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.ts';
-export { DataDirInUseError } from './data-dir-lock.ts';
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.ts';
 export * from './migrations/index.ts';

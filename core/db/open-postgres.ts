@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../config-error.ts';
-import { isCluster, runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
+import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
+import { isCluster } from './postgres-cluster.ts';
 import { applyMigrations } from './migrations/apply-migrations.ts';
 
 /** Options for {@link openPostgres}. */

@@ -50,5 +50,3 @@ function serverEnv(): NodeJS.ProcessEnv {
   return { ...env, LC_ALL: 'C' };
 }
 
-/** Resolves after `ms` milliseconds. */
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

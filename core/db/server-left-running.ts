@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { ConfigError } from '../config-error.ts';
 import { isAlive } from './owner-lock.ts';
-import { sleep } from './postgres-process.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { POLL_MS, READY_TIMEOUT_MS, serverIn, type Server } from './postgres-server.ts';
 import { readPostmasterPid, serverIdentity } from './postmaster-pid.ts';
 

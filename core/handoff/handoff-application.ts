@@ -19,10 +19,8 @@ export type HandoffApplication =
   | { status: 'withdrawn'; receipt: string | null };
 
 /** The contest application of the participant a handoff is about. */
-export async function handoffApplication(db: SqlDb, sealer: Sealer, program: ProgramConfig, handoffId: string, now: Date): Promise<HandoffApplication> {
-  const [handoff] = await db.$queryRaw<Array<{ participantId: string }>>`
-    SELECT "participantId"::text AS "participantId" FROM "Handoff" WHERE "id" = ${handoffId}::uuid`;
-  const application = handoff ? await findApplication(db, sealer, program.contest.id, handoff.participantId) : null;
+export async function handoffApplication(db: SqlDb, sealer: Sealer, program: ProgramConfig, participantId: string, now: Date): Promise<HandoffApplication> {
+  const application = await findApplication(db, sealer, program.contest.id, participantId);
   if (!application) return { status: 'none' };
   if (application.status === 'withdrawn') return { status: 'withdrawn', receipt: application.receiptNumber };
   if (application.status === 'submitted' && application.receiptNumber) {

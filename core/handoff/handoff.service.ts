@@ -148,17 +148,16 @@ export interface HandoffView {
   /** A short, stable label for the participant (no name: LINE gives us none we keep). */
   participant: string;
   language: Language;
-  receiptNumber: string | null;
+  /** Whom the handoff is about (staff screens look up their application's state with it). */
+  participantId: string;
   /** What was said before the handoff and since, oldest first. */
   exchanges: Exchange[];
 }
 
 /** One handoff with its conversation, from the staff feed's sealed notices. */
 export async function findHandoff(db: SqlDb, sealer: Sealer, handoffId: string): Promise<HandoffView | null> {
-  const [row] = await db.$queryRaw<Array<Omit<HandoffView, 'exchanges' | 'participant' | 'language'> & { participantId: string; language: string }>>`
-    SELECT h."id"::text AS "id", h."status"::text AS "status", h."reason", h."openedAt", h."participantId"::text AS "participantId", p."language",
-           (SELECT a."receiptNumber" FROM "Application" a WHERE a."participantId" = h."participantId" AND a."receiptNumber" IS NOT NULL
-            ORDER BY a."createdAt" DESC LIMIT 1) AS "receiptNumber"
+  const [row] = await db.$queryRaw<Array<Omit<HandoffView, 'exchanges' | 'participant' | 'language'> & { language: string }>>`
+    SELECT h."id"::text AS "id", h."status"::text AS "status", h."reason", h."openedAt", h."participantId"::text AS "participantId", p."language"
     FROM "Handoff" h JOIN "Participant" p ON p."id" = h."participantId"
     WHERE h."id" = ${handoffId}::uuid`;
   if (!row) return null;
@@ -169,8 +168,8 @@ export async function findHandoff(db: SqlDb, sealer: Sealer, handoffId: string):
     const kind = (payload as { kind?: Exchange['kind'] }).kind;
     return n.kind === 'handoff.opened' ? payload.recent ?? [] : [{ from: 'participant', text: payload.text ?? '', ...(kind ? { kind } : {}) }];
   });
-  const { participantId, language, ...rest } = row;
-  return { ...rest, participant: participantLabel(participantId), language: language === 'en' ? 'en' : 'ja', exchanges };
+  const { language, ...rest } = row;
+  return { ...rest, participant: participantLabel(row.participantId), language: language === 'en' ? 'en' : 'ja', exchanges };
 }
 
 /** Handoffs still open, oldest first: the console's inbox. */

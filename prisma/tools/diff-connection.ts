@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -44,8 +44,6 @@ async function isReachable(connectionString: string): Promise<boolean> {
 async function openThrowAwayPostgres(): Promise<DiffConnection> {
   const scratch = await mkdtemp(join(tmpdir(), 'ouen-diff-'));
   try {
-    // Run as root, the server runs as an unprivileged account, which must be able to enter.
-    await chmod(scratch, 0o755);
     const server = await startEmbeddedPostgres({ dataDir: join(scratch, 'postgres') });
     return {
       connectionString: server.connectionString,

@@ -9,9 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { Queue } from 'bullmq';
 import { redisConnection } from '../../bot/redis-connection.ts';
-import { OUTBOX_QUEUE } from '../../worker/outbox-queue.ts';
+import { obliterateOutboxQueue } from '../../worker/outbox-queue.ts';
 import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { createFakeLineApi, type FakeLineStore } from '../../bot/console/fake-line-api.ts';
 import { parseEnv } from '../../core/env.ts';
@@ -107,9 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 /** Removes what a test's ouen left in Redis under its queue prefix. */
 export async function obliterateQueue(redisUrl: string, prefix: string): Promise<void> {
-  const leftover = new Queue(OUTBOX_QUEUE, { connection: redisConnection(redisUrl), prefix });
-  await leftover.obliterate({ force: true }).catch(() => undefined);
-  await leftover.close();
+  await obliterateOutboxQueue(redisConnection(redisUrl), prefix).catch(() => undefined);
 }
 
 export function sign(raw: string, secret: string): string {

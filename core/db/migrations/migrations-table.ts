@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { DatabaseNotEmptyError } from './migration-errors.ts';
+import type { MigrationFile } from './migration-files.ts';
 
 /**
  * Prisma's own DDL for its history table (prisma-engines, PostgreSQL flavour), so that
@@ -52,6 +53,17 @@ export async function loadMigrationRecords(client: pg.ClientBase): Promise<Migra
        FROM _prisma_migrations ORDER BY started_at, migration_name`,
   );
   return rows;
+}
+
+/**
+ * The migration files not yet applied to this database (finished and not rolled back);
+ * null when it has no migrations table at all (nothing of ouen's ever ran against it).
+ */
+export async function pendingMigrations(client: pg.ClientBase, files: MigrationFile[]): Promise<MigrationFile[] | null> {
+  const { rows: [table] } = await client.query<{ exists: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`);
+  if (!table?.exists) return null;
+  const applied = new Set((await loadMigrationRecords(client)).filter((r) => r.finishedAt && !r.rolledBackAt).map((r) => r.migrationName));
+  return files.filter((file) => !applied.has(file.name));
 }
 
 /** Whether a migration is recorded as applied (or in progress) and not rolled back. */
