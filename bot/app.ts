@@ -56,6 +56,8 @@ export interface RunningOuen {
   outboxQueue?: OutboxQueue;
   /** Only in local mode (or with OUEN_CONSOLE): what the bot sent to the built-in fake LINE API. */
   fakeLine?: FakeLineStore;
+  /** Where the console answers (its Host check accepts this address), when there is one. */
+  consoleUrl?: string;
   channelSecret: string;
   close(): Promise<void>;
 }
@@ -125,6 +127,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     };
 
     let fakeLine: FakeLineStore | undefined;
+    let consoleUrl: string | undefined;
     if (local || env.OUEN_CONSOLE) {
       // Loaded only here: a production web thread carries no console code.
       const [{ createFakeLineApi }, { consoleRouter }, { localOnly, localOnlyOptions }] = await Promise.all([
@@ -137,6 +140,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       closers.push(async () => fake.close());
       app.use(fake.router);
       const guard = localOnlyOptions(env, port, host);
+      consoleUrl = guard.consoleUrl;
       app.use('/console', localOnly(guard));
       app.use(consoleRouter({ channelSecret, webhookUrl: `${self}/webhooks/line`, store: fake.store }));
       if (local) {
@@ -175,7 +179,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     closers.push(() => closeServer(server));
 
     logger.info({ port, host, mode: local ? 'local' : 'line', database: db.mode, web: options.web, worker: options.worker }, 'ouen started');
-    return { env, url, port, host, db, program, sealer, metrics, processor, outboxWorker: processing.outboxWorker, outboxQueue: processing.outboxQueue, fakeLine, channelSecret, close };
+    return { env, url, port, host, db, program, sealer, metrics, processor, outboxWorker: processing.outboxWorker, outboxQueue: processing.outboxQueue, fakeLine, consoleUrl, channelSecret, close };
   } catch (error) {
     await close();
     throw error;

@@ -24,10 +24,9 @@ export async function runServer(env: Env, roles: { web: boolean; worker: boolean
   const ouen = await startOuen({ env, ...roles, progress: local ? (step) => say(`· ${step}…`) : undefined });
   if (env.OUEN_CONSOLE && !local) console.error(`\n  !!! ${CONSOLE_BESIDE_LINE_WARNING}.\n`);
   if (local && roles.web && !isLoopback(ouen.host)) console.error(`\n  !!! ${CONSOLE_ON_NETWORK_WARNING}.\n`);
-  if (roles.web && ouen.fakeLine) {
-    const base = env.OUEN_PUBLIC_URL ?? `http://localhost:${ouen.port}`;
+  if (roles.web && ouen.consoleUrl) {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`\n  ouen is ready${local ? ' in local mode' : ''} (${seconds} s).\n  Console: ${base.replace(/\/$/, '')}/console\n  Stop with Ctrl+C.\n`);
+    console.log(`\n  ouen is ready${local ? ' in local mode' : ''} (${seconds} s).\n  Console: ${ouen.consoleUrl}\n  Stop with Ctrl+C.\n`);
   }
   const signal = await stopAsked;
   if (local) say('stopping… (Ctrl+C again to quit at once)');

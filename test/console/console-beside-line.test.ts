@@ -11,7 +11,7 @@ describe('the console beside real LINE credentials', () => {
   const logs = captureLogs();
 
   beforeAll(async () => {
-    h = await startHarness({ env: { OUEN_CONSOLE: '1' }, logger: logs.logger('warn'), worker: false });
+    h = await startHarness({ env: { OUEN_CONSOLE: '1', OUEN_PUBLIC_URL: 'https://bot.example.jp' }, logger: logs.logger('warn'), worker: false });
   }, 60_000);
 
   afterAll(async () => {
@@ -42,6 +42,12 @@ describe('the console beside real LINE credentials', () => {
       expect(await get('/console', { host: `localhost:${h.ouen.port}` }, outward.address)).toBe(403);
       expect(await get('/healthz', {}, outward.address)).toBe(200);
     }
+  });
+
+  it('says where the console answers: this machine, not the public address LINE reaches', async () => {
+    expect(h.ouen.consoleUrl).toBe(`http://localhost:${h.ouen.port}/console`);
+    expect(await get('/console', { host: `localhost:${h.ouen.port}` })).toBe(200);
+    expect(await get('/console', { host: 'bot.example.jp' })).toBe(403);
   });
 
   it('serves no staff panel', async () => {
