@@ -17,18 +17,18 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
 import { hasPlaceholderContact, loadProgram, type Program } from '../core/program/load-program.ts';
-import type { OutboxQueue } from '../worker/outbox-queue.ts';
+import type { OutboxQueue } from '../runtime/outbox-queue.ts';
 import type { RunningWorker } from '../worker/outbox-worker.ts';
 import type { FakeLineStore } from './console/fake-line-store.ts';
 import type { StaffDeps } from './staff/staff-commands.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { choosePort, closeServer, isLoopback, listen, listenHost, selfUrl } from './http/listen.ts';
 import { healthRouter } from './http/health.route.ts';
-import type { LineApiConfig } from './line/line-api.ts';
-import type { EventProcessor } from './line/line-event-processor.ts';
-import { startProcessing } from './runtime/start-processing.ts';
+import type { LineApiConfig } from '../channels/line/line-api.ts';
+import type { EventProcessor } from '../runtime/line-event-processor.ts';
+import { startProcessing } from '../runtime/start-processing.ts';
 import { lineWebhookRouter } from './line/webhook.route.ts';
-import { redisConnection, warnUnlessNoEviction } from './redis-connection.ts';
+import { redisConnection, warnUnlessNoEviction } from '../runtime/redis-connection.ts';
 
 export interface OuenOptions {
   env: Env;
@@ -115,7 +115,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     const staffDeps = async () => {
       if (staff) return staff;
       const [{ staffDepsOn }, { OutboxQueue }, { renderForParticipant }] = await Promise.all([
-        import('./staff/staff-commands.ts'), import('../worker/outbox-queue.ts'), import('./runtime/participant-renderer.ts'),
+        import('./staff/staff-commands.ts'), import('../runtime/outbox-queue.ts'), import('../runtime/participant-renderer.ts'),
       ]);
       const pool = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
       staffSql = pool;

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { redisConnection } from '../bot/redis-connection.ts';
+import { redisConnection } from '../runtime/redis-connection.ts';
 import { ConfigError } from '../core/config-error.ts';
 import { lockHolder } from '../core/db/data-dir-lock.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
-import { obliterateOutboxQueue } from '../worker/outbox-queue.ts';
+import { obliterateOutboxQueue } from '../runtime/outbox-queue.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { runServer } from './server.command.ts';
 

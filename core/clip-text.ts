@@ -1,7 +1,7 @@
 /**
  * Cuts text to a number of characters (code points, so an emoji or a rare kanji is never
  * split), marking the cut with "…". Discord's limits and our own short records count
- * characters; LINE counts UTF-16 units and has its own (bot/line/render.ts).
+ * characters; LINE counts UTF-16 units and has its own (channels/line/render.ts).
  */
 export function clipCharacters(text: string, max: number): string {
   const characters = Array.from(text);

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = join(root, 'dist', 'ouen.mjs');
 /** Worker-thread entries, bundled beside every bundle that may start them. */
-export const THREAD_ENTRIES = ['bot/runtime/processing-thread.ts'];
-const sourceDirs = ['bot', 'core', 'flows', 'worker', 'cli', 'generated'];
+export const THREAD_ENTRIES = ['runtime/processing-thread.ts'];
+const sourceDirs = ['bot', 'channels', 'core', 'flows', 'runtime', 'worker', 'cli', 'generated'];
 
 export async function buildOuen() {
   await bundleEntry('cli/main.ts', outfile);

@@ -7,7 +7,7 @@ import { Worker, type ConnectionOptions } from 'bullmq';
 import { errorFields } from '../core/error-fields.ts';
 import { dueOutboxIds, settleOutbox } from '../core/outbox/outbox.repository.ts';
 import { createOutboxProcessor, outboxBackoff, type OutboxProcessorDeps } from './outbox.processor.ts';
-import { OUTBOX_QUEUE, type OutboxJob, type OutboxQueue } from './outbox-queue.ts';
+import { OUTBOX_QUEUE, type OutboxJob, type OutboxQueue } from '../runtime/outbox-queue.ts';
 
 export interface OutboxWorkerOptions extends OutboxProcessorDeps {
   connection: ConnectionOptions;

@@ -21,10 +21,10 @@ import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox, type OutboxDelivery } from '../core/outbox/outbox.repository.ts';
-import { LineApiError, type LineChannels } from '../bot/line/line-api.ts';
-import { isYoungReplyToken, replyOrUsed } from '../bot/line/reply-token.ts';
-import { DiscordApiError, type DiscordDmSender } from '../bot/discord/dm-push.ts';
-import type { OutboxJob } from './outbox-queue.ts';
+import { LineApiError, type LineChannels } from '../channels/line/line-api.ts';
+import { isYoungReplyToken, replyOrUsed } from '../channels/line/reply-token.ts';
+import { DiscordApiError, type DiscordDmSender } from '../channels/discord/dm-push.ts';
+import type { OutboxJob } from '../runtime/outbox-queue.ts';
 
 export interface OutboxProcessorDeps {
   db: SqlDb;

@@ -24,9 +24,9 @@ import type { Program } from '../../core/program/load-program.ts';
 import { appendAudit } from '../../core/audit/audit-log.ts';
 import { authorize, denialAudit, rolesOf, type RoleMapping } from '../../core/staff/permissions.ts';
 import { transactOn } from '../../core/db/pg-transaction.ts';
-import { runTurns } from '../runtime/run-turn.ts';
+import { runTurns } from '../../runtime/run-turn.ts';
 import { staffText } from '../staff/staff-messages.ts';
-import { FLOW_IDS, renderDiscordMessages, type DiscordMessageBody } from './dm-render.ts';
+import { FLOW_IDS, renderDiscordMessages, type DiscordMessageBody } from '../../channels/discord/dm-render.ts';
 import { memberRoleIds } from './staff-bot.ts';
 import { refusalText } from '../staff/command-permissions.ts';
 

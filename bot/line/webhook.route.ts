@@ -15,10 +15,10 @@ import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
 import { RateLog } from '../../core/rate-log.ts';
 import { nestsDeeperThan } from './json-depth.ts';
-import type { EventProcessor } from './line-event-processor.ts';
-import { redactEventContent } from './redact-event.ts';
+import type { EventProcessor } from '../../runtime/line-event-processor.ts';
+import { redactEventContent } from '../../channels/line/redact-event.ts';
 import { isValidLineSignature } from './signature.ts';
-import { callbackSchema, validateEvent, type LineEvent, type MalformedReason } from './webhook.schema.ts';
+import { callbackSchema, validateEvent, type LineEvent, type MalformedReason } from '../../channels/line/webhook.schema.ts';
 
 export interface LineWebhookDeps {
   channelSecret: string;

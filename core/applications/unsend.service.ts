@@ -1,7 +1,7 @@
 /**
  * `unsend`: the participant took a message back, so its content goes too: the document
  * it carried, or the answer it became, and its line in the record of the recent
- * conversation. Runs inside the participant's turn (bot/runtime/run-turn.ts), on the
+ * conversation. Runs inside the participant's turn (runtime/run-turn.ts), on the
  * state and application the turn loaded, before the flow asks for what went missing.
  *
  * After submission the answer goes as well (the person took it back): the application

@@ -1,6 +1,6 @@
 /**
  * The human inbox: a participant handed over to a person. Opening and forwarding run
- * inside the participant's turn (bot/runtime/apply-effects.ts); replying and closing are
+ * inside the participant's turn (runtime/apply-effects.ts); replying and closing are
  * staff commands. Staff answers go out through the outbox like every message; while a
  * handoff is open the flows stay silent (flows/engine/advance.ts). The guard index
  * keeps one open handoff per participant.

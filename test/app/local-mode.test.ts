@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { choosePort } from '../../bot/http/listen.ts';
-import { redisConnection } from '../../bot/redis-connection.ts';
+import { redisConnection } from '../../runtime/redis-connection.ts';
 import { sqlDb } from '../../core/db/pg-transaction.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { parseEnv } from '../../core/env.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
-import { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { OutboxQueue } from '../../runtime/outbox-queue.ts';
 import { eventually, obliterateQueue } from '../support/ouen-harness.ts';
 import { scratchDir } from '../support/scratch-dir.ts';
 

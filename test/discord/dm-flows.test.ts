@@ -6,9 +6,9 @@
  * answer. Every request validates against Discord's OpenAPI definition.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisConnection } from '../../bot/redis-connection.ts';
+import { redisConnection } from '../../runtime/redis-connection.ts';
 import { runStaffCommand, staffDepsOn } from '../../bot/staff/staff-commands.ts';
-import { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { OutboxQueue } from '../../runtime/outbox-queue.ts';
 import { DURING } from '../support/flow-harness.ts';
 import { MINIMAL_PDF } from '../support/line-events.ts';
 import {

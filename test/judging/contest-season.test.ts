@@ -9,13 +9,13 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisConnection } from '../../bot/redis-connection.ts';
+import { redisConnection } from '../../runtime/redis-connection.ts';
 import { commandFromComponent } from '../../bot/staff/staff-components.ts';
 import { runStaffCommand, staffDepsOn, type StaffCommand, type StaffDeps, type StaffReply } from '../../bot/staff/staff-commands.ts';
 import { verifyAudit } from '../../core/audit/verify-audit.ts';
 import { DEFAULT_PROGRAM_FILE } from '../../core/program/load-program.ts';
 import type { Role } from '../../core/staff/permissions.ts';
-import { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { OutboxQueue } from '../../runtime/outbox-queue.ts';
 import { eventually, startHarness, type Harness } from '../support/ouen-harness.ts';
 import { sampleAnswers, seedApplication } from '../support/seed-applications.ts';
 

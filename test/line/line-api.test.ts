@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeLineApi, type FakeLineStore } from '../../bot/console/fake-line-api.ts';
-import { LineApi, LineApiError, ReplyTokenRefusedError } from '../../bot/line/line-api.ts';
+import { LineApi, LineApiError, ReplyTokenRefusedError } from '../../channels/line/line-api.ts';
 import { errorFields } from '../../core/error-fields.ts';
 
 /** A LINE that accepts the request and never answers; and one that starts a file and stalls. */

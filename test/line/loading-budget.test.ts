@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoadingBudget } from '../../bot/line/loading-budget.ts';
+import { LoadingBudget } from '../../channels/line/loading-budget.ts';
 
 describe('LoadingBudget', () => {
   it('allows a number of indicators per second, then none until the next second', () => {

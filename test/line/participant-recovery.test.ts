@@ -4,7 +4,7 @@
  * 「あとで送る」 joins the application, and a conversation staff close ends with the menu.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderForParticipant } from '../../bot/runtime/participant-renderer.ts';
+import { renderForParticipant } from '../../runtime/participant-renderer.ts';
 import { runStaffCommand, staffDepsOn } from '../../bot/staff/staff-commands.ts';
 import { findApplication } from '../../core/applications/application.repository.ts';
 import { sqlDb } from '../../core/db/pg-transaction.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderLineMessages } from '../../bot/line/render.ts';
+import { renderLineMessages } from '../../channels/line/render.ts';
 import { completeApplication, Conversation } from '../support/flow-harness.ts';
 import { validateLineRequest } from '../support/line-spec.ts';
 

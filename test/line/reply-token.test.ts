@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackBody } from '../../bot/console/webhook-events.ts';
 import { replyToken as unknownReplyToken, ulid } from '../../bot/console/line-ids.ts';
-import { isYoungReplyToken, REPLY_TOKEN_SURE_MS, replyTokenAt } from '../../bot/line/reply-token.ts';
+import { isYoungReplyToken, REPLY_TOKEN_SURE_MS, replyTokenAt } from '../../channels/line/reply-token.ts';
 import { acceptEvents } from '../../core/inbox/inbox.repository.ts';
 import { LineUser } from '../support/line-events.ts';
 import { eventually, startHarness, type Harness } from '../support/ouen-harness.ts';

@@ -4,7 +4,7 @@ import {
 } from '../../bot/console/webhook-events.ts';
 import { lineUserId, messageId, quoteToken, replyToken } from '../../bot/console/line-ids.ts';
 import { nestsDeeperThan } from '../../bot/line/json-depth.ts';
-import { callbackSchema, validateEvent } from '../../bot/line/webhook.schema.ts';
+import { callbackSchema, validateEvent } from '../../channels/line/webhook.schema.ts';
 import { validateLineWebhook } from '../support/line-spec.ts';
 
 const user = lineUserId();

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BatchScheduler } from '../../bot/runtime/batch-scheduler.ts';
+import { BatchScheduler } from '../../runtime/batch-scheduler.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 

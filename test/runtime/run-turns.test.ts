@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderLineMessages } from '../../bot/line/render.ts';
-import { runTurns, type TurnRequest } from '../../bot/runtime/run-turn.ts';
+import { renderLineMessages } from '../../channels/line/render.ts';
+import { runTurns, type TurnRequest } from '../../runtime/run-turn.ts';
 import { verifyAudit } from '../../core/audit/verify-audit.ts';
 import { findApplication } from '../../core/applications/application.repository.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';

@@ -4,9 +4,9 @@
  * runs in every webhook test (test/line/webhook.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ThreadedProcessor } from '../../bot/runtime/threaded-processor.ts';
-import type { ProcessingThreadData } from '../../bot/runtime/thread-protocol.ts';
-import type { LineEvent } from '../../bot/line/webhook.schema.ts';
+import { ThreadedProcessor } from '../../runtime/threaded-processor.ts';
+import type { ProcessingThreadData } from '../../runtime/thread-protocol.ts';
+import type { LineEvent } from '../../channels/line/webhook.schema.ts';
 import { captureLogs } from '../support/capture-logs.ts';
 
 /** Holds events until drained; a dispatch of the event "die" ends the thread. */

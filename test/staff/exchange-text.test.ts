@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exchangeText } from '../../bot/staff/inbox-commands.ts';
-import { describeInput } from '../../bot/runtime/recent-exchanges.ts';
+import { describeInput } from '../../runtime/recent-exchanges.ts';
 
 describe('a participant\'s line as staff read it', () => {
   it.each([

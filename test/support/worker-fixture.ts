@@ -14,14 +14,14 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import express from 'express';
 import { createFakeLineApi, type FakeLineStore, type RecordedApiRequest } from '../../bot/console/fake-line-api.ts';
-import { LineApi, singleChannel, type LineChannels } from '../../bot/line/line-api.ts';
-import { redisConnection } from '../../bot/redis-connection.ts';
+import { LineApi, singleChannel, type LineChannels } from '../../channels/line/line-api.ts';
+import { redisConnection } from '../../runtime/redis-connection.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { sqlDb } from '../../core/db/pg-transaction.ts';
 import type { SqlDb } from '../../core/db/types.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createMetrics, type Metrics } from '../../core/metrics.ts';
-import { OutboxQueue } from '../../worker/outbox-queue.ts';
+import { OutboxQueue } from '../../runtime/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPLY_TOKEN_SURE_MS } from '../../bot/line/reply-token.ts';
+import { REPLY_TOKEN_SURE_MS } from '../../channels/line/reply-token.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createOutboxRows, makeOutboxDue } from '../../core/outbox/outbox.repository.ts';
-import { settleUnconfirmedReplies } from '../../worker/settle-unconfirmed-replies.ts';
+import { settleUnconfirmedReplies } from '../../runtime/settle-unconfirmed-replies.ts';
 import { eventually } from '../support/ouen-harness.ts';
 import { startWorkerFixture, type WorkerFixture } from '../support/worker-fixture.ts';
 

@@ -7,13 +7,13 @@
  * settled so (LINE unreachable, a refusal for another reason) is left to the worker.
  *
  * A process that is still running and replies to one of these meanwhile finds its token
- * used and settles the row the same way (bot/line/answer-delivery.ts).
+ * used and settles the row the same way (runtime/answer-delivery.ts).
  */
 import type { messagingApi } from '@line/bot-sdk';
 import { errorFields } from '../core/error-fields.ts';
 import { makeOutboxDue, outboxContext, outboxDelivery, unconfirmedReplies } from '../core/outbox/outbox.repository.ts';
-import { REPLY_TOKEN_SURE_MS } from '../bot/line/reply-token.ts';
-import { settledByReply, type OutboxProcessorDeps } from './outbox.processor.ts';
+import { REPLY_TOKEN_SURE_MS } from '../channels/line/reply-token.ts';
+import { settledByReply, type OutboxProcessorDeps } from '../worker/outbox.processor.ts';
 import type { OutboxQueue } from './outbox-queue.ts';
 
 /** Replies in flight at once: a few hundred rows at most, each one call to LINE. */

@@ -2,17 +2,17 @@
  * Carries out a flow's effects inside the turn's transaction, in order, collecting the
  * audit entries and the facts (e.g. the receipt number) that messages refer to.
  */
-import type { Answers, Effect } from '../../flows/index.ts';
-import type { AuditEntry } from '../../core/audit/audit-log.ts';
-import type { StoredApplication } from '../../core/applications/application.repository.ts';
+import type { Answers, Effect } from '../flows/index.ts';
+import type { AuditEntry } from '../core/audit/audit-log.ts';
+import type { StoredApplication } from '../core/applications/application.repository.ts';
 import {
   discardDraft, prepareAnswers, saveAnswers, submitApplication, withdrawApplication, type ApplicationSave, type ApplicationScope,
-} from '../../core/applications/application.service.ts';
-import { attachDocument, type ReceivedFile } from '../../core/applications/document.service.ts';
-import { recordConsent } from '../../core/consent/consent.service.ts';
-import { setLanguage } from '../../core/participants/participant.service.ts';
-import { recordNotices } from '../../core/staff-feed/staff-notice.repository.ts';
-import { endHandoffByParticipant, forwardToStaff, openHandoff, type Exchange } from '../../core/handoff/handoff.service.ts';
+} from '../core/applications/application.service.ts';
+import { attachDocument, type ReceivedFile } from '../core/applications/document.service.ts';
+import { recordConsent } from '../core/consent/consent.service.ts';
+import { setLanguage } from '../core/participants/participant.service.ts';
+import { recordNotices } from '../core/staff-feed/staff-notice.repository.ts';
+import { endHandoffByParticipant, forwardToStaff, openHandoff, type Exchange } from '../core/handoff/handoff.service.ts';
 
 export interface EffectContext extends ApplicationScope {
   application: StoredApplication | null;

@@ -4,12 +4,12 @@
  * so that a person's earlier messages still come before their later ones; then, every
  * half minute, those left behind.
  */
-import type { Sealer } from '../../core/crypto/sealer.ts';
-import type { SqlDb } from '../../core/db/types.ts';
-import { errorFields } from '../../core/error-fields.ts';
-import { pendingInboxEvents } from '../../core/inbox/inbox.repository.ts';
-import type { Logger } from '../../core/logger.ts';
-import { checkStoredEvents, type ReceivedEvent } from '../line/received-events.ts';
+import type { Sealer } from '../core/crypto/sealer.ts';
+import type { SqlDb } from '../core/db/types.ts';
+import { errorFields } from '../core/error-fields.ts';
+import { pendingInboxEvents } from '../core/inbox/inbox.repository.ts';
+import type { Logger } from '../core/logger.ts';
+import { checkStoredEvents, type ReceivedEvent } from '../channels/line/received-events.ts';
 
 /** Younger pending events are most likely still in a queue in memory. */
 const PENDING_EVENT_GRACE_MS = 30_000;

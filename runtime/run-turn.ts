@@ -7,25 +7,25 @@
  * common writes are one statement each for the whole batch, so the database cost per
  * event shrinks as load grows. A batch never holds two turns of the same participant.
  */
-import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
-import { advance, choiceLabel, translateText, type ChannelInput, type ConversationState, type FlowInput, type FlowMessage, type Language, type StepResult } from '../../flows/index.ts';
-import type { ProgramConfig } from '../../flows/program.ts';
-import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
-import { findApplications, type StoredApplication } from '../../core/applications/application.repository.ts';
-import type { Exchange } from '../../core/handoff/handoff.service.ts';
-import { writeApplicationSaves, type ApplicationSave } from '../../core/applications/application.service.ts';
-import type { ReceivedFile } from '../../core/applications/document.service.ts';
-import { loadConversations, saveConversations } from '../../core/conversation/conversation.repository.ts';
-import type { Sealer } from '../../core/crypto/sealer.ts';
+import { redactMyNumbersDeep } from '../flows/validators/my-number.ts';
+import { advance, choiceLabel, translateText, type ChannelInput, type ConversationState, type FlowInput, type FlowMessage, type Language, type StepResult } from '../flows/index.ts';
+import type { ProgramConfig } from '../flows/program.ts';
+import { appendAudit, type AuditEntry } from '../core/audit/audit-log.ts';
+import { findApplications, type StoredApplication } from '../core/applications/application.repository.ts';
+import type { Exchange } from '../core/handoff/handoff.service.ts';
+import { writeApplicationSaves, type ApplicationSave } from '../core/applications/application.service.ts';
+import type { ReceivedFile } from '../core/applications/document.service.ts';
+import { loadConversations, saveConversations } from '../core/conversation/conversation.repository.ts';
+import type { Sealer } from '../core/crypto/sealer.ts';
 import type pg from 'pg';
-import { inTransaction } from '../../core/db/pg-transaction.ts';
-import type { SqlDb } from '../../core/db/types.ts';
-import { createOutboxRows, type NewOutboxRow } from '../../core/outbox/outbox.repository.ts';
-import { consumeInboxEvents, stillPending } from '../../core/inbox/inbox.repository.ts';
+import { inTransaction } from '../core/db/pg-transaction.ts';
+import type { SqlDb } from '../core/db/types.ts';
+import { createOutboxRows, type NewOutboxRow } from '../core/outbox/outbox.repository.ts';
+import { consumeInboxEvents, stillPending } from '../core/inbox/inbox.repository.ts';
 import { applyEffects } from './apply-effects.ts';
 import { rememberSource } from './message-sources.ts';
 import { describeInput, rememberExchange } from './recent-exchanges.ts';
-import { forgetUnsentMessage } from '../../core/applications/unsend.service.ts';
+import { forgetUnsentMessage } from '../core/applications/unsend.service.ts';
 
 export interface TurnServices {
   /** Turns run on plain node-postgres connections (pg-transaction.ts). */

@@ -4,21 +4,21 @@
  * replay of pending events, and the outbox worker (the worker role). The processing
  * thread and the in-thread path (process-here.ts) both start exactly this.
  */
-import type { ProgramConfig } from '../../flows/program.ts';
-import { syncContest } from '../../core/contests/sync-contest.ts';
-import type { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
-import { createSqlPool } from '../../core/db/sql-pool.ts';
-import { errorFields } from '../../core/error-fields.ts';
-import type { Logger } from '../../core/logger.ts';
-import type { Metrics } from '../../core/metrics.ts';
-import { OutboxQueue } from '../../worker/outbox-queue.ts';
-import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
-import { settleUnconfirmedReplies } from '../../worker/settle-unconfirmed-replies.ts';
-import { DiscordDmSender } from '../discord/dm-push.ts';
-import type { LineChannels } from '../line/line-api.ts';
-import { LineEventProcessor } from '../line/line-event-processor.ts';
-import { redisConnection } from '../redis-connection.ts';
+import type { ProgramConfig } from '../flows/program.ts';
+import { syncContest } from '../core/contests/sync-contest.ts';
+import type { Sealer } from '../core/crypto/sealer.ts';
+import { sqlDb, transactOn } from '../core/db/pg-transaction.ts';
+import { createSqlPool } from '../core/db/sql-pool.ts';
+import { errorFields } from '../core/error-fields.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
+import { OutboxQueue } from './outbox-queue.ts';
+import { startOutboxWorker, type RunningWorker } from '../worker/outbox-worker.ts';
+import { settleUnconfirmedReplies } from './settle-unconfirmed-replies.ts';
+import { DiscordDmSender } from '../channels/discord/dm-push.ts';
+import type { LineChannels } from '../channels/line/line-api.ts';
+import { LineEventProcessor } from './line-event-processor.ts';
+import { redisConnection } from './redis-connection.ts';
 import { startReplay } from './replay-pending.ts';
 
 export interface TurnWorkOptions {

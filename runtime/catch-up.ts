@@ -10,12 +10,12 @@
  * everyone else, and the wait for another process's turn (its row lock) happens in the
  * inbox read, outside any batch.
  */
-import type { Sealer } from '../../core/crypto/sealer.ts';
-import type { SqlDb } from '../../core/db/types.ts';
-import { errorFields } from '../../core/error-fields.ts';
-import { olderPendingEvents } from '../../core/inbox/inbox.repository.ts';
-import type { Logger } from '../../core/logger.ts';
-import { checkStoredEvents, type ReceivedEvent } from './received-events.ts';
+import type { Sealer } from '../core/crypto/sealer.ts';
+import type { SqlDb } from '../core/db/types.ts';
+import { errorFields } from '../core/error-fields.ts';
+import { olderPendingEvents } from '../core/inbox/inbox.repository.ts';
+import type { Logger } from '../core/logger.ts';
+import { checkStoredEvents, type ReceivedEvent } from '../channels/line/received-events.ts';
 
 /**
  * A held event is caught up this many times at most: a second time only when an even

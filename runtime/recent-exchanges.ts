@@ -3,9 +3,9 @@
  * that staff taking it over see what was said (the human inbox). Inbox payloads are
  * erased once processed, so this is the only record, and it is short on purpose.
  */
-import type { ConversationState, FlowInput } from '../../flows/index.ts';
-import type { Exchange } from '../../core/handoff/handoff.service.ts';
-import { clipCharacters } from '../../core/clip-text.ts';
+import type { ConversationState, FlowInput } from '../flows/index.ts';
+import type { Exchange } from '../core/handoff/handoff.service.ts';
+import { clipCharacters } from '../core/clip-text.ts';
 
 /**
  * Kept small on purpose: the state is sealed and written on every turn (measured: ten

@@ -2,7 +2,7 @@
  * Turns and outbox delivery in this thread: the worker role alone (`ouen worker`), tests
  * that move the clock, the console beside real credentials, or OUEN_PROCESSING_THREAD=0.
  */
-import { LineApi, singleChannel, type LineChannels } from '../line/line-api.ts';
+import { LineApi, singleChannel, type LineChannels } from '../channels/line/line-api.ts';
 import { discordDmOf, handoffAvailable, type Processing, type ProcessingOptions } from './start-processing.ts';
 import { startTurnWork } from './turn-work.ts';
 

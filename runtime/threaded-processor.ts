@@ -6,10 +6,10 @@
  * inbox, where the new thread's replay finds them.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { errorFields } from '../../core/error-fields.ts';
-import { relayLogLine, type Logger } from '../../core/logger.ts';
-import type { EventProcessor } from '../line/line-event-processor.ts';
-import type { LineEvent } from '../line/webhook.schema.ts';
+import { errorFields } from '../core/error-fields.ts';
+import { relayLogLine, type Logger } from '../core/logger.ts';
+import type { EventProcessor } from './line-event-processor.ts';
+import type { LineEvent } from '../channels/line/webhook.schema.ts';
 import type { FromThread, ProcessingThreadData, ToThread } from './thread-protocol.ts';
 
 export interface ThreadedProcessorOptions {

@@ -1,4 +1,4 @@
-import type { ConversationState, FlowInput } from '../../flows/index.ts';
+import type { ConversationState, FlowInput } from '../flows/index.ts';
 
 /**
  * The answers of the last few messages: enough for the unsend people actually do (a

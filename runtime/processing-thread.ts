@@ -9,10 +9,10 @@
  * metrics and its log lines back (see thread-protocol.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Sealer } from '../../core/crypto/sealer.ts';
-import { createRelayLogger } from '../../core/logger.ts';
-import { createMetrics } from '../../core/metrics.ts';
-import { LineApi, singleChannel } from '../line/line-api.ts';
+import { Sealer } from '../core/crypto/sealer.ts';
+import { createRelayLogger } from '../core/logger.ts';
+import { createMetrics } from '../core/metrics.ts';
+import { LineApi, singleChannel } from '../channels/line/line-api.ts';
 import { startTurnWork } from './turn-work.ts';
 import type { FromThread, ProcessingThreadData, ToThread } from './thread-protocol.ts';
 

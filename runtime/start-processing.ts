@@ -4,16 +4,16 @@
  * {@link EventProcessor} either way. The in-thread path is loaded only when used, so a
  * web thread beside a processing thread carries none of its code.
  */
-import type { ProgramConfig } from '../../flows/program.ts';
-import type { Sealer } from '../../core/crypto/sealer.ts';
-import type { Postgres } from '../../core/db/open-postgres.ts';
-import { isLocalMode, type Env } from '../../core/env.ts';
-import type { Logger } from '../../core/logger.ts';
-import { mergedMetricsText, type Metrics } from '../../core/metrics.ts';
-import type { OutboxQueue } from '../../worker/outbox-queue.ts';
-import type { RunningWorker } from '../../worker/outbox-worker.ts';
-import type { LineApiConfig } from '../line/line-api.ts';
-import type { EventProcessor } from '../line/line-event-processor.ts';
+import type { ProgramConfig } from '../flows/program.ts';
+import type { Sealer } from '../core/crypto/sealer.ts';
+import type { Postgres } from '../core/db/open-postgres.ts';
+import { isLocalMode, type Env } from '../core/env.ts';
+import type { Logger } from '../core/logger.ts';
+import { mergedMetricsText, type Metrics } from '../core/metrics.ts';
+import type { OutboxQueue } from './outbox-queue.ts';
+import type { RunningWorker } from '../worker/outbox-worker.ts';
+import type { LineApiConfig } from '../channels/line/line-api.ts';
+import type { EventProcessor } from './line-event-processor.ts';
 import { ThreadedProcessor } from './threaded-processor.ts';
 
 export interface ProcessingOptions {

@@ -2,9 +2,9 @@
  * Messages between the web thread and the processing thread. Both ends are ouen's own
  * code in one process, so these are plain types rather than validated input.
  */
-import type { ProgramConfig } from '../../flows/program.ts';
-import type { LineApiConfig } from '../line/line-api.ts';
-import type { LineEvent } from '../line/webhook.schema.ts';
+import type { ProgramConfig } from '../flows/program.ts';
+import type { LineApiConfig } from '../channels/line/line-api.ts';
+import type { LineEvent } from '../channels/line/webhook.schema.ts';
 
 /** What the processing thread is started with (structured-cloned into it). */
 export interface ProcessingThreadData {

@@ -6,20 +6,20 @@
  *
  * LINE refusing a token still too young to have expired (reply-token.ts) means it was
  * used: by this answer, through a process that took the row over after a restart
- * (worker/settle-unconfirmed-replies.ts). The row is then marked sent too, and counted as
+ * (runtime/settle-unconfirmed-replies.ts). The row is then marked sent too, and counted as
  * `ouen_replies_total{result="used-before"}`: that happens after restarts; a steady
  * rate of it otherwise means something else spends the tokens.
  */
 import type { messagingApi } from '@line/bot-sdk';
-import type { SqlDb } from '../../core/db/types.ts';
-import { errorFields } from '../../core/error-fields.ts';
-import type { Logger } from '../../core/logger.ts';
-import type { Metrics } from '../../core/metrics.ts';
-import { makeOutboxDue, markOutboxSent } from '../../core/outbox/outbox.repository.ts';
-import type { OutboxQueue } from '../../worker/outbox-queue.ts';
-import type { LineChannels } from './line-api.ts';
-import { replyOrUsed } from './reply-token.ts';
-import { SentBatcher } from './sent-batcher.ts';
+import type { SqlDb } from '../core/db/types.ts';
+import { errorFields } from '../core/error-fields.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
+import { makeOutboxDue, markOutboxSent } from '../core/outbox/outbox.repository.ts';
+import type { OutboxQueue } from './outbox-queue.ts';
+import type { LineChannels } from '../channels/line/line-api.ts';
+import { replyOrUsed } from '../channels/line/reply-token.ts';
+import { SentBatcher } from '../channels/line/sent-batcher.ts';
 
 export interface AnswerDeliveryDeps {
   db: SqlDb;

@@ -8,31 +8,31 @@
  * does its batch wait for it: the batch finishes for everyone else, and that person's
  * older events, then the held one, run first in their queue (catch-up.ts).
  */
-import type { ProgramConfig } from '../../flows/program.ts';
-import { appendAudit } from '../../core/audit/audit-log.ts';
-import type { Sealer } from '../../core/crypto/sealer.ts';
+import type { ProgramConfig } from '../flows/program.ts';
+import { appendAudit } from '../core/audit/audit-log.ts';
+import type { Sealer } from '../core/crypto/sealer.ts';
 import type pg from 'pg';
-import { inTransaction, sqlDb } from '../../core/db/pg-transaction.ts';
-import type { SqlDb } from '../../core/db/types.ts';
-import { errorFields } from '../../core/error-fields.ts';
-import { markInboxFailed, markInboxProcessed, stillPending } from '../../core/inbox/inbox.repository.ts';
-import type { Logger } from '../../core/logger.ts';
-import { boundedLabel, type Metrics } from '../../core/metrics.ts';
-import { ensureLineParticipant, findLineParticipant, setReachable } from '../../core/participants/participant.service.ts';
-import type { OutboxQueue } from '../../worker/outbox-queue.ts';
-import { BatchScheduler, type FollowUp } from '../runtime/batch-scheduler.ts';
-import { runTurns, type TurnRequest, type TurnResult } from '../runtime/run-turn.ts';
+import { inTransaction, sqlDb } from '../core/db/pg-transaction.ts';
+import type { SqlDb } from '../core/db/types.ts';
+import { errorFields } from '../core/error-fields.ts';
+import { markInboxFailed, markInboxProcessed, stillPending } from '../core/inbox/inbox.repository.ts';
+import type { Logger } from '../core/logger.ts';
+import { boundedLabel, type Metrics } from '../core/metrics.ts';
+import { ensureLineParticipant, findLineParticipant, setReachable } from '../core/participants/participant.service.ts';
+import type { OutboxQueue } from './outbox-queue.ts';
+import { BatchScheduler, type FollowUp } from './batch-scheduler.ts';
+import { runTurns, type TurnRequest, type TurnResult } from './run-turn.ts';
 import { AnswerDelivery } from './answer-delivery.ts';
 import { catchUpBefore, type CatchUpDeps } from './catch-up.ts';
-import { classifyEvent, type InboundAction } from './inbound.ts';
-import type { LineChannels } from './line-api.ts';
-import { LoadingBudget } from './loading-budget.ts';
-import type { ReceivedEvent } from './received-events.ts';
-import { receiveFile } from './receive-file.ts';
-import { renderLineMessages } from './render.ts';
-import { replyTokenAt } from './reply-token.ts';
-import { KNOWN_EVENT_TYPES, type LineEvent } from './webhook.schema.ts';
-import { translate } from '../../flows/index.ts';
+import { classifyEvent, type InboundAction } from '../channels/line/inbound.ts';
+import type { LineChannels } from '../channels/line/line-api.ts';
+import { LoadingBudget } from '../channels/line/loading-budget.ts';
+import type { ReceivedEvent } from '../channels/line/received-events.ts';
+import { receiveFile } from '../channels/line/receive-file.ts';
+import { renderLineMessages } from '../channels/line/render.ts';
+import { replyTokenAt } from '../channels/line/reply-token.ts';
+import { KNOWN_EVENT_TYPES, type LineEvent } from '../channels/line/webhook.schema.ts';
+import { translate } from '../flows/index.ts';
 
 export interface LineEventProcessorDeps {
   /** Every statement runs on this pool; turns in transactions of their own (run-turn.ts). */
