@@ -13,7 +13,7 @@ import { containsMyNumber } from '../../flows/validators/my-number.ts';
 import type { Language } from '../../flows/index.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb, Transact } from '../db/types.ts';
+import type { SqlClient, Transact } from '../db/types.ts';
 import { createOutboxRows } from '../outbox/outbox.repository.ts';
 import { noticeContext, recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import { signedReply, type InboxConfig } from './handoff-config.ts';
@@ -23,9 +23,9 @@ export type { Exchange };
 
 /** Opens a handoff unless one is open; the staff feed gets the recent conversation. */
 export async function openHandoff(
-  db: SqlDb, sealer: Sealer, options: { participantId: string; reason: 'asked' | 'misunderstood'; now: Date; actor: string; recent: Exchange[] },
+  db: SqlClient, sealer: Sealer, options: { participantId: string; reason: 'asked' | 'misunderstood'; now: Date; actor: string; recent: Exchange[] },
 ): Promise<AuditEntry | null> {
-  const [row] = await db.$queryRaw<Array<{ id: string }>>`
+  const [row] = await db.rows<{ id: string }>`
     INSERT INTO "Handoff" ("id", "participantId", "status", "reason", "openedAt")
     VALUES (${randomUUID()}::uuid, ${options.participantId}::uuid, 'open', ${options.reason}, ${options.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
     ON CONFLICT ("participantId") WHERE "status" = 'open' DO NOTHING
@@ -36,15 +36,15 @@ export async function openHandoff(
 }
 
 /** Passes what the participant sent on to the person who has the conversation. */
-export async function forwardToStaff(db: SqlDb, sealer: Sealer, participantId: string, said: Exchange): Promise<void> {
-  const [open] = await db.$queryRaw<Array<{ id: string }>>`
+export async function forwardToStaff(db: SqlClient, sealer: Sealer, participantId: string, said: Exchange): Promise<void> {
+  const [open] = await db.rows<{ id: string }>`
     SELECT "id"::text AS "id" FROM "Handoff" WHERE "participantId" = ${participantId}::uuid AND "status" = 'open'`;
   if (open) await recordNotices(db, sealer, [{ kind: 'handoff.message', entityId: open.id, payload: { text: said.text, kind: said.kind } }]);
 }
 
 /** The participant ends the conversation with staff themselves (「相談を終える」); staff see it in the thread. */
-export async function endHandoffByParticipant(db: SqlDb, sealer: Sealer, options: { participantId: string; now: Date; actor: string }): Promise<AuditEntry | null> {
-  const [row] = await db.$queryRaw<Array<{ id: string }>>`
+export async function endHandoffByParticipant(db: SqlClient, sealer: Sealer, options: { participantId: string; now: Date; actor: string }): Promise<AuditEntry | null> {
+  const [row] = await db.rows<{ id: string }>`
     UPDATE "Handoff" SET "status" = 'closed', "closedAt" = ${options.now.toISOString()}::timestamptz AT TIME ZONE 'UTC', "closedBy" = ${options.actor}
     WHERE "participantId" = ${options.participantId}::uuid AND "status" = 'open'
     RETURNING "id"::text AS "id"`;
@@ -57,7 +57,7 @@ export async function endHandoffByParticipant(db: SqlDb, sealer: Sealer, options
 export type ParticipantRenderer = (messages: FlowMessage[], language: Language, channel: 'line' | 'discord') => unknown[];
 
 export interface HandoffDeps {
-  db: SqlDb;
+  db: SqlClient;
   transact: Transact;
   sealer: Sealer;
   inbox: InboxConfig;
@@ -100,7 +100,7 @@ export async function closeHandoff(deps: HandoffDeps, staff: { actor: string; di
   return deps.transact(async (tx) => {
     const handoff = await lockHandoff(tx, handoffId, deps.program.contest.id);
     if (handoff.status !== 'open') throw new HandoffRefusal('closed');
-    await tx.$executeRaw`
+    await tx.run`
       UPDATE "Handoff" SET "status" = 'closed', "closedAt" = ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', "closedBy" = ${staff.actor}
       WHERE "id" = ${handoffId}::uuid`;
     const [id] = await createOutboxRows(tx, deps.sealer, [{
@@ -121,8 +121,8 @@ interface LockedHandoff {
   hasDraft: boolean;
 }
 
-async function lockHandoff(tx: SqlDb, handoffId: string, contestId: string): Promise<LockedHandoff> {
-  const [row] = await tx.$queryRaw<Array<{ participantId: string; status: 'open' | 'closed'; language: string; discord: boolean; hasDraft: boolean }>>`
+async function lockHandoff(tx: SqlClient, handoffId: string, contestId: string): Promise<LockedHandoff> {
+  const [row] = await tx.rows<{ participantId: string; status: 'open' | 'closed'; language: string; discord: boolean; hasDraft: boolean }>`
     SELECT h."participantId"::text AS "participantId", h."status"::text AS "status", p."language", p."discordUserId" IS NOT NULL AS "discord",
            EXISTS (SELECT 1 FROM "Application" a WHERE a."participantId" = h."participantId" AND a."contestId" = ${contestId} AND a."status" = 'draft') AS "hasDraft"
     FROM "Handoff" h JOIN "Participant" p ON p."id" = h."participantId"
@@ -155,13 +155,13 @@ export interface HandoffView {
 }
 
 /** One handoff with its conversation, from the staff feed's sealed notices. */
-export async function findHandoff(db: SqlDb, sealer: Sealer, handoffId: string): Promise<HandoffView | null> {
-  const [row] = await db.$queryRaw<Array<Omit<HandoffView, 'exchanges' | 'participant' | 'language'> & { language: string }>>`
+export async function findHandoff(db: SqlClient, sealer: Sealer, handoffId: string): Promise<HandoffView | null> {
+  const [row] = await db.rows<Omit<HandoffView, 'exchanges' | 'participant' | 'language'> & { language: string }>`
     SELECT h."id"::text AS "id", h."status"::text AS "status", h."reason", h."openedAt", h."participantId"::text AS "participantId", p."language"
     FROM "Handoff" h JOIN "Participant" p ON p."id" = h."participantId"
     WHERE h."id" = ${handoffId}::uuid`;
   if (!row) return null;
-  const notices = await db.$queryRaw<Array<{ kind: string; payloadSealed: string | null }>>`
+  const notices = await db.rows<{ kind: string; payloadSealed: string | null }>`
     SELECT "kind", "payloadSealed" FROM "StaffNotice" WHERE "entityId" = ${handoffId}::uuid AND "payloadSealed" IS NOT NULL ORDER BY "id"`;
   const exchanges = notices.flatMap((n): Exchange[] => {
     const payload = sealer.openJson<{ recent?: Exchange[]; text?: string }>(n.payloadSealed!, noticeContext(handoffId));
@@ -173,8 +173,8 @@ export async function findHandoff(db: SqlDb, sealer: Sealer, handoffId: string):
 }
 
 /** Handoffs still open, oldest first: the console's inbox. */
-export async function openHandoffIds(db: SqlDb): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ id: string }>>`SELECT "id"::text AS "id" FROM "Handoff" WHERE "status" = 'open' ORDER BY "openedAt" LIMIT 50`;
+export async function openHandoffIds(db: SqlClient): Promise<string[]> {
+  const rows = await db.rows<{ id: string }>`SELECT "id"::text AS "id" FROM "Handoff" WHERE "status" = 'open' ORDER BY "openedAt" LIMIT 50`;
   return rows.map((r) => r.id);
 }
 

@@ -3,7 +3,7 @@
  * deduplicated by webhookEventId, and consumed by exactly one committed turn.
  */
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb } from '../db/types.ts';
+import type { SqlClient } from '../db/types.ts';
 import type { Queryable } from '../db/sql-pool.ts';
 
 export const inboxContext = (webhookEventId: string) => `inbox:${webhookEventId}`;
@@ -42,10 +42,10 @@ export async function acceptEvents(db: Queryable, sealer: Sealer, events: Accept
  * never held back.
  */
 export async function consumeInboxEvents(
-  db: SqlDb, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' | 'failed' = 'processed',
+  db: SqlClient, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' | 'failed' = 'processed',
 ): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
-  const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
+  const rows = await db.rows<{ webhookEventId: string }>`
     UPDATE "InboxEvent" e SET "status" = ${status}::"InboxStatus", "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "payloadSealed" = NULL
     WHERE e."webhookEventId" = ANY(${webhookEventIds}::text[]) AND e."status" = 'pending'
       AND (${status} IN ('failed', 'ignored') OR e."lineUserId" IS NULL OR NOT EXISTS (
@@ -57,9 +57,9 @@ export async function consumeInboxEvents(
 }
 
 /** Those of `webhookEventIds` still pending: after a consume, the ones held back rather than consumed before. */
-export async function stillPending(db: SqlDb, webhookEventIds: string[]): Promise<Set<string>> {
+export async function stillPending(db: SqlClient, webhookEventIds: string[]): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
-  const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
+  const rows = await db.rows<{ webhookEventId: string }>`
     SELECT "webhookEventId" FROM "InboxEvent" WHERE "webhookEventId" = ANY(${webhookEventIds}::text[]) AND "status" = 'pending'`;
   return new Set(rows.map((r) => r.webhookEventId));
 }
@@ -90,8 +90,8 @@ function openStored(sealer: Sealer, rows: StoredRow[]): StoredInboxEvent[] {
  * row lock, through FOR SHARE) and, once that turn commits, is no longer pending: so what
  * comes back is exactly what is left to run, and the wait happens here, outside any turn.
  */
-export async function olderPendingEvents(db: SqlDb, sealer: Sealer, webhookEventId: string, limit: number): Promise<StoredInboxEvent[]> {
-  const rows = await db.$queryRaw<StoredRow[]>`
+export async function olderPendingEvents(db: SqlClient, sealer: Sealer, webhookEventId: string, limit: number): Promise<StoredInboxEvent[]> {
+  const rows = await db.rows<StoredRow>`
     SELECT older."webhookEventId", older."payloadSealed", older."receivedAt"
     FROM "InboxEvent" e JOIN "InboxEvent" older
       ON older."lineUserId" = e."lineUserId" AND older."status" = 'pending' AND older."occurredAt" < e."occurredAt"
@@ -102,17 +102,17 @@ export async function olderPendingEvents(db: SqlDb, sealer: Sealer, webhookEvent
 }
 
 /** Consumes one pending event; false if another turn already did. */
-export async function markInboxProcessed(db: SqlDb, webhookEventId: string, at: Date, status: 'processed' | 'ignored' = 'processed'): Promise<boolean> {
+export async function markInboxProcessed(db: SqlClient, webhookEventId: string, at: Date, status: 'processed' | 'ignored' = 'processed'): Promise<boolean> {
   return (await consumeInboxEvents(db, [webhookEventId], at, status)).has(webhookEventId);
 }
 
-export async function markInboxFailed(db: SqlDb, webhookEventId: string, at: Date): Promise<void> {
+export async function markInboxFailed(db: SqlClient, webhookEventId: string, at: Date): Promise<void> {
   await consumeInboxEvents(db, [webhookEventId], at, 'failed');
 }
 
 /** Events accepted but never processed (the process stopped): replayed at start-up. */
-export async function pendingInboxEvents(db: SqlDb, sealer: Sealer, olderThan: Date, limit: number): Promise<StoredInboxEvent[]> {
-  const rows = await db.$queryRaw<StoredRow[]>`
+export async function pendingInboxEvents(db: SqlClient, sealer: Sealer, olderThan: Date, limit: number): Promise<StoredInboxEvent[]> {
+  const rows = await db.rows<StoredRow>`
     SELECT "webhookEventId", "payloadSealed", "receivedAt" FROM "InboxEvent"
     WHERE "status" = 'pending' AND "receivedAt" < ${olderThan.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     ORDER BY "occurredAt" LIMIT ${limit}::integer`;
@@ -124,8 +124,8 @@ export async function pendingInboxEvents(db: SqlDb, sealer: Sealer, olderThan: D
  * process: recorded as processed at once, so the replay never takes it and a second ouen
  * process connected to the same bot skips it. False when another process claimed it.
  */
-export async function claimGatewayEvent(db: SqlDb, eventId: string, eventType: string, now: Date): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>`
+export async function claimGatewayEvent(db: SqlClient, eventId: string, eventType: string, now: Date): Promise<boolean> {
+  const rows = await db.rows<unknown>`
     INSERT INTO "InboxEvent" ("webhookEventId", "eventType", "occurredAt", "receivedAt", "status", "processedAt")
     VALUES (${eventId}, ${eventType}, ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC',
             'processed', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')

@@ -2,7 +2,7 @@
  * Who a publication awaiting approval writes to, and with which outcome: what an approver
  * reads before approving (receipt numbers and outcomes, nothing more about the people).
  */
-import type { SqlDb } from '../db/types.ts';
+import type { SqlClient } from '../db/types.ts';
 
 export interface PublicationRecipient {
   receipt: string;
@@ -15,9 +15,9 @@ export interface PublicationRecipient {
 
 /** A page of a publication's decisions, in receipt order, and how many there are. */
 export async function publicationRecipients(
-  db: SqlDb, publicationId: string, page: { offset: number; limit: number },
+  db: SqlClient, publicationId: string, page: { offset: number; limit: number },
 ): Promise<{ total: number; recipients: PublicationRecipient[] }> {
-  const rows = await db.$queryRaw<Array<PublicationRecipient & { total: number }>>`
+  const rows = await db.rows<PublicationRecipient & { total: number }>`
     SELECT a."receiptNumber" AS "receipt", d."outcome", a."status" = 'withdrawn' AS "withdrawn",
            EXISTS (SELECT 1 FROM "OutboxMessage" o WHERE o."publicationId" = d."publicationId" AND o."participantId" = a."participantId") AS "message",
            count(*) OVER ()::int AS "total"

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit-log.ts';
-import type { SqlDb } from '../db/types.ts';
+import type { SqlClient } from '../db/types.ts';
 import { participantLabel } from '../handoff/handoff.service.ts';
 
 /** How long LINE remembers a retry key after the first request that used it. */
@@ -54,9 +54,9 @@ type Row = Omit<FailedDelivery, 'participant' | 'keyPlan' | 'channel'> & {
 
 /** Failed rows, newest first, a page at a time, and how many there are. */
 export async function listFailedDeliveries(
-  db: SqlDb, contestId: string, page: { offset: number; limit: number }, now: Date,
+  db: SqlClient, contestId: string, page: { offset: number; limit: number }, now: Date,
 ): Promise<{ total: number; deliveries: FailedDelivery[] }> {
-  const rows = await db.$queryRaw<Array<Row & { total: number }>>`
+  const rows = await db.rows<Row & { total: number }>`
     SELECT o."id"::text AS "id", o."reason", o."participantId"::text AS "participantId", o."createdAt", o."attempts", o."refusedAttempts",
            o."firstAttemptAt", o."lastError", p."discordUserId" IS NOT NULL AS "discord",
            (SELECT a."receiptNumber" FROM "Application" a
@@ -76,8 +76,8 @@ export async function listFailedDeliveries(
   };
 }
 
-async function countFailed(db: SqlDb): Promise<number> {
-  const [row] = await db.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS "count" FROM "OutboxMessage" WHERE "status" = 'failed'`;
+async function countFailed(db: SqlClient): Promise<number> {
+  const [row] = await db.rows<{ count: number }>`SELECT count(*)::int AS "count" FROM "OutboxMessage" WHERE "status" = 'failed'`;
   return row?.count ?? 0;
 }
 
@@ -102,8 +102,8 @@ export type RetryOutcome =
  * out meanwhile, change nothing. The caller hands the row to the queue after commit and
  * writes the returned audit entry in the same transaction.
  */
-export async function retryFailedDelivery(tx: SqlDb, id: string, actor: string, now: Date): Promise<RetryOutcome> {
-  const [row] = await tx.$queryRaw<Array<{ status: string; attempts: number; refusedAttempts: number; firstAttemptAt: Date | null; reason: string }>>`
+export async function retryFailedDelivery(tx: SqlClient, id: string, actor: string, now: Date): Promise<RetryOutcome> {
+  const [row] = await tx.rows<{ status: string; attempts: number; refusedAttempts: number; firstAttemptAt: Date | null; reason: string }>`
     SELECT "status"::text AS "status", "attempts", "refusedAttempts", "firstAttemptAt", "reason"
     FROM "OutboxMessage" WHERE "id" = ${id}::uuid FOR UPDATE`;
   if (!row) return { status: 'notFound' };
@@ -111,7 +111,7 @@ export async function retryFailedDelivery(tx: SqlDb, id: string, actor: string, 
   const plan = keyPlan(row, now);
   const renew = plan === 'renewed';
   const at = now.toISOString();
-  await tx.$executeRaw`
+  await tx.run`
     UPDATE "OutboxMessage" SET "status" = 'pending', "notBefore" = ${at}::timestamptz AT TIME ZONE 'UTC',
       "retryKey" = CASE WHEN ${renew}::boolean THEN ${randomUUID()}::uuid ELSE "retryKey" END,
       "attempts" = CASE WHEN ${renew}::boolean THEN 0 ELSE "attempts" END,

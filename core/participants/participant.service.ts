@@ -1,6 +1,6 @@
 import type { Language } from '../../flows/index.ts';
 import { randomUUID } from 'node:crypto';
-import type { SqlDb } from '../db/types.ts';
+import type { SqlClient } from '../db/types.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 
 export interface ParticipantRef {
@@ -9,26 +9,26 @@ export interface ParticipantRef {
 }
 
 /** Finds the participant for a LINE user id, creating it on first contact. */
-export function ensureLineParticipant(db: SqlDb, lineUserId: string, language: Language): Promise<ParticipantRef> {
+export function ensureLineParticipant(db: SqlClient, lineUserId: string, language: Language): Promise<ParticipantRef> {
   return ensureParticipant(db, { lineUserId }, language);
 }
 
 /** Finds the participant for a Discord user (a DM with the bot), creating it on first contact. */
-export function ensureDiscordParticipant(db: SqlDb, discordUserId: string, language: Language): Promise<ParticipantRef> {
+export function ensureDiscordParticipant(db: SqlClient, discordUserId: string, language: Language): Promise<ParticipantRef> {
   return ensureParticipant(db, { discordUserId }, language);
 }
 
-async function ensureParticipant(db: SqlDb, who: { lineUserId: string } | { discordUserId: string }, language: Language): Promise<ParticipantRef> {
+async function ensureParticipant(db: SqlClient, who: { lineUserId: string } | { discordUserId: string }, language: Language): Promise<ParticipantRef> {
   const line = 'lineUserId' in who ? who.lineUserId : null;
   const discord = 'discordUserId' in who ? who.discordUserId : null;
   // The no-op update makes RETURNING give the existing row when another turn created it first.
   const [row] = line !== null
-    ? await db.$queryRaw<Array<{ id: string; language: string }>>`
+    ? await db.rows<{ id: string; language: string }>`
         INSERT INTO "Participant" ("id", "lineUserId", "language", "updatedAt")
         VALUES (${randomUUID()}::uuid, ${line}, ${language}, now() AT TIME ZONE 'UTC')
         ON CONFLICT ("lineUserId") DO UPDATE SET "lineUserId" = EXCLUDED."lineUserId"
         RETURNING "id"::text AS "id", "language"`
-    : await db.$queryRaw<Array<{ id: string; language: string }>>`
+    : await db.rows<{ id: string; language: string }>`
         INSERT INTO "Participant" ("id", "discordUserId", "language", "updatedAt")
         VALUES (${randomUUID()}::uuid, ${discord}, ${language}, now() AT TIME ZONE 'UTC')
         ON CONFLICT ("discordUserId") DO UPDATE SET "discordUserId" = EXCLUDED."discordUserId"
@@ -36,8 +36,8 @@ async function ensureParticipant(db: SqlDb, who: { lineUserId: string } | { disc
   return participantRef(row!);
 }
 
-export async function findLineParticipant(db: SqlDb, lineUserId: string): Promise<ParticipantRef | null> {
-  const [row] = await db.$queryRaw<Array<{ id: string; language: string }>>`
+export async function findLineParticipant(db: SqlClient, lineUserId: string): Promise<ParticipantRef | null> {
+  const [row] = await db.rows<{ id: string; language: string }>`
     SELECT "id"::text AS "id", "language" FROM "Participant" WHERE "lineUserId" = ${lineUserId}`;
   return row ? participantRef(row) : null;
 }
@@ -49,9 +49,9 @@ const participantRef = (row: { id: string; language: string }): ParticipantRef =
  * `unfollow`: LINE still answers pushes to a blocking user with 200 and bills them, so
  * the participant is marked and skipped; `follow` clears the mark.
  */
-export async function setReachable(db: SqlDb, participantId: string, reachable: boolean, at: Date): Promise<AuditEntry> {
+export async function setReachable(db: SqlClient, participantId: string, reachable: boolean, at: Date): Promise<AuditEntry> {
   const unreachableAt = reachable ? null : at.toISOString();
-  await db.$executeRaw`
+  await db.run`
     UPDATE "Participant" SET "unreachableAt" = ${unreachableAt}::timestamptz AT TIME ZONE 'UTC', "updatedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${participantId}::uuid`;
   return {
@@ -63,8 +63,8 @@ export async function setReachable(db: SqlDb, participantId: string, reachable: 
 }
 
 /** The participant chose a language (the flow's language switch). */
-export async function setLanguage(db: SqlDb, participantId: string, language: Language, at: Date): Promise<void> {
-  await db.$executeRaw`
+export async function setLanguage(db: SqlClient, participantId: string, language: Language, at: Date): Promise<void> {
+  await db.run`
     UPDATE "Participant" SET "language" = ${language}, "updatedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${participantId}::uuid`;
 }

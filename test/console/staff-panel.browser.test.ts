@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningOuen } from '../../bot/app.ts';
 import { attachDocument } from '../../core/applications/document.service.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
 import { ANSWER_MS, chatActions, openConsoleBrowser, saveScreenshot, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
 import type { TestDatabase } from '../support/database.ts';
@@ -172,7 +172,7 @@ describe('the console staff panel (browser)', () => {
   it('lists an undelivered message with its reason, and sends it again from the button', async () => {
     const userId = ouen.fakeLine!.users()[0]!.userId;
     const participant = await db.prisma.participant.findFirstOrThrow({ where: { lineUserId: userId } });
-    const [id] = await createOutboxRows(sqlDb(db.sql), ouen.sealer, [{
+    const [id] = await createOutboxRows(sqlClient(db.sql), ouen.sealer, [{
       participantId: participant.id, messages: [{ type: 'text', text: 'お待たせしました（再送のテスト）' }], reason: 'staff-reply', notBefore: clock(),
     }]);
     await db.prisma.outboxMessage.update({ where: { id: id! }, data: { status: 'failed', attempts: 1, refusedAttempts: 1, firstAttemptAt: clock(), lastError: 'LINE push failed with 400' } });

@@ -10,7 +10,7 @@ import { startStaffFeed, type RunningStaffFeed } from '../../bot/discord/staff-f
 import { staffDepsOn } from '../../bot/staff/staff-commands.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { createLogger } from '../../core/logger.ts';
 import { recordNotices } from '../../core/staff-feed/staff-notice.repository.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';

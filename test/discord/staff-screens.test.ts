@@ -14,7 +14,7 @@ import { attachDocument } from '../../core/applications/document.service.ts';
 import { answersContext } from '../../core/applications/application.repository.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { openHandoff } from '../../core/handoff/handoff.service.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
@@ -141,7 +141,7 @@ describe('/deliveries', () => {
       { participantId: person.participantId, reason: 'decision:document' },
       ...Array.from({ length: 11 }, () => ({ participantId: stranger.id, reason: 'staff-reply' })),
     ];
-    failedIds = await createOutboxRows(sqlDb(db.sql), sealer, rows.map((r) => ({ ...r, messages: [{ type: 'text', text: '秘密の本文' }], notBefore: DURING })));
+    failedIds = await createOutboxRows(sqlClient(db.sql), sealer, rows.map((r) => ({ ...r, messages: [{ type: 'text', text: '秘密の本文' }], notBefore: DURING })));
     for (const [i, id] of failedIds.entries()) {
       await db.prisma.outboxMessage.update({
         where: { id },
