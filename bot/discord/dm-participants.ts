@@ -151,7 +151,7 @@ async function preview(interaction: ChatInputCommandInteraction, options: DmPart
 
 async function turn(options: DmParticipantsOptions, discordUserId: string, input: ChannelInput, files: ReceivedFile[]): Promise<{ bodies: DiscordMessageBody[]; outboxId: string | null } | null> {
   const now = options.clock();
-  const participant = await ensureDiscordParticipant(sqlClient(options.sql), discordUserId, 'ja');
+  const participant = await ensureDiscordParticipant(sqlClient(options.sql), discordUserId, 'ja', now);
   const [result] = await runTurns({ sql: options.sql, sealer: options.sealer, program: options.program, handoffAvailable: options.handoffAvailable }, [{
     participantId: participant.id, input, now, files,
     render: (messages, language, facts) => renderDiscordMessages(messages, language, facts),

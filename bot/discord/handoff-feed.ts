@@ -30,7 +30,7 @@ export async function postHandoffNotice(
       body: { name: staffText(language, 'inbox.card.title', { participant: view.participant }), auto_archive_duration: 1440 },
     }) as { id: string };
     thread = { entity: 'handoff', entityId: view.id, channelId: channel, messageId: message.id, threadId: created.id };
-    await saveThread(tx, thread);
+    await saveThread(tx, thread, deps.clock());
     if (notice.kind === 'handoff.opened') return 'sent';
   }
   if (notice.kind === 'handoff.message') {

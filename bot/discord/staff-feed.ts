@@ -116,7 +116,7 @@ export function startStaffFeed(options: StaffFeedOptions): RunningStaffFeed {
       const message = await options.client.rest.post(Routes.channelMessages(channel), { body: messageBody(card) }) as { id: string };
       const name = Array.from(`${application.receiptNumber ?? ''} ${card.card!.description ?? ''}`.trim()).slice(0, THREAD_NAME_CHARS).join('');
       const created = await options.client.rest.post(Routes.threads(channel, message.id), { body: { name, auto_archive_duration: 10080 } }) as { id: string };
-      await saveThread(tx, { entity: 'application', entityId: application.id, channelId: channel, messageId: message.id, threadId: created.id });
+      await saveThread(tx, { entity: 'application', entityId: application.id, channelId: channel, messageId: message.id, threadId: created.id }, deps.clock());
       if (notice.kind !== 'application.submitted') await say(created.id, applicationChangeText(deps.program, notice, language));
       return 'sent';
     }

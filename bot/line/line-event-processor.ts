@@ -239,7 +239,7 @@ export class LineEventProcessor implements EventProcessor {
     const { line } = this.deps;
     const found = await findLineParticipant(this.#sql, lineUserId);
     const participant = found ?? await ensureLineParticipant(this.#sql, lineUserId,
-      await line.forUser(lineUserId).profileLanguage(lineUserId).catch(() => 'ja' as const));
+      await line.forUser(lineUserId).profileLanguage(lineUserId).catch(() => 'ja' as const), this.#clock());
     if (this.#participants.size > 100_000) this.#participants.clear();
     this.#participants.set(lineUserId, participant.id);
     return participant.id;

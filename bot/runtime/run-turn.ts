@@ -126,8 +126,8 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     }
 
     await writeApplicationSaves(db, saves, requests[0]!.now);
-    await saveConversations(db, sealer, states);
-    const outboxIds = await createOutboxRows(db, sealer, outbox);
+    await saveConversations(db, sealer, states, requests[0]!.now);
+    const outboxIds = await createOutboxRows(db, sealer, outbox, requests[0]!.now);
     // Last: the audit chain's lock is held from here until commit.
     await appendAudit(db, audit, requests[0]!.now);
 

@@ -1,5 +1,6 @@
-import type { Answers, ApplicationFacts, ApplicationStatus } from '../../flows/index.ts';
+import type { Answers, ApplicationFacts } from '../../flows/index.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
 export const answersContext = (applicationId: string) => `application:${applicationId}:answers`;
@@ -12,9 +13,8 @@ export interface StoredApplication extends ApplicationFacts {
 export async function findApplications(
   db: SqlClient, sealer: Sealer, contestId: string, participantIds: string[],
 ): Promise<Map<string, StoredApplication>> {
-  const rows = await db.rows<{
-    id: string; participantId: string; status: ApplicationStatus; receiptNumber: string | null; answersSealed: string; hasDocument: boolean;
-  }>`
+  type Row = Pick<tables.Application, 'id' | 'participantId' | 'status' | 'receiptNumber' | 'answersSealed'> & tables.Computed<{ hasDocument: boolean }>;
+  const rows = await db.rows<Row>`
     SELECT a."id"::text AS "id", a."participantId"::text AS "participantId", a."status"::text AS "status", a."receiptNumber", a."answersSealed",
            EXISTS (SELECT 1 FROM "ApplicationDocument" d WHERE d."applicationId" = a."id") AS "hasDocument"
     FROM "Application" a

@@ -8,6 +8,7 @@ import type { Answers } from '../../flows/index.ts';
 import type { ContestConfig } from '../../flows/program.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { answersContext, type StoredApplication } from './application.repository.ts';
 import { ApplicationError } from './application-errors.ts';
@@ -52,15 +53,17 @@ export function prepareAnswers(
 }
 
 /**
- * Writes many answer saves in one statement. A new row starts as a draft; the
- * (contest, participant) unique key still refuses a second application per person.
+ * Writes many answer saves in one statement, as of `now`. A new row starts as a draft;
+ * the (contest, participant) unique key still refuses a second application per person.
  */
 export async function writeApplicationSaves(db: SqlClient, saves: ApplicationSave[], now: Date): Promise<void> {
   if (saves.length === 0) return;
   const column = <K extends keyof ApplicationSave>(key: K) => saves.map((s) => s[key]);
+  const at = now.toISOString();
   await db.run`
-    INSERT INTO "Application" ("id", "contestId", "participantId", "answersSealed", "emailIndex", "municipality", "category", "workshopOrigin", "updatedAt")
-    SELECT u."id"::uuid, u."contestId", u."participantId"::uuid, u."answersSealed", u."emailIndex", u."municipality", u."category", u."workshopOrigin", ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    INSERT INTO "Application" ("id", "contestId", "participantId", "answersSealed", "emailIndex", "municipality", "category", "workshopOrigin", "createdAt", "updatedAt")
+    SELECT u."id"::uuid, u."contestId", u."participantId"::uuid, u."answersSealed", u."emailIndex", u."municipality", u."category", u."workshopOrigin",
+           ${at}::timestamptz AT TIME ZONE 'UTC', ${at}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${column('id')}::text[], ${column('contestId')}::text[], ${column('participantId')}::text[], ${column('answersSealed')}::text[],
                 ${column('emailIndex')}::text[], ${column('municipality')}::text[], ${column('category')}::text[], ${column('workshopOrigin')}::boolean[])
       AS u("id", "contestId", "participantId", "answersSealed", "emailIndex", "municipality", "category", "workshopOrigin")
@@ -99,7 +102,7 @@ export async function submitApplication(
       "submittedAt" = ${now}::timestamptz AT TIME ZONE 'UTC', "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${current.id}::uuid AND "status" IN ('draft', 'withdrawn')`;
   if (count === 0) {
-    const [row] = await scope.db.rows<{ receiptNumber: string | null }>`
+    const [row] = await scope.db.rows<Pick<tables.Application, 'receiptNumber'>>`
       SELECT "receiptNumber" FROM "Application" WHERE "id" = ${current.id}::uuid`;
     if (!row?.receiptNumber) throw new ApplicationError('not-submittable', `application ${current.id} cannot be submitted`);
     return { receiptNumber: row.receiptNumber, audit: null };
@@ -117,8 +120,8 @@ export async function withdrawApplication(scope: ApplicationScope, current: Stor
 }
 
 async function nextReceiptNumber(scope: ApplicationScope): Promise<string> {
-  const rows = await scope.db.rows<{ receiptSeq: number }>`
-    UPDATE "Contest" SET "receiptSeq" = "receiptSeq" + 1, "updatedAt" = now()
+  const rows = await scope.db.rows<Pick<tables.Contest, 'receiptSeq'>>`
+    UPDATE "Contest" SET "receiptSeq" = "receiptSeq" + 1, "updatedAt" = ${scope.now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${scope.contest.id} RETURNING "receiptSeq"`;
   const seq = rows[0]?.receiptSeq;
   if (seq === undefined) throw new ApplicationError('not-found', `contest ${scope.contest.id} is not in the database`);

@@ -5,6 +5,7 @@
  */
 import type { Answers, ApplicationStatus } from '../../flows/index.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { answersContext } from './application.repository.ts';
 import { documentContext } from './document.service.ts';
@@ -17,21 +18,13 @@ export interface ApplicationFilter {
   workshopOrigin?: boolean;
 }
 
-export interface ApplicationSummary {
-  id: string;
-  receiptNumber: string | null;
-  status: ApplicationStatus;
-  municipality: string | null;
-  category: string | null;
-  workshopOrigin: boolean | null;
-  submittedAt: Date | null;
-}
+export type ApplicationSummary = Pick<tables.Application, 'id' | 'receiptNumber' | 'status' | 'municipality' | 'category' | 'workshopOrigin' | 'submittedAt'>;
 
 /** The first `limit` matching applications (receipt order, drafts last) and how many match in all. */
 export async function listApplications(
   db: SqlClient, contestId: string, filter: ApplicationFilter, limit: number,
 ): Promise<{ total: number; applications: ApplicationSummary[] }> {
-  const rows = await db.rows<ApplicationSummary & { total: number }>`
+  const rows = await db.rows<ApplicationSummary & tables.Computed<{ total: number }>>`
     SELECT "id"::text AS "id", "receiptNumber", "status"::text AS "status", "municipality", "category", "workshopOrigin", "submittedAt",
            count(*) OVER ()::int AS "total"
     FROM "Application"
@@ -66,7 +59,7 @@ async function findOne(
   const id = 'id' in by ? by.id : null;
   const contestId = 'id' in by ? null : by.contestId;
   const receiptNumber = 'id' in by ? null : by.receiptNumber;
-  const [row] = await db.rows<ApplicationSummary & { answersSealed: string; hasDocument: boolean }>`
+  const [row] = await db.rows<ApplicationSummary & Pick<tables.Application, 'answersSealed'> & tables.Computed<{ hasDocument: boolean }>>`
     SELECT a."id"::text AS "id", a."receiptNumber", a."status"::text AS "status", a."municipality", a."category", a."workshopOrigin",
            a."submittedAt", a."answersSealed",
            EXISTS (SELECT 1 FROM "ApplicationDocument" d WHERE d."applicationId" = a."id") AS "hasDocument"
@@ -84,14 +77,14 @@ async function findOne(
  */
 export async function answersOf(db: SqlClient, sealer: Sealer, ids: string[]): Promise<Map<string, Answers>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.rows<{ id: string; answersSealed: string }>`
+  const rows = await db.rows<Pick<tables.Application, 'id' | 'answersSealed'>>`
     SELECT "id"::text AS "id", "answersSealed" FROM "Application" WHERE "id" = ANY(${ids}::uuid[])`;
   return new Map(rows.map((row) => [row.id, sealer.openJson<Answers>(row.answersSealed, answersContext(row.id))]));
 }
 
 /** Whether the application with this receipt number has a plan document (nothing opened). */
 export async function hasDocumentByReceipt(db: SqlClient, contestId: string, receiptNumber: string): Promise<boolean> {
-  const [row] = await db.rows<{ exists: boolean }>`
+  const [row] = await db.rows<tables.Computed<{ exists: boolean }>>`
     SELECT EXISTS (SELECT 1 FROM "ApplicationDocument" d JOIN "Application" a ON a."id" = d."applicationId"
                    WHERE a."contestId" = ${contestId} AND a."receiptNumber" = ${receiptNumber}) AS "exists"`;
   return row?.exists ?? false;
@@ -99,18 +92,19 @@ export async function hasDocumentByReceipt(db: SqlClient, contestId: string, rec
 
 /** The newest plan document of an application, opened: for roles that may read the plan. */
 export async function latestDocument(db: SqlClient, sealer: Sealer, applicationId: string): Promise<{ fileName: string; content: Buffer } | null> {
-  const [row] = await db.rows<{ sourceMessageId: string; fileNameSealed: string; contentSealed: Buffer }>`
+  const [row] = await db.rows<Pick<tables.ApplicationDocument, 'sourceMessageId' | 'fileNameSealed' | 'contentSealed'>>`
     SELECT "sourceMessageId", "fileNameSealed", "contentSealed" FROM "ApplicationDocument"
     WHERE "applicationId" = ${applicationId}::uuid ORDER BY "createdAt" DESC LIMIT 1`;
   if (!row) return null;
   const context = documentContext(applicationId, row.sourceMessageId);
-  return { fileName: sealer.open(row.fileNameSealed, context), content: sealer.openBytes(Buffer.from(row.contentSealed), context) };
+  return { fileName: sealer.open(row.fileNameSealed, context), content: sealer.openBytes(row.contentSealed, context) };
 }
 
 /** Receipt numbers starting with what was typed, for autocomplete. */
 export async function receiptsStartingWith(db: SqlClient, contestId: string, typed: string, limit: number): Promise<string[]> {
   const pattern = `${typed.toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await db.rows<{ receiptNumber: string }>`
+  // LIKE matches no NULL: every row has its receipt number.
+  const rows = await db.rows<tables.Narrowed<Pick<tables.Application, 'receiptNumber'>, { receiptNumber: string }>>`
     SELECT "receiptNumber" FROM "Application"
     WHERE "contestId" = ${contestId} AND "receiptNumber" LIKE ${pattern}
     ORDER BY "receiptNumber" LIMIT ${limit}::integer`;

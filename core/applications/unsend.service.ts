@@ -16,6 +16,7 @@ import { calendarDate } from '../../flows/engine/dates.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import type { StoredApplication } from './application.repository.ts';
@@ -67,7 +68,7 @@ export async function forgetUnsentMessage(
     const answers = Object.fromEntries(Object.entries(application.answers).filter(([k]) => !fields.has(k)));
     audit.push((await saveAnswers({ db, sealer, contest, participantId, actor, now }, application, answers)).audit);
     if (application.status === 'submitted') {
-      await recordNotices(db, sealer, [{ kind: 'application.updated', entityId: application.id, detail: { fields: [...fields].sort(), unsent: true } }]);
+      await recordNotices(db, sealer, [{ kind: 'application.updated', entityId: application.id, detail: { fields: [...fields].sort(), unsent: true } }], now);
     }
     application = { ...application, answers, hasDocument: documentRemoved ? await hasDocument(db, application.id) : application.hasDocument };
   }
@@ -85,7 +86,7 @@ function lockedAfterSubmit(program: ProgramConfig, now: Date, answers: Record<st
 }
 
 async function hasDocument(db: SqlClient, applicationId: string): Promise<boolean> {
-  const [row] = await db.rows<{ exists: boolean }>`
+  const [row] = await db.rows<tables.Computed<{ exists: boolean }>>`
     SELECT EXISTS (SELECT 1 FROM "ApplicationDocument" WHERE "applicationId" = ${applicationId}::uuid) AS "exists"`;
   return row?.exists ?? false;
 }

@@ -5,6 +5,7 @@
  * `detail` carries ids, statuses and field names, never values.
  */
 import { createHash } from 'node:crypto';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -34,7 +35,7 @@ export interface AuditRow extends Required<AuditEntry> {
 export async function appendAudit(tx: SqlClient, entries: AuditEntry[], at: Date): Promise<void> {
   if (entries.length === 0) return;
   await tx.run`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const last = await tx.rows<{ hash: string }>`SELECT "hash" FROM "AuditLog" ORDER BY "id" DESC LIMIT 1`;
+  const last = await tx.rows<Pick<tables.AuditLog, 'hash'>>`SELECT "hash" FROM "AuditLog" ORDER BY "id" DESC LIMIT 1`;
   let prevHash = last[0]?.hash ?? GENESIS_HASH;
   const rows: AuditRow[] = [];
   for (const entry of entries) {

@@ -1,5 +1,6 @@
 import { initialState, type ConversationState, type Language } from '../../flows/index.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
 /** The sealed state is bound to its participant: copied to another row, it does not open. */
@@ -20,7 +21,10 @@ export interface LoadedConversation {
 export async function loadConversations(
   db: SqlClient, sealer: Sealer, participantIds: string[],
 ): Promise<Map<string, LoadedConversation>> {
-  const rows = await db.rows<{ id: string; language: string; stateSealed: string | null; handoffOpen: boolean }>`
+  // LEFT JOIN: a participant without a conversation row yet has no state.
+  type Row = Pick<tables.Participant, 'id' | 'language'> & { stateSealed: tables.Conversation['stateSealed'] | null }
+    & tables.Computed<{ handoffOpen: boolean }>;
+  const rows = await db.rows<Row>`
     SELECT p."id"::text AS "id", p."language", c."stateSealed",
            EXISTS (SELECT 1 FROM "Handoff" h WHERE h."participantId" = p."id" AND h."status" = 'open') AS "handoffOpen"
     FROM "Participant" p LEFT JOIN "Conversation" c ON c."participantId" = p."id"
@@ -36,9 +40,9 @@ export async function loadConversations(
   return loaded;
 }
 
-/** Saves many conversation states in one statement. */
+/** Saves many conversation states in one statement, as of `now`. */
 export async function saveConversations(
-  db: SqlClient, sealer: Sealer, entries: Array<{ participantId: string; state: ConversationState }>,
+  db: SqlClient, sealer: Sealer, entries: Array<{ participantId: string; state: ConversationState }>, now: Date,
 ): Promise<void> {
   if (entries.length === 0) return;
   const ids = entries.map((e) => e.participantId);
@@ -47,7 +51,7 @@ export async function saveConversations(
   const steps = entries.map((e) => e.state.active?.stepId ?? null);
   await db.run`
     INSERT INTO "Conversation" ("participantId", "stateSealed", "flowId", "stepId", "updatedAt")
-    SELECT u."participantId"::uuid, u."stateSealed", u."flowId", u."stepId", now() AT TIME ZONE 'UTC'
+    SELECT u."participantId"::uuid, u."stateSealed", u."flowId", u."stepId", ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${ids}::text[], ${sealed}::text[], ${flows}::text[], ${steps}::text[]) AS u("participantId", "stateSealed", "flowId", "stepId")
     ON CONFLICT ("participantId") DO UPDATE SET
       "stateSealed" = EXCLUDED."stateSealed", "flowId" = EXCLUDED."flowId", "stepId" = EXCLUDED."stepId",

@@ -35,6 +35,9 @@ export type StaffNotice = AsRead<models.StaffNotice>;
 export type DiscordThread = AsRead<models.DiscordThread>;
 export type Handoff = AsRead<models.Handoff>;
 
+/** A json column's object, as Prisma types it. */
+export type JsonObject = models.Prisma.JsonObject;
+
 /**
  * Columns a statement computes (`count(*)::int`, `EXISTS (…)`, a comparison): no table
  * declares them, so they are typed by hand, here and visibly so.

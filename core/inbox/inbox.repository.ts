@@ -3,6 +3,7 @@
  * deduplicated by webhookEventId, and consumed by exactly one committed turn.
  */
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import type { Queryable } from '../db/sql-pool.ts';
 
@@ -13,6 +14,8 @@ export interface AcceptedEvent {
   lineUserId: string | null;
   eventType: string;
   occurredAt: Date;
+  /** When this machine received it, by the injected clock. */
+  receivedAt: Date;
   payload: unknown;
 }
 
@@ -23,13 +26,14 @@ export async function acceptEvents(db: Queryable, sealer: Sealer, events: Accept
   const users = events.map((e) => e.lineUserId);
   const types = events.map((e) => e.eventType);
   const times = events.map((e) => e.occurredAt.toISOString());
+  const received = events.map((e) => e.receivedAt.toISOString());
   const payloads = events.map((e) => sealer.sealJson(e.payload, inboxContext(e.webhookEventId)));
-  const { rows } = await db.query<{ webhookEventId: string }>(`
-    INSERT INTO "InboxEvent" ("webhookEventId", "lineUserId", "eventType", "occurredAt", "payloadSealed")
-    SELECT u."id", u."user", u."type", u."at" AT TIME ZONE 'UTC', u."payload"
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u("id", "user", "type", "at", "payload")
+  const { rows } = await db.query<Pick<tables.InboxEvent, 'webhookEventId'>>(`
+    INSERT INTO "InboxEvent" ("webhookEventId", "lineUserId", "eventType", "occurredAt", "receivedAt", "payloadSealed")
+    SELECT u."id", u."user", u."type", u."at" AT TIME ZONE 'UTC', u."received" AT TIME ZONE 'UTC', u."payload"
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS u("id", "user", "type", "at", "received", "payload")
     ON CONFLICT ("webhookEventId") DO NOTHING
-    RETURNING "webhookEventId"`, [ids, users, types, times, payloads]);
+    RETURNING "webhookEventId"`, [ids, users, types, times, received, payloads]);
   return new Set(rows.map((r) => r.webhookEventId));
 }
 
@@ -45,7 +49,7 @@ export async function consumeInboxEvents(
   db: SqlClient, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' | 'failed' = 'processed',
 ): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
-  const rows = await db.rows<{ webhookEventId: string }>`
+  const rows = await db.rows<Pick<tables.InboxEvent, 'webhookEventId'>>`
     UPDATE "InboxEvent" e SET "status" = ${status}::"InboxStatus", "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "payloadSealed" = NULL
     WHERE e."webhookEventId" = ANY(${webhookEventIds}::text[]) AND e."status" = 'pending'
       AND (${status} IN ('failed', 'ignored') OR e."lineUserId" IS NULL OR NOT EXISTS (
@@ -59,19 +63,15 @@ export async function consumeInboxEvents(
 /** Those of `webhookEventIds` still pending: after a consume, the ones held back rather than consumed before. */
 export async function stillPending(db: SqlClient, webhookEventIds: string[]): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
-  const rows = await db.rows<{ webhookEventId: string }>`
+  const rows = await db.rows<Pick<tables.InboxEvent, 'webhookEventId'>>`
     SELECT "webhookEventId" FROM "InboxEvent" WHERE "webhookEventId" = ANY(${webhookEventIds}::text[]) AND "status" = 'pending'`;
   return new Set(rows.map((r) => r.webhookEventId));
 }
 
 /** An event read back from the inbox: its payload, opened, and when this machine received it. */
-export interface StoredInboxEvent {
-  webhookEventId: string;
-  payload: unknown;
-  receivedAt: Date;
-}
+export type StoredInboxEvent = Pick<tables.InboxEvent, 'webhookEventId' | 'receivedAt'> & { payload: unknown };
 
-type StoredRow = { webhookEventId: string; payloadSealed: string | null; receivedAt: Date };
+type StoredRow = Pick<tables.InboxEvent, 'webhookEventId' | 'payloadSealed' | 'receivedAt'>;
 
 /** Rows whose payload is still there (it is cleared once processed), opened. */
 function openStored(sealer: Sealer, rows: StoredRow[]): StoredInboxEvent[] {
@@ -125,11 +125,11 @@ export async function pendingInboxEvents(db: SqlClient, sealer: Sealer, olderTha
  * process connected to the same bot skips it. False when another process claimed it.
  */
 export async function claimGatewayEvent(db: SqlClient, eventId: string, eventType: string, now: Date): Promise<boolean> {
-  const rows = await db.rows<unknown>`
+  const rows = await db.rows<Pick<tables.InboxEvent, 'webhookEventId'>>`
     INSERT INTO "InboxEvent" ("webhookEventId", "eventType", "occurredAt", "receivedAt", "status", "processedAt")
     VALUES (${eventId}, ${eventType}, ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC',
             'processed', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
     ON CONFLICT ("webhookEventId") DO NOTHING
-    RETURNING 1`;
+    RETURNING "webhookEventId"`;
   return rows.length === 1;
 }

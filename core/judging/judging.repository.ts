@@ -4,16 +4,14 @@
  * migration (one open round, one publication awaiting approval per round, outcomes a
  * round allows).
  */
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import type { Outcome, RoundId } from './judging-config.ts';
 
 const at = (date: Date) => date.toISOString();
 
-export interface RoundRow {
-  roundId: RoundId;
-  status: 'open' | 'closed';
-  judges: string[];
-}
+/** Round ids are the configuration's (judging-config.ts), the only ones ever written. */
+export type RoundRow = tables.Narrowed<Pick<tables.JudgingRound, 'roundId' | 'status' | 'judges'>, { roundId: RoundId }>;
 
 export async function findRounds(db: SqlClient, contestId: string): Promise<RoundRow[]> {
   return db.rows<RoundRow>`
@@ -41,12 +39,11 @@ export async function closeRoundRow(db: SqlClient, contestId: string, roundId: R
     WHERE "contestId" = ${contestId} AND "roundId" = ${roundId}`;
 }
 
-export interface Entrant {
-  applicationId: string;
-  receiptNumber: string;
-  participantId: string;
-  language: string;
-}
+export type Entrant = Pick<tables.Application, 'participantId'> & Pick<tables.Participant, 'language'> & {
+  applicationId: tables.Application['id'];
+  /** Only applications with a receipt number are entrants (the statement's condition). */
+  receiptNumber: NonNullable<tables.Application['receiptNumber']>;
+};
 
 /**
  * Who a round judges: every submitted application for the document screening; after
@@ -66,13 +63,10 @@ export async function findEntrants(db: SqlClient, contestId: string, roundId: Ro
     ORDER BY a."receiptNumber"`;
 }
 
-export interface SheetRow {
-  applicationId: string;
-  judgeId: string;
-  scores: Record<string, number>;
-  commentSealed: string | null;
-  recused: boolean;
-}
+/** Scores are criterion id → score, written only by {@link saveSheet}. */
+export type SheetRow = tables.Narrowed<
+  Pick<tables.JudgingScore, 'applicationId' | 'judgeId' | 'scores' | 'commentSealed' | 'recused'>, { scores: Record<string, number> }
+>;
 
 export async function findSheets(db: SqlClient, contestId: string, roundId: RoundId): Promise<SheetRow[]> {
   return db.rows<SheetRow>`
@@ -97,11 +91,8 @@ export async function saveSheet(db: SqlClient, contestId: string, roundId: Round
       SET "scores" = EXCLUDED."scores", "commentSealed" = EXCLUDED."commentSealed", "recused" = EXCLUDED."recused", "updatedAt" = EXCLUDED."updatedAt"`;
 }
 
-export interface DecisionRow {
-  applicationId: string;
-  outcome: Outcome;
-  status: 'pending' | 'awaiting' | 'published';
-}
+/** Outcomes are those a round allows (a guard in the migration). */
+export type DecisionRow = tables.Narrowed<Pick<tables.Decision, 'applicationId' | 'outcome' | 'status'>, { outcome: Outcome }>;
 
 export async function findDecisions(db: SqlClient, contestId: string, roundId: RoundId): Promise<DecisionRow[]> {
   return db.rows<DecisionRow>`
@@ -123,14 +114,9 @@ export async function markDecisions(
       WHERE "Decision"."status" = 'pending'`;
 }
 
-export interface PublicationRow {
-  id: string;
-  roundId: RoundId;
-  status: 'awaiting' | 'approved' | 'rejected';
-  draftedBy: string;
-  draftedAt: Date;
-  messages: number;
-}
+export type PublicationRow = tables.Narrowed<
+  Pick<tables.Publication, 'id' | 'roundId' | 'status' | 'draftedBy' | 'draftedAt' | 'messages'>, { roundId: RoundId }
+>;
 
 export async function insertPublication(db: SqlClient, publication: Omit<PublicationRow, 'status'> & { contestId: string }): Promise<void> {
   await db.run`
@@ -175,7 +161,7 @@ export async function releasePublication(db: SqlClient, id: string, actor: strin
     WHERE "id" = ${id}::uuid`;
   await db.run`UPDATE "Decision" SET "status" = 'published' WHERE "publicationId" = ${id}::uuid`;
   // An applicant who withdrew while the publication waited is not sent a result.
-  const rows = await db.rows<{ id: string; status: string }>`
+  const rows = await db.rows<Pick<tables.OutboxMessage, 'id' | 'status'>>`
     UPDATE "OutboxMessage" o SET "status" = CASE WHEN EXISTS (
         SELECT 1 FROM "Application" a JOIN "Publication" p ON p."id" = o."publicationId"
         WHERE a."participantId" = o."participantId" AND a."contestId" = p."contestId" AND a."status" = 'withdrawn')
@@ -197,13 +183,13 @@ export async function withdrawPublication(db: SqlClient, id: string, actor: stri
 
 /** Outcome counts of a publication's decisions, for the approver's preview. */
 export async function publicationOutcomes(db: SqlClient, id: string): Promise<Record<string, number>> {
-  const rows = await db.rows<{ outcome: string; count: number }>`
+  const rows = await db.rows<Pick<tables.Decision, 'outcome'> & tables.Computed<{ count: number }>>`
     SELECT "outcome", count(*)::int AS "count" FROM "Decision" WHERE "publicationId" = ${id}::uuid GROUP BY "outcome"`;
   return Object.fromEntries(rows.map((r) => [r.outcome, r.count]));
 }
 
 export async function findVotes(db: SqlClient, contestId: string): Promise<Map<string, number>> {
-  const rows = await db.rows<{ applicationId: string; votes: number }>`
+  const rows = await db.rows<Pick<tables.AudienceVote, 'applicationId' | 'votes'>>`
     SELECT "applicationId"::text AS "applicationId", "votes" FROM "AudienceVote" WHERE "contestId" = ${contestId}`;
   return new Map(rows.map((r) => [r.applicationId, r.votes]));
 }

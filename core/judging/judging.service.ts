@@ -431,7 +431,7 @@ export async function publishDecisions(deps: JudgingDeps, actor: string, roundId
     });
     await repo.insertPublication(tx, { id, contestId, roundId, draftedBy: actor, draftedAt: now, messages: messages.length });
     await repo.attachDecisions(tx, contestId, roundId, id, pending.map((e) => e.applicationId));
-    await createOutboxRows(tx, deps.sealer, messages);
+    await createOutboxRows(tx, deps.sealer, messages, now);
     const outcomes = await repo.publicationOutcomes(tx, id);
     await appendAudit(tx, [{ actor, action: 'publication.drafted', entity: 'publication', entityId: id, detail: { round: roundId, messages: messages.length, outcomes } }], now);
     return { id, roundId, messages: messages.length, outcomes, draftedBy: actor, samples: samples(deps.program, round, outcomes) };

@@ -18,6 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit-log.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { participantLabel } from '../handoff/handoff.service.ts';
 
@@ -32,31 +33,28 @@ const RETRY_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
 export type RetryKeyPlan = 'renewed' | 'kept' | 'expired';
 
 /** An undelivered message as staff see it: who (a receipt number or an anonymous reference), what kind, when, why; never what it said. */
-export interface FailedDelivery {
-  id: string;
-  /** Why the message was written: `reply`, `staff-reply`, `handoff-closed`, `decision:<round>`. */
-  reason: string;
+/**
+ * `reason`: why the message was written (`reply`, `staff-reply`, `handoff-closed`,
+ * `decision:<round>`); `lastError`: how the last attempt ended, as the worker stored it
+ * (a status line, never message content).
+ */
+export interface FailedDelivery extends Pick<tables.OutboxMessage, 'id' | 'reason' | 'createdAt' | 'attempts' | 'lastError'> {
   /** The person's application in this contest, if it has a receipt number. */
-  receiptNumber: string | null;
+  receiptNumber: tables.Application['receiptNumber'];
   /** An anonymous, stable reference to the person (never a name or a LINE id). */
   participant: string;
   channel: 'line' | 'discord';
-  createdAt: Date;
-  attempts: number;
-  /** How the last attempt ended, as the worker stored it (a status line, never message content). */
-  lastError: string | null;
   keyPlan: RetryKeyPlan;
 }
 
-type Row = Omit<FailedDelivery, 'participant' | 'keyPlan' | 'channel'> & {
-  participantId: string; refusedAttempts: number; firstAttemptAt: Date | null; discord: boolean;
-};
+type Row = Pick<tables.OutboxMessage, 'id' | 'reason' | 'createdAt' | 'attempts' | 'lastError' | 'participantId' | 'refusedAttempts' | 'firstAttemptAt'>
+  & { receiptNumber: tables.Application['receiptNumber'] } & tables.Computed<{ discord: boolean }>;
 
 /** Failed rows, newest first, a page at a time, and how many there are. */
 export async function listFailedDeliveries(
   db: SqlClient, contestId: string, page: { offset: number; limit: number }, now: Date,
 ): Promise<{ total: number; deliveries: FailedDelivery[] }> {
-  const rows = await db.rows<Row & { total: number }>`
+  const rows = await db.rows<Row & tables.Computed<{ total: number }>>`
     SELECT o."id"::text AS "id", o."reason", o."participantId"::text AS "participantId", o."createdAt", o."attempts", o."refusedAttempts",
            o."firstAttemptAt", o."lastError", p."discordUserId" IS NOT NULL AS "discord",
            (SELECT a."receiptNumber" FROM "Application" a
@@ -77,12 +75,12 @@ export async function listFailedDeliveries(
 }
 
 async function countFailed(db: SqlClient): Promise<number> {
-  const [row] = await db.rows<{ count: number }>`SELECT count(*)::int AS "count" FROM "OutboxMessage" WHERE "status" = 'failed'`;
+  const [row] = await db.rows<tables.Computed<{ count: number }>>`SELECT count(*)::int AS "count" FROM "OutboxMessage" WHERE "status" = 'failed'`;
   return row?.count ?? 0;
 }
 
 /** The rule in this file's comment, for one row. */
-export function keyPlan(row: { attempts: number; refusedAttempts: number; firstAttemptAt: Date | null }, now: Date): RetryKeyPlan {
+export function keyPlan(row: Pick<tables.OutboxMessage, 'attempts' | 'refusedAttempts' | 'firstAttemptAt'>, now: Date): RetryKeyPlan {
   if (row.refusedAttempts >= row.attempts) return 'renewed';
   // Rows from before the first attempt was recorded have no time: LINE may have forgotten their key.
   if (!row.firstAttemptAt || now.getTime() - row.firstAttemptAt.getTime() >= RETRY_KEY_MEMORY_MS) return 'expired';
@@ -103,7 +101,7 @@ export type RetryOutcome =
  * writes the returned audit entry in the same transaction.
  */
 export async function retryFailedDelivery(tx: SqlClient, id: string, actor: string, now: Date): Promise<RetryOutcome> {
-  const [row] = await tx.rows<{ status: string; attempts: number; refusedAttempts: number; firstAttemptAt: Date | null; reason: string }>`
+  const [row] = await tx.rows<Pick<tables.OutboxMessage, 'status' | 'attempts' | 'refusedAttempts' | 'firstAttemptAt' | 'reason'>>`
     SELECT "status"::text AS "status", "attempts", "refusedAttempts", "firstAttemptAt", "reason"
     FROM "OutboxMessage" WHERE "id" = ${id}::uuid FOR UPDATE`;
   if (!row) return { status: 'notFound' };

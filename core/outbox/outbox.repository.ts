@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
 
@@ -20,8 +21,8 @@ export interface NewOutboxRow {
   reply?: { token: string; at: Date };
 }
 
-/** Writes many outbox rows in one statement; returns their ids in the same order. */
-export async function createOutboxRows(db: SqlClient, sealer: Sealer, rows: NewOutboxRow[]): Promise<string[]> {
+/** Writes many outbox rows in one statement, created `now`; returns their ids in the same order. */
+export async function createOutboxRows(db: SqlClient, sealer: Sealer, rows: NewOutboxRow[], now: Date): Promise<string[]> {
   if (rows.length === 0) return [];
   const ids = rows.map(() => randomUUID());
   const retryKeys = rows.map(() => randomUUID());
@@ -35,10 +36,10 @@ export async function createOutboxRows(db: SqlClient, sealer: Sealer, rows: NewO
   const replyTokensAt = rows.map((r) => r.reply?.at.toISOString() ?? null);
   await db.run`
     INSERT INTO "OutboxMessage" ("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "status",
-                                 "replyToken", "replyTokenAt")
+                                 "replyToken", "replyTokenAt", "createdAt")
     SELECT u."id"::uuid, u."participantId"::uuid, u."messagesSealed", u."retryKey"::uuid, u."reason", u."notBefore" AT TIME ZONE 'UTC',
            u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus",
-           u."replyToken", u."replyTokenAt" AT TIME ZONE 'UTC'
+           u."replyToken", u."replyTokenAt" AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${retryKeys}::text[], ${reasons}::text[], ${notBefore}::timestamptz[],
                 ${publications}::text[], ${replyTokens}::text[], ${replyTokensAt}::timestamptz[])
       AS u("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "replyToken", "replyTokenAt")`;
@@ -59,7 +60,7 @@ export async function markOutboxSent(db: SqlClient, ids: string[], at: Date): Pr
  * while LINE can still tell whether a token was used, they are settled with a reply.
  */
 export async function unconfirmedReplies(db: SqlClient, now: Date, youngerThanMs: number): Promise<string[]> {
-  const rows = await db.rows<{ id: string }>`
+  const rows = await db.rows<Pick<tables.OutboxMessage, 'id'>>`
     SELECT "id"::text AS "id" FROM "OutboxMessage"
     WHERE "status" = 'pending' AND "replyToken" IS NOT NULL
       AND "replyTokenAt" > ${new Date(now.getTime() - youngerThanMs).toISOString()}::timestamptz AT TIME ZONE 'UTC'
@@ -76,26 +77,20 @@ export async function makeOutboxDue(db: SqlClient, id: string, at: Date): Promis
 
 /** Pending rows whose time has come, oldest first: the queue can always be rebuilt from these. */
 export async function dueOutboxIds(db: SqlClient, now: Date, limit: number): Promise<string[]> {
-  const rows = await db.rows<{ id: string }>`
+  const rows = await db.rows<Pick<tables.OutboxMessage, 'id'>>`
     SELECT "id"::text AS "id" FROM "OutboxMessage"
     WHERE "status" = 'pending' AND "notBefore" <= ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     ORDER BY "notBefore" LIMIT ${limit}::integer`;
   return rows.map((r) => r.id);
 }
 
-export interface OutboxDelivery {
-  status: string;
-  participantId: string;
-  messagesSealed: string;
-  retryKey: string;
-  /** Set until the row is settled: the answer can go out as a reply while the token is young. */
-  replyToken: string | null;
-  replyTokenAt: Date | null;
-  /** Where it goes: a LINE user, or a Discord user (a DM); exactly one is set. */
-  lineUserId: string | null;
-  discordUserId: string | null;
-  unreachable: boolean;
-}
+/**
+ * One row to deliver: `replyToken` and `replyTokenAt` are set until the row is settled
+ * (the answer can go out as a reply while the token is young); of the participant's
+ * `lineUserId` and `discordUserId`, where it goes, exactly one is set.
+ */
+export type OutboxDelivery = Pick<tables.OutboxMessage, 'status' | 'participantId' | 'messagesSealed' | 'retryKey' | 'replyToken' | 'replyTokenAt'>
+  & Pick<tables.Participant, 'lineUserId' | 'discordUserId'> & tables.Computed<{ unreachable: boolean }>;
 
 /** One row to deliver, with where it goes; null when it does not exist. */
 export async function outboxDelivery(db: SqlClient, id: string): Promise<OutboxDelivery | null> {

@@ -1,5 +1,6 @@
 import type { Language } from '../../flows/index.ts';
 import { randomUUID } from 'node:crypto';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 
@@ -8,41 +9,46 @@ export interface ParticipantRef {
   language: Language;
 }
 
-/** Finds the participant for a LINE user id, creating it on first contact. */
-export function ensureLineParticipant(db: SqlClient, lineUserId: string, language: Language): Promise<ParticipantRef> {
-  return ensureParticipant(db, { lineUserId }, language);
+/** Finds the participant for a LINE user id, creating it on first contact (`now`). */
+export function ensureLineParticipant(db: SqlClient, lineUserId: string, language: Language, now: Date): Promise<ParticipantRef> {
+  return ensureParticipant(db, { lineUserId }, language, now);
 }
 
-/** Finds the participant for a Discord user (a DM with the bot), creating it on first contact. */
-export function ensureDiscordParticipant(db: SqlClient, discordUserId: string, language: Language): Promise<ParticipantRef> {
-  return ensureParticipant(db, { discordUserId }, language);
+/** Finds the participant for a Discord user (a DM with the bot), creating it on first contact (`now`). */
+export function ensureDiscordParticipant(db: SqlClient, discordUserId: string, language: Language, now: Date): Promise<ParticipantRef> {
+  return ensureParticipant(db, { discordUserId }, language, now);
 }
 
-async function ensureParticipant(db: SqlClient, who: { lineUserId: string } | { discordUserId: string }, language: Language): Promise<ParticipantRef> {
+type RefRow = Pick<tables.Participant, 'id' | 'language'>;
+
+async function ensureParticipant(
+  db: SqlClient, who: { lineUserId: string } | { discordUserId: string }, language: Language, now: Date,
+): Promise<ParticipantRef> {
   const line = 'lineUserId' in who ? who.lineUserId : null;
   const discord = 'discordUserId' in who ? who.discordUserId : null;
+  const at = now.toISOString();
   // The no-op update makes RETURNING give the existing row when another turn created it first.
   const [row] = line !== null
-    ? await db.rows<{ id: string; language: string }>`
-        INSERT INTO "Participant" ("id", "lineUserId", "language", "updatedAt")
-        VALUES (${randomUUID()}::uuid, ${line}, ${language}, now() AT TIME ZONE 'UTC')
+    ? await db.rows<RefRow>`
+        INSERT INTO "Participant" ("id", "lineUserId", "language", "createdAt", "updatedAt")
+        VALUES (${randomUUID()}::uuid, ${line}, ${language}, ${at}::timestamptz AT TIME ZONE 'UTC', ${at}::timestamptz AT TIME ZONE 'UTC')
         ON CONFLICT ("lineUserId") DO UPDATE SET "lineUserId" = EXCLUDED."lineUserId"
         RETURNING "id"::text AS "id", "language"`
-    : await db.rows<{ id: string; language: string }>`
-        INSERT INTO "Participant" ("id", "discordUserId", "language", "updatedAt")
-        VALUES (${randomUUID()}::uuid, ${discord}, ${language}, now() AT TIME ZONE 'UTC')
+    : await db.rows<RefRow>`
+        INSERT INTO "Participant" ("id", "discordUserId", "language", "createdAt", "updatedAt")
+        VALUES (${randomUUID()}::uuid, ${discord}, ${language}, ${at}::timestamptz AT TIME ZONE 'UTC', ${at}::timestamptz AT TIME ZONE 'UTC')
         ON CONFLICT ("discordUserId") DO UPDATE SET "discordUserId" = EXCLUDED."discordUserId"
         RETURNING "id"::text AS "id", "language"`;
   return participantRef(row!);
 }
 
 export async function findLineParticipant(db: SqlClient, lineUserId: string): Promise<ParticipantRef | null> {
-  const [row] = await db.rows<{ id: string; language: string }>`
+  const [row] = await db.rows<RefRow>`
     SELECT "id"::text AS "id", "language" FROM "Participant" WHERE "lineUserId" = ${lineUserId}`;
   return row ? participantRef(row) : null;
 }
 
-const participantRef = (row: { id: string; language: string }): ParticipantRef =>
+const participantRef = (row: RefRow): ParticipantRef =>
   ({ id: row.id, language: row.language === 'en' ? 'en' : 'ja' });
 
 /**

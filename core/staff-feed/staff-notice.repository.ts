@@ -5,6 +5,7 @@
  * wakes the bot at once; a periodic sweep covers a missed wake-up.
  */
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
 
@@ -23,26 +24,22 @@ export interface NewNotice {
   payload?: unknown;
 }
 
-export interface Notice {
-  id: bigint;
-  kind: NoticeKind;
-  entityId: string;
-  detail: Record<string, unknown>;
-  payloadSealed: string | null;
-  attempts: number;
-  createdAt: Date;
-}
+/** `kind` and `detail` are only ever written by {@link recordNotices}. */
+export type Notice = tables.Narrowed<
+  Pick<tables.StaffNotice, 'id' | 'kind' | 'entityId' | 'detail' | 'payloadSealed' | 'attempts' | 'createdAt'>,
+  { kind: NoticeKind; detail: tables.JsonObject }
+>;
 
 export const noticeContext = (entityId: string) => `staff-notice:${entityId}`;
 
-/** Adds notices to the feed inside the caller's transaction; the bot is woken when it commits. */
-export async function recordNotices(db: SqlClient, sealer: Sealer, given: NewNotice[]): Promise<void> {
+/** Adds notices to the feed inside the caller's transaction, created `now`; the bot is woken when it commits. */
+export async function recordNotices(db: SqlClient, sealer: Sealer, given: NewNotice[], now: Date): Promise<void> {
   if (given.length === 0) return;
   // A second line of defence: what people write is redacted where it enters (webhook, turn).
   const notices = given.map((n) => ({ ...n, detail: n.detail && redactMyNumbersDeep(n.detail), payload: redactMyNumbersDeep(n.payload) }));
   await db.run`
-    INSERT INTO "StaffNotice" ("kind", "entityId", "detail", "payloadSealed")
-    SELECT u."kind", u."entityId"::uuid, u."detail"::jsonb, u."payloadSealed"
+    INSERT INTO "StaffNotice" ("kind", "entityId", "detail", "payloadSealed", "createdAt")
+    SELECT u."kind", u."entityId"::uuid, u."detail"::jsonb, u."payloadSealed", ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${notices.map((n) => n.kind)}::text[], ${notices.map((n) => n.entityId)}::text[],
                 ${notices.map((n) => JSON.stringify(n.detail ?? {}))}::text[],
                 ${notices.map((n) => (n.payload === undefined ? null : sealer.sealJson(n.payload, noticeContext(n.entityId))))}::text[])
@@ -84,13 +81,9 @@ export async function noteNoticeAttempt(db: SqlClient, id: bigint): Promise<void
   await db.run`UPDATE "StaffNotice" SET "attempts" = "attempts" + 1, "claimedUntil" = NULL WHERE "id" = ${id.toString()}::bigint`;
 }
 
-export interface DiscordThreadRow {
-  entity: 'application' | 'handoff';
-  entityId: string;
-  channelId: string;
-  messageId: string;
-  threadId: string;
-}
+export type DiscordThreadRow = tables.Narrowed<
+  Pick<tables.DiscordThread, 'entity' | 'entityId' | 'channelId' | 'messageId' | 'threadId'>, { entity: 'application' | 'handoff' }
+>;
 
 export async function findThread(db: SqlClient, entity: DiscordThreadRow['entity'], entityId: string): Promise<DiscordThreadRow | null> {
   const [row] = await db.rows<DiscordThreadRow>`
@@ -99,8 +92,8 @@ export async function findThread(db: SqlClient, entity: DiscordThreadRow['entity
   return row ?? null;
 }
 
-export async function saveThread(db: SqlClient, row: DiscordThreadRow): Promise<void> {
+export async function saveThread(db: SqlClient, row: DiscordThreadRow, now: Date): Promise<void> {
   await db.run`
-    INSERT INTO "DiscordThread" ("entity", "entityId", "channelId", "messageId", "threadId")
-    VALUES (${row.entity}, ${row.entityId}::uuid, ${row.channelId}, ${row.messageId}, ${row.threadId})`;
+    INSERT INTO "DiscordThread" ("entity", "entityId", "channelId", "messageId", "threadId", "createdAt")
+    VALUES (${row.entity}, ${row.entityId}::uuid, ${row.channelId}, ${row.messageId}, ${row.threadId}, ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 }

@@ -1,4 +1,5 @@
 import { CONTEST_FLOW_ID } from '../../flows/index.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
 export type Stats = Record<string, Record<string, number>>;
@@ -13,7 +14,7 @@ export type Stats = Record<string, Record<string, number>>;
  * `consentsRefused` are keyed by purpose (the flow that asked: `contest-application`).
  */
 export async function collectStats(db: SqlClient, contestId: string): Promise<Stats> {
-  const rows = await db.rows<{ entity: string; status: string; count: number }>`
+  const rows = await db.rows<tables.Computed<{ entity: string; status: string; count: number }>>`
     WITH "current" AS (
       SELECT DISTINCT ON ("participantId", "purpose") "purpose", "granted" FROM "Consent"
       ORDER BY "participantId", "purpose", "decidedAt" DESC, "id"

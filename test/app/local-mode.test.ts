@@ -134,7 +134,7 @@ describe('local mode', () => {
       const { rows } = await sql.query<{ id: string }>('SELECT "id" FROM "Participant" WHERE "lineUserId" = $1', [userId]);
       const [outboxId] = await createOutboxRows(sqlClient(sql), ouen.sealer, [{
         participantId: rows[0]!.id, messages: [{ type: 'text', text: '一次審査の結果をお知らせします。' }], reason: 'test', notBefore: new Date(),
-      }]);
+      }], new Date());
       await queue.enqueue([outboxId!]);
       await eventually(async () => (await transcript(userId)).some((e) => e.via === 'push' && e.message?.text === '一次審査の結果をお知らせします。'), 20_000);
       await eventually(async () => (await sql.query<{ status: string }>('SELECT "status" FROM "OutboxMessage" WHERE "id" = $1', [outboxId])).rows[0]?.status === 'sent');

@@ -17,7 +17,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const event = (id: string) => ({ webhookEventId: id, lineUserId: 'U1', eventType: 'message', occurredAt: new Date(), payload: { secret: 'こんにちは' } });
+const event = (id: string) => ({ webhookEventId: id, lineUserId: 'U1', eventType: 'message', occurredAt: new Date(), receivedAt: new Date(), payload: { secret: 'こんにちは' } });
 
 describe('InboxWriter', () => {
   it('stores events from many concurrent requests, each told which of its events were new', async () => {
@@ -41,7 +41,7 @@ describe('InboxWriter', () => {
 });
 
 describe('consumeInboxEvents', () => {
-  const from = (id: string, user: string, at: string) => ({ webhookEventId: id, lineUserId: user, eventType: 'message', occurredAt: new Date(at), payload: {} });
+  const from = (id: string, user: string, at: string) => ({ webhookEventId: id, lineUserId: user, eventType: 'message', occurredAt: new Date(at), receivedAt: new Date(), payload: {} });
 
   it("holds a person's newer event back while an older one of theirs is still pending, and lets others through", async () => {
     const writer = new InboxWriter(db.sql, sealer);

@@ -46,7 +46,7 @@ afterAll(async () => {
 
 async function submitted(receipt: string): Promise<string> {
   const id = await seedApplication(db.prisma, sealer, { receipt, status: 'submitted', answers: sampleAnswers('千葉 次郎', '柏市', 'no') });
-  await transactOn(db.sql)((tx) => recordNotices(tx, sealer, [{ kind: 'application.submitted', entityId: id }]));
+  await transactOn(db.sql)((tx) => recordNotices(tx, sealer, [{ kind: 'application.submitted', entityId: id }], DURING));
   return id;
 }
 
