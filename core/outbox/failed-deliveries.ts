@@ -32,11 +32,12 @@ const RETRY_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
  */
 export type RetryKeyPlan = 'renewed' | 'kept' | 'expired';
 
-/** An undelivered message as staff see it: who (a receipt number or an anonymous reference), what kind, when, why; never what it said. */
 /**
- * `reason`: why the message was written (`reply`, `staff-reply`, `handoff-closed`,
- * `decision:<round>`); `lastError`: how the last attempt ended, as the worker stored it
- * (a status line, never message content).
+ * An undelivered message as staff see it: who (a receipt number or an anonymous
+ * reference), what kind, when, why; never what it said. `reason`: why the message was
+ * written (`reply`, `staff-reply`, `handoff-closed`, `decision:<round>`); `lastError`:
+ * how the last attempt ended, as the worker stored it (a status line, never message
+ * content).
  */
 export interface FailedDelivery extends Pick<tables.OutboxMessage, 'id' | 'reason' | 'createdAt' | 'attempts' | 'lastError'> {
   /** The person's application in this contest, if it has a receipt number. */
