@@ -164,7 +164,7 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     closers.push(() => processing.close());
     const { processor } = processing;
     if (processor) {
-      app.use(lineWebhookRouter({ channelSecret, sql, sealer, processor, logger, metrics, maxBacklog: env.OUEN_MAX_BACKLOG }));
+      app.use(lineWebhookRouter({ channelSecret, sql, sealer, processor, logger, metrics, maxBacklog: env.OUEN_MAX_BACKLOG, clock }));
     }
     if (options.web && env.DISCORD_BOT_TOKEN) {
       // Loaded only when configured: without a token the web thread carries no discord.js.

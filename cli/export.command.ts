@@ -4,7 +4,7 @@ import type { Env } from '../core/env.ts';
 import { cliActor, withStore } from './open-store.ts';
 
 export async function runExport(env: Env, options: { output?: string; personal: boolean; withdrawnPersonal: boolean }): Promise<number> {
-  const csv = await withStore(env, ({ db, sealer, program }) => exportApplicationsCsv(db.prisma, sealer, program, {
+  const csv = await withStore(env, ({ db, sealer, program }) => exportApplicationsCsv(db, sealer, program, {
     personal: options.personal, withdrawnPersonal: options.withdrawnPersonal, actor: cliActor(), now: new Date(),
   }));
   if (options.output) {

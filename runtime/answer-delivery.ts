@@ -11,7 +11,7 @@
  * rate of it otherwise means something else spends the tokens.
  */
 import type { messagingApi } from '@line/bot-sdk';
-import type { SqlDb } from '../core/db/types.ts';
+import type { SqlClient } from '../core/db/types.ts';
 import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
@@ -22,7 +22,7 @@ import { replyOrUsed } from '../channels/line/reply-token.ts';
 import { SentBatcher } from '../channels/line/sent-batcher.ts';
 
 export interface AnswerDeliveryDeps {
-  db: SqlDb;
+  db: SqlClient;
   line: LineChannels;
   outbox: OutboxQueue;
   logger: Logger;

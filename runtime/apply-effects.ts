@@ -65,7 +65,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         outcome.answered.push(...changed);
         // Staff see changes to a submitted application (which answers, never their values).
         if (application?.status === 'submitted' && changed.length > 0) {
-          await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.updated', entityId: saved.id, detail: { fields: changed } }]);
+          await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.updated', entityId: saved.id, detail: { fields: changed } }], ctx.now);
         }
         application = { status: 'draft', receiptNumber: null, hasDocument: false, ...application, id: saved.id, answers: effect.answers };
         break;
@@ -80,8 +80,8 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         const file = ctx.files.find((f) => f.sourceMessageId === effect.sourceMessageId);
         const current = application;
         if (!file || !current) throw new Error('attachDocument without a fetched file or an application');
-        outcome.audit.push(await attachDocument(ctx.db, ctx.sealer, current.id, file, ctx.actor));
-        if (current.status === 'submitted') await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.document', entityId: current.id }]);
+        outcome.audit.push(await attachDocument(ctx.db, ctx.sealer, current.id, file, ctx.actor, ctx.now));
+        if (current.status === 'submitted') await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.document', entityId: current.id }], ctx.now);
         application = { ...current, hasDocument: true };
         break;
       }
@@ -92,7 +92,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         outcome.facts.receiptNumber = submitted.receiptNumber;
         if (submitted.audit) {
           outcome.audit.push(submitted.audit);
-          await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.submitted', entityId: current.id }]);
+          await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.submitted', entityId: current.id }], ctx.now);
         }
         application = { ...current, status: 'submitted', receiptNumber: submitted.receiptNumber };
         break;
@@ -103,7 +103,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         const entry = await withdrawApplication(ctx, current);
         if (entry) {
           outcome.audit.push(entry);
-          await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.withdrawn', entityId: current.id }]);
+          await recordNotices(ctx.db, ctx.sealer, [{ kind: 'application.withdrawn', entityId: current.id }], ctx.now);
         }
         application = { ...current, status: 'withdrawn' };
         break;
@@ -116,7 +116,7 @@ export async function applyEffects(effects: Effect[], ctx: EffectContext): Promi
         break;
       }
       case 'forwardToStaff':
-        if (ctx.said) await forwardToStaff(ctx.db, ctx.sealer, ctx.participantId, ctx.said);
+        if (ctx.said) await forwardToStaff(ctx.db, ctx.sealer, ctx.participantId, ctx.said, ctx.now);
         break;
       case 'endHandoff': {
         const entry = await endHandoffByParticipant(ctx.db, ctx.sealer, { participantId: ctx.participantId, now: ctx.now, actor: ctx.actor });

@@ -11,7 +11,7 @@
  * inbox read, outside any batch.
  */
 import type { Sealer } from '../core/crypto/sealer.ts';
-import type { SqlDb } from '../core/db/types.ts';
+import type { SqlClient } from '../core/db/types.ts';
 import { errorFields } from '../core/error-fields.ts';
 import { olderPendingEvents } from '../core/inbox/inbox.repository.ts';
 import type { Logger } from '../core/logger.ts';
@@ -26,7 +26,7 @@ export const MAX_CATCH_UP_ROUNDS = 3;
 export const MAX_CATCH_UP_EVENTS = 50;
 
 export interface CatchUpDeps {
-  db: SqlDb;
+  db: SqlClient;
   sealer: Sealer;
   clock: () => Date;
   logger: Logger;

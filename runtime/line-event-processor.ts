@@ -12,8 +12,8 @@ import type { ProgramConfig } from '../flows/program.ts';
 import { appendAudit } from '../core/audit/audit-log.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import type pg from 'pg';
-import { inTransaction, sqlDb } from '../core/db/pg-transaction.ts';
-import type { SqlDb } from '../core/db/types.ts';
+import { inTransaction, sqlClient } from '../core/db/pg-transaction.ts';
+import type { SqlClient } from '../core/db/types.ts';
 import { errorFields } from '../core/error-fields.ts';
 import { markInboxFailed, markInboxProcessed, stillPending } from '../core/inbox/inbox.repository.ts';
 import type { Logger } from '../core/logger.ts';
@@ -82,7 +82,7 @@ export class LineEventProcessor implements EventProcessor {
   readonly #clock: () => Date;
   readonly #loadingBudget = new LoadingBudget();
   /** Hot-path statements outside turns (participant lookups, marking replies sent). */
-  readonly #sql: SqlDb;
+  readonly #sql: SqlClient;
 
   constructor(private readonly deps: LineEventProcessorDeps) {
     this.#scheduler = new BatchScheduler((events) => this.#runBatch(events), {
@@ -91,7 +91,7 @@ export class LineEventProcessor implements EventProcessor {
       onFinished: () => this.#reportBacklog(),
     });
     this.#clock = deps.clock ?? (() => new Date());
-    this.#sql = sqlDb(deps.sql);
+    this.#sql = sqlClient(deps.sql);
     this.#answers = new AnswerDelivery({ db: this.#sql, line: deps.line, outbox: deps.outbox, logger: deps.logger, metrics: deps.metrics, clock: this.#clock });
     this.#catchUp = { db: this.#sql, sealer: deps.sealer, clock: this.#clock, logger: deps.logger };
   }
@@ -239,7 +239,7 @@ export class LineEventProcessor implements EventProcessor {
     const { line } = this.deps;
     const found = await findLineParticipant(this.#sql, lineUserId);
     const participant = found ?? await ensureLineParticipant(this.#sql, lineUserId,
-      await line.forUser(lineUserId).profileLanguage(lineUserId).catch(() => 'ja' as const));
+      await line.forUser(lineUserId).profileLanguage(lineUserId).catch(() => 'ja' as const), this.#clock());
     if (this.#participants.size > 100_000) this.#participants.clear();
     this.#participants.set(lineUserId, participant.id);
     return participant.id;

@@ -5,7 +5,7 @@
  * half minute, those left behind.
  */
 import type { Sealer } from '../core/crypto/sealer.ts';
-import type { SqlDb } from '../core/db/types.ts';
+import type { SqlClient } from '../core/db/types.ts';
 import { errorFields } from '../core/error-fields.ts';
 import { pendingInboxEvents } from '../core/inbox/inbox.repository.ts';
 import type { Logger } from '../core/logger.ts';
@@ -18,7 +18,7 @@ const REPLAY_LIMIT = 500;
 const START_LIMIT = 5_000;
 
 export interface ReplayDeps {
-  db: SqlDb;
+  db: SqlClient;
   sealer: Sealer;
   /** Hands the events over with when they were received (a reply token's age counts from no later than that). */
   dispatch: (events: ReceivedEvent[]) => void;

@@ -19,7 +19,7 @@ import { loadConversations, saveConversations } from '../core/conversation/conve
 import type { Sealer } from '../core/crypto/sealer.ts';
 import type pg from 'pg';
 import { inTransaction } from '../core/db/pg-transaction.ts';
-import type { SqlDb } from '../core/db/types.ts';
+import type { SqlClient } from '../core/db/types.ts';
 import { createOutboxRows, type NewOutboxRow } from '../core/outbox/outbox.repository.ts';
 import { consumeInboxEvents, stillPending } from '../core/inbox/inbox.repository.ts';
 import { applyEffects } from './apply-effects.ts';
@@ -52,7 +52,7 @@ export interface TurnRequest {
   /** Where the person wrote from, for the audit log's actor (`line:` or `discord:` and the participant id). */
   channel?: 'line' | 'discord';
   /** Extra writes that belong to the same turn (e.g. marking a follower reachable). */
-  within?: (db: SqlDb) => Promise<AuditEntry[]>;
+  within?: (db: SqlClient) => Promise<AuditEntry[]>;
 }
 
 export type TurnResult =
@@ -126,8 +126,8 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     }
 
     await writeApplicationSaves(db, saves, requests[0]!.now);
-    await saveConversations(db, sealer, states);
-    const outboxIds = await createOutboxRows(db, sealer, outbox);
+    await saveConversations(db, sealer, states, requests[0]!.now);
+    const outboxIds = await createOutboxRows(db, sealer, outbox, requests[0]!.now);
     // Last: the audit chain's lock is held from here until commit.
     await appendAudit(db, audit, requests[0]!.now);
 
@@ -146,7 +146,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
  * answers went (and which could not), with the state and application as they are now.
  */
 async function resolveInput(
-  db: SqlDb, services: TurnServices, request: TurnRequest, actor: string,
+  db: SqlClient, services: TurnServices, request: TurnRequest, actor: string,
   state: ConversationState, application: StoredApplication | null, audit: AuditEntry[],
 ): Promise<{ input: FlowInput; state: ConversationState; application: StoredApplication | null }> {
   if (request.input.type !== 'unsend') return { input: request.input, state, application };

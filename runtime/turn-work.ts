@@ -7,7 +7,7 @@
 import type { ProgramConfig } from '../flows/program.ts';
 import { syncContest } from '../core/contests/sync-contest.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
 import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
@@ -74,14 +74,14 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
       });
       processor = here;
       closers.push(() => here.drain());
-      await settleUnconfirmedReplies({ db: sqlDb(sql), sealer, line, logger, metrics, clock, queue: outboxQueue });
+      await settleUnconfirmedReplies({ db: sqlClient(sql), sealer, line, logger, metrics, clock, queue: outboxQueue });
       // What a stopped process or a dead thread left runs before anything newer.
-      closers.push(await startReplay({ db: sqlDb(sql), sealer, dispatch: (events) => here.dispatchReceived(events), clock, logger }));
+      closers.push(await startReplay({ db: sqlClient(sql), sealer, dispatch: (events) => here.dispatchReceived(events), clock, logger }));
     }
     let outboxWorker: RunningWorker | undefined;
     if (options.worker) {
       const discord = options.discordDm ? new DiscordDmSender(options.discordDm.token, options.discordDm.apiBase) : undefined;
-      const worker = startOutboxWorker({ db: sqlDb(sql), sealer, line, discord, logger, metrics, clock, connection, prefix: options.queuePrefix, queue: outboxQueue });
+      const worker = startOutboxWorker({ db: sqlClient(sql), sealer, line, discord, logger, metrics, clock, connection, prefix: options.queuePrefix, queue: outboxQueue });
       outboxWorker = worker;
       closers.push(() => worker.close());
       void worker.sweep().catch(() => undefined);

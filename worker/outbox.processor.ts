@@ -16,7 +16,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { messagingApi } from '@line/bot-sdk';
 import type { Sealer } from '../core/crypto/sealer.ts';
-import type { SqlDb } from '../core/db/types.ts';
+import type { SqlClient } from '../core/db/types.ts';
 import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
@@ -27,7 +27,7 @@ import { DiscordApiError, type DiscordDmSender } from '../channels/discord/dm-pu
 import type { OutboxJob } from '../runtime/outbox-queue.ts';
 
 export interface OutboxProcessorDeps {
-  db: SqlDb;
+  db: SqlClient;
   sealer: Sealer;
   line: LineChannels;
   /** For participants in Discord DMs; without it (no bot token) their messages fail for good. */

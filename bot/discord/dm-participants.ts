@@ -15,7 +15,7 @@ import type pg from 'pg';
 import { translate, type ChannelInput, type Language } from '../../flows/index.ts';
 import type { ReceivedFile } from '../../core/applications/document.service.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb } from '../../core/db/pg-transaction.ts';
+import { sqlClient } from '../../core/db/pg-transaction.ts';
 import { errorFields } from '../../core/error-fields.ts';
 import type { Logger } from '../../core/logger.ts';
 import { makeOutboxDue, markOutboxSent } from '../../core/outbox/outbox.repository.ts';
@@ -151,7 +151,7 @@ async function preview(interaction: ChatInputCommandInteraction, options: DmPart
 
 async function turn(options: DmParticipantsOptions, discordUserId: string, input: ChannelInput, files: ReceivedFile[]): Promise<{ bodies: DiscordMessageBody[]; outboxId: string | null } | null> {
   const now = options.clock();
-  const participant = await ensureDiscordParticipant(sqlDb(options.sql), discordUserId, 'ja');
+  const participant = await ensureDiscordParticipant(sqlClient(options.sql), discordUserId, 'ja', now);
   const [result] = await runTurns({ sql: options.sql, sealer: options.sealer, program: options.program, handoffAvailable: options.handoffAvailable }, [{
     participantId: participant.id, input, now, files,
     render: (messages, language, facts) => renderDiscordMessages(messages, language, facts),
@@ -167,10 +167,10 @@ async function send(
 ): Promise<void> {
   try {
     for (const body of bodies) await post(body);
-    if (outboxId) await markOutboxSent(sqlDb(options.sql), [outboxId], options.clock());
+    if (outboxId) await markOutboxSent(sqlClient(options.sql), [outboxId], options.clock());
   } catch (error) {
     if (!outboxId || partial) throw error;
-    await makeOutboxDue(sqlDb(options.sql), outboxId, options.clock());
+    await makeOutboxDue(sqlClient(options.sql), outboxId, options.clock());
     await options.release?.([outboxId]).catch(() => undefined);
     options.logger.warn({ outboxId, err: (error as Error).name }, 'discord DM answer failed; the worker delivers it');
   }

@@ -5,7 +5,7 @@
  * roles that answer them should see it (README, staff guide).
  */
 import { Routes, type Client } from 'discord.js';
-import type { SqlDb } from '../../core/db/types.ts';
+import type { SqlClient } from '../../core/db/types.ts';
 import { handoffApplication } from '../../core/handoff/handoff-application.ts';
 import { findHandoff, type Exchange } from '../../core/handoff/handoff.service.ts';
 import { findThread, noticeContext, saveThread, type Notice } from '../../core/staff-feed/staff-notice.repository.ts';
@@ -15,7 +15,7 @@ import type { StaffDeps } from '../staff/staff-types.ts';
 import { messageBody, plain } from './staff-bot.ts';
 
 export async function postHandoffNotice(
-  options: { client: Client; deps: StaffDeps; language: StaffLanguage }, tx: SqlDb, notice: Notice, channel: string,
+  options: { client: Client; deps: StaffDeps; language: StaffLanguage }, tx: SqlClient, notice: Notice, channel: string,
 ): Promise<'sent' | 'skipped'> {
   const { client, deps, language } = options;
   const view = await findHandoff(tx, deps.sealer, notice.entityId);
@@ -30,7 +30,7 @@ export async function postHandoffNotice(
       body: { name: staffText(language, 'inbox.card.title', { participant: view.participant }), auto_archive_duration: 1440 },
     }) as { id: string };
     thread = { entity: 'handoff', entityId: view.id, channelId: channel, messageId: message.id, threadId: created.id };
-    await saveThread(tx, thread);
+    await saveThread(tx, thread, deps.clock());
     if (notice.kind === 'handoff.opened') return 'sent';
   }
   if (notice.kind === 'handoff.message') {

@@ -15,7 +15,7 @@ import { errorFields } from '../../core/error-fields.ts';
 import {
   claimNextNotice, findThread, noteNoticeAttempt, saveThread, settleNotice, STAFF_FEED_CHANNEL, type Notice,
 } from '../../core/staff-feed/staff-notice.repository.ts';
-import type { SqlDb } from '../../core/db/types.ts';
+import type { SqlClient } from '../../core/db/types.ts';
 import { applicationButtons, applicationCard, applicationChangeText } from '../staff/feed-cards.ts';
 import type { StaffLanguage } from '../staff/staff-messages.ts';
 import type { StaffDeps, StaffReply } from '../staff/staff-types.ts';
@@ -102,7 +102,7 @@ export function startStaffFeed(options: StaffFeedOptions): RunningStaffFeed {
     }
   }
 
-  async function post(tx: SqlDb, notice: Notice): Promise<'sent' | 'skipped'> {
+  async function post(tx: SqlClient, notice: Notice): Promise<'sent' | 'skipped'> {
     if (notice.kind.startsWith('handoff.')) {
       return options.channels.inbox ? postHandoffNotice({ ...options, language }, tx, notice, options.channels.inbox) : 'skipped';
     }
@@ -116,7 +116,7 @@ export function startStaffFeed(options: StaffFeedOptions): RunningStaffFeed {
       const message = await options.client.rest.post(Routes.channelMessages(channel), { body: messageBody(card) }) as { id: string };
       const name = Array.from(`${application.receiptNumber ?? ''} ${card.card!.description ?? ''}`.trim()).slice(0, THREAD_NAME_CHARS).join('');
       const created = await options.client.rest.post(Routes.threads(channel, message.id), { body: { name, auto_archive_duration: 10080 } }) as { id: string };
-      await saveThread(tx, { entity: 'application', entityId: application.id, channelId: channel, messageId: message.id, threadId: created.id });
+      await saveThread(tx, { entity: 'application', entityId: application.id, channelId: channel, messageId: message.id, threadId: created.id }, deps.clock());
       if (notice.kind !== 'application.submitted') await say(created.id, applicationChangeText(deps.program, notice, language));
       return 'sent';
     }

@@ -29,6 +29,8 @@ export interface LineWebhookDeps {
   logger: Logger;
   metrics: Metrics;
   maxBacklog: number;
+  /** When an event counts as received (the inbox's `receivedAt`). */
+  clock: () => Date;
 }
 
 /** LINE's request limit; anything larger is not LINE. */
@@ -81,7 +83,8 @@ export function lineWebhookRouter(deps: LineWebhookDeps): Router {
     const events = valid.filter((e) => e.mode === 'active').map(redactEventContent);
     let accepted: Set<string>;
     try {
-      accepted = await inbox.accept(events.map(inboxRow));
+      const receivedAt = deps.clock();
+      accepted = await inbox.accept(events.map((event) => inboxRow(event, receivedAt)));
     } catch (error) {
       deps.logger.error({ err: errorFields(error), webhookEventIds: events.slice(0, MAX_LOGGED_EVENTS).map((e) => e.webhookEventId) }, 'storing webhook events failed');
       return answer(500, 'internal error');
@@ -123,12 +126,13 @@ function reportMalformed(deps: LineWebhookDeps, malformed: Malformed[]): void {
   deps.logger.warn({ count: malformed.length, events: malformed.slice(0, MAX_LOGGED_EVENTS) }, 'webhook events dropped as malformed');
 }
 
-function inboxRow(event: LineEvent): AcceptedEvent {
+function inboxRow(event: LineEvent, receivedAt: Date): AcceptedEvent {
   return {
     webhookEventId: event.webhookEventId,
     lineUserId: event.source?.userId ?? null,
     eventType: event.type,
     occurredAt: new Date(event.timestamp),
+    receivedAt,
     payload: event,
   };
 }

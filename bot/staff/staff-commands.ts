@@ -11,7 +11,7 @@ import { answerCells, answerColumns, missingAnswers } from '../../core/applicati
 import { answersOf, findByReceipt, latestDocument, listApplications, receiptsStartingWith, type ApplicationFilter, type StaffApplication } from '../../core/applications/staff-queries.ts';
 import { appendAudit, type AuditEntry } from '../../core/audit/audit-log.ts';
 import type pg from 'pg';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { findEntrants, findRounds } from '../../core/judging/judging.repository.ts';
 import { judgeOf } from '../../core/judging/judging.service.ts';
 import { authorize, denialAudit, type Role } from '../../core/staff/permissions.ts';
@@ -30,7 +30,7 @@ export type { StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-
 
 /** Staff commands on a pool of their own: staff lookups must never make webhook writes wait for a connection. */
 export function staffDepsOn(pool: pg.Pool, context: Omit<StaffDeps, 'db' | 'transact'>): StaffDeps {
-  return { db: sqlDb(pool), transact: transactOn(pool), ...context };
+  return { db: sqlClient(pool), transact: transactOn(pool), ...context };
 }
 
 /** A list shows at most this many; Discord's card holds 25 fields and 4,096 characters of text. */

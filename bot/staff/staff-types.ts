@@ -6,7 +6,7 @@
 import type { ParticipantRenderer } from '../../core/handoff/handoff.service.ts';
 import type { ApplicationFilter } from '../../core/applications/staff-queries.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
-import type { SqlDb, Transact } from '../../core/db/types.ts';
+import type { SqlClient, Transact } from '../../core/db/types.ts';
 import type { RoundId } from '../../core/judging/judging-config.ts';
 import type { Program } from '../../core/program/load-program.ts';
 import type { Role } from '../../core/staff/permissions.ts';
@@ -116,7 +116,7 @@ export interface StaffReply {
 }
 
 export interface StaffDeps {
-  db: SqlDb;
+  db: SqlClient;
   transact: Transact;
   sealer: Sealer;
   program: Program;

@@ -3,7 +3,7 @@
  * received it (a reply token's age counts from no later than that, reply-token.ts), and
  * how often it was held back behind older events of its person (catch-up.ts).
  */
-import type { SqlDb } from '../../core/db/types.ts';
+import type { SqlClient } from '../../core/db/types.ts';
 import { markInboxFailed, type StoredInboxEvent } from '../../core/inbox/inbox.repository.ts';
 import { validateEvent, type LineEvent } from './webhook.schema.ts';
 
@@ -24,7 +24,7 @@ export interface ReceivedEvent {
  * @example
  * const events = await checkStoredEvents(db, await pendingInboxEvents(db, sealer, olderThan, 500), now);
  */
-export async function checkStoredEvents(db: SqlDb, stored: StoredInboxEvent[], now: Date): Promise<ReceivedEvent[]> {
+export async function checkStoredEvents(db: SqlClient, stored: StoredInboxEvent[], now: Date): Promise<ReceivedEvent[]> {
   const checked: ReceivedEvent[] = [];
   for (const row of stored) {
     const verdict = validateEvent(row.payload);

@@ -1,6 +1,7 @@
-import type { Answers, ApplicationFacts, ApplicationStatus } from '../../flows/index.ts';
+import type { Answers, ApplicationFacts } from '../../flows/index.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 
 export const answersContext = (applicationId: string) => `application:${applicationId}:answers`;
 
@@ -10,11 +11,10 @@ export interface StoredApplication extends ApplicationFacts {
 
 /** The participants' applications in a contest, unsealed, by participant id; one round trip. */
 export async function findApplications(
-  db: SqlDb, sealer: Sealer, contestId: string, participantIds: string[],
+  db: SqlClient, sealer: Sealer, contestId: string, participantIds: string[],
 ): Promise<Map<string, StoredApplication>> {
-  const rows = await db.$queryRaw<Array<{
-    id: string; participantId: string; status: ApplicationStatus; receiptNumber: string | null; answersSealed: string; hasDocument: boolean;
-  }>>`
+  type Row = Pick<tables.Application, 'id' | 'participantId' | 'status' | 'receiptNumber' | 'answersSealed'> & tables.Computed<{ hasDocument: boolean }>;
+  const rows = await db.rows<Row>`
     SELECT a."id"::text AS "id", a."participantId"::text AS "participantId", a."status"::text AS "status", a."receiptNumber", a."answersSealed",
            EXISTS (SELECT 1 FROM "ApplicationDocument" d WHERE d."applicationId" = a."id") AS "hasDocument"
     FROM "Application" a
@@ -30,7 +30,7 @@ export async function findApplications(
 
 /** The participant's application in a contest, unsealed, or null. */
 export async function findApplication(
-  db: SqlDb, sealer: Sealer, contestId: string, participantId: string,
+  db: SqlClient, sealer: Sealer, contestId: string, participantId: string,
 ): Promise<StoredApplication | null> {
   return (await findApplications(db, sealer, contestId, [participantId])).get(participantId) ?? null;
 }

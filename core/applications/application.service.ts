@@ -8,13 +8,14 @@ import type { Answers } from '../../flows/index.ts';
 import type { ContestConfig } from '../../flows/program.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 import { answersContext, type StoredApplication } from './application.repository.ts';
 import { ApplicationError } from './application-errors.ts';
 import { normalizeEmailForIndex } from './email-index.ts';
 
 export interface ApplicationScope {
-  db: SqlDb;
+  db: SqlClient;
   sealer: Sealer;
   contest: ContestConfig;
   participantId: string;
@@ -52,15 +53,17 @@ export function prepareAnswers(
 }
 
 /**
- * Writes many answer saves in one statement. A new row starts as a draft; the
- * (contest, participant) unique key still refuses a second application per person.
+ * Writes many answer saves in one statement, as of `now`. A new row starts as a draft;
+ * the (contest, participant) unique key still refuses a second application per person.
  */
-export async function writeApplicationSaves(db: SqlDb, saves: ApplicationSave[], now: Date): Promise<void> {
+export async function writeApplicationSaves(db: SqlClient, saves: ApplicationSave[], now: Date): Promise<void> {
   if (saves.length === 0) return;
   const column = <K extends keyof ApplicationSave>(key: K) => saves.map((s) => s[key]);
-  await db.$executeRaw`
-    INSERT INTO "Application" ("id", "contestId", "participantId", "answersSealed", "emailIndex", "municipality", "category", "workshopOrigin", "updatedAt")
-    SELECT u."id"::uuid, u."contestId", u."participantId"::uuid, u."answersSealed", u."emailIndex", u."municipality", u."category", u."workshopOrigin", ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+  const at = now.toISOString();
+  await db.run`
+    INSERT INTO "Application" ("id", "contestId", "participantId", "answersSealed", "emailIndex", "municipality", "category", "workshopOrigin", "createdAt", "updatedAt")
+    SELECT u."id"::uuid, u."contestId", u."participantId"::uuid, u."answersSealed", u."emailIndex", u."municipality", u."category", u."workshopOrigin",
+           ${at}::timestamptz AT TIME ZONE 'UTC', ${at}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${column('id')}::text[], ${column('contestId')}::text[], ${column('participantId')}::text[], ${column('answersSealed')}::text[],
                 ${column('emailIndex')}::text[], ${column('municipality')}::text[], ${column('category')}::text[], ${column('workshopOrigin')}::boolean[])
       AS u("id", "contestId", "participantId", "answersSealed", "emailIndex", "municipality", "category", "workshopOrigin")
@@ -81,7 +84,7 @@ export async function saveAnswers(
 /** Only a draft is discarded: a submitted application is withdrawn, not deleted. */
 export async function discardDraft(scope: ApplicationScope, current: StoredApplication | null): Promise<AuditEntry | null> {
   if (!current) return null;
-  const count = await scope.db.$executeRaw`DELETE FROM "Application" WHERE "id" = ${current.id}::uuid AND "status" = 'draft'`;
+  const count = await scope.db.run`DELETE FROM "Application" WHERE "id" = ${current.id}::uuid AND "status" = 'draft'`;
   return count === 1 ? audit(scope, 'application.discarded', current.id, { reason: 'ineligible' }) : null;
 }
 
@@ -94,12 +97,12 @@ export async function submitApplication(
 ): Promise<{ receiptNumber: string; audit: AuditEntry | null }> {
   const receiptNumber = current.receiptNumber ?? await nextReceiptNumber(scope);
   const now = scope.now.toISOString();
-  const count = await scope.db.$executeRaw`
+  const count = await scope.db.run`
     UPDATE "Application" SET "status" = 'submitted', "receiptNumber" = ${receiptNumber}, "withdrawnAt" = NULL,
       "submittedAt" = ${now}::timestamptz AT TIME ZONE 'UTC', "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${current.id}::uuid AND "status" IN ('draft', 'withdrawn')`;
   if (count === 0) {
-    const [row] = await scope.db.$queryRaw<Array<{ receiptNumber: string | null }>>`
+    const [row] = await scope.db.rows<Pick<tables.Application, 'receiptNumber'>>`
       SELECT "receiptNumber" FROM "Application" WHERE "id" = ${current.id}::uuid`;
     if (!row?.receiptNumber) throw new ApplicationError('not-submittable', `application ${current.id} cannot be submitted`);
     return { receiptNumber: row.receiptNumber, audit: null };
@@ -109,7 +112,7 @@ export async function submitApplication(
 
 export async function withdrawApplication(scope: ApplicationScope, current: StoredApplication): Promise<AuditEntry | null> {
   const now = scope.now.toISOString();
-  const count = await scope.db.$executeRaw`
+  const count = await scope.db.run`
     UPDATE "Application" SET "status" = 'withdrawn',
       "withdrawnAt" = ${now}::timestamptz AT TIME ZONE 'UTC', "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${current.id}::uuid AND "status" = 'submitted'`;
@@ -117,8 +120,8 @@ export async function withdrawApplication(scope: ApplicationScope, current: Stor
 }
 
 async function nextReceiptNumber(scope: ApplicationScope): Promise<string> {
-  const rows = await scope.db.$queryRaw<{ receiptSeq: number }[]>`
-    UPDATE "Contest" SET "receiptSeq" = "receiptSeq" + 1, "updatedAt" = now()
+  const rows = await scope.db.rows<Pick<tables.Contest, 'receiptSeq'>>`
+    UPDATE "Contest" SET "receiptSeq" = "receiptSeq" + 1, "updatedAt" = ${scope.now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${scope.contest.id} RETURNING "receiptSeq"`;
   const seq = rows[0]?.receiptSeq;
   if (seq === undefined) throw new ApplicationError('not-found', `contest ${scope.contest.id} is not in the database`);

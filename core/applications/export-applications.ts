@@ -18,20 +18,25 @@ import type { Answers } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { PrismaClient } from '../db/types.ts';
+import type { Database } from '../db/open-database.ts';
+import { inTransaction } from '../db/pg-transaction.ts';
 import { answerCells, answerColumns, missingAnswers } from './answer-display.ts';
 import { answersContext } from './application.repository.ts';
 
 const statusLabel: Record<string, string> = { draft: '下書き', submitted: '提出済み', withdrawn: '取り下げ' };
 
+/**
+ * Reads through Prisma's model API; the audit entry is appended by the server's own SQL
+ * (audit-log.ts), so on the node-postgres pool beside it.
+ */
 export async function exportApplicationsCsv(
-  prisma: PrismaClient, sealer: Sealer, program: ProgramConfig,
+  db: Pick<Database, 'prisma' | 'sql'>, sealer: Sealer, program: ProgramConfig,
   options: { personal: boolean; withdrawnPersonal?: boolean; actor: string; now: Date },
 ): Promise<{ text: string; rows: number }> {
   const { contest, timeZone } = program;
   const today = calendarDate(options.now, timeZone);
   const columns = answerColumns(program, today).filter((column) => options.personal || !column.personal);
-  const applications = await prisma.application.findMany({
+  const applications = await db.prisma.application.findMany({
     where: { contestId: contest.id },
     orderBy: [{ receiptNumber: 'asc' }, { createdAt: 'asc' }],
     select: { id: true, status: true, receiptNumber: true, answersSealed: true, submittedAt: true, updatedAt: true },
@@ -53,7 +58,7 @@ export async function exportApplicationsCsv(
       ...cells,
     ].map(neutralizeFormula);
   });
-  await prisma.$transaction((tx) => appendAudit(tx, [{
+  await inTransaction(db.sql, (tx) => appendAudit(tx, [{
     actor: options.actor, action: 'applications.exported', entity: 'contest', entityId: contest.id,
     detail: { rows: records.length, personal: options.personal, withdrawnPersonal: options.personal && (options.withdrawnPersonal ?? false) },
   }], options.now));

@@ -16,7 +16,8 @@ import { calendarDate } from '../../flows/engine/dates.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 import { recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import type { StoredApplication } from './application.repository.ts';
 import { saveAnswers } from './application.service.ts';
@@ -34,7 +35,7 @@ export interface Unsent {
 
 /** Removes what the message `messageId` became, in the turn's transaction; see the file's comment for what stays. */
 export async function forgetUnsentMessage(
-  db: SqlDb, sealer: Sealer, program: ProgramConfig,
+  db: SqlClient, sealer: Sealer, program: ProgramConfig,
   turn: { participantId: string; messageId: string; state: ConversationState; application: StoredApplication | null; actor: string; now: Date },
 ): Promise<Unsent> {
   const { contest } = program;
@@ -49,7 +50,7 @@ export async function forgetUnsentMessage(
   }
   let documentRemoved = false;
   if (application) {
-    const count = await db.$executeRaw`
+    const count = await db.run`
       DELETE FROM "ApplicationDocument" WHERE "sourceMessageId" = ${messageId} AND "applicationId" = ${application.id}::uuid`;
     const fileQuestion = contest.questions.find((q) => q.kind === 'file');
     documentRemoved = count > 0;
@@ -67,7 +68,7 @@ export async function forgetUnsentMessage(
     const answers = Object.fromEntries(Object.entries(application.answers).filter(([k]) => !fields.has(k)));
     audit.push((await saveAnswers({ db, sealer, contest, participantId, actor, now }, application, answers)).audit);
     if (application.status === 'submitted') {
-      await recordNotices(db, sealer, [{ kind: 'application.updated', entityId: application.id, detail: { fields: [...fields].sort(), unsent: true } }]);
+      await recordNotices(db, sealer, [{ kind: 'application.updated', entityId: application.id, detail: { fields: [...fields].sort(), unsent: true } }], now);
     }
     application = { ...application, answers, hasDocument: documentRemoved ? await hasDocument(db, application.id) : application.hasDocument };
   }
@@ -84,8 +85,8 @@ function lockedAfterSubmit(program: ProgramConfig, now: Date, answers: Record<st
   return new Set(steps.filter((step) => step.lockedAfterSubmit).map((step) => step.id));
 }
 
-async function hasDocument(db: SqlDb, applicationId: string): Promise<boolean> {
-  const [row] = await db.$queryRaw<Array<{ exists: boolean }>>`
+async function hasDocument(db: SqlClient, applicationId: string): Promise<boolean> {
+  const [row] = await db.rows<tables.Computed<{ exists: boolean }>>`
     SELECT EXISTS (SELECT 1 FROM "ApplicationDocument" WHERE "applicationId" = ${applicationId}::uuid) AS "exists"`;
   return row?.exists ?? false;
 }

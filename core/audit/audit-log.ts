@@ -5,7 +5,8 @@
  * `detail` carries ids, statuses and field names, never values.
  */
 import { createHash } from 'node:crypto';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -31,10 +32,10 @@ export interface AuditRow extends Required<AuditEntry> {
  * Appends entries inside the caller's transaction. Call it last before commit: the chain
  * lock is held until the transaction ends, so the shorter the rest, the more throughput.
  */
-export async function appendAudit(tx: SqlDb, entries: AuditEntry[], at: Date): Promise<void> {
+export async function appendAudit(tx: SqlClient, entries: AuditEntry[], at: Date): Promise<void> {
   if (entries.length === 0) return;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const last = await tx.$queryRaw<{ hash: string }[]>`SELECT "hash" FROM "AuditLog" ORDER BY "id" DESC LIMIT 1`;
+  await tx.run`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  const last = await tx.rows<Pick<tables.AuditLog, 'hash'>>`SELECT "hash" FROM "AuditLog" ORDER BY "id" DESC LIMIT 1`;
   let prevHash = last[0]?.hash ?? GENESIS_HASH;
   const rows: AuditRow[] = [];
   for (const entry of entries) {
@@ -44,7 +45,7 @@ export async function appendAudit(tx: SqlDb, entries: AuditEntry[], at: Date): P
     prevHash = row.hash;
   }
   const column = <K extends keyof AuditRow>(key: K) => rows.map((r) => r[key]);
-  await tx.$executeRaw`
+  await tx.run`
     INSERT INTO "AuditLog" ("at", "actor", "action", "entity", "entityId", "detail", "prevHash", "hash")
     SELECT ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', u."actor", u."action", u."entity", u."entityId", u."detail"::jsonb, u."prevHash", u."hash"
     FROM unnest(${column('actor')}::text[], ${column('action')}::text[], ${column('entity')}::text[], ${column('entityId')}::text[],

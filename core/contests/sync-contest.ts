@@ -1,5 +1,6 @@
 import type { ProgramConfig } from '../../flows/program.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import type * as tables from '../db/tables.ts';
 import type { Transact } from '../db/types.ts';
 
 /**
@@ -11,12 +12,12 @@ export async function syncContest(transact: Transact, program: ProgramConfig, no
   const opensAt = new Date(contest.opensAt).toISOString();
   const deadline = new Date(contest.deadline).toISOString();
   await transact(async (tx) => {
-    const [before] = await tx.$queryRaw<Array<{ same: boolean }>>`
+    const [before] = await tx.rows<tables.Computed<{ same: boolean }>>`
       SELECT "name" = ${contest.name.ja} AND "receiptPrefix" = ${contest.receiptPrefix}
         AND "opensAt" = ${opensAt}::timestamptz AT TIME ZONE 'UTC' AND "deadline" = ${deadline}::timestamptz AT TIME ZONE 'UTC' AS "same"
       FROM "Contest" WHERE "id" = ${contest.id}`;
     if (before?.same) return;
-    await tx.$executeRaw`
+    await tx.run`
       INSERT INTO "Contest" ("id", "name", "receiptPrefix", "opensAt", "deadline", "updatedAt")
       VALUES (${contest.id}, ${contest.name.ja}, ${contest.receiptPrefix}, ${opensAt}::timestamptz AT TIME ZONE 'UTC',
               ${deadline}::timestamptz AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')

@@ -1,6 +1,7 @@
 import { initialState, type ConversationState, type Language } from '../../flows/index.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 
 /** The sealed state is bound to its participant: copied to another row, it does not open. */
 export const conversationContext = (participantId: string) => `conversation:${participantId}`;
@@ -18,9 +19,12 @@ export interface LoadedConversation {
  * conversation at once. Rows are locked in id order, so concurrent batches cannot deadlock.
  */
 export async function loadConversations(
-  db: SqlDb, sealer: Sealer, participantIds: string[],
+  db: SqlClient, sealer: Sealer, participantIds: string[],
 ): Promise<Map<string, LoadedConversation>> {
-  const rows = await db.$queryRaw<Array<{ id: string; language: string; stateSealed: string | null; handoffOpen: boolean }>>`
+  // LEFT JOIN: a participant without a conversation row yet has no state.
+  type Row = Pick<tables.Participant, 'id' | 'language'> & { stateSealed: tables.Conversation['stateSealed'] | null }
+    & tables.Computed<{ handoffOpen: boolean }>;
+  const rows = await db.rows<Row>`
     SELECT p."id"::text AS "id", p."language", c."stateSealed",
            EXISTS (SELECT 1 FROM "Handoff" h WHERE h."participantId" = p."id" AND h."status" = 'open') AS "handoffOpen"
     FROM "Participant" p LEFT JOIN "Conversation" c ON c."participantId" = p."id"
@@ -36,18 +40,18 @@ export async function loadConversations(
   return loaded;
 }
 
-/** Saves many conversation states in one statement. */
+/** Saves many conversation states in one statement, as of `now`. */
 export async function saveConversations(
-  db: SqlDb, sealer: Sealer, entries: Array<{ participantId: string; state: ConversationState }>,
+  db: SqlClient, sealer: Sealer, entries: Array<{ participantId: string; state: ConversationState }>, now: Date,
 ): Promise<void> {
   if (entries.length === 0) return;
   const ids = entries.map((e) => e.participantId);
   const sealed = entries.map((e) => sealer.sealJson(e.state, conversationContext(e.participantId)));
   const flows = entries.map((e) => e.state.active?.flowId ?? null);
   const steps = entries.map((e) => e.state.active?.stepId ?? null);
-  await db.$executeRaw`
+  await db.run`
     INSERT INTO "Conversation" ("participantId", "stateSealed", "flowId", "stepId", "updatedAt")
-    SELECT u."participantId"::uuid, u."stateSealed", u."flowId", u."stepId", now() AT TIME ZONE 'UTC'
+    SELECT u."participantId"::uuid, u."stateSealed", u."flowId", u."stepId", ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${ids}::text[], ${sealed}::text[], ${flows}::text[], ${steps}::text[]) AS u("participantId", "stateSealed", "flowId", "stepId")
     ON CONFLICT ("participantId") DO UPDATE SET
       "stateSealed" = EXCLUDED."stateSealed", "flowId" = EXCLUDED."flowId", "stepId" = EXCLUDED."stepId",

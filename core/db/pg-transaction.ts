@@ -1,19 +1,19 @@
 /**
- * A transaction on a plain node-postgres connection, offering the tagged-template
- * `$queryRaw`/`$executeRaw` that SQL-written services use (types.ts `SqlDb`). The turns'
+ * A transaction on a plain node-postgres connection, offering the tagged templates
+ * `rows`/`run` that SQL-written services use (types.ts `SqlClient`). The turns'
  * hot path runs here: the same statements through Prisma cost several times the CPU
  * (its query interpreter and WebAssembly compiler), which bounded throughput
  * (BENCHMARKS.md).
  */
 import type pg from 'pg';
 import type { Queryable } from './sql-pool.ts';
-import type { SqlDb, Transact } from './types.ts';
+import type { SqlClient, Transact } from './types.ts';
 
 /** `inTransaction` on a pool, as a {@link Transact}. */
 export const transactOn = (pool: pg.Pool): Transact => (work) => inTransaction(pool, work);
 
 /** Runs `work` in BEGIN … COMMIT; any error rolls back and is rethrown. */
-export async function inTransaction<T>(pool: pg.Pool, work: (db: SqlDb) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, work: (db: SqlClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   // A connection lost mid-transaction (database restart, failover) is emitted as an
@@ -24,7 +24,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (db: SqlDb) => Promi
   client.on('error', lost);
   try {
     await client.query('BEGIN');
-    const result = await work(sqlDb(client));
+    const result = await work(sqlClient(client));
     const commit = await client.query('COMMIT');
     // PostgreSQL answers COMMIT of a transaction that failed with a ROLLBACK.
     if (commit.command !== 'COMMIT') throw new Error(`transaction was rolled back (${commit.command})`);
@@ -44,11 +44,12 @@ export async function inTransaction<T>(pool: pg.Pool, work: (db: SqlDb) => Promi
  * Tagged-template queries on one connection, or on a pool (each statement on its own);
  * `${value}` becomes `$n`, never text in the SQL.
  */
-export function sqlDb(client: Queryable | pg.ClientBase): SqlDb {
+export function sqlClient(client: Queryable | pg.ClientBase): SqlClient {
   return {
-    $queryRaw: async <T>(strings: TemplateStringsArray, ...values: unknown[]) =>
-      (await client.query({ text: bindText(strings), values })).rows as T,
-    $executeRaw: async (strings: TemplateStringsArray, ...values: unknown[]) =>
+    // The caller names the row type (from core/db/tables.ts); node-postgres cannot check it.
+    rows: async <Row>(strings: TemplateStringsArray, ...values: unknown[]) =>
+      (await client.query({ text: bindText(strings), values })).rows as Row[],
+    run: async (strings: TemplateStringsArray, ...values: unknown[]) =>
       (await client.query({ text: bindText(strings), values })).rowCount ?? 0,
   };
 }

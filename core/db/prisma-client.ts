@@ -1,10 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient, type Prisma } from '../../generated/prisma/client.ts';
+import { PrismaClient } from '../../generated/prisma/client.ts';
 
 export type { PrismaClient } from '../../generated/prisma/client.ts';
-
-/** The client handed to `prisma.$transaction(async (tx) => …)` callbacks; services take this. */
-export type TransactionClient = Prisma.TransactionClient;
 
 /**
  * A Prisma client over node-postgres. Prisma 7 has no Rust query engine: the driver

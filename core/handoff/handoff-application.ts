@@ -9,7 +9,7 @@ import { pathOf } from '../../flows/engine/step.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { findApplication } from '../applications/application.repository.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb } from '../db/types.ts';
+import type { SqlClient } from '../db/types.ts';
 
 export type HandoffApplication =
   | { status: 'none' }
@@ -19,7 +19,7 @@ export type HandoffApplication =
   | { status: 'withdrawn'; receipt: string | null };
 
 /** The contest application of the participant a handoff is about. */
-export async function handoffApplication(db: SqlDb, sealer: Sealer, program: ProgramConfig, participantId: string, now: Date): Promise<HandoffApplication> {
+export async function handoffApplication(db: SqlClient, sealer: Sealer, program: ProgramConfig, participantId: string, now: Date): Promise<HandoffApplication> {
   const application = await findApplication(db, sealer, program.contest.id, participantId);
   if (!application) return { status: 'none' };
   if (application.status === 'withdrawn') return { status: 'withdrawn', receipt: application.receiptNumber };

@@ -13,7 +13,8 @@ import { containsMyNumber } from '../../flows/validators/my-number.ts';
 import type { Language } from '../../flows/index.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb, Transact } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient, Transact } from '../db/types.ts';
 import { createOutboxRows } from '../outbox/outbox.repository.ts';
 import { noticeContext, recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import { signedReply, type InboxConfig } from './handoff-config.ts';
@@ -23,33 +24,33 @@ export type { Exchange };
 
 /** Opens a handoff unless one is open; the staff feed gets the recent conversation. */
 export async function openHandoff(
-  db: SqlDb, sealer: Sealer, options: { participantId: string; reason: 'asked' | 'misunderstood'; now: Date; actor: string; recent: Exchange[] },
+  db: SqlClient, sealer: Sealer, options: { participantId: string; reason: 'asked' | 'misunderstood'; now: Date; actor: string; recent: Exchange[] },
 ): Promise<AuditEntry | null> {
-  const [row] = await db.$queryRaw<Array<{ id: string }>>`
+  const [row] = await db.rows<Pick<tables.Handoff, 'id'>>`
     INSERT INTO "Handoff" ("id", "participantId", "status", "reason", "openedAt")
     VALUES (${randomUUID()}::uuid, ${options.participantId}::uuid, 'open', ${options.reason}, ${options.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
     ON CONFLICT ("participantId") WHERE "status" = 'open' DO NOTHING
     RETURNING "id"::text AS "id"`;
   if (!row) return null;
-  await recordNotices(db, sealer, [{ kind: 'handoff.opened', entityId: row.id, detail: { reason: options.reason }, payload: { recent: options.recent } }]);
+  await recordNotices(db, sealer, [{ kind: 'handoff.opened', entityId: row.id, detail: { reason: options.reason }, payload: { recent: options.recent } }], options.now);
   return { actor: options.actor, action: 'handoff.opened', entity: 'handoff', entityId: row.id, detail: { reason: options.reason } };
 }
 
-/** Passes what the participant sent on to the person who has the conversation. */
-export async function forwardToStaff(db: SqlDb, sealer: Sealer, participantId: string, said: Exchange): Promise<void> {
-  const [open] = await db.$queryRaw<Array<{ id: string }>>`
+/** Passes what the participant sent (`now`) on to the person who has the conversation. */
+export async function forwardToStaff(db: SqlClient, sealer: Sealer, participantId: string, said: Exchange, now: Date): Promise<void> {
+  const [open] = await db.rows<Pick<tables.Handoff, 'id'>>`
     SELECT "id"::text AS "id" FROM "Handoff" WHERE "participantId" = ${participantId}::uuid AND "status" = 'open'`;
-  if (open) await recordNotices(db, sealer, [{ kind: 'handoff.message', entityId: open.id, payload: { text: said.text, kind: said.kind } }]);
+  if (open) await recordNotices(db, sealer, [{ kind: 'handoff.message', entityId: open.id, payload: { text: said.text, kind: said.kind } }], now);
 }
 
 /** The participant ends the conversation with staff themselves (「相談を終える」); staff see it in the thread. */
-export async function endHandoffByParticipant(db: SqlDb, sealer: Sealer, options: { participantId: string; now: Date; actor: string }): Promise<AuditEntry | null> {
-  const [row] = await db.$queryRaw<Array<{ id: string }>>`
+export async function endHandoffByParticipant(db: SqlClient, sealer: Sealer, options: { participantId: string; now: Date; actor: string }): Promise<AuditEntry | null> {
+  const [row] = await db.rows<Pick<tables.Handoff, 'id'>>`
     UPDATE "Handoff" SET "status" = 'closed', "closedAt" = ${options.now.toISOString()}::timestamptz AT TIME ZONE 'UTC', "closedBy" = ${options.actor}
     WHERE "participantId" = ${options.participantId}::uuid AND "status" = 'open'
     RETURNING "id"::text AS "id"`;
   if (!row) return null;
-  await recordNotices(db, sealer, [{ kind: 'handoff.closed', entityId: row.id, detail: { by: 'participant' } }]);
+  await recordNotices(db, sealer, [{ kind: 'handoff.closed', entityId: row.id, detail: { by: 'participant' } }], options.now);
   return { actor: options.actor, action: 'handoff.closed', entity: 'handoff', entityId: row.id, detail: { by: 'participant' } };
 }
 
@@ -57,7 +58,7 @@ export async function endHandoffByParticipant(db: SqlDb, sealer: Sealer, options
 export type ParticipantRenderer = (messages: FlowMessage[], language: Language, channel: 'line' | 'discord') => unknown[];
 
 export interface HandoffDeps {
-  db: SqlDb;
+  db: SqlClient;
   transact: Transact;
   sealer: Sealer;
   inbox: InboxConfig;
@@ -88,7 +89,7 @@ export async function replyToHandoff(deps: HandoffDeps, staff: { actor: string; 
     const handoff = await lockHandoff(tx, handoffId, deps.program.contest.id);
     if (handoff.status !== 'open') throw new HandoffRefusal('closed');
     const message = signedReply(deps.inbox, trimmed, staff.displayName, handoff.language);
-    const [id] = await createOutboxRows(tx, deps.sealer, [{ participantId: handoff.participantId, messages: [{ type: 'text', text: message }], reason: 'staff-reply', notBefore: now }]);
+    const [id] = await createOutboxRows(tx, deps.sealer, [{ participantId: handoff.participantId, messages: [{ type: 'text', text: message }], reason: 'staff-reply', notBefore: now }], now);
     await appendAudit(tx, [{ actor: staff.actor, action: 'handoff.replied', entity: 'handoff', entityId: handoffId, detail: { characters: Array.from(trimmed).length } }], now);
     return id!;
   });
@@ -100,29 +101,28 @@ export async function closeHandoff(deps: HandoffDeps, staff: { actor: string; di
   return deps.transact(async (tx) => {
     const handoff = await lockHandoff(tx, handoffId, deps.program.contest.id);
     if (handoff.status !== 'open') throw new HandoffRefusal('closed');
-    await tx.$executeRaw`
+    await tx.run`
       UPDATE "Handoff" SET "status" = 'closed', "closedAt" = ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', "closedBy" = ${staff.actor}
       WHERE "id" = ${handoffId}::uuid`;
     const [id] = await createOutboxRows(tx, deps.sealer, [{
       participantId: handoff.participantId, messages: closingMessages(deps, handoff, now), reason: 'handoff-closed', notBefore: now,
-    }]);
-    await recordNotices(tx, deps.sealer, [{ kind: 'handoff.closed', entityId: handoffId, detail: { by: staff.displayName } }]);
+    }], now);
+    await recordNotices(tx, deps.sealer, [{ kind: 'handoff.closed', entityId: handoffId, detail: { by: staff.displayName } }], now);
     await appendAudit(tx, [{ actor: staff.actor, action: 'handoff.closed', entity: 'handoff', entityId: handoffId }], now);
     return id!;
   });
 }
 
-interface LockedHandoff {
-  participantId: string;
-  status: 'open' | 'closed';
+interface LockedHandoff extends Pick<tables.Handoff, 'participantId' | 'status'> {
   language: Language;
   channel: 'line' | 'discord';
   /** The participant has an unfinished application for the program's contest. */
   hasDraft: boolean;
 }
 
-async function lockHandoff(tx: SqlDb, handoffId: string, contestId: string): Promise<LockedHandoff> {
-  const [row] = await tx.$queryRaw<Array<{ participantId: string; status: 'open' | 'closed'; language: string; discord: boolean; hasDraft: boolean }>>`
+async function lockHandoff(tx: SqlClient, handoffId: string, contestId: string): Promise<LockedHandoff> {
+  type Row = Pick<tables.Handoff, 'participantId' | 'status'> & Pick<tables.Participant, 'language'> & tables.Computed<{ discord: boolean; hasDraft: boolean }>;
+  const [row] = await tx.rows<Row>`
     SELECT h."participantId"::text AS "participantId", h."status"::text AS "status", p."language", p."discordUserId" IS NOT NULL AS "discord",
            EXISTS (SELECT 1 FROM "Application" a WHERE a."participantId" = h."participantId" AND a."contestId" = ${contestId} AND a."status" = 'draft') AS "hasDraft"
     FROM "Handoff" h JOIN "Participant" p ON p."id" = h."participantId"
@@ -140,28 +140,24 @@ function closingMessages(deps: HandoffDeps, handoff: LockedHandoff, now: Date): 
   return deps.render([menu], handoff.language, handoff.channel);
 }
 
-export interface HandoffView {
-  id: string;
-  status: 'open' | 'closed';
-  reason: string;
-  openedAt: Date;
+export interface HandoffView extends Pick<tables.Handoff, 'id' | 'status' | 'reason' | 'openedAt'> {
   /** A short, stable label for the participant (no name: LINE gives us none we keep). */
   participant: string;
   language: Language;
   /** Whom the handoff is about (staff screens look up their application's state with it). */
-  participantId: string;
+  participantId: tables.Handoff['participantId'];
   /** What was said before the handoff and since, oldest first. */
   exchanges: Exchange[];
 }
 
 /** One handoff with its conversation, from the staff feed's sealed notices. */
-export async function findHandoff(db: SqlDb, sealer: Sealer, handoffId: string): Promise<HandoffView | null> {
-  const [row] = await db.$queryRaw<Array<Omit<HandoffView, 'exchanges' | 'participant' | 'language'> & { language: string }>>`
+export async function findHandoff(db: SqlClient, sealer: Sealer, handoffId: string): Promise<HandoffView | null> {
+  const [row] = await db.rows<Pick<tables.Handoff, 'id' | 'status' | 'reason' | 'openedAt' | 'participantId'> & Pick<tables.Participant, 'language'>>`
     SELECT h."id"::text AS "id", h."status"::text AS "status", h."reason", h."openedAt", h."participantId"::text AS "participantId", p."language"
     FROM "Handoff" h JOIN "Participant" p ON p."id" = h."participantId"
     WHERE h."id" = ${handoffId}::uuid`;
   if (!row) return null;
-  const notices = await db.$queryRaw<Array<{ kind: string; payloadSealed: string | null }>>`
+  const notices = await db.rows<Pick<tables.StaffNotice, 'kind' | 'payloadSealed'>>`
     SELECT "kind", "payloadSealed" FROM "StaffNotice" WHERE "entityId" = ${handoffId}::uuid AND "payloadSealed" IS NOT NULL ORDER BY "id"`;
   const exchanges = notices.flatMap((n): Exchange[] => {
     const payload = sealer.openJson<{ recent?: Exchange[]; text?: string }>(n.payloadSealed!, noticeContext(handoffId));
@@ -173,8 +169,8 @@ export async function findHandoff(db: SqlDb, sealer: Sealer, handoffId: string):
 }
 
 /** Handoffs still open, oldest first: the console's inbox. */
-export async function openHandoffIds(db: SqlDb): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ id: string }>>`SELECT "id"::text AS "id" FROM "Handoff" WHERE "status" = 'open' ORDER BY "openedAt" LIMIT 50`;
+export async function openHandoffIds(db: SqlClient): Promise<string[]> {
+  const rows = await db.rows<Pick<tables.Handoff, 'id'>>`SELECT "id"::text AS "id" FROM "Handoff" WHERE "status" = 'open' ORDER BY "openedAt" LIMIT 50`;
   return rows.map((r) => r.id);
 }
 

@@ -3,7 +3,8 @@
  * deduplicated by webhookEventId, and consumed by exactly one committed turn.
  */
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 import type { Queryable } from '../db/sql-pool.ts';
 
 export const inboxContext = (webhookEventId: string) => `inbox:${webhookEventId}`;
@@ -13,6 +14,8 @@ export interface AcceptedEvent {
   lineUserId: string | null;
   eventType: string;
   occurredAt: Date;
+  /** When this machine received it, by the injected clock. */
+  receivedAt: Date;
   payload: unknown;
 }
 
@@ -23,13 +26,14 @@ export async function acceptEvents(db: Queryable, sealer: Sealer, events: Accept
   const users = events.map((e) => e.lineUserId);
   const types = events.map((e) => e.eventType);
   const times = events.map((e) => e.occurredAt.toISOString());
+  const received = events.map((e) => e.receivedAt.toISOString());
   const payloads = events.map((e) => sealer.sealJson(e.payload, inboxContext(e.webhookEventId)));
-  const { rows } = await db.query<{ webhookEventId: string }>(`
-    INSERT INTO "InboxEvent" ("webhookEventId", "lineUserId", "eventType", "occurredAt", "payloadSealed")
-    SELECT u."id", u."user", u."type", u."at" AT TIME ZONE 'UTC', u."payload"
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u("id", "user", "type", "at", "payload")
+  const { rows } = await db.query<Pick<tables.InboxEvent, 'webhookEventId'>>(`
+    INSERT INTO "InboxEvent" ("webhookEventId", "lineUserId", "eventType", "occurredAt", "receivedAt", "payloadSealed")
+    SELECT u."id", u."user", u."type", u."at" AT TIME ZONE 'UTC', u."received" AT TIME ZONE 'UTC', u."payload"
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS u("id", "user", "type", "at", "received", "payload")
     ON CONFLICT ("webhookEventId") DO NOTHING
-    RETURNING "webhookEventId"`, [ids, users, types, times, payloads]);
+    RETURNING "webhookEventId"`, [ids, users, types, times, received, payloads]);
   return new Set(rows.map((r) => r.webhookEventId));
 }
 
@@ -42,10 +46,10 @@ export async function acceptEvents(db: Queryable, sealer: Sealer, events: Accept
  * never held back.
  */
 export async function consumeInboxEvents(
-  db: SqlDb, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' | 'failed' = 'processed',
+  db: SqlClient, webhookEventIds: string[], at: Date, status: 'processed' | 'ignored' | 'failed' = 'processed',
 ): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
-  const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
+  const rows = await db.rows<Pick<tables.InboxEvent, 'webhookEventId'>>`
     UPDATE "InboxEvent" e SET "status" = ${status}::"InboxStatus", "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "payloadSealed" = NULL
     WHERE e."webhookEventId" = ANY(${webhookEventIds}::text[]) AND e."status" = 'pending'
       AND (${status} IN ('failed', 'ignored') OR e."lineUserId" IS NULL OR NOT EXISTS (
@@ -57,21 +61,17 @@ export async function consumeInboxEvents(
 }
 
 /** Those of `webhookEventIds` still pending: after a consume, the ones held back rather than consumed before. */
-export async function stillPending(db: SqlDb, webhookEventIds: string[]): Promise<Set<string>> {
+export async function stillPending(db: SqlClient, webhookEventIds: string[]): Promise<Set<string>> {
   if (webhookEventIds.length === 0) return new Set();
-  const rows = await db.$queryRaw<{ webhookEventId: string }[]>`
+  const rows = await db.rows<Pick<tables.InboxEvent, 'webhookEventId'>>`
     SELECT "webhookEventId" FROM "InboxEvent" WHERE "webhookEventId" = ANY(${webhookEventIds}::text[]) AND "status" = 'pending'`;
   return new Set(rows.map((r) => r.webhookEventId));
 }
 
 /** An event read back from the inbox: its payload, opened, and when this machine received it. */
-export interface StoredInboxEvent {
-  webhookEventId: string;
-  payload: unknown;
-  receivedAt: Date;
-}
+export type StoredInboxEvent = Pick<tables.InboxEvent, 'webhookEventId' | 'receivedAt'> & { payload: unknown };
 
-type StoredRow = { webhookEventId: string; payloadSealed: string | null; receivedAt: Date };
+type StoredRow = Pick<tables.InboxEvent, 'webhookEventId' | 'payloadSealed' | 'receivedAt'>;
 
 /** Rows whose payload is still there (it is cleared once processed), opened. */
 function openStored(sealer: Sealer, rows: StoredRow[]): StoredInboxEvent[] {
@@ -90,8 +90,8 @@ function openStored(sealer: Sealer, rows: StoredRow[]): StoredInboxEvent[] {
  * row lock, through FOR SHARE) and, once that turn commits, is no longer pending: so what
  * comes back is exactly what is left to run, and the wait happens here, outside any turn.
  */
-export async function olderPendingEvents(db: SqlDb, sealer: Sealer, webhookEventId: string, limit: number): Promise<StoredInboxEvent[]> {
-  const rows = await db.$queryRaw<StoredRow[]>`
+export async function olderPendingEvents(db: SqlClient, sealer: Sealer, webhookEventId: string, limit: number): Promise<StoredInboxEvent[]> {
+  const rows = await db.rows<StoredRow>`
     SELECT older."webhookEventId", older."payloadSealed", older."receivedAt"
     FROM "InboxEvent" e JOIN "InboxEvent" older
       ON older."lineUserId" = e."lineUserId" AND older."status" = 'pending' AND older."occurredAt" < e."occurredAt"
@@ -102,17 +102,17 @@ export async function olderPendingEvents(db: SqlDb, sealer: Sealer, webhookEvent
 }
 
 /** Consumes one pending event; false if another turn already did. */
-export async function markInboxProcessed(db: SqlDb, webhookEventId: string, at: Date, status: 'processed' | 'ignored' = 'processed'): Promise<boolean> {
+export async function markInboxProcessed(db: SqlClient, webhookEventId: string, at: Date, status: 'processed' | 'ignored' = 'processed'): Promise<boolean> {
   return (await consumeInboxEvents(db, [webhookEventId], at, status)).has(webhookEventId);
 }
 
-export async function markInboxFailed(db: SqlDb, webhookEventId: string, at: Date): Promise<void> {
+export async function markInboxFailed(db: SqlClient, webhookEventId: string, at: Date): Promise<void> {
   await consumeInboxEvents(db, [webhookEventId], at, 'failed');
 }
 
 /** Events accepted but never processed (the process stopped): replayed at start-up. */
-export async function pendingInboxEvents(db: SqlDb, sealer: Sealer, olderThan: Date, limit: number): Promise<StoredInboxEvent[]> {
-  const rows = await db.$queryRaw<StoredRow[]>`
+export async function pendingInboxEvents(db: SqlClient, sealer: Sealer, olderThan: Date, limit: number): Promise<StoredInboxEvent[]> {
+  const rows = await db.rows<StoredRow>`
     SELECT "webhookEventId", "payloadSealed", "receivedAt" FROM "InboxEvent"
     WHERE "status" = 'pending' AND "receivedAt" < ${olderThan.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     ORDER BY "occurredAt" LIMIT ${limit}::integer`;
@@ -124,12 +124,12 @@ export async function pendingInboxEvents(db: SqlDb, sealer: Sealer, olderThan: D
  * process: recorded as processed at once, so the replay never takes it and a second ouen
  * process connected to the same bot skips it. False when another process claimed it.
  */
-export async function claimGatewayEvent(db: SqlDb, eventId: string, eventType: string, now: Date): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>`
+export async function claimGatewayEvent(db: SqlClient, eventId: string, eventType: string, now: Date): Promise<boolean> {
+  const rows = await db.rows<Pick<tables.InboxEvent, 'webhookEventId'>>`
     INSERT INTO "InboxEvent" ("webhookEventId", "eventType", "occurredAt", "receivedAt", "status", "processedAt")
     VALUES (${eventId}, ${eventType}, ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC',
             'processed', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
     ON CONFLICT ("webhookEventId") DO NOTHING
-    RETURNING 1`;
+    RETURNING "webhookEventId"`;
   return rows.length === 1;
 }

@@ -4,30 +4,28 @@
  * migration (one open round, one publication awaiting approval per round, outcomes a
  * round allows).
  */
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 import type { Outcome, RoundId } from './judging-config.ts';
 
 const at = (date: Date) => date.toISOString();
 
-export interface RoundRow {
-  roundId: RoundId;
-  status: 'open' | 'closed';
-  judges: string[];
-}
+/** Round ids are the configuration's (judging-config.ts), the only ones ever written. */
+export type RoundRow = tables.Narrowed<Pick<tables.JudgingRound, 'roundId' | 'status' | 'judges'>, { roundId: RoundId }>;
 
-export async function findRounds(db: SqlDb, contestId: string): Promise<RoundRow[]> {
-  return db.$queryRaw<RoundRow[]>`
+export async function findRounds(db: SqlClient, contestId: string): Promise<RoundRow[]> {
+  return db.rows<RoundRow>`
     SELECT "roundId", "status"::text AS "status", "judges" FROM "JudgingRound" WHERE "contestId" = ${contestId}`;
 }
 
 /** Locks the contest's rounds for the rest of the transaction: round changes, scoring and decisions serialise on it. */
-export async function lockRounds(db: SqlDb, contestId: string): Promise<RoundRow[]> {
-  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`judging:${contestId}`}))`;
+export async function lockRounds(db: SqlClient, contestId: string): Promise<RoundRow[]> {
+  await db.run`SELECT pg_advisory_xact_lock(hashtext(${`judging:${contestId}`}))`;
   return findRounds(db, contestId);
 }
 
-export async function openRoundRow(db: SqlDb, contestId: string, roundId: RoundId, judges: string[], actor: string, now: Date): Promise<void> {
-  await db.$executeRaw`
+export async function openRoundRow(db: SqlClient, contestId: string, roundId: RoundId, judges: string[], actor: string, now: Date): Promise<void> {
+  await db.run`
     INSERT INTO "JudgingRound" ("contestId", "roundId", "status", "judges", "openedBy", "openedAt")
     VALUES (${contestId}, ${roundId}, 'open', ${judges}::text[], ${actor}, ${at(now)}::timestamptz AT TIME ZONE 'UTC')
     ON CONFLICT ("contestId", "roundId") DO UPDATE
@@ -35,27 +33,26 @@ export async function openRoundRow(db: SqlDb, contestId: string, roundId: RoundI
           "closedBy" = NULL, "closedAt" = NULL`;
 }
 
-export async function closeRoundRow(db: SqlDb, contestId: string, roundId: RoundId, actor: string, now: Date): Promise<void> {
-  await db.$executeRaw`
+export async function closeRoundRow(db: SqlClient, contestId: string, roundId: RoundId, actor: string, now: Date): Promise<void> {
+  await db.run`
     UPDATE "JudgingRound" SET "status" = 'closed', "closedBy" = ${actor}, "closedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
     WHERE "contestId" = ${contestId} AND "roundId" = ${roundId}`;
 }
 
-export interface Entrant {
-  applicationId: string;
-  receiptNumber: string;
-  participantId: string;
-  language: string;
-}
+export type Entrant = Pick<tables.Application, 'participantId'> & Pick<tables.Participant, 'language'> & {
+  applicationId: tables.Application['id'];
+  /** Only applications with a receipt number are entrants (the statement's condition). */
+  receiptNumber: NonNullable<tables.Application['receiptNumber']>;
+};
 
 /**
  * Who a round judges: every submitted application for the document screening; after
  * that, the applications whose pass in the round before was published. A withdrawal
  * drops an application from every round.
  */
-export async function findEntrants(db: SqlDb, contestId: string, roundId: RoundId): Promise<Entrant[]> {
+export async function findEntrants(db: SqlClient, contestId: string, roundId: RoundId): Promise<Entrant[]> {
   const previous = roundId === 'presentation' ? 'document' : roundId === 'final' ? 'presentation' : null;
-  return db.$queryRaw<Entrant[]>`
+  return db.rows<Entrant>`
     SELECT a."id"::text AS "applicationId", a."receiptNumber", a."participantId"::text AS "participantId", p."language"
     FROM "Application" a JOIN "Participant" p ON p."id" = a."participantId"
     WHERE a."contestId" = ${contestId} AND a."status" = 'submitted' AND a."receiptNumber" IS NOT NULL
@@ -66,30 +63,27 @@ export async function findEntrants(db: SqlDb, contestId: string, roundId: RoundI
     ORDER BY a."receiptNumber"`;
 }
 
-export interface SheetRow {
-  applicationId: string;
-  judgeId: string;
-  scores: Record<string, number>;
-  commentSealed: string | null;
-  recused: boolean;
-}
+/** Scores are criterion id → score, written only by {@link saveSheet}. */
+export type SheetRow = tables.Narrowed<
+  Pick<tables.JudgingScore, 'applicationId' | 'judgeId' | 'scores' | 'commentSealed' | 'recused'>, { scores: Record<string, number> }
+>;
 
-export async function findSheets(db: SqlDb, contestId: string, roundId: RoundId): Promise<SheetRow[]> {
-  return db.$queryRaw<SheetRow[]>`
+export async function findSheets(db: SqlClient, contestId: string, roundId: RoundId): Promise<SheetRow[]> {
+  return db.rows<SheetRow>`
     SELECT "applicationId"::text AS "applicationId", "judgeId", "scores", "commentSealed", "recused"
     FROM "JudgingScore" WHERE "contestId" = ${contestId} AND "roundId" = ${roundId}`;
 }
 
-export async function findSheet(db: SqlDb, contestId: string, roundId: RoundId, applicationId: string, judgeId: string): Promise<SheetRow | null> {
-  const [row] = await db.$queryRaw<SheetRow[]>`
+export async function findSheet(db: SqlClient, contestId: string, roundId: RoundId, applicationId: string, judgeId: string): Promise<SheetRow | null> {
+  const [row] = await db.rows<SheetRow>`
     SELECT "applicationId"::text AS "applicationId", "judgeId", "scores", "commentSealed", "recused"
     FROM "JudgingScore"
     WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "applicationId" = ${applicationId}::uuid AND "judgeId" = ${judgeId}`;
   return row ?? null;
 }
 
-export async function saveSheet(db: SqlDb, contestId: string, roundId: RoundId, sheet: SheetRow, now: Date): Promise<void> {
-  await db.$executeRaw`
+export async function saveSheet(db: SqlClient, contestId: string, roundId: RoundId, sheet: SheetRow, now: Date): Promise<void> {
+  await db.run`
     INSERT INTO "JudgingScore" ("contestId", "roundId", "applicationId", "judgeId", "scores", "commentSealed", "recused", "updatedAt")
     VALUES (${contestId}, ${roundId}, ${sheet.applicationId}::uuid, ${sheet.judgeId}, ${JSON.stringify(sheet.scores)}::jsonb,
             ${sheet.commentSealed}, ${sheet.recused}, ${at(now)}::timestamptz AT TIME ZONE 'UTC')
@@ -97,24 +91,21 @@ export async function saveSheet(db: SqlDb, contestId: string, roundId: RoundId, 
       SET "scores" = EXCLUDED."scores", "commentSealed" = EXCLUDED."commentSealed", "recused" = EXCLUDED."recused", "updatedAt" = EXCLUDED."updatedAt"`;
 }
 
-export interface DecisionRow {
-  applicationId: string;
-  outcome: Outcome;
-  status: 'pending' | 'awaiting' | 'published';
-}
+/** Outcomes are those a round allows (a guard in the migration). */
+export type DecisionRow = tables.Narrowed<Pick<tables.Decision, 'applicationId' | 'outcome' | 'status'>, { outcome: Outcome }>;
 
-export async function findDecisions(db: SqlDb, contestId: string, roundId: RoundId): Promise<DecisionRow[]> {
-  return db.$queryRaw<DecisionRow[]>`
+export async function findDecisions(db: SqlClient, contestId: string, roundId: RoundId): Promise<DecisionRow[]> {
+  return db.rows<DecisionRow>`
     SELECT "applicationId"::text AS "applicationId", "outcome", "status"::text AS "status"
     FROM "Decision" WHERE "contestId" = ${contestId} AND "roundId" = ${roundId}`;
 }
 
 /** Sets pending decisions; a decision already awaiting approval or published is left as it is. */
 export async function markDecisions(
-  db: SqlDb, contestId: string, roundId: RoundId, decisions: Array<{ applicationId: string; outcome: Outcome }>, actor: string, now: Date,
+  db: SqlClient, contestId: string, roundId: RoundId, decisions: Array<{ applicationId: string; outcome: Outcome }>, actor: string, now: Date,
 ): Promise<void> {
   if (decisions.length === 0) return;
-  await db.$executeRaw`
+  await db.run`
     INSERT INTO "Decision" ("contestId", "roundId", "applicationId", "outcome", "status", "markedBy", "markedAt")
     SELECT ${contestId}, ${roundId}, u."applicationId"::uuid, u."outcome", 'pending', ${actor}, ${at(now)}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${decisions.map((d) => d.applicationId)}::text[], ${decisions.map((d) => d.outcome)}::text[]) AS u("applicationId", "outcome")
@@ -123,59 +114,54 @@ export async function markDecisions(
       WHERE "Decision"."status" = 'pending'`;
 }
 
-export interface PublicationRow {
-  id: string;
-  roundId: RoundId;
-  status: 'awaiting' | 'approved' | 'rejected';
-  draftedBy: string;
-  draftedAt: Date;
-  messages: number;
-}
+export type PublicationRow = tables.Narrowed<
+  Pick<tables.Publication, 'id' | 'roundId' | 'status' | 'draftedBy' | 'draftedAt' | 'messages'>, { roundId: RoundId }
+>;
 
-export async function insertPublication(db: SqlDb, publication: Omit<PublicationRow, 'status'> & { contestId: string }): Promise<void> {
-  await db.$executeRaw`
+export async function insertPublication(db: SqlClient, publication: Omit<PublicationRow, 'status'> & { contestId: string }): Promise<void> {
+  await db.run`
     INSERT INTO "Publication" ("id", "contestId", "roundId", "status", "draftedBy", "draftedAt", "messages")
     VALUES (${publication.id}::uuid, ${publication.contestId}, ${publication.roundId}, 'awaiting', ${publication.draftedBy},
             ${at(publication.draftedAt)}::timestamptz AT TIME ZONE 'UTC', ${publication.messages}::integer)`;
 }
 
 /** Puts the pending decisions of these applications (the round's entrants) into a publication. */
-export async function attachDecisions(db: SqlDb, contestId: string, roundId: RoundId, publicationId: string, applicationIds: string[]): Promise<number> {
-  return db.$executeRaw`
+export async function attachDecisions(db: SqlClient, contestId: string, roundId: RoundId, publicationId: string, applicationIds: string[]): Promise<number> {
+  return db.run`
     UPDATE "Decision" SET "status" = 'awaiting', "publicationId" = ${publicationId}::uuid
     WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "status" = 'pending' AND "applicationId" = ANY(${applicationIds}::uuid[])`;
 }
 
 /** Pending decisions are stale once the round is scored again or the votes change: they go. */
-export async function clearPendingDecisions(db: SqlDb, contestId: string, roundId: RoundId): Promise<number> {
-  return db.$executeRaw`DELETE FROM "Decision" WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "status" = 'pending'`;
+export async function clearPendingDecisions(db: SqlClient, contestId: string, roundId: RoundId): Promise<number> {
+  return db.run`DELETE FROM "Decision" WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "status" = 'pending'`;
 }
 
-export async function findPublication(db: SqlDb, contestId: string, id: string, lock = false): Promise<PublicationRow | null> {
+export async function findPublication(db: SqlClient, contestId: string, id: string, lock = false): Promise<PublicationRow | null> {
   const rows = lock
-    ? await db.$queryRaw<PublicationRow[]>`
+    ? await db.rows<PublicationRow>`
         SELECT "id"::text AS "id", "roundId", "status"::text AS "status", "draftedBy", "draftedAt", "messages"
         FROM "Publication" WHERE "contestId" = ${contestId} AND "id" = ${id}::uuid FOR UPDATE`
-    : await db.$queryRaw<PublicationRow[]>`
+    : await db.rows<PublicationRow>`
         SELECT "id"::text AS "id", "roundId", "status"::text AS "status", "draftedBy", "draftedAt", "messages"
         FROM "Publication" WHERE "contestId" = ${contestId} AND "id" = ${id}::uuid`;
   return rows[0] ?? null;
 }
 
-export async function findAwaitingPublications(db: SqlDb, contestId: string): Promise<PublicationRow[]> {
-  return db.$queryRaw<PublicationRow[]>`
+export async function findAwaitingPublications(db: SqlClient, contestId: string): Promise<PublicationRow[]> {
+  return db.rows<PublicationRow>`
     SELECT "id"::text AS "id", "roundId", "status"::text AS "status", "draftedBy", "draftedAt", "messages"
     FROM "Publication" WHERE "contestId" = ${contestId} AND "status" = 'awaiting' ORDER BY "draftedAt"`;
 }
 
 /** Approval: the messages become due now, the decisions final; returns the outbox ids released. */
-export async function releasePublication(db: SqlDb, id: string, actor: string, now: Date): Promise<string[]> {
-  await db.$executeRaw`
+export async function releasePublication(db: SqlClient, id: string, actor: string, now: Date): Promise<string[]> {
+  await db.run`
     UPDATE "Publication" SET "status" = 'approved', "decidedBy" = ${actor}, "decidedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${id}::uuid`;
-  await db.$executeRaw`UPDATE "Decision" SET "status" = 'published' WHERE "publicationId" = ${id}::uuid`;
+  await db.run`UPDATE "Decision" SET "status" = 'published' WHERE "publicationId" = ${id}::uuid`;
   // An applicant who withdrew while the publication waited is not sent a result.
-  const rows = await db.$queryRaw<Array<{ id: string; status: string }>>`
+  const rows = await db.rows<Pick<tables.OutboxMessage, 'id' | 'status'>>`
     UPDATE "OutboxMessage" o SET "status" = CASE WHEN EXISTS (
         SELECT 1 FROM "Application" a JOIN "Publication" p ON p."id" = o."publicationId"
         WHERE a."participantId" = o."participantId" AND a."contestId" = p."contestId" AND a."status" = 'withdrawn')
@@ -187,29 +173,29 @@ export async function releasePublication(db: SqlDb, id: string, actor: string, n
 }
 
 /** Rejection: nothing is sent; the decisions are pending again so staff can mend and publish anew. */
-export async function withdrawPublication(db: SqlDb, id: string, actor: string, now: Date): Promise<void> {
-  await db.$executeRaw`
+export async function withdrawPublication(db: SqlClient, id: string, actor: string, now: Date): Promise<void> {
+  await db.run`
     UPDATE "Publication" SET "status" = 'rejected', "decidedBy" = ${actor}, "decidedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${id}::uuid`;
-  await db.$executeRaw`UPDATE "Decision" SET "status" = 'pending', "publicationId" = NULL WHERE "publicationId" = ${id}::uuid`;
-  await db.$executeRaw`UPDATE "OutboxMessage" SET "status" = 'skipped' WHERE "publicationId" = ${id}::uuid AND "status" = 'held'`;
+  await db.run`UPDATE "Decision" SET "status" = 'pending', "publicationId" = NULL WHERE "publicationId" = ${id}::uuid`;
+  await db.run`UPDATE "OutboxMessage" SET "status" = 'skipped' WHERE "publicationId" = ${id}::uuid AND "status" = 'held'`;
 }
 
 /** Outcome counts of a publication's decisions, for the approver's preview. */
-export async function publicationOutcomes(db: SqlDb, id: string): Promise<Record<string, number>> {
-  const rows = await db.$queryRaw<Array<{ outcome: string; count: number }>>`
+export async function publicationOutcomes(db: SqlClient, id: string): Promise<Record<string, number>> {
+  const rows = await db.rows<Pick<tables.Decision, 'outcome'> & tables.Computed<{ count: number }>>`
     SELECT "outcome", count(*)::int AS "count" FROM "Decision" WHERE "publicationId" = ${id}::uuid GROUP BY "outcome"`;
   return Object.fromEntries(rows.map((r) => [r.outcome, r.count]));
 }
 
-export async function findVotes(db: SqlDb, contestId: string): Promise<Map<string, number>> {
-  const rows = await db.$queryRaw<Array<{ applicationId: string; votes: number }>>`
+export async function findVotes(db: SqlClient, contestId: string): Promise<Map<string, number>> {
+  const rows = await db.rows<Pick<tables.AudienceVote, 'applicationId' | 'votes'>>`
     SELECT "applicationId"::text AS "applicationId", "votes" FROM "AudienceVote" WHERE "contestId" = ${contestId}`;
   return new Map(rows.map((r) => [r.applicationId, r.votes]));
 }
 
-export async function saveVotes(db: SqlDb, contestId: string, applicationId: string, votes: number, actor: string, now: Date): Promise<void> {
-  await db.$executeRaw`
+export async function saveVotes(db: SqlClient, contestId: string, applicationId: string, votes: number, actor: string, now: Date): Promise<void> {
+  await db.run`
     INSERT INTO "AudienceVote" ("contestId", "applicationId", "votes", "recordedBy", "recordedAt")
     VALUES (${contestId}, ${applicationId}::uuid, ${votes}::integer, ${actor}, ${at(now)}::timestamptz AT TIME ZONE 'UTC')
     ON CONFLICT ("applicationId") DO UPDATE

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Language } from '../../flows/index.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb, Transact } from '../db/types.ts';
+import type { SqlClient, Transact } from '../db/types.ts';
 import { createOutboxRows } from '../outbox/outbox.repository.ts';
 import type { Program } from '../program/load-program.ts';
 import { mayApprove, type Role } from '../staff/permissions.ts';
@@ -24,7 +24,7 @@ import { JudgingRefusal } from './judging-errors.ts';
 import * as repo from './judging.repository.ts';
 
 export interface JudgingDeps {
-  db: SqlDb;
+  db: SqlClient;
   transact: Transact;
   sealer: Sealer;
   program: Program;
@@ -233,7 +233,7 @@ export interface RoundRanking {
 }
 
 /** The round's tally with receipt numbers, decisions and the pass line. */
-export async function roundRanking(deps: JudgingDeps, roundId: RoundId, db: SqlDb = deps.db): Promise<RoundRanking> {
+export async function roundRanking(deps: JudgingDeps, roundId: RoundId, db: SqlClient = deps.db): Promise<RoundRanking> {
   const round = roundConfig(deps.program, roundId);
   const contestId = deps.program.contest.id;
   const row = (await repo.findRounds(db, contestId)).find((r) => r.roundId === roundId);
@@ -367,13 +367,13 @@ function finalOutcomes(ranking: RoundRanking): Map<string, Outcome> {
 }
 
 /** Takes the judging lock; decisions and publication need the round opened and closed again. */
-async function lockClosedRound(tx: SqlDb, contestId: string, roundId: RoundId): Promise<void> {
+async function lockClosedRound(tx: SqlClient, contestId: string, roundId: RoundId): Promise<void> {
   const row = (await repo.lockRounds(tx, contestId)).find((r) => r.roundId === roundId);
   if (!row) throw new JudgingRefusal('roundNotOpen', { round: roundId });
   if (row.status === 'open') throw new JudgingRefusal('roundStillOpen', { round: roundId });
 }
 
-type Decide = (tx: SqlDb, entrants: repo.Entrant[], decisions: repo.DecisionRow[]) => Promise<Array<{ applicationId: string; outcome: Outcome }>>;
+type Decide = (tx: SqlClient, entrants: repo.Entrant[], decisions: repo.DecisionRow[]) => Promise<Array<{ applicationId: string; outcome: Outcome }>>;
 
 async function decide(deps: JudgingDeps, actor: string, roundId: RoundId, choose: Decide): Promise<number> {
   roundConfig(deps.program, roundId);
@@ -431,7 +431,7 @@ export async function publishDecisions(deps: JudgingDeps, actor: string, roundId
     });
     await repo.insertPublication(tx, { id, contestId, roundId, draftedBy: actor, draftedAt: now, messages: messages.length });
     await repo.attachDecisions(tx, contestId, roundId, id, pending.map((e) => e.applicationId));
-    await createOutboxRows(tx, deps.sealer, messages);
+    await createOutboxRows(tx, deps.sealer, messages, now);
     const outcomes = await repo.publicationOutcomes(tx, id);
     await appendAudit(tx, [{ actor, action: 'publication.drafted', entity: 'publication', entityId: id, detail: { round: roundId, messages: messages.length, outcomes } }], now);
     return { id, roundId, messages: messages.length, outcomes, draftedBy: actor, samples: samples(deps.program, round, outcomes) };

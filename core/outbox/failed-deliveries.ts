@@ -18,7 +18,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit-log.ts';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 import { participantLabel } from '../handoff/handoff.service.ts';
 
 /** How long LINE remembers a retry key after the first request that used it. */
@@ -31,32 +32,30 @@ const RETRY_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
  */
 export type RetryKeyPlan = 'renewed' | 'kept' | 'expired';
 
-/** An undelivered message as staff see it: who (a receipt number or an anonymous reference), what kind, when, why; never what it said. */
-export interface FailedDelivery {
-  id: string;
-  /** Why the message was written: `reply`, `staff-reply`, `handoff-closed`, `decision:<round>`. */
-  reason: string;
+/**
+ * An undelivered message as staff see it: who (a receipt number or an anonymous
+ * reference), what kind, when, why; never what it said. `reason`: why the message was
+ * written (`reply`, `staff-reply`, `handoff-closed`, `decision:<round>`); `lastError`:
+ * how the last attempt ended, as the worker stored it (a status line, never message
+ * content).
+ */
+export interface FailedDelivery extends Pick<tables.OutboxMessage, 'id' | 'reason' | 'createdAt' | 'attempts' | 'lastError'> {
   /** The person's application in this contest, if it has a receipt number. */
-  receiptNumber: string | null;
+  receiptNumber: tables.Application['receiptNumber'];
   /** An anonymous, stable reference to the person (never a name or a LINE id). */
   participant: string;
   channel: 'line' | 'discord';
-  createdAt: Date;
-  attempts: number;
-  /** How the last attempt ended, as the worker stored it (a status line, never message content). */
-  lastError: string | null;
   keyPlan: RetryKeyPlan;
 }
 
-type Row = Omit<FailedDelivery, 'participant' | 'keyPlan' | 'channel'> & {
-  participantId: string; refusedAttempts: number; firstAttemptAt: Date | null; discord: boolean;
-};
+type Row = Pick<tables.OutboxMessage, 'id' | 'reason' | 'createdAt' | 'attempts' | 'lastError' | 'participantId' | 'refusedAttempts' | 'firstAttemptAt'>
+  & { receiptNumber: tables.Application['receiptNumber'] } & tables.Computed<{ discord: boolean }>;
 
 /** Failed rows, newest first, a page at a time, and how many there are. */
 export async function listFailedDeliveries(
-  db: SqlDb, contestId: string, page: { offset: number; limit: number }, now: Date,
+  db: SqlClient, contestId: string, page: { offset: number; limit: number }, now: Date,
 ): Promise<{ total: number; deliveries: FailedDelivery[] }> {
-  const rows = await db.$queryRaw<Array<Row & { total: number }>>`
+  const rows = await db.rows<Row & tables.Computed<{ total: number }>>`
     SELECT o."id"::text AS "id", o."reason", o."participantId"::text AS "participantId", o."createdAt", o."attempts", o."refusedAttempts",
            o."firstAttemptAt", o."lastError", p."discordUserId" IS NOT NULL AS "discord",
            (SELECT a."receiptNumber" FROM "Application" a
@@ -76,13 +75,13 @@ export async function listFailedDeliveries(
   };
 }
 
-async function countFailed(db: SqlDb): Promise<number> {
-  const [row] = await db.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS "count" FROM "OutboxMessage" WHERE "status" = 'failed'`;
+async function countFailed(db: SqlClient): Promise<number> {
+  const [row] = await db.rows<tables.Computed<{ count: number }>>`SELECT count(*)::int AS "count" FROM "OutboxMessage" WHERE "status" = 'failed'`;
   return row?.count ?? 0;
 }
 
 /** The rule in this file's comment, for one row. */
-export function keyPlan(row: { attempts: number; refusedAttempts: number; firstAttemptAt: Date | null }, now: Date): RetryKeyPlan {
+export function keyPlan(row: Pick<tables.OutboxMessage, 'attempts' | 'refusedAttempts' | 'firstAttemptAt'>, now: Date): RetryKeyPlan {
   if (row.refusedAttempts >= row.attempts) return 'renewed';
   // Rows from before the first attempt was recorded have no time: LINE may have forgotten their key.
   if (!row.firstAttemptAt || now.getTime() - row.firstAttemptAt.getTime() >= RETRY_KEY_MEMORY_MS) return 'expired';
@@ -102,8 +101,8 @@ export type RetryOutcome =
  * out meanwhile, change nothing. The caller hands the row to the queue after commit and
  * writes the returned audit entry in the same transaction.
  */
-export async function retryFailedDelivery(tx: SqlDb, id: string, actor: string, now: Date): Promise<RetryOutcome> {
-  const [row] = await tx.$queryRaw<Array<{ status: string; attempts: number; refusedAttempts: number; firstAttemptAt: Date | null; reason: string }>>`
+export async function retryFailedDelivery(tx: SqlClient, id: string, actor: string, now: Date): Promise<RetryOutcome> {
+  const [row] = await tx.rows<Pick<tables.OutboxMessage, 'status' | 'attempts' | 'refusedAttempts' | 'firstAttemptAt' | 'reason'>>`
     SELECT "status"::text AS "status", "attempts", "refusedAttempts", "firstAttemptAt", "reason"
     FROM "OutboxMessage" WHERE "id" = ${id}::uuid FOR UPDATE`;
   if (!row) return { status: 'notFound' };
@@ -111,7 +110,7 @@ export async function retryFailedDelivery(tx: SqlDb, id: string, actor: string, 
   const plan = keyPlan(row, now);
   const renew = plan === 'renewed';
   const at = now.toISOString();
-  await tx.$executeRaw`
+  await tx.run`
     UPDATE "OutboxMessage" SET "status" = 'pending', "notBefore" = ${at}::timestamptz AT TIME ZONE 'UTC',
       "retryKey" = CASE WHEN ${renew}::boolean THEN ${randomUUID()}::uuid ELSE "retryKey" END,
       "attempts" = CASE WHEN ${renew}::boolean THEN 0 ELSE "attempts" END,

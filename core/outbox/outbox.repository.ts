@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
 
 export const outboxContext = (participantId: string) => `outbox:${participantId}`;
@@ -20,8 +21,8 @@ export interface NewOutboxRow {
   reply?: { token: string; at: Date };
 }
 
-/** Writes many outbox rows in one statement; returns their ids in the same order. */
-export async function createOutboxRows(db: SqlDb, sealer: Sealer, rows: NewOutboxRow[]): Promise<string[]> {
+/** Writes many outbox rows in one statement, created `now`; returns their ids in the same order. */
+export async function createOutboxRows(db: SqlClient, sealer: Sealer, rows: NewOutboxRow[], now: Date): Promise<string[]> {
   if (rows.length === 0) return [];
   const ids = rows.map(() => randomUUID());
   const retryKeys = rows.map(() => randomUUID());
@@ -33,12 +34,12 @@ export async function createOutboxRows(db: SqlDb, sealer: Sealer, rows: NewOutbo
   const publications = rows.map((r) => r.publicationId ?? null);
   const replyTokens = rows.map((r) => r.reply?.token ?? null);
   const replyTokensAt = rows.map((r) => r.reply?.at.toISOString() ?? null);
-  await db.$executeRaw`
+  await db.run`
     INSERT INTO "OutboxMessage" ("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "status",
-                                 "replyToken", "replyTokenAt")
+                                 "replyToken", "replyTokenAt", "createdAt")
     SELECT u."id"::uuid, u."participantId"::uuid, u."messagesSealed", u."retryKey"::uuid, u."reason", u."notBefore" AT TIME ZONE 'UTC',
            u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus",
-           u."replyToken", u."replyTokenAt" AT TIME ZONE 'UTC'
+           u."replyToken", u."replyTokenAt" AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${retryKeys}::text[], ${reasons}::text[], ${notBefore}::timestamptz[],
                 ${publications}::text[], ${replyTokens}::text[], ${replyTokensAt}::timestamptz[])
       AS u("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "replyToken", "replyTokenAt")`;
@@ -46,9 +47,9 @@ export async function createOutboxRows(db: SqlDb, sealer: Sealer, rows: NewOutbo
 }
 
 /** Replies that went out: their rows are done and never pushed. */
-export async function markOutboxSent(db: SqlDb, ids: string[], at: Date): Promise<void> {
+export async function markOutboxSent(db: SqlClient, ids: string[], at: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.$executeRaw`
+  await db.run`
     UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC', "replyToken" = NULL
     WHERE "id" = ANY(${ids}::uuid[]) AND "status" = 'pending'`;
 }
@@ -58,8 +59,8 @@ export async function markOutboxSent(db: SqlDb, ids: string[], at: Date): Promis
  * recording it) and whose reply token is younger than `youngerThanMs`, oldest first:
  * while LINE can still tell whether a token was used, they are settled with a reply.
  */
-export async function unconfirmedReplies(db: SqlDb, now: Date, youngerThanMs: number): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ id: string }>>`
+export async function unconfirmedReplies(db: SqlClient, now: Date, youngerThanMs: number): Promise<string[]> {
+  const rows = await db.rows<Pick<tables.OutboxMessage, 'id'>>`
     SELECT "id"::text AS "id" FROM "OutboxMessage"
     WHERE "status" = 'pending' AND "replyToken" IS NOT NULL
       AND "replyTokenAt" > ${new Date(now.getTime() - youngerThanMs).toISOString()}::timestamptz AT TIME ZONE 'UTC'
@@ -68,38 +69,32 @@ export async function unconfirmedReplies(db: SqlDb, now: Date, youngerThanMs: nu
 }
 
 /** Makes rows due now, for a reply that failed and must go out as a push. */
-export async function makeOutboxDue(db: SqlDb, id: string, at: Date): Promise<void> {
-  await db.$executeRaw`
+export async function makeOutboxDue(db: SqlClient, id: string, at: Date): Promise<void> {
+  await db.run`
     UPDATE "OutboxMessage" SET "notBefore" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${id}::uuid AND "status" = 'pending'`;
 }
 
 /** Pending rows whose time has come, oldest first: the queue can always be rebuilt from these. */
-export async function dueOutboxIds(db: SqlDb, now: Date, limit: number): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ id: string }>>`
+export async function dueOutboxIds(db: SqlClient, now: Date, limit: number): Promise<string[]> {
+  const rows = await db.rows<Pick<tables.OutboxMessage, 'id'>>`
     SELECT "id"::text AS "id" FROM "OutboxMessage"
     WHERE "status" = 'pending' AND "notBefore" <= ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     ORDER BY "notBefore" LIMIT ${limit}::integer`;
   return rows.map((r) => r.id);
 }
 
-export interface OutboxDelivery {
-  status: string;
-  participantId: string;
-  messagesSealed: string;
-  retryKey: string;
-  /** Set until the row is settled: the answer can go out as a reply while the token is young. */
-  replyToken: string | null;
-  replyTokenAt: Date | null;
-  /** Where it goes: a LINE user, or a Discord user (a DM); exactly one is set. */
-  lineUserId: string | null;
-  discordUserId: string | null;
-  unreachable: boolean;
-}
+/**
+ * One row to deliver: `replyToken` and `replyTokenAt` are set until the row is settled
+ * (the answer can go out as a reply while the token is young); of the participant's
+ * `lineUserId` and `discordUserId`, where it goes, exactly one is set.
+ */
+export type OutboxDelivery = Pick<tables.OutboxMessage, 'status' | 'participantId' | 'messagesSealed' | 'retryKey' | 'replyToken' | 'replyTokenAt'>
+  & Pick<tables.Participant, 'lineUserId' | 'discordUserId'> & tables.Computed<{ unreachable: boolean }>;
 
 /** One row to deliver, with where it goes; null when it does not exist. */
-export async function outboxDelivery(db: SqlDb, id: string): Promise<OutboxDelivery | null> {
-  const [row] = await db.$queryRaw<OutboxDelivery[]>`
+export async function outboxDelivery(db: SqlClient, id: string): Promise<OutboxDelivery | null> {
+  const [row] = await db.rows<OutboxDelivery>`
     SELECT o."status"::text AS "status", o."participantId"::text AS "participantId", o."messagesSealed", o."retryKey"::text AS "retryKey",
            o."replyToken", o."replyTokenAt", p."lineUserId", p."discordUserId", p."unreachableAt" IS NOT NULL AS "unreachable"
     FROM "OutboxMessage" o JOIN "Participant" p ON p."id" = o."participantId"
@@ -108,8 +103,8 @@ export async function outboxDelivery(db: SqlDb, id: string): Promise<OutboxDeliv
 }
 
 /** Moves a pending row on: sent (clearing the last error), skipped or failed for good. */
-export async function settleOutbox(db: SqlDb, id: string, status: 'sent' | 'skipped' | 'failed', at: Date): Promise<void> {
-  await db.$executeRaw`
+export async function settleOutbox(db: SqlClient, id: string, status: 'sent' | 'skipped' | 'failed', at: Date): Promise<void> {
+  await db.run`
     UPDATE "OutboxMessage" SET "status" = ${status}::"OutboxStatus",
       "sentAt" = CASE WHEN ${status} = 'sent' THEN ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC' ELSE "sentAt" END,
       "lastError" = CASE WHEN ${status} = 'sent' THEN NULL ELSE "lastError" END, "replyToken" = NULL
@@ -121,14 +116,14 @@ export async function settleOutbox(db: SqlDb, id: string, status: 'sent' | 'skip
  * whether the platform turned it down outright (so its retry key was not accepted by it):
  * core/outbox/failed-deliveries.ts decides from these what a staff retry does with the key.
  */
-export async function recordOutboxAttempt(db: SqlDb, id: string, outcome: { started: true; at: Date } | { error: string; refused: boolean }): Promise<void> {
+export async function recordOutboxAttempt(db: SqlClient, id: string, outcome: { started: true; at: Date } | { error: string; refused: boolean }): Promise<void> {
   if ('started' in outcome) {
-    await db.$executeRaw`
+    await db.run`
       UPDATE "OutboxMessage" SET "attempts" = "attempts" + 1,
         "firstAttemptAt" = COALESCE("firstAttemptAt", ${outcome.at.toISOString()}::timestamptz AT TIME ZONE 'UTC')
       WHERE "id" = ${id}::uuid`;
   } else {
-    await db.$executeRaw`
+    await db.run`
       UPDATE "OutboxMessage" SET "lastError" = ${outcome.error}, "refusedAttempts" = "refusedAttempts" + ${outcome.refused ? 1 : 0}::integer
       WHERE "id" = ${id}::uuid`;
   }

@@ -1,6 +1,7 @@
 import type { Language } from '../../flows/index.ts';
 import { randomUUID } from 'node:crypto';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 
 export interface ParticipantRef {
@@ -8,50 +9,55 @@ export interface ParticipantRef {
   language: Language;
 }
 
-/** Finds the participant for a LINE user id, creating it on first contact. */
-export function ensureLineParticipant(db: SqlDb, lineUserId: string, language: Language): Promise<ParticipantRef> {
-  return ensureParticipant(db, { lineUserId }, language);
+/** Finds the participant for a LINE user id, creating it on first contact (`now`). */
+export function ensureLineParticipant(db: SqlClient, lineUserId: string, language: Language, now: Date): Promise<ParticipantRef> {
+  return ensureParticipant(db, { lineUserId }, language, now);
 }
 
-/** Finds the participant for a Discord user (a DM with the bot), creating it on first contact. */
-export function ensureDiscordParticipant(db: SqlDb, discordUserId: string, language: Language): Promise<ParticipantRef> {
-  return ensureParticipant(db, { discordUserId }, language);
+/** Finds the participant for a Discord user (a DM with the bot), creating it on first contact (`now`). */
+export function ensureDiscordParticipant(db: SqlClient, discordUserId: string, language: Language, now: Date): Promise<ParticipantRef> {
+  return ensureParticipant(db, { discordUserId }, language, now);
 }
 
-async function ensureParticipant(db: SqlDb, who: { lineUserId: string } | { discordUserId: string }, language: Language): Promise<ParticipantRef> {
+type RefRow = Pick<tables.Participant, 'id' | 'language'>;
+
+async function ensureParticipant(
+  db: SqlClient, who: { lineUserId: string } | { discordUserId: string }, language: Language, now: Date,
+): Promise<ParticipantRef> {
   const line = 'lineUserId' in who ? who.lineUserId : null;
   const discord = 'discordUserId' in who ? who.discordUserId : null;
+  const at = now.toISOString();
   // The no-op update makes RETURNING give the existing row when another turn created it first.
   const [row] = line !== null
-    ? await db.$queryRaw<Array<{ id: string; language: string }>>`
-        INSERT INTO "Participant" ("id", "lineUserId", "language", "updatedAt")
-        VALUES (${randomUUID()}::uuid, ${line}, ${language}, now() AT TIME ZONE 'UTC')
+    ? await db.rows<RefRow>`
+        INSERT INTO "Participant" ("id", "lineUserId", "language", "createdAt", "updatedAt")
+        VALUES (${randomUUID()}::uuid, ${line}, ${language}, ${at}::timestamptz AT TIME ZONE 'UTC', ${at}::timestamptz AT TIME ZONE 'UTC')
         ON CONFLICT ("lineUserId") DO UPDATE SET "lineUserId" = EXCLUDED."lineUserId"
         RETURNING "id"::text AS "id", "language"`
-    : await db.$queryRaw<Array<{ id: string; language: string }>>`
-        INSERT INTO "Participant" ("id", "discordUserId", "language", "updatedAt")
-        VALUES (${randomUUID()}::uuid, ${discord}, ${language}, now() AT TIME ZONE 'UTC')
+    : await db.rows<RefRow>`
+        INSERT INTO "Participant" ("id", "discordUserId", "language", "createdAt", "updatedAt")
+        VALUES (${randomUUID()}::uuid, ${discord}, ${language}, ${at}::timestamptz AT TIME ZONE 'UTC', ${at}::timestamptz AT TIME ZONE 'UTC')
         ON CONFLICT ("discordUserId") DO UPDATE SET "discordUserId" = EXCLUDED."discordUserId"
         RETURNING "id"::text AS "id", "language"`;
   return participantRef(row!);
 }
 
-export async function findLineParticipant(db: SqlDb, lineUserId: string): Promise<ParticipantRef | null> {
-  const [row] = await db.$queryRaw<Array<{ id: string; language: string }>>`
+export async function findLineParticipant(db: SqlClient, lineUserId: string): Promise<ParticipantRef | null> {
+  const [row] = await db.rows<RefRow>`
     SELECT "id"::text AS "id", "language" FROM "Participant" WHERE "lineUserId" = ${lineUserId}`;
   return row ? participantRef(row) : null;
 }
 
-const participantRef = (row: { id: string; language: string }): ParticipantRef =>
+const participantRef = (row: RefRow): ParticipantRef =>
   ({ id: row.id, language: row.language === 'en' ? 'en' : 'ja' });
 
 /**
  * `unfollow`: LINE still answers pushes to a blocking user with 200 and bills them, so
  * the participant is marked and skipped; `follow` clears the mark.
  */
-export async function setReachable(db: SqlDb, participantId: string, reachable: boolean, at: Date): Promise<AuditEntry> {
+export async function setReachable(db: SqlClient, participantId: string, reachable: boolean, at: Date): Promise<AuditEntry> {
   const unreachableAt = reachable ? null : at.toISOString();
-  await db.$executeRaw`
+  await db.run`
     UPDATE "Participant" SET "unreachableAt" = ${unreachableAt}::timestamptz AT TIME ZONE 'UTC', "updatedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${participantId}::uuid`;
   return {
@@ -63,8 +69,8 @@ export async function setReachable(db: SqlDb, participantId: string, reachable: 
 }
 
 /** The participant chose a language (the flow's language switch). */
-export async function setLanguage(db: SqlDb, participantId: string, language: Language, at: Date): Promise<void> {
-  await db.$executeRaw`
+export async function setLanguage(db: SqlClient, participantId: string, language: Language, at: Date): Promise<void> {
+  await db.run`
     UPDATE "Participant" SET "language" = ${language}, "updatedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${participantId}::uuid`;
 }

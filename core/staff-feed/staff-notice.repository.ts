@@ -5,7 +5,8 @@
  * wakes the bot at once; a periodic sweep covers a missed wake-up.
  */
 import type { Sealer } from '../crypto/sealer.ts';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
 
 export const STAFF_FEED_CHANNEL = 'ouen_staff_feed';
@@ -23,32 +24,28 @@ export interface NewNotice {
   payload?: unknown;
 }
 
-export interface Notice {
-  id: bigint;
-  kind: NoticeKind;
-  entityId: string;
-  detail: Record<string, unknown>;
-  payloadSealed: string | null;
-  attempts: number;
-  createdAt: Date;
-}
+/** `kind` and `detail` are only ever written by {@link recordNotices}. */
+export type Notice = tables.Narrowed<
+  Pick<tables.StaffNotice, 'id' | 'kind' | 'entityId' | 'detail' | 'payloadSealed' | 'attempts' | 'createdAt'>,
+  { kind: NoticeKind; detail: tables.JsonObject }
+>;
 
 export const noticeContext = (entityId: string) => `staff-notice:${entityId}`;
 
-/** Adds notices to the feed inside the caller's transaction; the bot is woken when it commits. */
-export async function recordNotices(db: SqlDb, sealer: Sealer, given: NewNotice[]): Promise<void> {
+/** Adds notices to the feed inside the caller's transaction, created `now`; the bot is woken when it commits. */
+export async function recordNotices(db: SqlClient, sealer: Sealer, given: NewNotice[], now: Date): Promise<void> {
   if (given.length === 0) return;
   // A second line of defence: what people write is redacted where it enters (webhook, turn).
   const notices = given.map((n) => ({ ...n, detail: n.detail && redactMyNumbersDeep(n.detail), payload: redactMyNumbersDeep(n.payload) }));
-  await db.$executeRaw`
-    INSERT INTO "StaffNotice" ("kind", "entityId", "detail", "payloadSealed")
-    SELECT u."kind", u."entityId"::uuid, u."detail"::jsonb, u."payloadSealed"
+  await db.run`
+    INSERT INTO "StaffNotice" ("kind", "entityId", "detail", "payloadSealed", "createdAt")
+    SELECT u."kind", u."entityId"::uuid, u."detail"::jsonb, u."payloadSealed", ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${notices.map((n) => n.kind)}::text[], ${notices.map((n) => n.entityId)}::text[],
                 ${notices.map((n) => JSON.stringify(n.detail ?? {}))}::text[],
                 ${notices.map((n) => (n.payload === undefined ? null : sealer.sealJson(n.payload, noticeContext(n.entityId))))}::text[])
       WITH ORDINALITY AS u("kind", "entityId", "detail", "payloadSealed", "position")
     ORDER BY u."position"`;
-  await db.$executeRaw`SELECT pg_notify(${STAFF_FEED_CHANNEL}, '')`;
+  await db.run`SELECT pg_notify(${STAFF_FEED_CHANNEL}, '')`;
 }
 
 /**
@@ -57,8 +54,8 @@ export async function recordNotices(db: SqlDb, sealer: Sealer, given: NewNotice[
  * Notices of one application or handoff go in order: a newer one waits while an older
  * one is pending.
  */
-export async function claimNextNotice(db: SqlDb, now: Date, leaseMs: number): Promise<Notice | null> {
-  const [row] = await db.$queryRaw<Notice[]>`
+export async function claimNextNotice(db: SqlClient, now: Date, leaseMs: number): Promise<Notice | null> {
+  const [row] = await db.rows<Notice>`
     UPDATE "StaffNotice" SET "claimedUntil" = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = (
       SELECT n."id" FROM "StaffNotice" n
@@ -72,35 +69,31 @@ export async function claimNextNotice(db: SqlDb, now: Date, leaseMs: number): Pr
   return row ?? null;
 }
 
-export async function settleNotice(db: SqlDb, id: bigint, status: 'sent' | 'skipped' | 'failed', at: Date): Promise<void> {
-  await db.$executeRaw`
+export async function settleNotice(db: SqlClient, id: bigint, status: 'sent' | 'skipped' | 'failed', at: Date): Promise<void> {
+  await db.run`
     UPDATE "StaffNotice" SET "status" = ${status}::"StaffNoticeStatus", "claimedUntil" = NULL,
       "sentAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${id.toString()}::bigint`;
 }
 
 /** A try that failed: counted, and the lease given back for the next sweep. */
-export async function noteNoticeAttempt(db: SqlDb, id: bigint): Promise<void> {
-  await db.$executeRaw`UPDATE "StaffNotice" SET "attempts" = "attempts" + 1, "claimedUntil" = NULL WHERE "id" = ${id.toString()}::bigint`;
+export async function noteNoticeAttempt(db: SqlClient, id: bigint): Promise<void> {
+  await db.run`UPDATE "StaffNotice" SET "attempts" = "attempts" + 1, "claimedUntil" = NULL WHERE "id" = ${id.toString()}::bigint`;
 }
 
-export interface DiscordThreadRow {
-  entity: 'application' | 'handoff';
-  entityId: string;
-  channelId: string;
-  messageId: string;
-  threadId: string;
-}
+export type DiscordThreadRow = tables.Narrowed<
+  Pick<tables.DiscordThread, 'entity' | 'entityId' | 'channelId' | 'messageId' | 'threadId'>, { entity: 'application' | 'handoff' }
+>;
 
-export async function findThread(db: SqlDb, entity: DiscordThreadRow['entity'], entityId: string): Promise<DiscordThreadRow | null> {
-  const [row] = await db.$queryRaw<DiscordThreadRow[]>`
+export async function findThread(db: SqlClient, entity: DiscordThreadRow['entity'], entityId: string): Promise<DiscordThreadRow | null> {
+  const [row] = await db.rows<DiscordThreadRow>`
     SELECT "entity", "entityId"::text AS "entityId", "channelId", "messageId", "threadId"
     FROM "DiscordThread" WHERE "entity" = ${entity} AND "entityId" = ${entityId}::uuid`;
   return row ?? null;
 }
 
-export async function saveThread(db: SqlDb, row: DiscordThreadRow): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO "DiscordThread" ("entity", "entityId", "channelId", "messageId", "threadId")
-    VALUES (${row.entity}, ${row.entityId}::uuid, ${row.channelId}, ${row.messageId}, ${row.threadId})`;
+export async function saveThread(db: SqlClient, row: DiscordThreadRow, now: Date): Promise<void> {
+  await db.run`
+    INSERT INTO "DiscordThread" ("entity", "entityId", "channelId", "messageId", "threadId", "createdAt")
+    VALUES (${row.entity}, ${row.entityId}::uuid, ${row.channelId}, ${row.messageId}, ${row.threadId}, ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 }

@@ -1,5 +1,6 @@
 import { CONTEST_FLOW_ID } from '../../flows/index.ts';
-import type { SqlDb } from '../db/types.ts';
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
 
 export type Stats = Record<string, Record<string, number>>;
 
@@ -12,8 +13,8 @@ export type Stats = Record<string, Record<string, number>>;
  * and someone who agreed and later refused counts as refused. `consentsGranted` and
  * `consentsRefused` are keyed by purpose (the flow that asked: `contest-application`).
  */
-export async function collectStats(db: SqlDb, contestId: string): Promise<Stats> {
-  const rows = await db.$queryRaw<Array<{ entity: string; status: string; count: number }>>`
+export async function collectStats(db: SqlClient, contestId: string): Promise<Stats> {
+  const rows = await db.rows<tables.Computed<{ entity: string; status: string; count: number }>>`
     WITH "current" AS (
       SELECT DISTINCT ON ("participantId", "purpose") "purpose", "granted" FROM "Consent"
       ORDER BY "participantId", "purpose", "decidedAt" DESC, "id"

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { choosePort } from '../../bot/http/listen.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
-import { sqlDb } from '../../core/db/pg-transaction.ts';
+import { sqlClient } from '../../core/db/pg-transaction.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { parseEnv } from '../../core/env.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -132,9 +132,9 @@ describe('local mode', () => {
     const queue = new OutboxQueue(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
     try {
       const { rows } = await sql.query<{ id: string }>('SELECT "id" FROM "Participant" WHERE "lineUserId" = $1', [userId]);
-      const [outboxId] = await createOutboxRows(sqlDb(sql), ouen.sealer, [{
+      const [outboxId] = await createOutboxRows(sqlClient(sql), ouen.sealer, [{
         participantId: rows[0]!.id, messages: [{ type: 'text', text: '一次審査の結果をお知らせします。' }], reason: 'test', notBefore: new Date(),
-      }]);
+      }], new Date());
       await queue.enqueue([outboxId!]);
       await eventually(async () => (await transcript(userId)).some((e) => e.via === 'push' && e.message?.text === '一次審査の結果をお知らせします。'), 20_000);
       await eventually(async () => (await sql.query<{ status: string }>('SELECT "status" FROM "OutboxMessage" WHERE "id" = $1', [outboxId])).rows[0]?.status === 'sent');

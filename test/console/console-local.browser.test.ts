@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOuen, type RunningOuen } from '../../bot/app.ts';
 import { choosePort } from '../../bot/http/listen.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
-import { sqlDb } from '../../core/db/pg-transaction.ts';
+import { sqlClient } from '../../core/db/pg-transaction.ts';
 import { createSqlPool } from '../../core/db/sql-pool.ts';
 import { parseEnv, type Env } from '../../core/env.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -74,9 +74,9 @@ describe('console in local mode (browser)', () => {
     const queue = new OutboxQueue(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
     try {
       const { rows } = await sql.query<{ id: string }>('SELECT "id" FROM "Participant"');
-      const ids = await createOutboxRows(sqlDb(sql), ouen.sealer, [{
+      const ids = await createOutboxRows(sqlClient(sql), ouen.sealer, [{
         participantId: rows[0]!.id, messages: [{ type: 'text', text: '書類審査の結果をお知らせします。' }], reason: 'test', notBefore: new Date(),
-      }]);
+      }], new Date());
       await queue.enqueue(ids);
     } finally {
       await queue.close();

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningOuen } from '../../bot/app.ts';
 import { attachDocument } from '../../core/applications/document.service.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
 import { ANSWER_MS, chatActions, openConsoleBrowser, saveScreenshot, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
 import type { TestDatabase } from '../support/database.ts';
@@ -40,7 +40,7 @@ describe('the console staff panel (browser)', () => {
     await seedApplication(db.prisma, ouen.sealer, { receipt: 'BC2026-0002', status: 'submitted', answers: sampleAnswers('市川 花子', '市川市', 'no') });
     await transactOn(db.sql)((tx) => attachDocument(tx, ouen.sealer, first, {
       sourceMessageId: '900000000000000001', fileName: 'plan.pdf', content: MINIMAL_PDF, sha256: createHash('sha256').update(MINIMAL_PDF).digest('hex'),
-    }, 'test'));
+    }, 'test', clock()));
     ({ browser, page, pageErrors } = await openConsoleBrowser({ viewport: { width: 1280, height: 720 }, onlyOrigin: ouen.url }));
     await page.goto(`${ouen.url}/console`);
     await page.getByTestId('add-user-name').fill('千葉 花子');
@@ -172,9 +172,9 @@ describe('the console staff panel (browser)', () => {
   it('lists an undelivered message with its reason, and sends it again from the button', async () => {
     const userId = ouen.fakeLine!.users()[0]!.userId;
     const participant = await db.prisma.participant.findFirstOrThrow({ where: { lineUserId: userId } });
-    const [id] = await createOutboxRows(sqlDb(db.sql), ouen.sealer, [{
+    const [id] = await createOutboxRows(sqlClient(db.sql), ouen.sealer, [{
       participantId: participant.id, messages: [{ type: 'text', text: 'お待たせしました（再送のテスト）' }], reason: 'staff-reply', notBefore: clock(),
-    }]);
+    }], clock());
     await db.prisma.outboxMessage.update({ where: { id: id! }, data: { status: 'failed', attempts: 1, refusedAttempts: 1, firstAttemptAt: clock(), lastError: 'LINE push failed with 400' } });
 
     await page.getByTestId('staff-role').selectOption('viewer');

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordConsent } from '../../core/consent/consent.service.ts';
-import { sqlDb } from '../../core/db/pg-transaction.ts';
+import { sqlClient } from '../../core/db/pg-transaction.ts';
 import { collectStats } from '../../core/stats/collect-stats.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { program } from '../support/flow-harness.ts';
@@ -14,7 +14,7 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   const decide = async (participantId: string, granted: boolean, minute: number, purpose = 'contest-application') => {
-    await recordConsent(sqlDb(db.sql), {
+    await recordConsent(sqlClient(db.sql), {
       participantId, purpose, noticeVersion: '2026-1', granted, at: new Date(Date.UTC(2026, 10, 28, 1, minute)), actor: 'test',
     });
   };
@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe('collectStats', () => {
   it('counts people who agree, not consent records, by their latest decision per purpose', async () => {
-    const stats = await collectStats(sqlDb(db.sql), program.contest.id);
+    const stats = await collectStats(sqlClient(db.sql), program.contest.id);
     expect(await db.prisma.consent.count({ where: { granted: true, purpose: 'contest-application' } })).toBe(4);
     expect(stats.consentsGranted).toEqual({ 'contest-application': 2, survey: 1 });
     expect(stats.consentsRefused).toEqual({ 'contest-application': 1, survey: 0 });
@@ -47,7 +47,7 @@ describe('collectStats', () => {
   it('names the contest\'s purpose with zeros before anyone has answered', async () => {
     const empty = await createTestDatabase();
     try {
-      const stats = await collectStats(sqlDb(empty.sql), program.contest.id);
+      const stats = await collectStats(sqlClient(empty.sql), program.contest.id);
       expect(stats.consentsGranted).toEqual({ 'contest-application': 0 });
       expect(stats.consentsRefused).toEqual({ 'contest-application': 0 });
     } finally {

@@ -52,7 +52,7 @@ function parse(text: string): string[][] {
 }
 
 async function exportRows(options: { personal: boolean; withdrawnPersonal?: boolean }) {
-  const { text } = await exportApplicationsCsv(db.prisma, sealer, program, { ...options, actor: 'test', now: DURING });
+  const { text } = await exportApplicationsCsv(db, sealer, program, { ...options, actor: 'test', now: DURING });
   const [header, ...rows] = parse(text.replace(/^\uFEFF/, '')) as string[][];
   const cell = (receipt: string, column: string) => rows.find((r) => r[0] === receipt)![header!.indexOf(column)];
   return { header: header!, rows, cell };

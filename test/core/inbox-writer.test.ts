@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sealer } from '../../core/crypto/sealer.ts';
 import { InboxWriter } from '../../core/inbox/inbox-writer.ts';
-import { sqlDb } from '../../core/db/pg-transaction.ts';
+import { sqlClient } from '../../core/db/pg-transaction.ts';
 import { consumeInboxEvents } from '../../core/inbox/inbox.repository.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -17,7 +17,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const event = (id: string) => ({ webhookEventId: id, lineUserId: 'U1', eventType: 'message', occurredAt: new Date(), payload: { secret: 'こんにちは' } });
+const event = (id: string) => ({ webhookEventId: id, lineUserId: 'U1', eventType: 'message', occurredAt: new Date(), receivedAt: new Date(), payload: { secret: 'こんにちは' } });
 
 describe('InboxWriter', () => {
   it('stores events from many concurrent requests, each told which of its events were new', async () => {
@@ -41,14 +41,14 @@ describe('InboxWriter', () => {
 });
 
 describe('consumeInboxEvents', () => {
-  const from = (id: string, user: string, at: string) => ({ webhookEventId: id, lineUserId: user, eventType: 'message', occurredAt: new Date(at), payload: {} });
+  const from = (id: string, user: string, at: string) => ({ webhookEventId: id, lineUserId: user, eventType: 'message', occurredAt: new Date(at), receivedAt: new Date(), payload: {} });
 
   it("holds a person's newer event back while an older one of theirs is still pending, and lets others through", async () => {
     const writer = new InboxWriter(db.sql, sealer);
     await writer.accept([
       from('older', 'Uorder', '2026-11-28T01:00:00Z'), from('newer', 'Uorder', '2026-11-28T01:00:05Z'), from('other', 'Uother', '2026-11-28T01:00:06Z'),
     ]);
-    const tx = sqlDb(db.sql);
+    const tx = sqlClient(db.sql);
     expect([...await consumeInboxEvents(tx, ['newer', 'other'], new Date())]).toEqual(['other']);
     expect([...await consumeInboxEvents(tx, ['older'], new Date())]).toEqual(['older']);
     expect([...await consumeInboxEvents(tx, ['newer'], new Date())]).toEqual(['newer']);
@@ -57,6 +57,6 @@ describe('consumeInboxEvents', () => {
   it('marks a held-back event failed all the same, so a broken event never blocks a person', async () => {
     const writer = new InboxWriter(db.sql, sealer);
     await writer.accept([from('stuck-old', 'Ustuck', '2026-11-28T02:00:00Z'), from('stuck-new', 'Ustuck', '2026-11-28T02:00:05Z')]);
-    expect([...await consumeInboxEvents(sqlDb(db.sql), ['stuck-new'], new Date(), 'failed')]).toEqual(['stuck-new']);
+    expect([...await consumeInboxEvents(sqlClient(db.sql), ['stuck-new'], new Date(), 'failed')]).toEqual(['stuck-new']);
   });
 });

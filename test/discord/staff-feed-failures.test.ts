@@ -10,7 +10,7 @@ import { startStaffFeed, type RunningStaffFeed } from '../../bot/discord/staff-f
 import { staffDepsOn } from '../../bot/staff/staff-commands.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { createLogger } from '../../core/logger.ts';
 import { recordNotices } from '../../core/staff-feed/staff-notice.repository.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -46,7 +46,7 @@ afterAll(async () => {
 
 async function submitted(receipt: string): Promise<string> {
   const id = await seedApplication(db.prisma, sealer, { receipt, status: 'submitted', answers: sampleAnswers('千葉 次郎', '柏市', 'no') });
-  await transactOn(db.sql)((tx) => recordNotices(tx, sealer, [{ kind: 'application.submitted', entityId: id }]));
+  await transactOn(db.sql)((tx) => recordNotices(tx, sealer, [{ kind: 'application.submitted', entityId: id }], DURING));
   return id;
 }
 

@@ -14,7 +14,7 @@ import { attachDocument } from '../../core/applications/document.service.ts';
 import { answersContext } from '../../core/applications/application.repository.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { openHandoff } from '../../core/handoff/handoff.service.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   await seedApplication(db.prisma, sealer, { receipt: null, status: 'draft', answers: sampleAnswers('下書き 次郎', '千葉市中央区', 'no') });
   await transactOn(db.sql)((tx) => attachDocument(tx, sealer, withDocument, {
     sourceMessageId: '900000000000000001', fileName: '千葉太郎の計画.pdf', content: MINIMAL_PDF, sha256: createHash('sha256').update(MINIMAL_PDF).digest('hex'),
-  }, 'test'));
+  }, 'test', DURING));
   deps = staffDepsOn(db.sql, { sealer, program, clock: () => DURING, release: async (ids) => void released.push(...ids) });
   discord = await startFakeDiscord();
   client = await connectClient(discord, (c) => attachStaffCommands({ client: c, roleMapping, logger: createLogger('silent'), run: (request) => runStaffCommand(deps, request) }));
@@ -141,7 +141,7 @@ describe('/deliveries', () => {
       { participantId: person.participantId, reason: 'decision:document' },
       ...Array.from({ length: 11 }, () => ({ participantId: stranger.id, reason: 'staff-reply' })),
     ];
-    failedIds = await createOutboxRows(sqlDb(db.sql), sealer, rows.map((r) => ({ ...r, messages: [{ type: 'text', text: '秘密の本文' }], notBefore: DURING })));
+    failedIds = await createOutboxRows(sqlClient(db.sql), sealer, rows.map((r) => ({ ...r, messages: [{ type: 'text', text: '秘密の本文' }], notBefore: DURING })), DURING);
     for (const [i, id] of failedIds.entries()) {
       await db.prisma.outboxMessage.update({
         where: { id },

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb, transactOn } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { judgingSchema } from '../../core/judging/judging-config.ts';
 import { JudgingRefusal } from '../../core/judging/judging-errors.ts';
 import * as judging from '../../core/judging/judging.service.ts';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   for (let i = 1; i <= 3; i++) {
     await seedApplication(db.prisma, sealer, { receipt: `BC2026-000${i}`, status: 'submitted', answers: sampleAnswers(`応募 ${i}`, '柏市', 'no') });
   }
-  deps = { db: sqlDb(db.sql), transact: transactOn(db.sql), sealer, program, clock: () => AFTER_DEADLINE };
+  deps = { db: sqlClient(db.sql), transact: transactOn(db.sql), sealer, program, clock: () => AFTER_DEADLINE };
 });
 
 afterAll(async () => {
@@ -132,7 +132,7 @@ describe('the final', () => {
     for (let i = 1; i <= 4; i++) {
       await seedApplication(final.prisma, sealer, { receipt: `BC2026-000${i}`, status: 'submitted', answers: sampleAnswers(`応募 ${i}`, '柏市', 'no') });
     }
-    f = { db: sqlDb(final.sql), transact: transactOn(final.sql), sealer, program, clock: () => AFTER_DEADLINE };
+    f = { db: sqlClient(final.sql), transact: transactOn(final.sql), sealer, program, clock: () => AFTER_DEADLINE };
     // Everyone passes the two screenings (decided by hand, published, approved).
     for (const round of ['document', 'presentation'] as const) {
       await judging.openRound(f, 'console:staff', round);

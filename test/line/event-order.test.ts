@@ -39,7 +39,7 @@ const replayed = () => logs.lines.some((line) => line.includes('replaying unproc
 
 /** Stored by another ouen process: in the database, in no queue of this one. */
 const storedElsewhere = (user: LineUser, event: WebhookEvent) => acceptEvents(h.db.sql, h.ouen.sealer, [{
-  webhookEventId: event.webhookEventId, lineUserId: user.userId, eventType: event.type, occurredAt: new Date(event.timestamp), payload: event,
+  webhookEventId: event.webhookEventId, lineUserId: user.userId, eventType: event.type, occurredAt: new Date(event.timestamp), receivedAt: new Date(), payload: event,
 }]);
 /** Another process's turn has consumed the event and not committed yet: `client` holds its row until COMMIT. */
 const consumedElsewhere = async (client: { query(sql: string, values?: unknown[]): Promise<unknown> }, event: WebhookEvent) => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderForParticipant } from '../../runtime/participant-renderer.ts';
 import { runStaffCommand, staffDepsOn } from '../../bot/staff/staff-commands.ts';
 import { findApplication } from '../../core/applications/application.repository.ts';
-import { sqlDb } from '../../core/db/pg-transaction.ts';
+import { sqlClient } from '../../core/db/pg-transaction.ts';
 import { DURING } from '../support/flow-harness.ts';
 import { botTexts, callbackBody, LineUser, messageId, MINIMAL_PDF } from '../support/line-events.ts';
 import { snowflake, startOuenWithDiscord } from '../support/fake-discord.ts';
@@ -47,7 +47,7 @@ async function submitWithDocumentLater(user: LineUser): Promise<{ receipt: strin
 
 async function applicationOf(user: LineUser) {
   const participant = await h.db.prisma.participant.findUniqueOrThrow({ where: { lineUserId: user.userId } });
-  return findApplication(sqlDb(h.db.sql), h.ouen.sealer, h.ouen.program.contest.id, participant.id);
+  return findApplication(sqlClient(h.db.sql), h.ouen.sealer, h.ouen.program.contest.id, participant.id);
 }
 
 describe('after an unsend', () => {

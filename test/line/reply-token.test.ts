@@ -65,7 +65,7 @@ describe('a reply whose token LINE refuses, received long ago by this machine th
     // Its token is one LINE no longer honours.
     const older = { ...user.text('応募'), timestamp: newer.timestamp - 1000, webhookEventId: ulid(newer.timestamp - 1000), replyToken: unknownReplyToken() };
     await acceptEvents(h.db.sql, h.ouen.sealer, [{
-      webhookEventId: older.webhookEventId, lineUserId: user.userId, eventType: older.type, occurredAt: new Date(older.timestamp), payload: older,
+      webhookEventId: older.webhookEventId, lineUserId: user.userId, eventType: older.type, occurredAt: new Date(older.timestamp), receivedAt: new Date(), payload: older,
     }]);
     await h.db.sql.query(`UPDATE "InboxEvent" SET "receivedAt" = now() - interval '40 seconds' WHERE "webhookEventId" = $1`, [older.webhookEventId]);
     const before = await usedBefore();

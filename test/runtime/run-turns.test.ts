@@ -6,7 +6,7 @@ import { verifyAudit } from '../../core/audit/verify-audit.ts';
 import { findApplication } from '../../core/applications/application.repository.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { transactOn } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { DURING, program } from '../support/flow-harness.ts';
 
@@ -39,7 +39,7 @@ describe('runTurns', () => {
     const results = await runTurns(services(), people.map((p) => turn(p.id, '同意する')));
     expect(results.every((r) => r.status === 'done' && r.outboxId)).toBe(true);
     for (const p of people) {
-      const application = await findApplication(db.prisma, sealer, program.contest.id, p.id);
+      const application = await findApplication(sqlClient(db.sql), sealer, program.contest.id, p.id);
       expect(application?.status).toBe('draft');
       expect(await db.prisma.consent.count({ where: { participantId: p.id, granted: true } })).toBe(1);
     }
@@ -57,8 +57,8 @@ describe('runTurns', () => {
       turn(b.id, 'x', { input: { type: 'choice', value: 'change:phone' } }),
     ]);
     expect(JSON.stringify(results[0])).toMatch(/BC2026-\d{4}/);
-    expect((await findApplication(db.prisma, sealer, program.contest.id, a.id))?.status).toBe('submitted');
-    expect((await findApplication(db.prisma, sealer, program.contest.id, b.id))?.status).toBe('draft');
+    expect((await findApplication(sqlClient(db.sql), sealer, program.contest.id, a.id))?.status).toBe('submitted');
+    expect((await findApplication(sqlClient(db.sql), sealer, program.contest.id, b.id))?.status).toBe('draft');
   });
 
   it('skips turns whose inbox event was consumed already', async () => {

@@ -3,7 +3,7 @@ import { applicationChangeText } from '../../bot/staff/feed-cards.ts';
 import type { Notice } from '../../core/staff-feed/staff-notice.repository.ts';
 import { program } from '../support/flow-harness.ts';
 
-const notice = (detail: Record<string, unknown>): Notice => ({
+const notice = (detail: Notice['detail']): Notice => ({
   id: 1n, kind: 'application.updated', entityId: '00000000-0000-4000-8000-000000000000', detail, payloadSealed: null, attempts: 0,
   createdAt: new Date('2026-11-30T10:00:00+09:00'),
 });

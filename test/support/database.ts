@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type PrismaClient } from '../../core/db/index.ts';
-import { createSqlPool } from '../../core/db/sql-pool.ts';
 
 /**
  * The local test server (trust auth) as a role that may create databases. Override with
@@ -40,14 +39,12 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const connectionString = databaseUrl(name);
   try {
     const db = await openDatabase({ databaseUrl: connectionString, migrate: options.migrate ?? true, poolSize: 4 });
-    const sql = createSqlPool(connectionString, 4);
     return {
       name,
       prisma: db.prisma,
-      sql,
+      sql: db.sql,
       connectionString,
       drop: async () => {
-        await sql.end();
         await db.close();
         await dropTestDatabase(name);
       },

@@ -17,8 +17,8 @@ import { createFakeLineApi, type FakeLineStore, type RecordedApiRequest } from '
 import { LineApi, singleChannel, type LineChannels } from '../../channels/line/line-api.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlDb } from '../../core/db/pg-transaction.ts';
-import type { SqlDb } from '../../core/db/types.ts';
+import { sqlClient } from '../../core/db/pg-transaction.ts';
+import type { SqlClient } from '../../core/db/types.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createMetrics, type Metrics } from '../../core/metrics.ts';
 import { OutboxQueue } from '../../runtime/outbox-queue.ts';
@@ -28,7 +28,7 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
 export interface WorkerFixture {
   db: TestDatabase;
   /** `db` as the server's SQL sees it. */
-  sql: SqlDb;
+  sql: SqlClient;
   sealer: Sealer;
   /** The fake LINE platform's state: users, chats, recorded requests, push faults. */
   line: FakeLineStore;
@@ -63,7 +63,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
   const connection = redisConnection('redis://127.0.0.1:6379');
   const queue = new OutboxQueue(connection, prefix);
   const metrics = createMetrics({ defaults: false });
-  const sql = sqlDb(db.sql);
+  const sql = sqlClient(db.sql);
   const worker = startOutboxWorker({
     db: sql, sealer, logger: createLogger('silent'), metrics, connection, prefix, queue, line: channels,
     sweepEveryMs: 60_000, ...(options.clock ? { clock: options.clock } : {}),

@@ -32,7 +32,7 @@ async function deliver(): Promise<{ id: string; lineUserId: string }> {
   const { participantId, lineUserId } = await f.lineParticipant();
   const [id] = await createOutboxRows(f.sql, f.sealer, [{
     participantId, messages: [{ type: 'text', text: 'お知らせ' }], reason: 'staff-reply', notBefore: now,
-  }]);
+  }], now);
   await f.queue.enqueue([id!]);
   return { id: id!, lineUserId };
 }

@@ -26,7 +26,7 @@ async function unconfirmedAnswer(ageMs: number) {
   const [id] = await createOutboxRows(f.sql, f.sealer, [{
     participantId, messages: [{ type: 'text', text: 'ご応募ありがとうございます' }], reason: 'reply',
     notBefore: new Date(Date.now() + 50_000), reply: { token, at: new Date(Date.now() - ageMs) },
-  }]);
+  }], new Date());
   return { id: id!, userId, token };
 }
 
