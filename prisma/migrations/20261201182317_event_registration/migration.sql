@@ -25,6 +25,7 @@ CREATE TABLE "EventRegistration" (
     "attendeeType" TEXT NOT NULL,
     "answersSealed" TEXT NOT NULL,
     "ticketNonce" TEXT NOT NULL,
+    "joinedAt" TIMESTAMP(3) NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL,
     "updatedAt" TIMESTAMP(3) NOT NULL,
     "cancelledAt" TIMESTAMP(3),
