@@ -66,7 +66,12 @@ export async function registerForEvent(db: SqlDb, sealer: Sealer, input: Registe
 
   const joined = await insertWaiting(db, sealer, { eventId, participantId, attendeeType, answers, now })
     ?? await rejoinAfterCancel(db, sealer, { eventId, participantId, attendeeType, answers, now });
-  if (!joined) return (await already(db, sealer, eventId, participantId))!;
+  // No new row and none cancelled: the person holds a place or waits already (the unique key said so).
+  if (!joined) {
+    const standing = await already(db, sealer, eventId, participantId);
+    if (!standing) throw new Error('a registration conflicted but none is active');
+    return standing;
+  }
 
   const at = now.toISOString();
   // The place: counted on the event row only if one is free and nobody waits before this
