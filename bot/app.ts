@@ -16,6 +16,7 @@ import { errorFields } from '../core/error-fields.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
+import { sqlClient } from '../core/db/pg-transaction.ts';
 import { hasPlaceholderContact, loadProgram, type Program } from '../core/program/load-program.ts';
 import type { OutboxQueue } from '../runtime/outbox-queue.ts';
 import type { RunningWorker } from '../worker/outbox-worker.ts';
@@ -24,6 +25,7 @@ import type { StaffDeps } from './staff/staff-commands.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { choosePort, closeServer, isLoopback, listen, listenHost, selfUrl } from './http/listen.ts';
 import { healthRouter } from './http/health.route.ts';
+import { ticketRouter } from './http/ticket.route.ts';
 import type { LineApiConfig } from '../channels/line/line-api.ts';
 import type { EventProcessor } from '../runtime/line-event-processor.ts';
 import { startProcessing } from '../runtime/start-processing.ts';
@@ -173,6 +175,8 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
       const bot = startStaffBot({ env, deps, logger, databaseUrl: db.connectionString, sql: staffSql! });
       closers.push(() => bot.close());
     }
+    // Event tickets' QR images (the token in the URL is checked on every request).
+    app.use(ticketRouter({ db: sqlClient(sql), sealer, logger }));
     app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));
     app.use(errorHandler(logger));
     const server = await listen(app, port, host);

@@ -3,6 +3,7 @@
  * are data, validated here, so a new season is a new file rather than new code.
  */
 import { z } from 'zod';
+import { eventSchema } from './event/event-config.ts';
 
 const localized = z.object({ ja: z.string().min(1), en: z.string().min(1) });
 export type Localized = z.infer<typeof localized>;
@@ -107,6 +108,7 @@ export const programSchema = z.object({
   contact: contactSchema.default(DEFAULT_CONTACT),
   officeHours: officeHoursSchema.default({ weekdays: [1, 2, 3, 4, 5], opens: '09:00', closes: '17:00', closedDates: [] }),
   contest: contestSchema,
+  event: eventSchema.optional(),
 });
 
 export type ProgramConfig = z.infer<typeof programSchema>;

@@ -24,7 +24,7 @@ const staffRequestSchema = z.object({
   /** Who is asking: a judge's roster id (to score), else a name for the audit log and signatures. */
   as: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(),
   line: z.string().max(300).optional(),
-  command: z.enum(['stats', 'applications', 'application', 'inbox', 'approvals', 'progress', 'ranking', 'deliveries', 'help']).optional(),
+  command: z.enum(['stats', 'applications', 'application', 'inbox', 'approvals', 'progress', 'ranking', 'deliveries', 'event', 'help']).optional(),
   status: z.enum(['draft', 'submitted', 'withdrawn']).optional(),
   municipality: z.string().trim().min(1).max(20).optional(),
   workshop: z.boolean().optional(),
@@ -81,7 +81,7 @@ function commandOf(body: PanelRequest): StaffCommand | null {
   if (body.component) return commandFromComponent(body.component, body.fields ?? {});
   if (body.line) return parseStaffLine(body.line);
   switch (body.command) {
-    case 'stats': case 'inbox': case 'approvals': case 'progress': case 'ranking': case 'deliveries': case 'help':
+    case 'stats': case 'inbox': case 'approvals': case 'progress': case 'ranking': case 'deliveries': case 'event': case 'help':
       return { name: body.command };
     case 'application':
       return body.receipt ? { name: 'application', receipt: body.receipt } : null;

@@ -178,6 +178,8 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
       return { name: 'votes', receipt: interaction.options.getString('receipt', true), votes: interaction.options.getInteger('votes', true) };
     case 'deliveries':
       return { name: 'deliveries' };
+    case 'event':
+      return interaction.options.getBoolean('roster') ? { name: 'eventRoster' } : { name: 'event' };
     case 'help':
       return { name: 'help' };
     default:

@@ -74,6 +74,10 @@ export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationComman
       .addIntegerOption((o) => o.setName('votes').setNameLocalizations({ ja: '票数' })
         .setDescription('Number of votes').setDescriptionLocalizations({ ja: '票数' }).setRequired(true).setMinValue(0).setMaxValue(100_000))
       .toJSON(),
+    command('event', 'イベント', 'Event registrations: places, waitlist, cancellations, by attendee type', 'イベントの参加登録状況（定員・キャンセル待ち・参加区分別）')
+      .addBooleanOption((o) => o.setName('roster').setNameLocalizations({ ja: '名簿' })
+        .setDescription('The roster as CSV (personal data; admin and staff)').setDescriptionLocalizations({ ja: '参加者名簿の CSV（個人情報。管理者・スタッフのみ）' }))
+      .toJSON(),
   ];
 }
 

@@ -40,6 +40,8 @@ const GUIDE: GuideEntry[] = [
   { name: 'votes', usage: '/votes <受付番号> <票数>', sample: { name: 'votes', receipt: R, votes: 0 }, description: 'guide.votes' },
   { name: 'inbox', usage: '/inbox', sample: { name: 'inbox' }, description: 'guide.inbox' },
   { name: 'deliveries', usage: '/deliveries', sample: { name: 'deliveries' }, description: 'guide.deliveries' },
+  { name: 'event', usage: '/event', sample: { name: 'event' }, description: 'guide.event' },
+  { name: 'event', usage: '/event roster', sample: { name: 'eventRoster' }, description: 'guide.event-roster' },
 ];
 
 export interface GuideLine {

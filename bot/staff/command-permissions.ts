@@ -31,6 +31,8 @@ const permissions: Record<Exclude<StaffCommand['name'], 'help'>, Action> = {
   closeHandoff: 'inbox.reply',
   deliveries: 'deliveries.list',
   retryDelivery: 'deliveries.retry',
+  event: 'event.view',
+  eventRoster: 'event.roster',
 };
 
 /**

@@ -15,10 +15,11 @@ import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { findEntrants, findRounds } from '../../core/judging/judging.repository.ts';
 import { judgeOf } from '../../core/judging/judging.service.ts';
 import { authorize, denialAudit, type Role } from '../../core/staff/permissions.ts';
-import { collectStats } from '../../core/stats/collect-stats.ts';
+import { collectStats, statsEventOf } from '../../core/stats/collect-stats.ts';
 import { guideText } from './command-guide.ts';
 import { permissionFor, refusalText, roleNames } from './command-permissions.ts';
 import { runDeliveryCommand } from './delivery-commands.ts';
+import { runEventCommand } from './event-commands.ts';
 import { runInboxCommand } from './inbox-commands.ts';
 import { componentId } from './staff-components.ts';
 import { runJudgingCommand, type JudgingCommand } from './judging-commands.ts';
@@ -66,6 +67,9 @@ export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): P
     case 'deliveries':
     case 'retryDelivery':
       return runDeliveryCommand(deps, { ...request, command });
+    case 'event':
+    case 'eventRoster':
+      return runEventCommand(deps, { ...request, command });
     default: return runJudgingCommand(deps, { ...request, command: command as JudgingCommand });
   }
 }
@@ -90,7 +94,7 @@ export async function suggestReceipts(deps: StaffDeps, roles: Role[], typed: str
 }
 
 async function statsReply(deps: StaffDeps, language: StaffLanguage): Promise<StaffReply> {
-  const stats = await collectStats(deps.db, deps.program.contest.id);
+  const stats = await collectStats(deps.db, deps.program.contest.id, statsEventOf(deps.program));
   const field = (name: 'applications' | 'participants' | 'outbox', params: Record<string, number>) => ({
     name: staffText(language, `stats.${name}`), value: staffText(language, `stats.values.${name}`, params),
   });
@@ -107,6 +111,8 @@ async function statsReply(deps: StaffDeps, language: StaffLanguage): Promise<Sta
         field('participants', stats.participants!),
         { name: staffText(language, 'stats.consents'), value: consents.join('\n') },
         field('outbox', stats.outbox!),
+        // The event's totals for every role that sees counts; the breakdown is /event's.
+        ...(stats.event ? [{ name: staffText(language, 'stats.event'), value: staffText(language, 'stats.values.event', stats.event) }] : []),
       ],
     },
   };

@@ -32,6 +32,8 @@ export const componentId = {
   /** Another page of the failed deliveries, and a retry of one. */
   deliveries: (at: number) => `ouen:deliveries:${at}`,
   retry: (outboxId: string) => `ouen:retry:${outboxId}`,
+  /** The event's roster as CSV. */
+  eventRoster: 'ouen:event-roster',
 };
 
 /** The command a clicked button or a submitted form asks for; null for anything not ours or malformed. */
@@ -83,6 +85,8 @@ export function commandFromComponent(id: string, fields: Record<string, string> 
       const parsed = z.uuid().safeParse(first);
       return parsed.success && second === undefined ? { name: 'retryDelivery', outboxId: parsed.data } : null;
     }
+    case 'event-roster':
+      return first === undefined ? { name: 'eventRoster' } : null;
     default:
       return null;
   }

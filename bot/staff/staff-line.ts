@@ -59,6 +59,9 @@ export function parseStaffLine(line: string): StaffCommand | null {
     case 'approvals': return args.length === 0 ? { name: 'approvals' } : null;
     case 'inbox': return args.length === 0 ? { name: 'inbox' } : null;
     case 'deliveries': return args.length === 0 ? { name: 'deliveries' } : null;
+    case 'event':
+      if (args.length === 0) return { name: 'event' };
+      return args.length === 1 && args[0] === 'roster' ? { name: 'eventRoster' } : null;
     case 'help':
     case 'ヘルプ':
     case '?':

@@ -46,6 +46,9 @@ export type StaffCommand =
   /** Messages that could not be delivered, a page at a time. */
   | { name: 'deliveries'; page?: number }
   | { name: 'retryDelivery'; outboxId: string }
+  /** The event's registrations in figures, and its roster as a CSV file. */
+  | { name: 'event' }
+  | { name: 'eventRoster' }
   /** The commands the asker's roles may use. */
   | { name: 'help' };
 

@@ -18,12 +18,15 @@ export class SealBrokenError extends Error {
 export class Sealer {
   readonly #encryptionKey: Buffer;
   readonly #indexKey: Buffer;
+  readonly #masterKey: Buffer;
+  readonly #signingKeys = new Map<string, Buffer>();
 
-  /** `masterKey` must be 32 bytes; separate keys for sealing and indexing are derived from it. */
+  /** `masterKey` must be 32 bytes; separate keys for sealing, indexing and each kind of signature are derived from it. */
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error('the encryption key must be 32 bytes');
     this.#encryptionKey = derive(masterKey, 'ouen seal v1');
     this.#indexKey = derive(masterKey, 'ouen blind index v1');
+    this.#masterKey = Buffer.from(masterKey);
   }
 
   seal(text: string, context: string): string {
@@ -68,6 +71,20 @@ export class Sealer {
   /** Deterministic keyed digest of a normalised value; `kind` keeps indexes of different fields apart. */
   blindIndex(kind: string, normalizedValue: string): string {
     return createHmac('sha256', this.#indexKey).update(`${kind}\u0000${normalizedValue}`).digest('base64url');
+  }
+
+  /**
+   * HMAC-SHA256 of `data` under a key of its own for `purpose` (e.g. `event-ticket`),
+   * derived from the master key apart from the sealing and index keys: a leaked token
+   * signature says nothing about them, and purposes cannot stand in for each other.
+   */
+  sign(purpose: string, data: Buffer): Buffer {
+    let key = this.#signingKeys.get(purpose);
+    if (!key) {
+      key = derive(this.#masterKey, `ouen signature v1 ${purpose}`);
+      this.#signingKeys.set(purpose, key);
+    }
+    return createHmac('sha256', key).update(data).digest();
   }
 }
 

@@ -29,6 +29,8 @@ export const ACTIONS = {
   'flows.preview': 'Preview participant flows in Discord',
   'deliveries.list': 'List messages that could not be delivered, with the reason (receipt number or an anonymous reference, never personal data)',
   'deliveries.retry': 'Send an undelivered message again (audited; its LINE retry key keeps it from arriving twice, docs/ARCHITECTURE.md)',
+  'event.view': 'See event registrations: places, waitlist, cancellations, by attendee type (totals are in the counts for everyone)',
+  'event.roster': 'Export the event roster as CSV, with who registered (personal data; audited)',
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -53,6 +55,8 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'flows.preview': ['admin', 'staff'],
   'deliveries.list': ['admin', 'staff', 'approver', 'viewer'],
   'deliveries.retry': ['admin', 'staff'],
+  'event.view': ['admin', 'staff', 'approver'],
+  'event.roster': ['admin', 'staff'],
 };
 
 /** Configuration: which Discord role ids carry which ouen role (a member may hold several). */

@@ -1,4 +1,5 @@
 import { CONTEST_FLOW_ID } from '../../flows/index.ts';
+import type { ProgramConfig } from '../../flows/program.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
@@ -12,8 +13,13 @@ export type Stats = Record<string, Record<string, number>>;
  * who agreed twice (a second application after a withdrawal) is one person who agreed,
  * and someone who agreed and later refused counts as refused. `consentsGranted` and
  * `consentsRefused` are keyed by purpose (the flow that asked: `contest-application`).
+ *
+ * `event` (registrations for the program's event: capacity, registered, waitlisted,
+ * cancelled) is there when the program configures an event, and left out when it does
+ * not; before the event is first synced its capacity is the configured one and the
+ * counts are zero.
  */
-export async function collectStats(db: SqlClient, contestId: string): Promise<Stats> {
+export async function collectStats(db: SqlClient, contestId: string, event?: { id: string; capacity: number }): Promise<Stats> {
   const rows = await db.rows<tables.Computed<{ entity: string; status: string; count: number }>>`
     WITH "current" AS (
       SELECT DISTINCT ON ("participantId", "purpose") "purpose", "granted" FROM "Consent"
@@ -25,9 +31,13 @@ export async function collectStats(db: SqlClient, contestId: string): Promise<St
     UNION ALL SELECT CASE WHEN "granted" THEN 'consentsGranted' ELSE 'consentsRefused' END, "purpose", count(*)::int FROM "current" GROUP BY "granted", "purpose"
     UNION ALL SELECT 'outbox', "status"::text, count(*)::int FROM "OutboxMessage" GROUP BY "status"
     UNION ALL SELECT 'webhookEvents', "status"::text, count(*)::int FROM "InboxEvent" WHERE "eventType" <> 'discord' GROUP BY "status"
-    UNION ALL SELECT 'audit', 'rows', count(*)::int FROM "AuditLog"`;
+    UNION ALL SELECT 'audit', 'rows', count(*)::int FROM "AuditLog"
+    UNION ALL SELECT 'event', 'capacity', "capacity" FROM "Event" WHERE "id" = ${event?.id ?? null}
+    UNION ALL SELECT 'event', "status"::text, count(*)::int FROM "EventRegistration" WHERE "eventId" = ${event?.id ?? null} GROUP BY "status"`;
   const count = (entity: string, status: string) => rows.find((r) => r.entity === entity && r.status === status)?.count ?? 0;
   const byStatus = (entity: string, statuses: string[]) => Object.fromEntries(statuses.map((s) => [s, count(entity, s)]));
+  // The synced row's capacity (it can keep more places than configured: core/events/sync-event.ts); the configured one before the first sync.
+  const eventCapacity = rows.some((r) => r.entity === 'event' && r.status === 'capacity') ? count('event', 'capacity') : event?.capacity ?? 0;
   // The contest's purpose always appears (0 before anyone answered); any other purpose once someone answered it.
   const purposes = [...new Set([CONTEST_FLOW_ID, ...rows.filter((r) => r.entity.startsWith('consents')).map((r) => r.status)])];
   return {
@@ -38,5 +48,11 @@ export async function collectStats(db: SqlClient, contestId: string): Promise<St
     outbox: byStatus('outbox', ['held', 'pending', 'sent', 'skipped', 'failed']),
     webhookEvents: byStatus('webhookEvents', ['pending', 'processed', 'ignored', 'failed']),
     audit: byStatus('audit', ['rows']),
+    ...(event ? { event: { capacity: eventCapacity, ...byStatus('event', ['registered', 'waitlisted', 'cancelled']) } } : {}),
   };
+}
+
+/** The program's event as collectStats takes it; undefined when the program has none. */
+export function statsEventOf(program: ProgramConfig): { id: string; capacity: number } | undefined {
+  return program.event && { id: program.event.id, capacity: program.event.registration.capacity };
 }

@@ -8,6 +8,7 @@ import { answersContext } from '../../core/applications/application.repository.t
 import { documentContext } from '../../core/applications/document.service.ts';
 import { conversationContext } from '../../core/conversation/conversation.repository.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
+import { registrationAnswersContext } from '../../core/events/event-registration-types.ts';
 import { inboxContext } from '../../core/inbox/inbox.repository.ts';
 import type { RoundId } from '../../core/judging/judging-config.ts';
 import { commentContext } from '../../core/judging/judging.service.ts';
@@ -24,6 +25,7 @@ const SEALED: Record<string, Record<string, (row: Row) => string>> = {
   InboxEvent: { payloadSealed: (r) => inboxContext(String(r.webhookEventId)) },
   OutboxMessage: { messagesSealed: (r) => outboxContext(String(r.participantId)) },
   StaffNotice: { payloadSealed: (r) => noticeContext(String(r.entityId)) },
+  EventRegistration: { answersSealed: (r) => registrationAnswersContext(String(r.id)) },
   JudgingScore: { commentSealed: (r) => commentContext(r.roundId as RoundId, String(r.applicationId), String(r.judgeId)) },
 };
 
