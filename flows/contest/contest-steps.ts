@@ -7,7 +7,8 @@ import type { InputSpec } from '../engine/input.ts';
 import type { Step } from '../engine/step.ts';
 import { t } from '../engine/text.ts';
 import type { Answers, Choice, Text } from '../engine/types.ts';
-import type { ProgramConfig, Question } from '../program.ts';
+import type { Question } from './contest-config.ts';
+import type { ContestProgram } from './contest-types.ts';
 
 /** A file step's "send later" choice value. */
 export const LATER = 'later';
@@ -19,7 +20,7 @@ const TEN_MB = 10 * 1024 * 1024;
  * and variant and shared: steps are immutable data, and stable objects let input
  * validation reuse its compiled schemas.
  */
-export function contestSteps(program: ProgramConfig, today: string, answers: Answers): Step[] {
+export function contestSteps(program: ContestProgram, today: string, answers: Answers): Step[] {
   const variant = answers.founding === 'soleThenCorp' ? 'sole' : 'default';
   let perProgram = built.get(program);
   if (!perProgram) {
@@ -36,9 +37,9 @@ export function contestSteps(program: ProgramConfig, today: string, answers: Ans
   return steps;
 }
 
-const built = new WeakMap<ProgramConfig, Map<string, Step[]>>();
+const built = new WeakMap<ContestProgram, Map<string, Step[]>>();
 
-function consentStep(program: ProgramConfig): Step {
+function consentStep(program: ContestProgram): Step {
   const privacy = program.contest.privacy;
   return {
     id: 'consent',
