@@ -6,6 +6,7 @@ export const { advance, answer, choiceLabel, mainMenu } = flowEngine;
 export { flowEngine, flowModules, type Effect, type ModuleFacts, type Outcome, type TypesOf } from './modules.ts';
 export { initialState } from './engine/advance.ts';
 export { createFlowEngine, type FlowEngine } from './engine/engine.ts';
+export { programSchemaOf } from './engine/program-schema.ts';
 export type { AnyFlowModule, Entry, FlowAnswer, FlowModule, MenuItem, ModuleCatalog, ModuleDeps, ModuleTypes } from './engine/module.ts';
 export type { Flow, FlowOutcome } from './engine/flow.ts';
 export { translate, isMessageKey, type MessageKey } from './catalog/catalog.ts';
