@@ -10,17 +10,17 @@ import { calendarDate, formatInstant } from '../engine/dates.ts';
 import type { Flow, FlowEntry, FlowOutcome } from '../engine/flow.ts';
 import { parseInput, typedChoice } from '../engine/input.ts';
 import type { FlowAnswer } from '../engine/module.ts';
-import { firstUnanswered, pathOf, promptFor, pruneAnswers, repromptFor, type Step } from '../engine/step.ts';
+import { firstUnanswered, pathOf, promptFor, pruneAnswers, repromptFor } from '../engine/step.ts';
 import { t } from '../engine/text.ts';
 import type { Answers, Choice, EngineEffect, FlowInput, FlowMessage, FlowState, Text } from '../engine/types.ts';
 import { cardChoices, summaryCard, CONFIRM, WITHDRAW } from './contest-summary.ts';
 import type { ContestDeps, ContestEffect, ContestOutcome } from './contest-types.ts';
 import { checkEligibility } from './eligibility.ts';
-import { contestSteps } from './contest-steps.ts';
+import { contestSteps, type ContestStep } from './contest-steps.ts';
 
 export const CONTEST_FLOW_ID = 'contest-application';
 
-type Outcome = FlowOutcome<ContestEffect>;
+type ContestFlowOutcome = FlowOutcome<ContestEffect>;
 /** What the flow returns: its own effects and the engine's (consent). */
 type Effect = ContestEffect | EngineEffect;
 
@@ -62,7 +62,7 @@ function resumeFor(input: FlowInput, deps: ContestDeps): FlowState | null {
     : null;
 }
 
-function start(deps: ContestDeps, entry: FlowEntry): Outcome {
+function start(deps: ContestDeps, entry: FlowEntry): ContestFlowOutcome {
   const closed = windowClosed(deps);
   if (closed) return closed;
   const application = deps.facts.contest;
@@ -77,7 +77,7 @@ function start(deps: ContestDeps, entry: FlowEntry): Outcome {
   return next ? ask(next, [t('contest.resume')]) : showCard(deps);
 }
 
-function handle(state: FlowState, input: FlowInput, deps: ContestDeps): Outcome {
+function handle(state: FlowState, input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
   const closed = windowClosed(deps);
   if (closed) return closed;
   if (state.stepId === LATE_DOCUMENT) return lateDocument(input, deps);
@@ -100,7 +100,7 @@ function handle(state: FlowState, input: FlowInput, deps: ContestDeps): Outcome 
   return answered(step, parsed.value, parsed.document, state, deps);
 }
 
-function consentGiven(granted: boolean, deps: ContestDeps): Outcome {
+function consentGiven(granted: boolean, deps: ContestDeps): ContestFlowOutcome {
   const privacy = deps.program.contest.privacy;
   const consent: Effect = { type: 'recordConsent', purpose: CONTEST_FLOW_ID, noticeVersion: privacy.noticeVersion, granted };
   if (!granted) return { state: null, messages: [say(t('consent.declined'))], effects: [consent] };
@@ -109,12 +109,12 @@ function consentGiven(granted: boolean, deps: ContestDeps): Outcome {
 }
 
 function answered(
-  step: Step,
+  step: ContestStep,
   value: string,
   document: { sourceMessageId: string; fileName: string } | undefined,
   state: FlowState,
   deps: ContestDeps,
-): Outcome {
+): ContestFlowOutcome {
   const merged = { ...deps.facts.contest?.answers, [step.id]: value };
   const steps = stepsFor(deps, merged);
   const answers = pruneAnswers(steps, merged);
@@ -135,7 +135,7 @@ function answered(
   return { ...ask(next, lead, state.returnTo), effects };
 }
 
-function ineligible(reason: 'noBase' | 'tooOld', deps: ContestDeps): Outcome {
+function ineligible(reason: 'noBase' | 'tooOld', deps: ContestDeps): ContestFlowOutcome {
   const contest = deps.program.contest;
   const otherSupport: Text = { literal: contest.otherSupport };
   const contact = contactText(deps.program);
@@ -146,7 +146,7 @@ function ineligible(reason: 'noBase' | 'tooOld', deps: ContestDeps): Outcome {
   return { state: null, messages: [say(text)], effects: [{ type: 'discardDraft' }] };
 }
 
-function handleCard(state: FlowState, input: FlowInput, deps: ContestDeps): Outcome {
+function handleCard(state: FlowState, input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
   const application = deps.facts.contest;
   if (!application) return start(deps, 'apply');
   if (input.type === 'choice' && input.value === 'submit' && application.status === 'submitted') return submit(deps);
@@ -163,14 +163,14 @@ function handleCard(state: FlowState, input: FlowInput, deps: ContestDeps): Outc
   return submit(deps);
 }
 
-function changeAnswer(stepId: string, deps: ContestDeps): Outcome {
+function changeAnswer(stepId: string, deps: ContestDeps): ContestFlowOutcome {
   const answers = deps.facts.contest?.answers ?? {};
   const step = pathOf(stepsFor(deps, answers), answers).find((s) => s.id === stepId);
   if (!step) return showCard(deps);
   return ask(step, [], CONFIRM);
 }
 
-function submit(deps: ContestDeps): Outcome {
+function submit(deps: ContestDeps): ContestFlowOutcome {
   const application = deps.facts.contest!;
   if (application.status === 'submitted') {
     return end([say(t('alreadySubmitted', { receiptNumber: application.receiptNumber ?? '' }))]);
@@ -199,7 +199,7 @@ export function answerContest(continuation: string, outcomes: readonly ContestOu
   return { messages };
 }
 
-function askWithdraw(deps: ContestDeps): Outcome {
+function askWithdraw(deps: ContestDeps): ContestFlowOutcome {
   return {
     state: { flowId: CONTEST_FLOW_ID, stepId: WITHDRAW },
     messages: [{
@@ -211,7 +211,7 @@ function askWithdraw(deps: ContestDeps): Outcome {
   };
 }
 
-function handleWithdraw(input: FlowInput, deps: ContestDeps): Outcome {
+function handleWithdraw(input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
   const choices = [{ label: t('withdraw.yes'), value: 'yes' }, { label: t('withdraw.no'), value: 'no' }];
   const parsed = parseInput({ kind: 'confirm', choices }, input, { today: today(deps), language: deps.language });
   if (!parsed.ok) return askWithdraw(deps);
@@ -223,7 +223,7 @@ function handleWithdraw(input: FlowInput, deps: ContestDeps): Outcome {
   };
 }
 
-function back(state: FlowState, deps: ContestDeps): Outcome {
+function back(state: FlowState, deps: ContestDeps): ContestFlowOutcome {
   if (state.returnTo === CONFIRM || state.stepId === WITHDRAW) return showCard(deps);
   const answers = deps.facts.contest?.answers ?? {};
   const path = pathOf(stepsFor(deps, answers), answers);
@@ -235,7 +235,7 @@ function back(state: FlowState, deps: ContestDeps): Outcome {
   return ask(previous);
 }
 
-function repeat(state: FlowState, deps: ContestDeps): Outcome {
+function repeat(state: FlowState, deps: ContestDeps): ContestFlowOutcome {
   if (state.stepId === CONFIRM) return showCard(deps);
   if (state.stepId === WITHDRAW) return askWithdraw(deps);
   const answers = deps.facts.contest?.answers ?? {};
@@ -248,7 +248,7 @@ function offers(state: FlowState, deps: ContestDeps): Choice[] {
   return messages.flatMap((m) => (m.type === 'summary' ? cardChoices(m) : (m.choices ?? [])));
 }
 
-function showCard(deps: ContestDeps, answers?: Answers, lead: Text[] = []): Outcome {
+function showCard(deps: ContestDeps, answers?: Answers, lead: Text[] = []): ContestFlowOutcome {
   const application = deps.facts.contest!;
   const current = { ...application, answers: answers ?? application.answers };
   const card = summaryCard(stepsFor(deps, current.answers), current, deps);
@@ -259,7 +259,7 @@ function showCard(deps: ContestDeps, answers?: Answers, lead: Text[] = []): Outc
   };
 }
 
-function windowClosed(deps: ContestDeps): Outcome | null {
+function windowClosed(deps: ContestDeps): ContestFlowOutcome | null {
   if (deps.now.getTime() < Date.parse(deps.program.contest.opensAt)) return end([say(t('contest.notOpen', contestText(deps)))]);
   if (!deadlinePassed(deps)) return null;
   const messages = [say(t('contest.closed', contestText(deps)))];
@@ -277,7 +277,7 @@ function contestText(deps: ContestDeps) {
   return { contest: { literal: contest.name }, deadline: both(contest.deadline), opensAt: both(contest.opensAt) };
 }
 
-function stepsFor(deps: ContestDeps, answers: Answers): Step[] {
+function stepsFor(deps: ContestDeps, answers: Answers): ContestStep[] {
   return contestSteps(deps.program, today(deps), answers);
 }
 
@@ -285,13 +285,13 @@ function today(deps: ContestDeps): string {
   return calendarDate(deps.now, deps.program.timeZone);
 }
 
-function ask(step: Step, lead: Text[] = [], returnTo?: string): Outcome {
+function ask(step: ContestStep, lead: Text[] = [], returnTo?: string): ContestFlowOutcome {
   const state: FlowState = { flowId: CONTEST_FLOW_ID, stepId: step.id };
   if (returnTo) state.returnTo = returnTo;
   return { state, messages: [promptFor(step, lead)], effects: [] };
 }
 
-function reprompt(step: Step, reason: string, params?: Record<string, string | number>, suggestions: string[] = []): FlowMessage {
+function reprompt(step: ContestStep, reason: string, params?: Record<string, string | number>, suggestions: string[] = []): FlowMessage {
   const key = `reprompt.${reason}`;
   const lines: Text[] = [{ key: isMessageKey(key) ? key : 'reprompt.invalid', params }];
   const asked = repromptFor(step, { join: lines }) as Extract<FlowMessage, { type: 'text' }>;
@@ -302,14 +302,14 @@ function reprompt(step: Step, reason: string, params?: Record<string, string | n
 }
 
 /** The plan document's step while the application has none (not attached, or "send later"). */
-function missingDocumentStep(deps: ContestDeps): Step | undefined {
+function missingDocumentStep(deps: ContestDeps): ContestStep | undefined {
   const answers = deps.facts.contest?.answers;
   if (!answers || deps.facts.contest?.hasDocument) return undefined;
   return pathOf(stepsFor(deps, answers), answers).find((s) => s.input.kind === 'file' && answers[s.id] !== 'attached');
 }
 
 /** A PDF outside the application's flow: the missing plan document, or a kind word why not. */
-function lateDocument(input: FlowInput, deps: ContestDeps): Outcome {
+function lateDocument(input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
   const application = deps.facts.contest;
   if (!application || application.status === 'withdrawn') return end([say(t('document.noApplication'))]);
   const step = missingDocumentStep(deps);
@@ -322,7 +322,7 @@ function lateDocument(input: FlowInput, deps: ContestDeps): Outcome {
 }
 
 /** Takes a file sent at another question as the plan document, then asks that question again. */
-function documentThenBack(step: Step, state: FlowState, input: FlowInput, deps: ContestDeps): Outcome {
+function documentThenBack(step: ContestStep, state: FlowState, input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
   const taken = takeDocument(step, input, deps);
   if ('reprompt' in taken) return { state: { flowId: CONTEST_FLOW_ID, stepId: step.id }, messages: [taken.reprompt], effects: [] };
   const back = repeat(state, { ...deps, facts: { ...deps.facts, contest: { ...deps.facts.contest!, answers: taken.answers, hasDocument: true } } });
@@ -330,7 +330,7 @@ function documentThenBack(step: Step, state: FlowState, input: FlowInput, deps: 
 }
 
 /** A file as the plan document: the answers and effects that attach it, or the re-prompt that says why not. */
-function takeDocument(step: Step, input: FlowInput, deps: ContestDeps):
+function takeDocument(step: ContestStep, input: FlowInput, deps: ContestDeps):
   { answers: Answers; fileName: string; effects: Effect[] } | { reprompt: FlowMessage } {
   const parsed = parseInput(step.input, input, { today: today(deps), language: deps.language });
   if (!parsed.ok) return { reprompt: reprompt(step, parsed.reason, parsed.params) };
@@ -347,7 +347,7 @@ function takeDocument(step: Step, input: FlowInput, deps: ContestDeps):
  * Answers removed by an unsend: ask for the first one on the path now, with its buttons,
  * and come back to where the person was. After the deadline they cannot be given again here.
  */
-function reask(unsent: { removed: string[]; kept: string[] }, active: FlowState | null, deps: ContestDeps): Outcome | null {
+function reask(unsent: { removed: string[]; kept: string[] }, active: FlowState | null, deps: ContestDeps): ContestFlowOutcome | null {
   const application = deps.facts.contest;
   if (!application || application.status === 'withdrawn') return null;
   const steps = pathOf(stepsFor(deps, application.answers), application.answers);
@@ -363,7 +363,7 @@ function reask(unsent: { removed: string[]; kept: string[] }, active: FlowState 
   return ask(step, [lead], returnTo);
 }
 
-function labelOf(step: Step): Text {
+function labelOf(step: ContestStep): Text {
   return step.label ?? { literal: { ja: step.id, en: step.id } };
 }
 
@@ -371,6 +371,6 @@ function say(text: Text): FlowMessage {
   return { type: 'text', text };
 }
 
-function end(messages: FlowMessage[], effects: Effect[] = []): Outcome {
+function end(messages: FlowMessage[], effects: Effect[] = []): ContestFlowOutcome {
   return { state: null, messages, effects };
 }

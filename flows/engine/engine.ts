@@ -44,7 +44,7 @@ export function createFlowEngine<E extends EffectBase = EffectBase>(modules: rea
       const module = byId.get(id);
       if (!module?.answer) throw new Error(`flow module ${id} returned a continuation but has no answer`);
       const own = outcomes.filter((o) => o.module === id).map((o) => o.outcome);
-      const answered = module.answer(continuation, own, deps as Parameters<NonNullable<AnyFlowModule['answer']>>[2]);
+      const answered = module.answer(continuation, own, deps);
       const active = answered.state === undefined ? step.state.active : answered.state;
       const { continuation: _done, ...rest } = step;
       return { ...rest, state: { ...step.state, active }, messages: [...step.messages, ...answered.messages] };

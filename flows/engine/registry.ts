@@ -27,7 +27,7 @@ export function buildRegistry(modules: readonly AnyFlowModule[]): Registry {
     byId.set(module.id, module);
     for (const flow of module.flows) {
       if (flows.has(flow.id)) throw new Error(`flow ${flow.id} belongs to two modules`);
-      flows.set(flow.id, { flow: flow as Flow, module });
+      flows.set(flow.id, { flow, module });
     }
     for (const entry of module.entries) {
       if (!module.flows.some((f) => f.id === entry.flow)) throw new Error(`entry ${entry.id} of ${module.id} starts ${entry.flow}, which is not its flow`);
@@ -39,7 +39,7 @@ export function buildRegistry(modules: readonly AnyFlowModule[]): Registry {
     }
     checkCatalog(module);
   }
-  const menu = modules.flatMap((module) => module.menu as readonly MenuItem[]);
+  const menu: MenuItem[] = modules.flatMap((module) => module.menu);
   return {
     modules,
     commands: commandTable([...entries.values()]),
