@@ -151,10 +151,13 @@ export type EngineEffect =
   /** The participant ends the conversation with staff themselves. */
   | { type: 'endHandoff' };
 
+/** Every engine effect type, once (the type checker asks for each). */
+const engineEffectTypes: Record<EngineEffect['type'], true> = {
+  recordConsent: true, setLanguage: true, openHandoff: true, forwardToStaff: true, endHandoff: true,
+};
+
 /** The engine's effect types; a module's effect may not take one of these names. */
-export const ENGINE_EFFECT_TYPES: ReadonlySet<string> = new Set<EngineEffect['type']>([
-  'recordConsent', 'setLanguage', 'openHandoff', 'forwardToStaff', 'endHandoff',
-]);
+export const ENGINE_EFFECT_TYPES: ReadonlySet<string> = new Set(Object.keys(engineEffectTypes));
 
 /**
  * What an effect came to, reported by its handler in core: a result in the module's own
