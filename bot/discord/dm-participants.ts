@@ -157,6 +157,8 @@ async function turn(options: DmParticipantsOptions, discordUserId: string, input
     render: (messages, language, facts) => renderDiscordMessages(messages, language, facts),
     replyWindowMs: REPLY_WINDOW_MS, channel: 'discord',
   }]);
+  // A turn that failed alone (its savepoint rolled back) gets the apology like any failure.
+  if (result?.status === 'failed') throw result.error;
   if (!result || result.status !== 'done') return null;
   return { bodies: result.rendered as DiscordMessageBody[], outboxId: result.outboxId };
 }

@@ -6,8 +6,7 @@
  * keeps one open handoff per participant.
  */
 import { randomUUID } from 'node:crypto';
-import { translateText, type Exchange, type FlowMessage, type Text } from '../../flows/index.ts';
-import { mainMenu } from '../../flows/menu/main-menu.ts';
+import { mainMenu, translateText, type Exchange, type FlowMessage, type Text } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { containsMyNumber } from '../../flows/validators/my-number.ts';
 import type { Language } from '../../flows/index.ts';
@@ -15,6 +14,8 @@ import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient, Transact } from '../db/types.ts';
+import { serverModules } from '../modules/server-modules.ts';
+import { loadModuleFacts } from '../modules/server-registry.ts';
 import { createOutboxRows } from '../outbox/outbox.repository.ts';
 import { noticeContext, recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import { signedReply, type InboxConfig } from './handoff-config.ts';
@@ -105,7 +106,7 @@ export async function closeHandoff(deps: HandoffDeps, staff: { actor: string; di
       UPDATE "Handoff" SET "status" = 'closed', "closedAt" = ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', "closedBy" = ${staff.actor}
       WHERE "id" = ${handoffId}::uuid`;
     const [id] = await createOutboxRows(tx, deps.sealer, [{
-      participantId: handoff.participantId, messages: closingMessages(deps, handoff, now), reason: 'handoff-closed', notBefore: now,
+      participantId: handoff.participantId, messages: await closingMessages(tx, deps, handoff, now), reason: 'handoff-closed', notBefore: now,
     }], now);
     await recordNotices(tx, deps.sealer, [{ kind: 'handoff.closed', entityId: handoffId, detail: { by: staff.displayName } }], now);
     await appendAudit(tx, [{ actor: staff.actor, action: 'handoff.closed', entity: 'handoff', entityId: handoffId }], now);
@@ -132,11 +133,12 @@ async function lockHandoff(tx: SqlClient, handoffId: string, contestId: string):
   return { ...row, language: row.language === 'en' ? 'en' : 'ja', channel: row.discord ? 'discord' : 'line' };
 }
 
-/** The goodbye with the menu as buttons, and a word about the application left unfinished. */
-function closingMessages(deps: HandoffDeps, handoff: LockedHandoff, now: Date): unknown[] {
+/** The goodbye with the menu as buttons (as the person's facts make it now), and a word about the application left unfinished. */
+async function closingMessages(tx: SqlClient, deps: HandoffDeps, handoff: LockedHandoff, now: Date): Promise<unknown[]> {
   const lead: Text = { join: [{ key: 'handoff.closed' }, ...(handoff.hasDraft ? [{ key: 'handoff.closed.draft' as const }] : [])] };
   if (!deps.render) return [{ type: 'text', text: translateText(lead, handoff.language) }];
-  const menu = mainMenu({ now, program: deps.program, language: handoff.language, application: null }, lead, { draft: handoff.hasDraft });
+  const factsOf = await loadModuleFacts(tx, serverModules, deps, [handoff.participantId]);
+  const menu = mainMenu({ now, program: deps.program, language: handoff.language, facts: factsOf(handoff.participantId) }, lead);
   return deps.render([menu], handoff.language, handoff.channel);
 }
 

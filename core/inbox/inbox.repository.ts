@@ -110,6 +110,17 @@ export async function markInboxFailed(db: SqlClient, webhookEventId: string, at:
   await consumeInboxEvents(db, [webhookEventId], at, 'failed');
 }
 
+/**
+ * Events a batch consumed whose own turn then failed and was taken back alone
+ * (runtime/run-turn.ts): marked failed, as if nothing had been consumed.
+ */
+export async function markConsumedFailed(db: SqlClient, webhookEventIds: string[], at: Date): Promise<void> {
+  if (webhookEventIds.length === 0) return;
+  await db.run`
+    UPDATE "InboxEvent" SET "status" = 'failed'::"InboxStatus", "processedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "webhookEventId" = ANY(${webhookEventIds}::text[]) AND "status" = 'processed'`;
+}
+
 /** Events accepted but never processed (the process stopped): replayed at start-up. */
 export async function pendingInboxEvents(db: SqlClient, sealer: Sealer, olderThan: Date, limit: number): Promise<StoredInboxEvent[]> {
   const rows = await db.rows<StoredRow>`

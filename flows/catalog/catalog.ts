@@ -1,10 +1,17 @@
 /**
- * The message catalog: every participant-facing string, Japanese first.
- * Flows refer to keys; renderers call `translate` with the participant's language.
+ * The message catalog: every participant-facing string, Japanese first, in one flat key
+ * space. Flows refer to keys; renderers call `translate` with the participant's language.
+ *
+ * The shared entries are ja.ts and en.ts; a flow module brings its own in its
+ * `<module>.catalog.ts` (data only, keys starting with the module id), added here.
  */
-import { ja } from './ja.ts';
-import { en } from './en.ts';
+import { ja as sharedJa } from './ja.ts';
+import { en as sharedEn } from './en.ts';
+import { contestCatalog } from '../contest/contest.catalog.ts';
 import type { Language } from '../engine/types.ts';
+
+const ja = { ...sharedJa, ...contestCatalog.ja };
+const en = { ...sharedEn, ...contestCatalog.en };
 
 export type MessageKey = keyof typeof ja;
 

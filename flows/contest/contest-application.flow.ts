@@ -1,7 +1,7 @@
 /**
  * The business-plan contest application: consent, eligibility first, then the
  * configured questions, a confirmation card, submission, edits and withdrawal
- * until the deadline. Answers live on the application (deps.application); the
+ * until the deadline. Answers live on the application (deps.facts.contest); the
  * flow state only says which step is open.
  */
 import { isMessageKey } from '../catalog/catalog.ts';
@@ -9,20 +9,33 @@ import { contactText } from '../engine/contact.ts';
 import { calendarDate, formatInstant } from '../engine/dates.ts';
 import type { Flow, FlowEntry, FlowOutcome } from '../engine/flow.ts';
 import { parseInput, typedChoice } from '../engine/input.ts';
-import { firstUnanswered, pathOf, promptFor, pruneAnswers, repromptFor, type Step } from '../engine/step.ts';
+import type { FlowAnswer } from '../engine/module.ts';
+import { firstUnanswered, pathOf, promptFor, pruneAnswers, repromptFor } from '../engine/step.ts';
 import { t } from '../engine/text.ts';
-import type { Answers, Choice, Effect, FlowDeps, FlowInput, FlowMessage, FlowState, Text } from '../engine/types.ts';
-import { deadlinePassed } from '../menu/main-menu.ts';
+import type { Answers, Choice, EngineEffect, FlowInput, FlowMessage, FlowState, Text } from '../engine/types.ts';
 import { cardChoices, summaryCard, CONFIRM, WITHDRAW } from './contest-summary.ts';
+import type { ContestDeps, ContestEffect, ContestOutcome } from './contest-types.ts';
 import { checkEligibility } from './eligibility.ts';
-import { contestSteps } from './contest-steps.ts';
+import { contestSteps, type ContestStep } from './contest-steps.ts';
 
 export const CONTEST_FLOW_ID = 'contest-application';
+
+type ContestFlowOutcome = FlowOutcome<ContestEffect>;
+/** What the flow returns: its own effects and the engine's (consent). */
+type Effect = ContestEffect | EngineEffect;
+
+/** The contest's call for applications has closed (its deadline is past). */
+export function deadlinePassed(deps: Pick<ContestDeps, 'now' | 'program'>): boolean {
+  return deps.now.getTime() > Date.parse(deps.program.contest.deadline);
+}
+
+/** The continuation of a submission: the answer waits for the receipt number, or the refusal. */
+const SUBMITTED = 'submitted';
 
 /** Pseudo-step: a PDF that arrived while the application waited for its plan document. */
 const LATE_DOCUMENT = 'late-document';
 
-export const contestApplicationFlow: Flow = {
+export const contestApplicationFlow: Flow<ContestDeps, ContestEffect> = {
   id: CONTEST_FLOW_ID,
   start,
   handle,
@@ -38,9 +51,9 @@ export const contestApplicationFlow: Flow = {
  * document sent later, or a kind word why not). While staff have the conversation, only
  * a PDF that is the application's missing document; anything else is for staff.
  */
-function resumeFor(input: FlowInput, deps: FlowDeps): FlowState | null {
+function resumeFor(input: FlowInput, deps: ContestDeps): FlowState | null {
   if (input.type === 'file') {
-    const missing = deps.application?.status !== 'withdrawn' && missingDocumentStep(deps);
+    const missing = deps.facts.contest?.status !== 'withdrawn' && missingDocumentStep(deps);
     return !deps.handoffOpen || missing ? { flowId: CONTEST_FLOW_ID, stepId: LATE_DOCUMENT } : null;
   }
   if (deps.handoffOpen) return null;
@@ -49,10 +62,10 @@ function resumeFor(input: FlowInput, deps: FlowDeps): FlowState | null {
     : null;
 }
 
-function start(deps: FlowDeps, entry: FlowEntry): FlowOutcome {
+function start(deps: ContestDeps, entry: FlowEntry): ContestFlowOutcome {
   const closed = windowClosed(deps);
   if (closed) return closed;
-  const application = deps.application;
+  const application = deps.facts.contest;
   if (!application) {
     if (entry === 'review') return end([say(t('myApplication.none'))]);
     const contest = contestText(deps);
@@ -64,7 +77,7 @@ function start(deps: FlowDeps, entry: FlowEntry): FlowOutcome {
   return next ? ask(next, [t('contest.resume')]) : showCard(deps);
 }
 
-function handle(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome {
+function handle(state: FlowState, input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
   const closed = windowClosed(deps);
   if (closed) return closed;
   if (state.stepId === LATE_DOCUMENT) return lateDocument(input, deps);
@@ -73,11 +86,11 @@ function handle(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome
   if (input.type === 'file' && documentStep && documentStep.id !== state.stepId) return documentThenBack(documentStep, state, input, deps);
   if (state.stepId === CONFIRM) return handleCard(state, input, deps);
   if (state.stepId === WITHDRAW) return handleWithdraw(input, deps);
-  const answers = deps.application?.answers ?? {};
+  const answers = deps.facts.contest?.answers ?? {};
   const step = stepsFor(deps, answers).find((s) => s.id === state.stepId);
   if (!step) return start(deps, 'apply');
   // Eligibility was checked when the application was submitted: it is not asked again.
-  if (step.lockedAfterSubmit && deps.application?.status === 'submitted' && answers[step.id] !== undefined) {
+  if (step.lockedAfterSubmit && deps.facts.contest?.status === 'submitted' && answers[step.id] !== undefined) {
     const card = showCard(deps);
     return { ...card, messages: [say(t('answer.locked', { label: labelOf(step) })), ...card.messages] };
   }
@@ -87,7 +100,7 @@ function handle(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome
   return answered(step, parsed.value, parsed.document, state, deps);
 }
 
-function consentGiven(granted: boolean, deps: FlowDeps): FlowOutcome {
+function consentGiven(granted: boolean, deps: ContestDeps): ContestFlowOutcome {
   const privacy = deps.program.contest.privacy;
   const consent: Effect = { type: 'recordConsent', purpose: CONTEST_FLOW_ID, noticeVersion: privacy.noticeVersion, granted };
   if (!granted) return { state: null, messages: [say(t('consent.declined'))], effects: [consent] };
@@ -96,13 +109,13 @@ function consentGiven(granted: boolean, deps: FlowDeps): FlowOutcome {
 }
 
 function answered(
-  step: Step,
+  step: ContestStep,
   value: string,
   document: { sourceMessageId: string; fileName: string } | undefined,
   state: FlowState,
-  deps: FlowDeps,
-): FlowOutcome {
-  const merged = { ...deps.application?.answers, [step.id]: value };
+  deps: ContestDeps,
+): ContestFlowOutcome {
+  const merged = { ...deps.facts.contest?.answers, [step.id]: value };
   const steps = stepsFor(deps, merged);
   const answers = pruneAnswers(steps, merged);
   const lead: Text[] = document ? [t('file.received', { fileName: document.fileName })] : [];
@@ -114,7 +127,7 @@ function answered(
 
   const next = firstUnanswered(steps, answers);
   if (!next) {
-    if (deps.application?.status === 'submitted') lead.push(t('updated', { receiptNumber: deps.application.receiptNumber ?? '' }));
+    if (deps.facts.contest?.status === 'submitted') lead.push(t('updated', { receiptNumber: deps.facts.contest.receiptNumber ?? '' }));
     return { ...showCard(deps, answers, lead), effects };
   }
   if (step.section === 'eligibility' && next.section !== 'eligibility') lead.push(t('eligibility.ok'));
@@ -122,7 +135,7 @@ function answered(
   return { ...ask(next, lead, state.returnTo), effects };
 }
 
-function ineligible(reason: 'noBase' | 'tooOld', deps: FlowDeps): FlowOutcome {
+function ineligible(reason: 'noBase' | 'tooOld', deps: ContestDeps): ContestFlowOutcome {
   const contest = deps.program.contest;
   const otherSupport: Text = { literal: contest.otherSupport };
   const contact = contactText(deps.program);
@@ -133,8 +146,8 @@ function ineligible(reason: 'noBase' | 'tooOld', deps: FlowDeps): FlowOutcome {
   return { state: null, messages: [say(text)], effects: [{ type: 'discardDraft' }] };
 }
 
-function handleCard(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome {
-  const application = deps.application;
+function handleCard(state: FlowState, input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
+  const application = deps.facts.contest;
   if (!application) return start(deps, 'apply');
   if (input.type === 'choice' && input.value === 'submit' && application.status === 'submitted') return submit(deps);
   // 「この内容で確定」 on cards sent before changes took effect at once: nothing left to confirm.
@@ -150,79 +163,93 @@ function handleCard(state: FlowState, input: FlowInput, deps: FlowDeps): FlowOut
   return submit(deps);
 }
 
-function changeAnswer(stepId: string, deps: FlowDeps): FlowOutcome {
-  const answers = deps.application?.answers ?? {};
+function changeAnswer(stepId: string, deps: ContestDeps): ContestFlowOutcome {
+  const answers = deps.facts.contest?.answers ?? {};
   const step = pathOf(stepsFor(deps, answers), answers).find((s) => s.id === stepId);
   if (!step) return showCard(deps);
   return ask(step, [], CONFIRM);
 }
 
-function submit(deps: FlowDeps): FlowOutcome {
-  const application = deps.application!;
+function submit(deps: ContestDeps): ContestFlowOutcome {
+  const application = deps.facts.contest!;
   if (application.status === 'submitted') {
     return end([say(t('alreadySubmitted', { receiptNumber: application.receiptNumber ?? '' }))]);
   }
   const missing = firstUnanswered(stepsFor(deps, application.answers), application.answers);
   if (missing) return ask(missing);
+  return { state: null, messages: [], effects: [{ type: 'submitApplication' }], continuation: SUBMITTED };
+}
+
+/**
+ * After the submission ran: the receipt number (filled in from the outcome), and a word
+ * about the plan document if it is still missing; or, refused, the card to look at again.
+ */
+export function answerContest(continuation: string, outcomes: readonly ContestOutcome[], deps: ContestDeps): FlowAnswer {
+  const submitted = outcomes.find((o) => o.effect === 'submitApplication');
+  if (continuation !== SUBMITTED || !submitted) throw new Error(`no answer for ${continuation}`);
+  if (submitted.result === 'refused') {
+    const card = deps.facts.contest ? showCard(deps) : end([]);
+    return { state: card.state, messages: [say(t('contest.submitRefused')), ...card.messages] };
+  }
   const messages = [say(t('submitted', {
     receiptNumber: { fact: 'receiptNumber' },
     nextSteps: { literal: deps.program.contest.nextSteps },
   }))];
   if (missingDocumentStep(deps)) messages.push(say(t('submitted.documentMissing', { deadline: contestText(deps).deadline })));
-  return { state: null, messages, effects: [{ type: 'submitApplication' }] };
+  return { messages };
 }
 
-function askWithdraw(deps: FlowDeps): FlowOutcome {
+function askWithdraw(deps: ContestDeps): ContestFlowOutcome {
   return {
     state: { flowId: CONTEST_FLOW_ID, stepId: WITHDRAW },
     messages: [{
       type: 'text',
-      text: t('withdraw.confirm', { receiptNumber: deps.application?.receiptNumber ?? '' }),
+      text: t('withdraw.confirm', { receiptNumber: deps.facts.contest?.receiptNumber ?? '' }),
       choices: [{ label: t('withdraw.yes'), value: 'yes' }, { label: t('withdraw.no'), value: 'no' }],
     }],
     effects: [],
   };
 }
 
-function handleWithdraw(input: FlowInput, deps: FlowDeps): FlowOutcome {
+function handleWithdraw(input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
   const choices = [{ label: t('withdraw.yes'), value: 'yes' }, { label: t('withdraw.no'), value: 'no' }];
   const parsed = parseInput({ kind: 'confirm', choices }, input, { today: today(deps), language: deps.language });
   if (!parsed.ok) return askWithdraw(deps);
-  if (parsed.value === 'no' || deps.application?.status !== 'submitted') return end([say(t('withdraw.kept'))]);
+  if (parsed.value === 'no' || deps.facts.contest?.status !== 'submitted') return end([say(t('withdraw.kept'))]);
   return {
     state: null,
-    messages: [say(t('withdraw.done', { receiptNumber: deps.application.receiptNumber ?? '' }))],
+    messages: [say(t('withdraw.done', { receiptNumber: deps.facts.contest.receiptNumber ?? '' }))],
     effects: [{ type: 'withdrawApplication' }],
   };
 }
 
-function back(state: FlowState, deps: FlowDeps): FlowOutcome {
+function back(state: FlowState, deps: ContestDeps): ContestFlowOutcome {
   if (state.returnTo === CONFIRM || state.stepId === WITHDRAW) return showCard(deps);
-  const answers = deps.application?.answers ?? {};
+  const answers = deps.facts.contest?.answers ?? {};
   const path = pathOf(stepsFor(deps, answers), answers);
   const index = state.stepId === CONFIRM ? path.length : path.findIndex((s) => s.id === state.stepId);
   const previous = index > 0 ? path[index - 1] : undefined;
-  if (!previous || deps.application?.status === 'submitted') {
+  if (!previous || deps.facts.contest?.status === 'submitted') {
     return { state, messages: [say(t('back.none')), ...repeat(state, deps).messages], effects: [] };
   }
   return ask(previous);
 }
 
-function repeat(state: FlowState, deps: FlowDeps): FlowOutcome {
+function repeat(state: FlowState, deps: ContestDeps): ContestFlowOutcome {
   if (state.stepId === CONFIRM) return showCard(deps);
   if (state.stepId === WITHDRAW) return askWithdraw(deps);
-  const answers = deps.application?.answers ?? {};
+  const answers = deps.facts.contest?.answers ?? {};
   const step = stepsFor(deps, answers).find((s) => s.id === state.stepId);
   return step ? ask(step, [], state.returnTo) : start(deps, 'apply');
 }
 
-function offers(state: FlowState, deps: FlowDeps): Choice[] {
+function offers(state: FlowState, deps: ContestDeps): Choice[] {
   const messages = repeat(state, deps).messages;
   return messages.flatMap((m) => (m.type === 'summary' ? cardChoices(m) : (m.choices ?? [])));
 }
 
-function showCard(deps: FlowDeps, answers?: Answers, lead: Text[] = []): FlowOutcome {
-  const application = deps.application!;
+function showCard(deps: ContestDeps, answers?: Answers, lead: Text[] = []): ContestFlowOutcome {
+  const application = deps.facts.contest!;
   const current = { ...application, answers: answers ?? application.answers };
   const card = summaryCard(stepsFor(deps, current.answers), current, deps);
   return {
@@ -232,17 +259,17 @@ function showCard(deps: FlowDeps, answers?: Answers, lead: Text[] = []): FlowOut
   };
 }
 
-function windowClosed(deps: FlowDeps): FlowOutcome | null {
+function windowClosed(deps: ContestDeps): ContestFlowOutcome | null {
   if (deps.now.getTime() < Date.parse(deps.program.contest.opensAt)) return end([say(t('contest.notOpen', contestText(deps)))]);
   if (!deadlinePassed(deps)) return null;
   const messages = [say(t('contest.closed', contestText(deps)))];
-  if (deps.application?.status === 'submitted') {
-    messages.push(say(t('alreadySubmitted', { receiptNumber: deps.application.receiptNumber ?? '' })));
+  if (deps.facts.contest?.status === 'submitted') {
+    messages.push(say(t('alreadySubmitted', { receiptNumber: deps.facts.contest.receiptNumber ?? '' })));
   }
   return end(messages);
 }
 
-function contestText(deps: FlowDeps) {
+function contestText(deps: ContestDeps) {
   const { contest, timeZone } = deps.program;
   const both = (iso: string): Text => ({
     literal: { ja: formatInstant(iso, 'ja', timeZone), en: formatInstant(iso, 'en', timeZone) },
@@ -250,21 +277,21 @@ function contestText(deps: FlowDeps) {
   return { contest: { literal: contest.name }, deadline: both(contest.deadline), opensAt: both(contest.opensAt) };
 }
 
-function stepsFor(deps: FlowDeps, answers: Answers): Step[] {
+function stepsFor(deps: ContestDeps, answers: Answers): ContestStep[] {
   return contestSteps(deps.program, today(deps), answers);
 }
 
-function today(deps: FlowDeps): string {
+function today(deps: ContestDeps): string {
   return calendarDate(deps.now, deps.program.timeZone);
 }
 
-function ask(step: Step, lead: Text[] = [], returnTo?: string): FlowOutcome {
+function ask(step: ContestStep, lead: Text[] = [], returnTo?: string): ContestFlowOutcome {
   const state: FlowState = { flowId: CONTEST_FLOW_ID, stepId: step.id };
   if (returnTo) state.returnTo = returnTo;
   return { state, messages: [promptFor(step, lead)], effects: [] };
 }
 
-function reprompt(step: Step, reason: string, params?: Record<string, string | number>, suggestions: string[] = []): FlowMessage {
+function reprompt(step: ContestStep, reason: string, params?: Record<string, string | number>, suggestions: string[] = []): FlowMessage {
   const key = `reprompt.${reason}`;
   const lines: Text[] = [{ key: isMessageKey(key) ? key : 'reprompt.invalid', params }];
   const asked = repromptFor(step, { join: lines }) as Extract<FlowMessage, { type: 'text' }>;
@@ -275,15 +302,15 @@ function reprompt(step: Step, reason: string, params?: Record<string, string | n
 }
 
 /** The plan document's step while the application has none (not attached, or "send later"). */
-function missingDocumentStep(deps: FlowDeps): Step | undefined {
-  const answers = deps.application?.answers;
-  if (!answers || deps.application?.hasDocument) return undefined;
+function missingDocumentStep(deps: ContestDeps): ContestStep | undefined {
+  const answers = deps.facts.contest?.answers;
+  if (!answers || deps.facts.contest?.hasDocument) return undefined;
   return pathOf(stepsFor(deps, answers), answers).find((s) => s.input.kind === 'file' && answers[s.id] !== 'attached');
 }
 
 /** A PDF outside the application's flow: the missing plan document, or a kind word why not. */
-function lateDocument(input: FlowInput, deps: FlowDeps): FlowOutcome {
-  const application = deps.application;
+function lateDocument(input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
+  const application = deps.facts.contest;
   if (!application || application.status === 'withdrawn') return end([say(t('document.noApplication'))]);
   const step = missingDocumentStep(deps);
   if (!step) return end([say(t('document.alreadyAttached'))]);
@@ -295,20 +322,20 @@ function lateDocument(input: FlowInput, deps: FlowDeps): FlowOutcome {
 }
 
 /** Takes a file sent at another question as the plan document, then asks that question again. */
-function documentThenBack(step: Step, state: FlowState, input: FlowInput, deps: FlowDeps): FlowOutcome {
+function documentThenBack(step: ContestStep, state: FlowState, input: FlowInput, deps: ContestDeps): ContestFlowOutcome {
   const taken = takeDocument(step, input, deps);
   if ('reprompt' in taken) return { state: { flowId: CONTEST_FLOW_ID, stepId: step.id }, messages: [taken.reprompt], effects: [] };
-  const back = repeat(state, { ...deps, application: { ...deps.application!, answers: taken.answers, hasDocument: true } });
+  const back = repeat(state, { ...deps, facts: { ...deps.facts, contest: { ...deps.facts.contest!, answers: taken.answers, hasDocument: true } } });
   return { state: back.state, messages: [say(t('file.received', { fileName: taken.fileName })), ...back.messages], effects: taken.effects };
 }
 
 /** A file as the plan document: the answers and effects that attach it, or the re-prompt that says why not. */
-function takeDocument(step: Step, input: FlowInput, deps: FlowDeps):
+function takeDocument(step: ContestStep, input: FlowInput, deps: ContestDeps):
   { answers: Answers; fileName: string; effects: Effect[] } | { reprompt: FlowMessage } {
   const parsed = parseInput(step.input, input, { today: today(deps), language: deps.language });
   if (!parsed.ok) return { reprompt: reprompt(step, parsed.reason, parsed.params) };
   if (!parsed.document) return { reprompt: reprompt(step, 'file.expected') };
-  const answers = { ...deps.application!.answers, [step.id]: parsed.value };
+  const answers = { ...deps.facts.contest!.answers, [step.id]: parsed.value };
   return {
     answers,
     fileName: parsed.document.fileName,
@@ -320,8 +347,8 @@ function takeDocument(step: Step, input: FlowInput, deps: FlowDeps):
  * Answers removed by an unsend: ask for the first one on the path now, with its buttons,
  * and come back to where the person was. After the deadline they cannot be given again here.
  */
-function reask(unsent: { removed: string[]; kept: string[] }, active: FlowState | null, deps: FlowDeps): FlowOutcome | null {
-  const application = deps.application;
+function reask(unsent: { removed: string[]; kept: string[] }, active: FlowState | null, deps: ContestDeps): ContestFlowOutcome | null {
+  const application = deps.facts.contest;
   if (!application || application.status === 'withdrawn') return null;
   const steps = pathOf(stepsFor(deps, application.answers), application.answers);
   const step = steps.find((s) => unsent.removed.includes(s.id) && application.answers[s.id] === undefined);
@@ -336,7 +363,7 @@ function reask(unsent: { removed: string[]; kept: string[] }, active: FlowState 
   return ask(step, [lead], returnTo);
 }
 
-function labelOf(step: Step): Text {
+function labelOf(step: ContestStep): Text {
   return step.label ?? { literal: { ja: step.id, en: step.id } };
 }
 
@@ -344,6 +371,6 @@ function say(text: Text): FlowMessage {
   return { type: 'text', text };
 }
 
-function end(messages: FlowMessage[], effects: Effect[] = []): FlowOutcome {
+function end(messages: FlowMessage[], effects: Effect[] = []): ContestFlowOutcome {
   return { state: null, messages, effects };
 }

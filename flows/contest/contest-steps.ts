@@ -7,7 +7,11 @@ import type { InputSpec } from '../engine/input.ts';
 import type { Step } from '../engine/step.ts';
 import { t } from '../engine/text.ts';
 import type { Answers, Choice, Text } from '../engine/types.ts';
-import type { ProgramConfig, Question } from '../program.ts';
+import type { Question } from './contest-config.ts';
+import type { ContestProgram } from './contest-types.ts';
+
+export type ContestSection = 'consent' | 'eligibility' | 'applicant' | 'plan';
+export type ContestStep = Step<ContestSection>;
 
 /** A file step's "send later" choice value. */
 export const LATER = 'later';
@@ -19,7 +23,7 @@ const TEN_MB = 10 * 1024 * 1024;
  * and variant and shared: steps are immutable data, and stable objects let input
  * validation reuse its compiled schemas.
  */
-export function contestSteps(program: ProgramConfig, today: string, answers: Answers): Step[] {
+export function contestSteps(program: ContestProgram, today: string, answers: Answers): ContestStep[] {
   const variant = answers.founding === 'soleThenCorp' ? 'sole' : 'default';
   let perProgram = built.get(program);
   if (!perProgram) {
@@ -36,9 +40,9 @@ export function contestSteps(program: ProgramConfig, today: string, answers: Ans
   return steps;
 }
 
-const built = new WeakMap<ProgramConfig, Map<string, Step[]>>();
+const built = new WeakMap<ContestProgram, Map<string, ContestStep[]>>();
 
-function consentStep(program: ProgramConfig): Step {
+function consentStep(program: ContestProgram): ContestStep {
   const privacy = program.contest.privacy;
   return {
     id: 'consent',
@@ -55,7 +59,7 @@ function consentStep(program: ProgramConfig): Step {
   };
 }
 
-function eligibilitySteps(today: string, answers: Answers): Step[] {
+function eligibilitySteps(today: string, answers: Answers): ContestStep[] {
   return [
     choiceStep('base', t('eligibility.base.prompt'), t('label.base'), [
       choice('eligibility.base.now', 'now', ['ある', 'あります', 'すでにあります', '既にある', 'yes', 'have one', 'already']),
@@ -95,7 +99,7 @@ function eligibilitySteps(today: string, answers: Answers): Step[] {
   ];
 }
 
-function choiceStep(id: string, question: Text, label: Text, choices: Choice[]): Step {
+function choiceStep(id: string, question: Text, label: Text, choices: Choice[]): ContestStep {
   return {
     id,
     section: 'eligibility',
@@ -107,7 +111,7 @@ function choiceStep(id: string, question: Text, label: Text, choices: Choice[]):
   };
 }
 
-function questionStep(question: Question): Step {
+function questionStep(question: Question): ContestStep {
   const hints: Text[] = [];
   if (question.maxLength && question.kind === 'text') hints.push(t('prompt.limit', { limit: question.maxLength }));
   const maxBytes = question.maxBytes ?? TEN_MB;

@@ -1,7 +1,8 @@
 import { formatInstant } from '../engine/dates.ts';
 import { pathOf, type Step } from '../engine/step.ts';
 import { t } from '../engine/text.ts';
-import type { ApplicationFacts, Choice, FlowDeps, FlowMessage, SummaryRow } from '../engine/types.ts';
+import type { Choice, FlowMessage, SummaryRow } from '../engine/types.ts';
+import type { ApplicationFacts, ContestDeps } from './contest-types.ts';
 
 /** Pseudo-step ids for the confirmation card and the withdrawal question. */
 export const CONFIRM = 'confirm';
@@ -11,7 +12,7 @@ export const WITHDRAW = 'withdraw';
  * The confirmation card: every answer on the path with a "change" action, then the
  * actions the application's status allows. Eligibility is fixed once submitted.
  */
-export function summaryCard(steps: Step[], application: ApplicationFacts, deps: FlowDeps): Extract<FlowMessage, { type: 'summary' }> {
+export function summaryCard(steps: Step[], application: ApplicationFacts, deps: ContestDeps): Extract<FlowMessage, { type: 'summary' }> {
   const submitted = application.status === 'submitted';
   const rows: SummaryRow[] = pathOf(steps, application.answers)
     .filter((step) => step.label)

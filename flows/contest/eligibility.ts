@@ -6,7 +6,7 @@
  */
 import { calendarDate, yearsBefore } from '../engine/dates.ts';
 import type { Answers } from '../engine/types.ts';
-import type { ContestConfig } from '../program.ts';
+import type { ContestConfig } from './contest-config.ts';
 
 export type Eligibility =
   | { status: 'eligible' }

@@ -3,13 +3,13 @@
  * from the program configuration (`contact`, `officeHours`), never written into a flow.
  */
 import { translate } from '../catalog/catalog.ts';
-import type { ProgramConfig } from '../program.ts';
+import type { BaseProgram } from './base-program.ts';
 import { formatDayTime } from './dates.ts';
 import { officeStatus } from './office-hours.ts';
 import type { Language, Text } from './types.ts';
 
 /** The office, phone, e-mail, web page and hours, one per line. */
-export function contactText(program: ProgramConfig): Text {
+export function contactText(program: BaseProgram): Text {
   const lines = (language: Language) => {
     const { contact } = program;
     return [
@@ -24,12 +24,12 @@ export function contactText(program: ProgramConfig): Text {
 }
 
 /** The office's hours as people read them. */
-export function hoursText(program: ProgramConfig): Text {
+export function hoursText(program: BaseProgram): Text {
   return { literal: program.contact.hours };
 }
 
 /** Whether staff are in now, and if not, when they will be, as text. */
-export function staffAvailability(program: ProgramConfig, now: Date): { open: boolean; next: Text | null } {
+export function staffAvailability(program: BaseProgram, now: Date): { open: boolean; next: Text | null } {
   const status = officeStatus(now, program.officeHours, program.timeZone);
   const next = status.nextOpening;
   return {

@@ -3,7 +3,7 @@
  * zone: a person handed to staff hears when an answer can come. Pure: the instant is an
  * argument.
  */
-import type { OfficeHours } from '../program.ts';
+import type { OfficeHours } from './base-program.ts';
 import { addDays, calendarDate, localTime, weekdayOf } from './dates.ts';
 
 /** Whether the office is open now, and when it opens next. */

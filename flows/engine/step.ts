@@ -5,9 +5,8 @@
 import type { InputSpec } from './input.ts';
 import type { Answers, DatePicker, FlowMessage, Text } from './types.ts';
 
-export type Section = 'consent' | 'eligibility' | 'applicant' | 'plan';
-
-export interface Step {
+/** `Section` names the groups of a flow's steps (the contest: consent, eligibility, applicant, plan). */
+export interface Step<Section extends string = string> {
   id: string;
   section: Section;
   input: InputSpec;
@@ -44,12 +43,12 @@ export function repromptFor(step: Step, reason: Text): FlowMessage {
 }
 
 /** Steps that apply to these answers, in order. */
-export function pathOf(steps: Step[], answers: Answers): Step[] {
+export function pathOf<S extends Step>(steps: readonly S[], answers: Answers): S[] {
   return steps.filter((step) => step.when?.(answers) ?? true);
 }
 
 /** Answers reduced to the steps on the path, so a changed branch leaves nothing stale behind. */
-export function pruneAnswers(steps: Step[], answers: Answers): Answers {
+export function pruneAnswers(steps: readonly Step[], answers: Answers): Answers {
   const kept: Answers = {};
   for (const step of pathOf(steps, answers)) {
     const value = answers[step.id];
@@ -59,6 +58,6 @@ export function pruneAnswers(steps: Step[], answers: Answers): Answers {
 }
 
 /** The first step on the path still without an answer. */
-export function firstUnanswered(steps: Step[], answers: Answers): Step | undefined {
+export function firstUnanswered<S extends Step>(steps: readonly S[], answers: Answers): S | undefined {
   return pathOf(steps, answers).find((step) => answers[step.id] === undefined);
 }

@@ -3,7 +3,7 @@
  * messages and effects. Nothing here knows LINE, Discord, the database or the clock.
  */
 import type { MessageKey } from '../catalog/catalog.ts';
-import type { ProgramConfig } from '../program.ts';
+import type { BaseProgram } from './base-program.ts';
 
 export type Language = 'ja' | 'en';
 
@@ -16,7 +16,10 @@ export type Text =
 /** A placeholder value: plain, localized text, or a fact the runtime fills in. */
 export type TextParam = string | number | FactRef | Text;
 
-/** A value only known after an effect ran (for example the receipt number); the runtime fills it in. */
+/**
+ * A value only known after an effect ran (the receipt number): the runtime fills it in
+ * from the `facts` of the turn's effect outcomes when it renders the messages.
+ */
 export type FactRef = { fact: string };
 
 /** One tappable answer. `value` travels back as postback data. */
@@ -72,22 +75,18 @@ export type ChannelInput = Exclude<FlowInput, { type: 'unsent' }> | { type: 'uns
 export type AnswerValue = string;
 export type Answers = Record<string, AnswerValue>;
 
-export type ApplicationStatus = 'draft' | 'submitted' | 'withdrawn';
-
-/** The participant's application as the flow may see it (already unsealed by the runtime). */
-export interface ApplicationFacts {
-  status: ApplicationStatus;
-  receiptNumber: string | null;
-  answers: Answers;
-  hasDocument: boolean;
-}
-
 /** Everything a flow may know. Read-only; nothing in here writes. */
 export interface FlowDeps {
   now: Date;
-  program: ProgramConfig;
+  /** The shared sections; a module reads its own section under its id (see `ModuleDeps`). */
+  program: BaseProgram;
   language: Language;
-  application: ApplicationFacts | null;
+  /**
+   * What each flow module needs to know about the participant, under the module's id
+   * (`facts.contest`: the application). Core loads it before the turn, one query per
+   * module for a whole batch; the engine passes it through unread.
+   */
+  facts: Readonly<Record<string, unknown>>;
   /** A person has taken over this conversation (the human inbox): the bot stays silent and forwards. */
   handoffOpen?: boolean;
   /** Someone can take a conversation over (an inbox is configured); without one, the bot says where to ask instead. */
@@ -131,14 +130,19 @@ export interface ConversationState {
   recent?: Exchange[];
 }
 
-/** Work for the runtime, committed in the same transaction as the new state. */
-export type Effect =
+/**
+ * Work for the runtime, committed in the same transaction as the new state. Every effect
+ * has a `type`, unique across the engine and the modules; the runtime finds its handler
+ * by it. A module's effect types start with the module's id (`event.register`); the
+ * contest's predate modules and keep their names.
+ */
+export interface EffectBase {
+  readonly type: string;
+}
+
+/** The engine's own effects: consent, language and the human inbox, whatever the flow. */
+export type EngineEffect =
   | { type: 'recordConsent'; purpose: string; noticeVersion: string; granted: boolean }
-  | { type: 'saveAnswers'; answers: Answers }
-  | { type: 'discardDraft' }
-  | { type: 'attachDocument'; sourceMessageId: string }
-  | { type: 'submitApplication' }
-  | { type: 'withdrawApplication' }
   | { type: 'setLanguage'; language: Language }
   /** Hand the participant over to a person (the human inbox). */
   | { type: 'openHandoff'; reason: 'asked' | 'misunderstood' }
@@ -147,8 +151,37 @@ export type Effect =
   /** The participant ends the conversation with staff themselves. */
   | { type: 'endHandoff' };
 
-export interface StepResult {
+/** Every engine effect type, once (the type checker asks for each). */
+const engineEffectTypes: Record<EngineEffect['type'], true> = {
+  recordConsent: true, setLanguage: true, openHandoff: true, forwardToStaff: true, endHandoff: true,
+};
+
+/** The engine's effect types; a module's effect may not take one of these names. */
+export const ENGINE_EFFECT_TYPES: ReadonlySet<string> = new Set(Object.keys(engineEffectTypes));
+
+/**
+ * What an effect came to, reported by its handler in core: a result in the module's own
+ * words (`submitted`, `registered`, `waitlisted`, `closed` …). A domain refusal is a
+ * result like any other, never an exception.
+ */
+export interface EffectOutcome {
+  /** The type of the effect it answers. */
+  effect: string;
+  result: string;
+  /** Values messages show through a `FactRef` (the receipt number, a waitlist position). */
+  facts?: Readonly<Record<string, string>>;
+}
+
+/** A flow waits for its effects' outcomes to answer: `answer` of `module` is called with `id`. */
+export interface Continuation {
+  module: string;
+  id: string;
+}
+
+export interface StepResult<E extends EffectBase = EffectBase> {
   state: ConversationState;
   messages: FlowMessage[];
-  effects: Effect[];
+  effects: E[];
+  /** Set when the answer depends on what the effects come to (FlowEngine.answer). */
+  continuation?: Continuation;
 }

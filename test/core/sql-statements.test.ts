@@ -28,6 +28,7 @@ const UNREAD_ON_PURPOSE: Array<{ where: RegExp; expression: string; why: string 
 const PRISMA_BOOKKEEPING = /\b_prisma_migrations\b/;
 
 const PREPARABLE = /^(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES|MERGE)\b/i;
+const SAVEPOINT_CONTROL = /^(SAVEPOINT|RELEASE|ROLLBACK\s+TO)\b/i;
 const TRANSACTION_CONTROL = /^(BEGIN|START|COMMIT|END|ROLLBACK)\b/i;
 const READS_THE_CLOCK = /\b(now|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday)\s*\(|\b(current_timestamp|current_date|current_time|localtimestamp|localtime)\b/i;
 
@@ -97,6 +98,14 @@ async function runUtility(text: string): Promise<void> {
   const session = new pg.Client({ connectionString: db.connectionString });
   await session.connect();
   try {
+    if (SAVEPOINT_CONTROL.test(text)) {
+      // A turn's savepoint (runtime/turn-savepoint.ts): only inside a transaction that has one.
+      await session.query('BEGIN');
+      await session.query('SAVEPOINT turn');
+      await session.query(text);
+      await session.query('ROLLBACK');
+      return;
+    }
     if (TRANSACTION_CONTROL.test(text)) {
       await session.query(text);
       return;

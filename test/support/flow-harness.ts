@@ -1,10 +1,11 @@
 /**
- * Drives the pure conversation engine the way the runtime does, keeping the
- * application in memory, so flow tests read as conversations.
+ * Drives the pure conversation engine the way the runtime does (advance, carry out the
+ * effects, answer from their outcomes), keeping the application in memory, so flow tests
+ * read as conversations.
  */
-import { advance, initialState, translateText } from '../../flows/index.ts';
+import { advance, answer, initialState, translateText } from '../../flows/index.ts';
 import type {
-  ApplicationFacts, ConversationState, Effect, FlowInput, FlowMessage, Language,
+  ApplicationFacts, ConversationState, Effect, FlowDeps, FlowInput, FlowMessage, Language, Outcome,
 } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { loadProgram, type Program } from '../../core/program/load-program.ts';
@@ -30,16 +31,21 @@ export class Conversation {
 
   send(input: FlowInput | string): this {
     const flowInput: FlowInput = typeof input === 'string' ? { type: 'text', text: input } : input;
-    const result = advance(this.state, flowInput, {
-      now: this.now, program: this.config, language: this.language, application: this.application, handoffOpen: this.handoffOpen,
-      handoffAvailable: this.handoffAvailable,
-    });
-    this.state = result.state;
+    const result = advance(this.state, flowInput, this.deps());
+    const outcomes = this.apply(result.effects);
+    const answered = answer(result, outcomes.map((outcome) => ({ module: 'contest', outcome })), this.deps());
+    this.state = answered.state;
     this.effects = result.effects;
-    this.messages = result.messages;
-    const facts = this.apply(result.effects);
-    this.facts = facts;
+    this.messages = answered.messages;
+    this.facts = Object.assign({}, ...outcomes.map((o) => ('facts' in o ? o.facts : {})));
     return this;
+  }
+
+  private deps(): FlowDeps {
+    return {
+      now: this.now, program: this.config, language: this.language, facts: { contest: this.application },
+      handoffOpen: this.handoffOpen, handoffAvailable: this.handoffAvailable,
+    };
   }
 
   choose(value: string): this {
@@ -62,8 +68,8 @@ export class Conversation {
     return this.messages.flatMap((m) => (m.type === 'text' ? (m.choices ?? []).map((c) => c.value) : m.actions.map((a) => a.value)));
   }
 
-  private apply(effects: Effect[]): Record<string, string> {
-    const facts: Record<string, string> = {};
+  private apply(effects: Effect[]): Outcome[] {
+    const outcomes: Outcome[] = [];
     for (const effect of effects) {
       switch (effect.type) {
         case 'recordConsent': this.consents.push(effect.granted); break;
@@ -75,7 +81,7 @@ export class Conversation {
         case 'submitApplication': {
           const receipt = this.application!.receiptNumber ?? `BC2026-${String(++this.receipts).padStart(4, '0')}`;
           this.application = { ...this.application!, status: 'submitted', receiptNumber: receipt };
-          facts.receiptNumber = receipt;
+          outcomes.push({ effect: 'submitApplication', result: 'submitted', facts: { receiptNumber: receipt } });
           break;
         }
         case 'withdrawApplication': this.application = { ...this.application!, status: 'withdrawn' }; break;
@@ -85,7 +91,7 @@ export class Conversation {
         case 'forwardToStaff': break;
       }
     }
-    return facts;
+    return outcomes;
   }
 }
 

@@ -1,0 +1,8 @@
+/**
+ * The server side of every flow module in flows/modules.ts, by the same ids: the list the
+ * turn pipeline runs (runtime/run-turn.ts).
+ */
+import { contestServerModule } from './contest.server-module.ts';
+import { serverRegistry } from './server-registry.ts';
+
+export const serverModules = serverRegistry([contestServerModule]);
