@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startOuen } from '../bot/app.ts';
+import { startOuen } from '../cli/start-ouen.ts';
 import { parseEnv } from '../core/env.ts';
 import { countQueries, takeQueryStats } from './support/query-stats.ts';
 import { notifyParent, serveRequests } from './support/ipc.ts';

@@ -1,25 +1,21 @@
 /**
- * The composition root: reads configuration, opens the store, and starts the web side
- * (webhook, console, health), the worker side (outbox delivery), or both in one process.
+ * The web side: the webhook (its turns run through runtime/start-processing.ts), the
+ * console in local mode, the staff bot, and health and metrics. Given the store
+ * (runtime/server-store.ts); the worker is not here: `ouen start` composes both from the
+ * command line (cli/start-ouen.ts), and bot/ never imports worker/.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import express from 'express';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { loadMasterKey } from '../core/crypto/load-key.ts';
-import { Sealer } from '../core/crypto/sealer.ts';
-import { openPostgres, type Postgres } from '../core/db/open-postgres.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
-import { ConfigError } from '../core/config-error.ts';
 import { errorFields } from '../core/error-fields.ts';
-import { createLogger, type Logger } from '../core/logger.ts';
-import { createMetrics, type Metrics } from '../core/metrics.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
 import { sqlClient } from '../core/db/pg-transaction.ts';
-import { hasPlaceholderContact, loadProgram, type Program } from '../core/program/load-program.ts';
-import type { OutboxQueue } from '../runtime/outbox-queue.ts';
-import type { RunningWorker } from '../worker/outbox-worker.ts';
+import { hasPlaceholderContact } from '../core/program/load-program.ts';
 import type { FakeLineStore } from './console/fake-line-store.ts';
 import type { StaffDeps } from './staff/staff-commands.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -28,34 +24,30 @@ import { healthRouter } from './http/health.route.ts';
 import { ticketRouter } from './http/ticket.route.ts';
 import type { LineApiConfig } from '../channels/line/line-api.ts';
 import type { EventProcessor } from '../runtime/line-event-processor.ts';
+import { lineApiFromEnv, type LineRouting } from '../runtime/line-routing.ts';
+import type { ServerStore } from '../runtime/server-store.ts';
 import { startProcessing } from '../runtime/start-processing.ts';
 import { lineWebhookRouter } from './line/webhook.route.ts';
 import { redisConnection, warnUnlessNoEviction } from '../runtime/redis-connection.ts';
 
-export interface OuenOptions {
+export interface WebOptions {
   env: Env;
-  web: boolean;
-  worker: boolean;
-  logger?: Logger;
+  store: ServerStore;
+  logger: Logger;
+  /** The process's metrics; in `ouen start` the worker's are in the same registry, so `/metrics` serves both. */
+  metrics: Metrics;
+  /** A clock of the caller's (tests that move time, the demo's seeding): turns then run in this thread. */
   clock?: () => Date;
-  /** Told how the start goes, in words for a person at a terminal (`npm start` in local mode). */
-  progress?: (message: string) => void;
 }
 
-export interface RunningOuen {
-  env: Env;
+export interface RunningWeb {
   url: string;
   port: number;
   /** The address the server listens on (bot/http/listen.ts). */
   host: string;
-  db: Postgres;
-  program: Program;
-  sealer: Sealer;
-  metrics: Metrics;
-  processor?: EventProcessor;
-  /** Only when delivery runs in this thread (not in a processing thread). */
-  outboxWorker?: RunningWorker;
-  outboxQueue?: OutboxQueue;
+  processor: EventProcessor;
+  /** The LINE API this side talks to (the built-in fake in local mode): the worker beside it pushes through the same. */
+  line: LineRouting;
   /** Only in local mode (or with OUEN_CONSOLE): what the bot sent to the built-in fake LINE API. */
   fakeLine?: FakeLineStore;
   /** Where the console answers (its Host check accepts this address), when there is one. */
@@ -64,23 +56,15 @@ export interface RunningOuen {
   close(): Promise<void>;
 }
 
-export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
-  const { env } = options;
-  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+export async function startWeb(options: WebOptions): Promise<RunningWeb> {
+  const { env, store, logger, metrics } = options;
   const clock = options.clock ?? (() => new Date());
-  const metrics = createMetrics();
+  const { db, program, sealer } = store;
   const local = isLocalMode(env);
-  if (!local && !env.OUEN_ENCRYPTION_KEY) {
-    throw new ConfigError('OUEN_ENCRYPTION_KEY is required with real LINE credentials (openssl rand -base64 32)');
-  }
-  const program = loadProgram(env.OUEN_PROGRAM_FILE);
   if (!local && hasPlaceholderContact(program)) {
     logger.warn('the program file has no real office contact (phone, e-mail or web page): participants are shown a placeholder; set "contact" (README)');
   }
-  const masterKey = loadMasterKey({ envKey: env.OUEN_ENCRYPTION_KEY, keyFile: join(env.OUEN_DATA_DIR, 'ouen.key') });
-  const sealer = new Sealer(masterKey);
-  const db = await openPostgres({ databaseUrl: env.DATABASE_URL, dataDir: join(env.OUEN_DATA_DIR, 'postgres'), onProgress: options.progress });
-  const closers: Array<() => Promise<unknown>> = [() => db.close()];
+  const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error: Error) => logger.error({ err: errorFields(error) }, 'shutdown step failed'));
   };
@@ -105,12 +89,6 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     // The SDK resolves API paths against the origin of its base URL (any path is dropped),
     // so the built-in fake answers LINE's own paths (/v2/…) at this server's root.
     const fakeConfig: LineApiConfig = { channelAccessToken, apiBaseUrl: self, dataApiBaseUrl: self };
-    const realConfig: LineApiConfig = local ? fakeConfig : {
-      channelAccessToken,
-      apiBaseUrl: env.LINE_API_BASE_URL ?? 'https://api.line.me',
-      // A stand-in for LINE given as LINE_API_BASE_URL serves the data API too, unless told otherwise.
-      dataApiBaseUrl: env.LINE_DATA_API_BASE_URL ?? (env.LINE_API_BASE_URL && !isLineHost(env.LINE_API_BASE_URL) ? env.LINE_API_BASE_URL : 'https://api-data.line.me'),
-    };
     // The staff commands' dependencies, made once, when the console panel or Discord needs them.
     let staff: StaffDeps | undefined;
     let staffSql: pg.Pool | undefined;
@@ -155,20 +133,21 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
         if (!isLoopback(host)) logger.warn({ host }, CONSOLE_ON_NETWORK_WARNING);
       }
     }
-    const consoleBesideLine = local || !fakeLine ? undefined : { api: fakeConfig, serves: (userId: string) => fakeLine!.user(userId) !== undefined };
+    const line: LineRouting = local ? { api: fakeConfig } : {
+      api: lineApiFromEnv(env),
+      consoleBesideLine: fakeLine && { api: fakeConfig, serves: (userId: string) => fakeLine!.user(userId) !== undefined },
+    };
 
     const processing = await startProcessing({
-      env, db, sealer, masterKey, program, lineApi: realConfig, consoleBesideLine, logger, metrics, clock, web: options.web, worker: options.worker,
+      env, db, sealer, masterKey: store.masterKey, program, line, logger, metrics, clock,
       // Only data crosses into a thread: an injected clock (tests) or per-user routing
       // between the fake and LINE (the console beside real credentials) keeps turns here.
-      inThread: env.OUEN_PROCESSING_THREAD && !options.clock && !(env.OUEN_CONSOLE && !local),
+      inThread: env.OUEN_PROCESSING_THREAD && !options.clock && !line.consoleBesideLine,
     });
     closers.push(() => processing.close());
     const { processor } = processing;
-    if (processor) {
-      app.use(lineWebhookRouter({ channelSecret, sql, sealer, processor, logger, metrics, maxBacklog: env.OUEN_MAX_BACKLOG, clock }));
-    }
-    if (options.web && env.DISCORD_BOT_TOKEN) {
+    app.use(lineWebhookRouter({ channelSecret, sql, sealer, processor, logger, metrics, maxBacklog: env.OUEN_MAX_BACKLOG, clock }));
+    if (env.DISCORD_BOT_TOKEN) {
       // Loaded only when configured: without a token the web thread carries no discord.js.
       const { startStaffBot } = await import('./discord/start-staff-bot.ts');
       const deps = await staffDeps();
@@ -181,17 +160,11 @@ export async function startOuen(options: OuenOptions): Promise<RunningOuen> {
     app.use(errorHandler(logger));
     const server = await listen(app, port, host);
     closers.push(() => closeServer(server));
-
-    logger.info({ port, host, mode: local ? 'local' : 'line', database: db.mode, web: options.web, worker: options.worker }, 'ouen started');
-    return { env, url, port, host, db, program, sealer, metrics, processor, outboxWorker: processing.outboxWorker, outboxQueue: processing.outboxQueue, fakeLine, consoleUrl, channelSecret, close };
+    return { url, port, host, processor, line, fakeLine, consoleUrl, channelSecret, close };
   } catch (error) {
     await close();
     throw error;
   }
-}
-
-function isLineHost(url: string): boolean {
-  return new URL(url).hostname.endsWith('.line.me');
 }
 
 /** Two concurrent inbox writes (group commit) and the health check. */

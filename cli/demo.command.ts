@@ -39,7 +39,7 @@ export async function runDemo(env: Env, options: { reset: boolean }): Promise<nu
   say('  role approver                 /approvals, then approve: the results arrive in the applicants\' chats');
   say(`Everything stays in ${demoDir}; npx ouen demo --reset starts the season again.`);
   say('');
-  return runServer(demoEnv, { web: true, worker: true });
+  return runServer(demoEnv, { worker: true });
 }
 
 /** Jobs of an earlier demo would point at rows that no longer exist. */

@@ -12,8 +12,8 @@ const usage = `usage: ouen <command>
   help                           this list
   start                          web + worker in one process (local: embedded PostgreSQL and console)
   demo [--reset]                 local mode with a demo judging season to try in the console (own data: OUEN_DATA_DIR/demo)
-  web                            the webhook and console only
-  worker                         the outbox worker only
+  web                            the webhook and console only (no delivery)
+  worker                         the outbox worker only (no HTTP server)
   migrate                        apply pending database migrations
   stats [--json]                 counts per entity and status
   applications export --csv [--output FILE] [--no-personal] [--withdrawn-personal]
@@ -51,9 +51,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const env = parseEnv();
   switch (command) {
-    case 'start': return (await import('./server.command.ts')).runServer(env, { web: true, worker: true });
-    case 'web': return (await import('./server.command.ts')).runServer(env, { web: true, worker: false });
-    case 'worker': return (await import('./server.command.ts')).runServer(env, { web: false, worker: true });
+    case 'start': return (await import('./server.command.ts')).runServer(env, { worker: true });
+    case 'web': return (await import('./server.command.ts')).runServer(env, { worker: false });
+    case 'worker': return (await import('./worker.command.ts')).runWorker(env);
     case 'demo': return (await import('./demo.command.ts')).runDemo(env, { reset: values.reset });
     case 'migrate': return (await import('./migrate.command.ts')).runMigrate(env);
     case 'stats': return (await import('./stats.command.ts')).runStats(env, { json: values.json });

@@ -1,30 +1,25 @@
-import { CONSOLE_BESIDE_LINE_WARNING, CONSOLE_ON_NETWORK_WARNING, startOuen } from '../bot/app.ts';
+import { CONSOLE_BESIDE_LINE_WARNING, CONSOLE_ON_NETWORK_WARNING } from '../bot/app.ts';
 import { isLoopback } from '../bot/http/listen.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
+import { startOuen } from './start-ouen.ts';
+import { stopSignal } from './stop-signal.ts';
 
 /**
- * Runs until SIGINT/SIGTERM, then shuts down in order and exits. In local mode it tells
- * the person at the terminal what it is doing while it starts, and where the console is
- * once it is ready (the logger's JSON lines stay for machines).
+ * `ouen start` (the web side and the worker) and `ouen web` (the web side alone): runs
+ * until SIGINT/SIGTERM, then shuts down in order and exits. In local mode it tells the
+ * person at the terminal what it is doing while it starts, and where the console is once
+ * it is ready (the logger's JSON lines stay for machines).
  */
-export async function runServer(env: Env, roles: { web: boolean; worker: boolean }): Promise<number> {
+export async function runServer(env: Env, roles: { worker: boolean }): Promise<number> {
   const local = isLocalMode(env);
   const started = performance.now();
-  // Listened for from the start: a signal while starting stops ouen once it has started,
-  // instead of killing it with its database server still running.
-  const stopAsked = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  // Whoever reads our output may be gone by the time we stop (a closed pipe): stopping,
-  // and with it the database server, must not fail on a line nobody reads.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const stopAsked = stopSignal();
   const say = (line: string) => console.log(`  ${line}`);
   if (local) say(`ouen: local mode (no LINE credentials${env.DATABASE_URL ? '' : ', no DATABASE_URL: a PostgreSQL of its own'}), data in ${env.OUEN_DATA_DIR}`);
-  const ouen = await startOuen({ env, ...roles, progress: local ? (step) => say(`· ${step}…`) : undefined });
+  const ouen = await startOuen({ env, web: true, worker: roles.worker, progress: local ? (step) => say(`· ${step}…`) : undefined });
   if (env.OUEN_CONSOLE && !local) console.error(`\n  !!! ${CONSOLE_BESIDE_LINE_WARNING}.\n`);
-  if (local && roles.web && !isLoopback(ouen.host)) console.error(`\n  !!! ${CONSOLE_ON_NETWORK_WARNING}.\n`);
-  if (roles.web && ouen.consoleUrl) {
+  if (local && !isLoopback(ouen.host)) console.error(`\n  !!! ${CONSOLE_ON_NETWORK_WARNING}.\n`);
+  if (ouen.consoleUrl) {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`\n  ouen is ready${local ? ' in local mode' : ''} (${seconds} s).\n  Console: ${ouen.consoleUrl}\n  Stop with Ctrl+C.\n`);
   }

@@ -1,6 +1,6 @@
 /**
  * The processing thread: runs conversation turns for the events the web thread accepted
- * (and, with the worker role, delivers outbox rows; see turn-work.ts), so that
+ * (see turn-work.ts), so that
  * acknowledging LINE never waits behind a turn or a garbage collection of the turns'
  * heap, and so that turns and acks use two cores.
  *
@@ -29,10 +29,10 @@ let seq = 0;
 const work = await startTurnWork({
   connectionString: data.connectionString, poolSize: data.poolSize, redisUrl: data.redisUrl, queuePrefix: data.queuePrefix,
   sealer, program: data.program, line: singleChannel(new LineApi(data.lineApi)), logger, metrics, clock: () => new Date(),
-  concurrency: data.concurrency, web: true, worker: data.outboxWorker, discordDm: data.discordDm, handoffAvailable: data.handoffAvailable,
+  concurrency: data.concurrency, handoffAvailable: data.handoffAvailable,
   onBacklog: (size) => post({ kind: 'backlog', size, seq }),
 });
-const processor = work.processor!;
+const { processor } = work;
 
 port.on('message', (message: ToThread) => {
   switch (message.kind) {

@@ -13,8 +13,17 @@ import type { messagingApi } from '@line/bot-sdk';
 import { errorFields } from '../core/error-fields.ts';
 import { makeOutboxDue, outboxContext, outboxDelivery, unconfirmedReplies } from '../core/outbox/outbox.repository.ts';
 import { REPLY_TOKEN_SURE_MS } from '../channels/line/reply-token.ts';
-import { settledByReply, type OutboxProcessorDeps } from '../worker/outbox.processor.ts';
+import type { Sealer } from '../core/crypto/sealer.ts';
+import type { Logger } from '../core/logger.ts';
 import type { OutboxQueue } from './outbox-queue.ts';
+import { settledByReply, type SettleByReplyDeps } from './settle-by-reply.ts';
+
+export interface SettleUnconfirmedDeps extends SettleByReplyDeps {
+  sealer: Sealer;
+  logger: Logger;
+  /** Where what cannot be settled here goes: the worker's queue. */
+  queue: OutboxQueue;
+}
 
 /** Replies in flight at once: a few hundred rows at most, each one call to LINE. */
 const PARALLEL = 16;
@@ -28,7 +37,7 @@ const PARALLEL = 16;
  * @example
  * await settleUnconfirmedReplies({ db, sealer, line, logger, metrics, clock, queue });
  */
-export async function settleUnconfirmedReplies(deps: OutboxProcessorDeps & { queue: OutboxQueue }): Promise<void> {
+export async function settleUnconfirmedReplies(deps: SettleUnconfirmedDeps): Promise<void> {
   const clock = deps.clock ?? (() => new Date());
   try {
     const ids = await unconfirmedReplies(deps.db, clock(), REPLY_TOKEN_SURE_MS);
@@ -56,7 +65,7 @@ export async function settleUnconfirmedReplies(deps: OutboxProcessorDeps & { que
   }
 }
 
-async function settle(deps: OutboxProcessorDeps, id: string): Promise<'replied' | 'replied-before' | 'done' | null> {
+async function settle(deps: SettleUnconfirmedDeps, id: string): Promise<'replied' | 'replied-before' | 'done' | null> {
   const row = await outboxDelivery(deps.db, id);
   if (!row || row.status !== 'pending') return 'done';
   if (row.unreachable) return null;

@@ -1,8 +1,8 @@
 /**
- * Where conversation turns (and, with the worker role, outbox delivery) run: in a
- * processing thread of their own, or in this thread. The web side only sees an
- * {@link EventProcessor} either way. The in-thread path is loaded only when used, so a
- * web thread beside a processing thread carries none of its code.
+ * Where the web side's conversation turns run: in a processing thread of their own, or
+ * in this thread. The web side only sees an {@link EventProcessor} either way. The
+ * in-thread path is loaded only when used, so a web thread beside a processing thread
+ * carries none of its code.
  */
 import type { ProgramConfig } from '../flows/program.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
@@ -10,10 +10,8 @@ import type { Postgres } from '../core/db/open-postgres.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
 import type { Logger } from '../core/logger.ts';
 import { mergedMetricsText, type Metrics } from '../core/metrics.ts';
-import type { OutboxQueue } from './outbox-queue.ts';
-import type { RunningWorker } from '../worker/outbox-worker.ts';
-import type { LineApiConfig } from '../channels/line/line-api.ts';
 import type { EventProcessor } from './line-event-processor.ts';
+import type { LineRouting } from './line-routing.ts';
 import { ThreadedProcessor } from './threaded-processor.ts';
 
 export interface ProcessingOptions {
@@ -22,25 +20,16 @@ export interface ProcessingOptions {
   sealer: Sealer;
   masterKey: Buffer;
   program: ProgramConfig;
-  /** The LINE API (or the built-in fake in local mode). */
-  lineApi: LineApiConfig;
-  /** The console beside real credentials: its users are served by the built-in fake. */
-  consoleBesideLine?: { api: LineApiConfig; serves(userId: string): boolean };
+  line: LineRouting;
   logger: Logger;
   metrics: Metrics;
   clock: () => Date;
-  /** Process webhook events (the web role). */
-  web: boolean;
-  /** Deliver outbox rows (the worker role). */
-  worker: boolean;
   /** Only data crosses into a thread: an injected clock or per-user LINE routing keeps the work here. */
   inThread: boolean;
 }
 
 export interface Processing {
-  processor?: EventProcessor;
-  outboxWorker?: RunningWorker;
-  outboxQueue?: OutboxQueue;
+  processor: EventProcessor;
   metricsText(): Promise<string>;
   close(): Promise<void>;
 }
@@ -49,7 +38,7 @@ export interface Processing {
 const THREAD_YOUNG_GENERATION_MB = 32;
 
 export async function startProcessing(options: ProcessingOptions): Promise<Processing> {
-  if (options.web && options.inThread) return startThread(options);
+  if (options.inThread) return startThread(options);
   const { processHere } = await import('./process-here.ts');
   return processHere(options);
 }
@@ -64,8 +53,8 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
     },
     data: {
       connectionString: db.connectionString, poolSize: db.poolSize, masterKey: Uint8Array.from(options.masterKey),
-      program: options.program, lineApi: options.lineApi, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX,
-      logLevel: logger.level, concurrency: env.OUEN_TURN_CONCURRENCY, outboxWorker: options.worker, discordDm: discordDmOf(env), handoffAvailable: handoffAvailable(env),
+      program: options.program, lineApi: options.line.api, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX,
+      logLevel: logger.level, concurrency: env.OUEN_TURN_CONCURRENCY, handoffAvailable: handoffAvailable(env),
     },
   });
   return {
@@ -75,16 +64,11 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
   };
 }
 
-/** How the outbox worker reaches participants in Discord DMs: the staff bot's token, when there is one. */
-export function discordDmOf(env: ProcessingOptions['env']): { token: string; apiBase: string } | undefined {
-  return env.DISCORD_BOT_TOKEN ? { token: env.DISCORD_BOT_TOKEN, apiBase: env.DISCORD_API_BASE_URL } : undefined;
-}
-
 /**
  * Whether anyone can take a conversation over: the Discord inbox channel, or the
  * console's staff panel in local mode. Without either, a handoff would leave a person
  * talking to nobody, so the bot tells them where to ask instead.
  */
-export function handoffAvailable(env: ProcessingOptions['env']): boolean {
+export function handoffAvailable(env: Env): boolean {
   return isLocalMode(env) || Boolean(env.DISCORD_BOT_TOKEN && env.DISCORD_INBOX_CHANNEL_ID);
 }

@@ -18,10 +18,6 @@ export interface ProcessingThreadData {
   logLevel: string;
   /** Turn batches at once (OUEN_TURN_CONCURRENCY). */
   concurrency: number;
-  /** Also deliver outbox rows (the worker role) in the thread. */
-  outboxWorker: boolean;
-  /** Participants in Discord DMs are reached with the staff bot's token. */
-  discordDm?: { token: string; apiBase: string };
   /** Someone can take a conversation over (the human inbox is configured). */
   handoffAvailable: boolean;
 }

@@ -17,14 +17,14 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { messagingApi } from '@line/bot-sdk';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import type { SqlClient } from '../core/db/types.ts';
-import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
-import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox, type OutboxDelivery } from '../core/outbox/outbox.repository.ts';
-import { LineApiError, type LineChannels } from '../channels/line/line-api.ts';
-import { isYoungReplyToken, replyOrUsed } from '../channels/line/reply-token.ts';
-import { DiscordApiError, type DiscordDmSender } from '../channels/discord/dm-push.ts';
+import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox } from '../core/outbox/outbox.repository.ts';
+import type { LineChannels } from '../channels/line/line-api.ts';
+import type { DiscordDmSender } from '../channels/discord/dm-push.ts';
+import { classifyDeliveryFailure, failureStatusLine, rateLimited, RateLimitedError } from '../runtime/delivery-failure.ts';
 import type { OutboxJob } from '../runtime/outbox-queue.ts';
+import { settledByReply } from '../runtime/settle-by-reply.ts';
 
 export interface OutboxProcessorDeps {
   db: SqlClient;
@@ -35,14 +35,6 @@ export interface OutboxProcessorDeps {
   logger: Logger;
   metrics: Metrics;
   clock?: () => Date;
-}
-
-/** LINE asked us to slow down; the backoff strategy reads `retryAfterMs`. */
-export class RateLimitedError extends Error {
-  override name = 'RateLimitedError';
-  constructor(readonly retryAfterMs: number) {
-    super(`rate limited; retry after ${retryAfterMs} ms`);
-  }
 }
 
 export type DeliveryResult = 'sent' | 'replied' | 'skipped' | 'already-done';
@@ -77,14 +69,15 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
       else if (row.discordUserId && deps.discord) await deps.discord.push(row.discordUserId, messages, row.retryKey);
       else throw new UndeliverableError();
     } catch (error) {
-      const outcome = classify(error);
+      // A worker started without the bot token may be the wrong process: retried, then failed.
+      const outcome = error instanceof UndeliverableError ? 'transient' : classifyDeliveryFailure(error);
       if (outcome === 'accepted-before') {
         deps.logger.info({ outboxId }, 'push already accepted under this retry key');
       } else {
         deps.metrics.deliveries.inc({ result: outcome });
         const lastError = statusLine(error, row.lineUserId ? 'LINE push' : 'Discord DM');
         await recordOutboxAttempt(deps.db, outboxId, { error: lastError, refused: outcome !== 'transient' });
-        if (outcome === 'rate-limited') throw new RateLimitedError(((error as LineApiError | DiscordApiError).retryAfterSeconds ?? 1) * 1000);
+        if (outcome === 'rate-limited') throw rateLimited(error);
         if (outcome === 'permanent') {
           await settleOutbox(deps.db, outboxId, 'failed', clock());
           throw new UnrecoverableError(lastError);
@@ -98,59 +91,9 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
   };
 }
 
-/**
- * Settles a pending row with a reply, when it still carries a reply token young enough
- * (see reply-token.ts), and marks it sent: `replied` when the reply went out now,
- * `replied-before` when LINE refused the token as used (the answer went out before;
- * counted as `ouen_replies_total{result="used-before"}`, whose rate shows how often that
- * happens). Null when there is no young token or LINE refused the reply otherwise (the row
- * is then pushed). A transient failure is thrown: tried again, as a reply while the token is young.
- */
-export async function settledByReply(
-  deps: Pick<OutboxProcessorDeps, 'db' | 'line' | 'metrics' | 'clock'>, outboxId: string, row: OutboxDelivery, messages: messagingApi.Message[],
-): Promise<'replied' | 'replied-before' | null> {
-  const clock = deps.clock ?? (() => new Date());
-  if (!row.lineUserId || !row.replyToken || !row.replyTokenAt || !isYoungReplyToken(row.replyTokenAt, clock())) return null;
-  let result: 'replied' | 'replied-before';
-  try {
-    result = await replyOrUsed(deps.line.forUser(row.lineUserId), row.replyToken, row.replyTokenAt, clock(), messages, deps.metrics);
-  } catch (error) {
-    const outcome = classify(error);
-    if (outcome !== 'transient' && outcome !== 'rate-limited') return null;
-    deps.metrics.deliveries.inc({ result: outcome });
-    // A reply carries no retry key, so LINE cannot have accepted the row's key: it counts as refused.
-    await recordOutboxAttempt(deps.db, outboxId, { error: statusLine(error, 'LINE reply'), refused: true });
-    throw outcome === 'rate-limited' ? new RateLimitedError(((error as LineApiError).retryAfterSeconds ?? 1) * 1000) : error;
-  }
-  deps.metrics.deliveries.inc({ result });
-  await settleOutbox(deps.db, outboxId, 'sent', clock());
-  return result;
-}
-
-/**
- * LINE's rules: retry on 5xx and timeouts only, never on other 4xx; 409 means the same
- * retry key was accepted before, so the message is out; 429 is a rate limit.
- */
-function classify(error: unknown): 'accepted-before' | 'rate-limited' | 'transient' | 'permanent' {
-  // A worker started without the bot token may be the wrong process: retried, then failed.
-  if (error instanceof UndeliverableError) return 'transient';
-  if (error instanceof DiscordApiError) return error.status === 429 ? 'rate-limited' : error.status >= 500 ? 'transient' : 'permanent';
-  if (!(error instanceof LineApiError) || error.status === undefined) return 'transient';
-  if (error.status === 409) return 'accepted-before';
-  if (error.status === 429) return 'rate-limited';
-  if (error.status >= 500) return 'transient';
-  return 'permanent';
-}
-
-/**
- * How an attempt ended, for `lastError`: what was tried and the error's status, code or
- * class (errorFields), e.g. `LINE push failed with 400`, `LINE push failed: timeout`.
- */
-function statusLine(error: unknown, what: 'LINE push' | 'LINE reply' | 'Discord DM'): string {
-  if (error instanceof UndeliverableError) return UNDELIVERABLE;
-  const { class: kind, code, status } = errorFields(error);
-  if (status !== undefined) return `${what} failed with ${status}`;
-  return `${what} failed: ${code ?? kind}`;
+/** The row's `lastError` for a failed attempt (see failureStatusLine). */
+function statusLine(error: unknown, what: 'LINE push' | 'Discord DM'): string {
+  return error instanceof UndeliverableError ? UNDELIVERABLE : failureStatusLine(error, what);
 }
 
 /** Exponential backoff capped at a minute; LINE's Retry-After wins when it is given. */

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startOuen } from '../../bot/app.ts';
+import { startOuen } from '../start-ouen.ts';
 import type { Env } from '../../core/env.ts';
 import { createLogger } from '../../core/logger.ts';
 import { actInConsole } from './console-driver.ts';

@@ -5,7 +5,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOuen, type RunningOuen } from '../../bot/app.ts';
+import { startOuen, type RunningOuen } from '../../cli/start-ouen.ts';
 import { choosePort } from '../../bot/http/listen.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
 import { sqlClient } from '../../core/db/pg-transaction.ts';

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOuen, type RunningOuen } from '../../bot/app.ts';
+import { startOuen, type RunningOuen } from '../../cli/start-ouen.ts';
 import { parseEnv } from '../../core/env.ts';
 import { freePort } from '../../core/free-port.ts';
 import { createLogger } from '../../core/logger.ts';

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOuen, type RunningOuen } from '../../bot/app.ts';
+import { startOuen, type RunningOuen } from '../../cli/start-ouen.ts';
 import { parseEnv } from '../../core/env.ts';
 import { createLogger } from '../../core/logger.ts';
 import { eventually, obliterateQueue } from '../support/ouen-harness.ts';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOuen, type RunningOuen } from '../../bot/app.ts';
+import { startOuen, type RunningOuen } from '../../cli/start-ouen.ts';
 import { choosePort } from '../../bot/http/listen.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
 import { sqlClient } from '../../core/db/pg-transaction.ts';

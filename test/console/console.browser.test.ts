@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningOuen } from '../../bot/app.ts';
+import type { RunningOuen } from '../../cli/start-ouen.ts';
 import { ANSWER_MS, chatActions, openConsoleBrowser, saveScreenshot, startConsoleSystem, type ConsoleSystem } from '../support/console-browser.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { validateLineRequest, validateLineWebhook } from '../support/line-spec.ts';

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningOuen } from '../../bot/app.ts';
+import type { RunningOuen } from '../../cli/start-ouen.ts';
 import { transactOn } from '../../core/db/pg-transaction.ts';
 import { registerForEvent, type RegisterOutcome } from '../../core/events/register-for-event.ts';
 import { syncEvent } from '../../core/events/sync-event.ts';

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningOuen } from '../../bot/app.ts';
+import type { RunningOuen } from '../../cli/start-ouen.ts';
 import { attachDocument } from '../../core/applications/document.service.ts';
 import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { startOuen, type RunningOuen } from '../../bot/app.ts';
+import { startOuen, type RunningOuen } from '../../cli/start-ouen.ts';
 import { parseEnv } from '../../core/env.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { redisConnection } from '../../runtime/redis-connection.ts';
 import { obliterateOutboxQueue } from '../../runtime/outbox-queue.ts';
-import { startOuen, type RunningOuen } from '../../bot/app.ts';
+import { startOuen, type RunningOuen } from '../../cli/start-ouen.ts';
 import { createFakeLineApi, type FakeLineStore } from '../../bot/console/fake-line-api.ts';
 import { parseEnv } from '../../core/env.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
-import { outboxBackoff, RateLimitedError } from '../../worker/outbox.processor.ts';
+import { RateLimitedError } from '../../runtime/delivery-failure.ts';
+import { outboxBackoff } from '../../worker/outbox.processor.ts';
 import { eventually } from '../support/ouen-harness.ts';
 import { validateLineRequest } from '../support/line-spec.ts';
 import { startWorkerFixture, type WorkerFixture } from '../support/worker-fixture.ts';
