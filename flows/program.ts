@@ -18,6 +18,9 @@ const choiceOption = z.object({
   range: z.object({ min: z.number().optional(), max: z.number().optional() }).optional(),
 });
 
+/** A file question's limit when the configuration gives none. */
+export const DEFAULT_FILE_MAX_BYTES = 10 * 1024 * 1024;
+
 /** One question of the application form, after eligibility. */
 export const questionSchema = z.object({
   id: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/),
@@ -31,7 +34,7 @@ export const questionSchema = z.object({
   maxLength: z.number().int().positive().max(4000).optional(),
   min: z.number().optional(),
   max: z.number().optional(),
-  /** Files: largest accepted size. LINE files can be larger; the program's rule is 10 MB. */
+  /** Files: largest accepted size ({@link DEFAULT_FILE_MAX_BYTES} when absent); no channel downloads more (core/files/file-rule.ts). */
   maxBytes: z.number().int().positive().optional(),
   /** Shown as a second choice on file steps, e.g. "send later". */
   allowLater: z.boolean().default(false),

@@ -42,6 +42,12 @@ export async function findLineParticipant(db: SqlDb, lineUserId: string): Promis
   return row ? participantRef(row) : null;
 }
 
+export async function findDiscordParticipant(db: SqlDb, discordUserId: string): Promise<ParticipantRef | null> {
+  const [row] = await db.$queryRaw<Array<{ id: string; language: string }>>`
+    SELECT "id"::text AS "id", "language" FROM "Participant" WHERE "discordUserId" = ${discordUserId}`;
+  return row ? participantRef(row) : null;
+}
+
 const participantRef = (row: { id: string; language: string }): ParticipantRef =>
   ({ id: row.id, language: row.language === 'en' ? 'en' : 'ja' });
 
