@@ -111,8 +111,9 @@ export function clickInput(interaction: FlowClick): ChannelInput | null {
   }
   if (interaction.isModalSubmit()) {
     if (interaction.customId !== FLOW_IDS.dateForm) return null;
-    const typed = interaction.fields.getTextInputValue('date').normalize('NFKC').trim().replace(/[/.年月]/g, '-').replace(/日$/, '');
-    const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(typed);
+    const typed = interaction.fields.getTextInputValue('date').normalize('NFKC').trim();
+    const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(typed.replace(/[/.年月]/g, '-').replace(/日$/, ''));
+    // Not a date: the words as typed, for the flow to check like any answer.
     return match ? { type: 'date', date: `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}` } : { type: 'text', text: typed };
   }
   return interaction.customId.startsWith(CHOICE_PREFIX) ? { type: 'choice', value: interaction.customId.slice(CHOICE_PREFIX.length) } : null;
