@@ -80,6 +80,7 @@ interface Item<Event, ReplyTo> {
 }
 type TurnAction<ReplyTo> = Extract<ChannelAction<ReplyTo>, { kind: 'turn' }>;
 type TurnItem<Event, ReplyTo> = Item<Event, ReplyTo> & { action: TurnAction<ReplyTo> };
+type OtherItem<Event, ReplyTo> = Item<Event, ReplyTo> & { action: Exclude<ChannelAction<ReplyTo>, { kind: 'turn' }> };
 type Prepared<Event, ReplyTo> = { turn: TurnItem<Event, ReplyTo>; request: TurnRequest } | { turn: TurnItem<Event, ReplyTo>; outcome: Outcome };
 
 /** The person's participant, as each channel names people. */
@@ -163,7 +164,7 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
   async #processBatch(items: Array<Item<Event, ReplyTo>>): Promise<Array<Item<Event, ReplyTo>>> {
     const started = performance.now();
     const turns = items.filter((item): item is TurnItem<Event, ReplyTo> => item.action.kind === 'turn');
-    const others = items.filter((item) => item.action.kind !== 'turn');
+    const others = items.filter((item): item is OtherItem<Event, ReplyTo> => item.action.kind !== 'turn');
     const [otherOutcomes, turnOutcomes] = await Promise.all([
       Promise.all(others.map((item) => this.#guarded(item, () => this.#act(item)))),
       this.#turns(turns),
@@ -210,7 +211,7 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
   }
 
   /** An event that is not a turn: ignored, or the person can no longer be reached. */
-  async #act(item: Item<Event, ReplyTo>): Promise<Outcome> {
+  async #act(item: OtherItem<Event, ReplyTo>): Promise<Outcome> {
     if (!await this.#admitted(item)) return 'duplicate';
     const { action } = item;
     const inboxId = this.#inboxId(item.event);
@@ -219,7 +220,6 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
       if (!inboxId) return 'done';
       return (await markInboxProcessed(this.#db, inboxId, now, 'ignored')) ? 'done' : 'duplicate';
     }
-    if (action.kind !== 'unfollow') throw new Error('a turn is not an act');
     return inTransaction(this.options.sql, async (db): Promise<Outcome> => {
       if (inboxId && !(await markInboxProcessed(db, inboxId, now))) return (await stillPending(db, [inboxId])).size > 0 ? 'held' : 'duplicate';
       const participant = await PARTICIPANTS[this.options.adapter.channel].find(db, action.userId);

@@ -42,8 +42,12 @@ export interface DmParticipantsOptions {
   claim: (eventId: string) => Promise<boolean>;
 }
 
-/** Starts answering participants in DMs; the returned function stops. */
-export function attachDmParticipants(options: DmParticipantsOptions): () => void {
+/**
+ * Starts answering participants in DMs. The returned function stops taking events and
+ * resolves once those taken are answered and recorded (before the pool closes: an answer
+ * not marked sent would be delivered again by the worker).
+ */
+export function attachDmParticipants(options: DmParticipantsOptions): () => Promise<void> {
   const { logger } = options;
   const pipeline = new TurnPipeline<DiscordDmEvent, DiscordDmEvent, DiscordMessageBody>({
     adapter: new DiscordDmAdapter(),
@@ -83,6 +87,7 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => void
   return () => {
     options.client.off(Events.MessageCreate, onMessage);
     options.client.off(Events.InteractionCreate, onInteraction);
+    return pipeline.drain();
   };
 }
 
