@@ -6,7 +6,7 @@
  *
  * - per-person order: one person's events one at a time, in the order dispatched;
  *   different people's turns batched into one transaction (batch-scheduler.ts, run-turn.ts);
- * - the participant, found or made on first contact (in the adapter's first language);
+ * - the participant, found or made on first contact (channel-participants.ts);
  * - a file received under the program's one rule (core/files/file-rule.ts): the adapter
  *   only fetches the bytes, never more than the rule allows;
  * - the answer: a reply to the event right after commit, the outbox row handed to the
@@ -22,7 +22,7 @@
  * processed inbox row): only the claimant runs it, and nothing is replayed.
  */
 import type pg from 'pg';
-import type { FlowMessage, Language } from '../flows/index.ts';
+import type { FlowMessage } from '../flows/index.ts';
 import type { ProgramConfig } from '../flows/program.ts';
 import { appendAudit } from '../core/audit/audit-log.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
@@ -33,12 +33,11 @@ import { fileRule, receiveFile, type FileRule } from '../core/files/file-rule.ts
 import { markInboxFailed, markInboxProcessed, stillPending } from '../core/inbox/inbox.repository.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
-import {
-  ensureDiscordParticipant, ensureLineParticipant, findDiscordParticipant, findLineParticipant, setReachable, type ParticipantRef,
-} from '../core/participants/participant.service.ts';
-import type { ChannelAction, ChannelAdapter, ChannelName } from '../channels/channel-adapter.ts';
+import { setReachable } from '../core/participants/participant.service.ts';
+import type { ChannelAction, ChannelAdapter } from '../channels/channel-adapter.ts';
 import { AnswerDelivery, type DueOutbox } from './answer-delivery.ts';
 import { BatchScheduler, type FollowUp } from './batch-scheduler.ts';
+import { ChannelParticipants } from './channel-participants.ts';
 import { runTurns, type TurnRequest, type TurnResult } from './run-turn.ts';
 
 /** How a channel's events reach exactly one process. */
@@ -83,19 +82,8 @@ type TurnItem<Event, ReplyTo> = Item<Event, ReplyTo> & { action: TurnAction<Repl
 type OtherItem<Event, ReplyTo> = Item<Event, ReplyTo> & { action: Exclude<ChannelAction<ReplyTo>, { kind: 'turn' }> };
 type Prepared<Event, ReplyTo> = { turn: TurnItem<Event, ReplyTo>; request: TurnRequest } | { turn: TurnItem<Event, ReplyTo>; outcome: Outcome };
 
-/** The person's participant, as each channel names people. */
-const PARTICIPANTS: Record<ChannelName, {
-  find(db: SqlDb, userId: string): Promise<ParticipantRef | null>;
-  ensure(db: SqlDb, userId: string, language: Language): Promise<ParticipantRef>;
-}> = {
-  line: { find: findLineParticipant, ensure: ensureLineParticipant },
-  discord: { find: findDiscordParticipant, ensure: ensureDiscordParticipant },
-};
-
 /** What a person hears when their event failed: nothing was written, so they can send it again. */
 const APOLOGY: FlowMessage = { type: 'text', text: { key: 'error.generic' } };
-/** Participant ids remembered by channel user id; forgotten all at once past this. */
-const MAX_REMEMBERED_PARTICIPANTS = 100_000;
 
 /**
  * @example
@@ -105,7 +93,7 @@ const MAX_REMEMBERED_PARTICIPANTS = 100_000;
  */
 export class TurnPipeline<Event, ReplyTo, Message = unknown> {
   readonly #scheduler: BatchScheduler<Item<Event, ReplyTo>>;
-  readonly #participants = new Map<string, string>();
+  readonly #participants: ChannelParticipants;
   readonly #answers: AnswerDelivery;
   readonly #clock: () => Date;
   readonly #rule: FileRule;
@@ -121,6 +109,7 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
     this.#clock = options.clock ?? (() => new Date());
     this.#db = sqlDb(options.sql);
     this.#rule = fileRule(options.program);
+    this.#participants = new ChannelParticipants(options.adapter.channel, this.#db, (userId) => options.adapter.firstLanguage(userId));
     this.#answers = new AnswerDelivery({ db: this.#db, outbox: options.outbox, logger: options.logger, clock: this.#clock });
   }
 
@@ -222,7 +211,7 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
     }
     return inTransaction(this.options.sql, async (db): Promise<Outcome> => {
       if (inboxId && !(await markInboxProcessed(db, inboxId, now))) return (await stillPending(db, [inboxId])).size > 0 ? 'held' : 'duplicate';
-      const participant = await PARTICIPANTS[this.options.adapter.channel].find(db, action.userId);
+      const participant = await this.#participants.find(action.userId, db);
       if (!participant) return 'done';
       await appendAudit(db, [await setReachable(db, participant.id, false, now)], now);
       return 'done';
@@ -282,7 +271,7 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
   async #request(turn: TurnItem<Event, ReplyTo>, now: Date): Promise<TurnRequest> {
     const { adapter } = this.options;
     const { userId, file, replyToken, reachable } = turn.action;
-    const participantId = await this.#participantId(userId);
+    const participantId = await this.#participants.idOf(userId);
     const { input, files } = file
       ? await receiveFile(this.#rule, file, (maxBytes) => {
         adapter.showBusy?.(userId);
@@ -296,17 +285,6 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
       channel: adapter.channel,
       within: reachable ? async (db) => [await setReachable(db, participantId, true, now)] : undefined,
     };
-  }
-
-  async #participantId(userId: string): Promise<string> {
-    const cached = this.#participants.get(userId);
-    if (cached) return cached;
-    const { adapter } = this.options;
-    const { find, ensure } = PARTICIPANTS[adapter.channel];
-    const participant = await find(this.#db, userId) ?? await ensure(this.#db, userId, await adapter.firstLanguage(userId));
-    if (this.#participants.size > MAX_REMEMBERED_PARTICIPANTS) this.#participants.clear();
-    this.#participants.set(userId, participant.id);
-    return participant.id;
   }
 
   /** Reply first, the outbox row the fallback; an answer with nothing to say still lets the channel clear what it showed. */
@@ -326,8 +304,7 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
     const { action } = item;
     if (action.kind !== 'turn' || action.replyTo === undefined) return;
     const { adapter } = this.options;
-    const language = await PARTICIPANTS[adapter.channel].find(this.#db, action.userId)
-      .then((p) => p?.language ?? 'ja', () => 'ja' as const);
+    const language = await this.#participants.find(action.userId).then((p) => p?.language ?? 'ja', () => 'ja' as const);
     await adapter.reply(action.userId, action.replyTo, adapter.render([APOLOGY], language, {})).catch(() => undefined);
   }
 }
