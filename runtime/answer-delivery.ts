@@ -1,46 +1,38 @@
 /**
- * Reply first: a turn's answer goes out with the event's reply token (free) right after
- * commit, and its outbox row is marked sent (batched, sent-batcher.ts). A failed reply
- * makes the row due for the worker, which replies again while the token is young, else
- * pushes (worker/outbox.processor.ts).
+ * Reply first: a turn's answer goes out as a reply to its event right after commit (on
+ * LINE with the reply token, which is free), and its outbox row is marked sent (batched,
+ * sent-batcher.ts). A failed reply, or an event that cannot be replied to, makes the row
+ * due for the worker, which replies again while a LINE token is young, else pushes
+ * (worker/outbox.processor.ts).
  *
- * LINE refusing a token still too young to have expired (reply-token.ts) means it was
- * used: by this answer, through a process that took the row over after a restart
- * (runtime/settle-unconfirmed-replies.ts). The row is then marked sent too, and counted as
- * `ouen_replies_total{result="used-before"}`: that happens after restarts; a steady
- * rate of it otherwise means something else spends the tokens.
+ * What a reply means is the channel's (`ChannelAdapter.reply`): on LINE, a refused token
+ * still too young to have expired (reply-token.ts) was used, by this answer through a
+ * process that took the row over after a restart (runtime/settle-unconfirmed-replies.ts),
+ * so the reply counts as done, and as `ouen_replies_total{result="used-before"}`.
  */
-import type { messagingApi } from '@line/bot-sdk';
 import type { SqlClient } from '../core/db/types.ts';
 import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Metrics } from '../core/metrics.ts';
 import { makeOutboxDue, markOutboxSent } from '../core/outbox/outbox.repository.ts';
-import type { OutboxQueue } from './outbox-queue.ts';
-import type { LineChannels } from '../channels/line/line-api.ts';
-import { replyOrUsed } from '../channels/line/reply-token.ts';
-import { SentBatcher } from '../channels/line/sent-batcher.ts';
+import { SentBatcher } from './sent-batcher.ts';
+
+/** Where a due row goes: the delivery queue (`OutboxQueue`); the sweeper finds it anyway. */
+export interface DueOutbox {
+  enqueue(outboxIds: string[]): Promise<void>;
+}
 
 export interface AnswerDeliveryDeps {
   db: SqlClient;
-  line: LineChannels;
-  outbox: OutboxQueue;
+  outbox: DueOutbox;
   logger: Logger;
-  metrics: Metrics;
   clock: () => Date;
 }
 
-/** The event's reply token, and the moment its age counts from (`replyTokenAt` in reply-token.ts). */
-export interface ReplyWith {
-  token: string;
-  at: Date;
-}
-
 /**
- * One per event processor: delivers each committed answer, reply first.
+ * One per turn pipeline: delivers each committed answer, reply first.
  *
  * @example
- * await answers.deliver(userId, result.outboxId, request.reply, result.rendered);
+ * await answers.deliver(result.outboxId, () => adapter.reply(userId, replyTo, result.rendered));
  * await answers.flush(); // on drain
  */
 export class AnswerDelivery {
@@ -51,9 +43,9 @@ export class AnswerDelivery {
       deps.logger.error({ err: errorFields(error) }, 'marking replies as sent failed; the sweeper will push them'));
   }
 
-  /** Replies with the token if there is one; otherwise, or if the reply fails, hands the row to the worker. */
-  async deliver(userId: string, outboxId: string, reply: ReplyWith | undefined, messages: messagingApi.Message[]): Promise<void> {
-    if (reply && await this.#replied(userId, outboxId, reply, messages)) {
+  /** Replies if the event can be replied to; otherwise, or if the reply fails, hands the row to the worker. */
+  async deliver(outboxId: string, reply: (() => Promise<void>) | undefined): Promise<void> {
+    if (reply && await this.#replied(outboxId, reply)) {
       this.#sent.add(outboxId);
       return;
     }
@@ -67,14 +59,12 @@ export class AnswerDelivery {
     return this.#sent.flush();
   }
 
-  /** Whether the answer is out: replied now, or (a young token refused) replied before. */
-  async #replied(userId: string, outboxId: string, reply: ReplyWith, messages: messagingApi.Message[]): Promise<boolean> {
-    const { line, metrics, logger, clock } = this.deps;
+  async #replied(outboxId: string, reply: () => Promise<void>): Promise<boolean> {
     try {
-      await replyOrUsed(line.forUser(userId), reply.token, reply.at, clock(), messages, metrics);
+      await reply();
       return true;
     } catch (error) {
-      logger.warn({ outboxId, err: errorFields(error) }, 'reply failed; the worker delivers it');
+      this.deps.logger.warn({ outboxId, err: errorFields(error) }, 'reply failed; the worker delivers it');
       return false;
     }
   }

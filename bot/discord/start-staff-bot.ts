@@ -42,7 +42,7 @@ export function startStaffBot(context: StaffBotContext): { client: Client; feed(
     run: (request) => runStaffCommand(deps, request),
     suggest: (roles, typed) => suggestReceipts(deps, roles, typed),
   });
-  attachDmParticipants({
+  const stopDmParticipants = attachDmParticipants({
     client, roleMapping: env.OUEN_STAFF_ROLES, sql: context.sql, sealer: deps.sealer, program: deps.program, logger, clock: deps.clock, claim,
     handoffAvailable: Boolean(env.DISCORD_INBOX_CHANNEL_ID),
     ...(deps.release ? { release: deps.release } : {}),
@@ -76,6 +76,7 @@ export function startStaffBot(context: StaffBotContext): { client: Client; feed(
       closed = true;
       clearTimeout(retry);
       await feed?.close();
+      await stopDmParticipants();
       await client.destroy();
     },
   };

@@ -5,6 +5,7 @@
  * delivery from posting twice.
  */
 import { clipCharacters } from '../../core/clip-text.ts';
+import type { ChannelPush } from '../channel-adapter.ts';
 
 export class DiscordApiError extends Error {
   override name = 'DiscordApiError';
@@ -13,7 +14,7 @@ export class DiscordApiError extends Error {
   }
 }
 
-export class DiscordDmSender {
+export class DiscordDmSender implements ChannelPush {
   constructor(private readonly token: string, private readonly apiBase: string) {}
 
   async push(userId: string, messages: unknown[], retryKey: string): Promise<void> {

@@ -5,6 +5,8 @@
  */
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Language } from '../../flows/index.ts';
+import type { ChannelPush } from '../channel-adapter.ts';
+import { readAtMost } from '../read-at-most.ts';
 
 export interface LineApiConfig {
   channelAccessToken: string;
@@ -55,7 +57,7 @@ export class ReplyTokenRefusedError extends LineApiError {
 /** LINE's error message for a used or expired reply token (Messaging API reference, "Send reply message"). */
 const INVALID_REPLY_TOKEN = 'Invalid reply token';
 
-export class LineApi {
+export class LineApi implements ChannelPush<messagingApi.Message> {
   readonly #client: messagingApi.MessagingApiClient;
   readonly #content: { baseUrl: string; authorization: string };
   readonly #timeoutMs: number;
@@ -108,19 +110,7 @@ export class LineApi {
         await response.body?.cancel();
         throw new LineApiError(`LINE content failed with ${response.status}`, { status: response.status, retryAfterSeconds: retryAfterSeconds(response.headers) });
       }
-      const reader = response.body.getReader();
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return Buffer.concat(chunks);
-        size += value.length;
-        if (size > maxBytes) {
-          await reader.cancel();
-          return 'too-large';
-        }
-        chunks.push(value);
-      }
+      return await readAtMost(response.body, maxBytes);
     } catch (error) {
       if (error instanceof LineApiError) throw error;
       const timedOut = signal.aborted;

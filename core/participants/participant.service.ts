@@ -48,6 +48,12 @@ export async function findLineParticipant(db: SqlClient, lineUserId: string): Pr
   return row ? participantRef(row) : null;
 }
 
+export async function findDiscordParticipant(db: SqlClient, discordUserId: string): Promise<ParticipantRef | null> {
+  const [row] = await db.rows<RefRow>`
+    SELECT "id"::text AS "id", "language" FROM "Participant" WHERE "discordUserId" = ${discordUserId}`;
+  return row ? participantRef(row) : null;
+}
+
 const participantRef = (row: RefRow): ParticipantRef =>
   ({ id: row.id, language: row.language === 'en' ? 'en' : 'ja' });
 

@@ -17,6 +17,9 @@ const choiceOption = z.object({
   range: z.object({ min: z.number().optional(), max: z.number().optional() }).optional(),
 });
 
+/** A file question's limit when the configuration gives none. */
+export const DEFAULT_FILE_MAX_BYTES = 10 * 1024 * 1024;
+
 /** One question of the application form, after eligibility. */
 export const questionSchema = z.object({
   id: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/),

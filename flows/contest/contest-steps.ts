@@ -7,7 +7,7 @@ import type { InputSpec } from '../engine/input.ts';
 import type { Step } from '../engine/step.ts';
 import { t } from '../engine/text.ts';
 import type { Answers, Choice, Text } from '../engine/types.ts';
-import type { Question } from './contest-config.ts';
+import { DEFAULT_FILE_MAX_BYTES, type Question } from './contest-config.ts';
 import type { ContestProgram } from './contest-types.ts';
 
 export type ContestSection = 'consent' | 'eligibility' | 'applicant' | 'plan';
@@ -15,7 +15,6 @@ export type ContestStep = Step<ContestSection>;
 
 /** A file step's "send later" choice value. */
 export const LATER = 'later';
-const TEN_MB = 10 * 1024 * 1024;
 
 /**
  * The steps for these answers. They depend on the answers only through the founding
@@ -114,7 +113,7 @@ function choiceStep(id: string, question: Text, label: Text, choices: Choice[]):
 function questionStep(question: Question): ContestStep {
   const hints: Text[] = [];
   if (question.maxLength && question.kind === 'text') hints.push(t('prompt.limit', { limit: question.maxLength }));
-  const maxBytes = question.maxBytes ?? TEN_MB;
+  const maxBytes = question.maxBytes ?? DEFAULT_FILE_MAX_BYTES;
   if (question.kind === 'file') hints.push(t('file.hint', { limitMb: Math.floor(maxBytes / (1024 * 1024)) }));
   const choices = question.choices?.map((c): Choice => ({ label: { literal: c.label }, value: c.value, aliases: c.aliases, range: c.range })) ?? [];
   return {

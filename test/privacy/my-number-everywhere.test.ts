@@ -100,7 +100,16 @@ describe('an Individual Number', () => {
     const answered = async (content: string, attachments?: unknown[]) => {
       const before = dmAnswers(userId).length;
       discord.dispatch('MESSAGE_CREATE', dmMessage({ userId, content, ...(attachments ? { attachments } : {}) }));
-      return eventually(() => (dmAnswers(userId).length > before ? dmAnswers(userId).at(-1)! : undefined));
+      await eventually(() => dmAnswers(userId).length > before);
+      // An answer can be several messages, posted one after another: the last one once they stop.
+      let seen = 0;
+      return eventually(async () => {
+        const count = dmAnswers(userId).length;
+        if (count === seen) return dmAnswers(userId).at(-1)!;
+        seen = count;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return undefined;
+      });
     };
     expect(await answered(`番号は ${SHAPES.bracketed} です`)).toContain('その部分は受け取らずに削除しました');
     await answered('応募');

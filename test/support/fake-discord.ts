@@ -315,7 +315,10 @@ export function dmChannelOf(userId: string): string {
   return dmChannels.get(userId)!;
 }
 
-const dmUser = (userId: string) => ({ id: userId, username: `user-${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null });
+/** A user as Discord's `UserResponse` has it (so a DM message validates against `MessageResponse`). */
+const dmUser = (userId: string) => ({
+  id: userId, username: `user-${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null, public_flags: 0, flags: 0, primary_guild: null,
+});
 
 /** A message a user sent the bot in a DM (MESSAGE_CREATE). */
 export function dmMessage(options: { userId: string; content?: string; attachments?: unknown[] }) {
