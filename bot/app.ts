@@ -139,7 +139,7 @@ export async function startWeb(options: WebOptions): Promise<RunningWeb> {
     };
 
     const processing = await startProcessing({
-      env, db, sealer, masterKey: store.masterKey, program, line, logger, metrics, clock,
+      env, db, sealer, masterKey: store.masterKey, program, line, logger, metrics, clock, publicUrl: url,
       // Only data crosses into a thread: an injected clock (tests) or per-user routing
       // between the fake and LINE (the console beside real credentials) keeps turns here.
       inThread: env.OUEN_PROCESSING_THREAD && !options.clock && !line.consoleBesideLine,
@@ -151,7 +151,7 @@ export async function startWeb(options: WebOptions): Promise<RunningWeb> {
       // Loaded only when configured: without a token the web thread carries no discord.js.
       const { startStaffBot } = await import('./discord/start-staff-bot.ts');
       const deps = await staffDeps();
-      const bot = startStaffBot({ env, deps, logger, databaseUrl: db.connectionString, sql: staffSql! });
+      const bot = startStaffBot({ env, deps, logger, databaseUrl: db.connectionString, sql: staffSql!, publicUrl: url });
       closers.push(() => bot.close());
     }
     // Event tickets' QR images (the token in the URL is checked on every request).

@@ -12,6 +12,7 @@ import { recordConsent } from '../core/consent/consent.service.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import type { SqlClient } from '../core/db/types.ts';
 import { endHandoffByParticipant, forwardToStaff, openHandoff, type Exchange } from '../core/handoff/handoff.service.ts';
+import type { Notification } from '../core/modules/server-module.ts';
 import type { ServerRegistry } from '../core/modules/server-registry.ts';
 import { setLanguage } from '../core/participants/participant.service.ts';
 
@@ -19,6 +20,8 @@ export interface EffectContext {
   db: SqlClient;
   sealer: Sealer;
   program: ProgramConfig;
+  /** Where this server is reached from outside (ModuleScope.publicUrl). */
+  publicUrl?: string;
   modules: ServerRegistry;
   participantId: string;
   actor: string;
@@ -43,10 +46,12 @@ export interface EffectsApplied {
   language?: Language;
   /** Answers that were set to a new value by this turn. */
   answered: string[];
+  /** Messages for other people the effects concern (pushed through the outbox). */
+  notify: Notification[];
 }
 
 export async function applyEffects(effects: readonly EffectBase[], ctx: EffectContext): Promise<EffectsApplied> {
-  const applied: EffectsApplied = { audit: [], outcomes: [], facts: { ...ctx.facts }, answered: [] };
+  const applied: EffectsApplied = { audit: [], outcomes: [], facts: { ...ctx.facts }, answered: [], notify: [] };
   for (const effect of effects) {
     if (isEngineEffect(effect)) {
       await applyEngineEffect(effect, ctx, applied);
@@ -57,7 +62,7 @@ export async function applyEffects(effects: readonly EffectBase[], ctx: EffectCo
     if (!module || !handler) throw new Error(`no server module handles the effect ${effect.type}`);
     const deferred = ctx.deferred;
     const handled = await handler(effect, {
-      db: ctx.db, sealer: ctx.sealer, program: ctx.program, participantId: ctx.participantId, actor: ctx.actor, now: ctx.now,
+      db: ctx.db, sealer: ctx.sealer, program: ctx.program, publicUrl: ctx.publicUrl, participantId: ctx.participantId, actor: ctx.actor, now: ctx.now,
       facts: applied.facts[module.id], files: ctx.files, effects,
       defer: deferred && module.deferred ? (write: unknown) => deferred.set(module.id, [...(deferred.get(module.id) ?? []), write]) : undefined,
     });
@@ -65,6 +70,7 @@ export async function applyEffects(effects: readonly EffectBase[], ctx: EffectCo
     if (handled.outcome) applied.outcomes.push({ module: module.id, outcome: handled.outcome });
     applied.audit.push(...(handled.audit ?? []));
     applied.answered.push(...(handled.answered ?? []));
+    applied.notify.push(...(handled.notify ?? []));
   }
   return applied;
 }

@@ -32,6 +32,8 @@ export interface LineEventProcessorDeps {
   program: ProgramConfig;
   /** Someone can take a conversation over (the human inbox is configured). */
   handoffAvailable?: boolean;
+  /** Where this server is reached from outside: images it serves (a ticket's QR code) are linked there. */
+  publicUrl?: string;
   line: LineChannels;
   outbox: DueOutbox;
   logger: Logger;

@@ -11,7 +11,7 @@ export async function processHere(options: ProcessingOptions): Promise<Processin
   const work = await startTurnWork({
     connectionString: db.connectionString, poolSize: db.poolSize, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX,
     sealer: options.sealer, program: options.program, line: lineChannelsFor(options.line), logger: options.logger, metrics, clock: options.clock,
-    concurrency: env.OUEN_TURN_CONCURRENCY, handoffAvailable: handoffAvailable(env),
+    concurrency: env.OUEN_TURN_CONCURRENCY, handoffAvailable: handoffAvailable(env), publicUrl: options.publicUrl,
   });
   return { ...work, metricsText: () => metrics.registry.metrics() };
 }

@@ -29,7 +29,7 @@ let seq = 0;
 const work = await startTurnWork({
   connectionString: data.connectionString, poolSize: data.poolSize, redisUrl: data.redisUrl, queuePrefix: data.queuePrefix,
   sealer, program: data.program, line: singleChannel(new LineApi(data.lineApi)), logger, metrics, clock: () => new Date(),
-  concurrency: data.concurrency, handoffAvailable: data.handoffAvailable,
+  concurrency: data.concurrency, handoffAvailable: data.handoffAvailable, publicUrl: data.publicUrl,
   onBacklog: (size) => post({ kind: 'backlog', size, seq }),
 });
 const { processor } = work;

@@ -16,7 +16,7 @@
  */
 import { redactMyNumbersDeep } from '../flows/validators/my-number.ts';
 import {
-  flowEngine, translateText, type ChannelInput, type ConversationState, type EffectOutcome, type FlowDeps, type FlowEngine,
+  ENGINE_EFFECT_TYPES, flowEngine, translateText, type ChannelInput, type ConversationState, type EffectOutcome, type FlowDeps, type FlowEngine,
   type FlowInput, type FlowMessage, type Language, type StepResult,
 } from '../flows/index.ts';
 import type { ProgramConfig } from '../flows/program.ts';
@@ -36,6 +36,8 @@ import { applyEffects, type EffectsApplied } from './apply-effects.ts';
 import { rememberSource } from './message-sources.ts';
 import { describeInput, rememberExchange } from './recent-exchanges.ts';
 import { isolated } from './turn-savepoint.ts';
+import { notificationRows } from './notify-participants.ts';
+import type { Notification } from '../core/modules/server-module.ts';
 
 /** The flow modules turns run: the engine over them and their server sides. */
 export interface TurnModules {
@@ -55,6 +57,8 @@ export interface TurnServices {
   handoffAvailable?: boolean;
   /** Other modules than the program's (tests of the module mechanism). */
   modules?: TurnModules;
+  /** Where this server is reached from outside: images it serves (a ticket's QR code) are linked there. */
+  publicUrl?: string;
 }
 
 export interface TurnRequest {
@@ -102,7 +106,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     const live = requests.filter((r) => !r.inboxEventId || consumed.has(r.inboxEventId));
     const liveIds = live.map((r) => r.participantId);
     const conversations = liveIds.length > 0 ? await loadConversations(db, sealer, liveIds) : new Map<string, LoadedConversation>();
-    const factsOf = liveIds.length > 0 ? await loadModuleFacts(db, modules.server, { sealer, program }, liveIds) : () => ({});
+    const factsOf = liveIds.length > 0 ? await loadModuleFacts(db, modules.server, { sealer, program, publicUrl: services.publicUrl }, liveIds) : () => ({});
 
     /** By participant: a batch holds one turn per participant. */
     const failed = new Map<string, unknown>();
@@ -130,7 +134,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     // commit (the contest's receipt counter) go last, to hold it as briefly as they can.
     const late = (turn: Turn) => turn.stepped !== undefined && modules.server.runsLate(turn.stepped.step.effects);
     const done: Done[] = [];
-    for (const turn of [...turns.filter((t) => !late(t)), ...turns.filter(late)]) {
+    for (const turn of [...turns.filter((t) => !late(t)), ...inLockOrder(turns.filter(late))]) {
       const deferred = new Map<string, unknown[]>();
       const ran = await isolated(db, (tx) => runTurn(tx, services, modules, turn, deferred));
       if (!ran.ok) {
@@ -144,7 +148,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       const remembered = rememberSource(stepped.state, answered.state, stepped.input, applied.answered);
       // The flow returns a fresh state; the recent exchanges carry over from the one it was given.
       const state = rememberExchange({ ...remembered, recent: stepped.state.recent }, stepped.said, rendered);
-      done.push({ request: turn.request, state, rendered, language, audit, deferred });
+      done.push({ request: turn.request, state, rendered, language, audit, deferred, notify: applied.notify });
     }
 
     for (const module of modules.server.modules) {
@@ -158,6 +162,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       notBefore: new Date(d.request.now.getTime() + d.request.replyWindowMs), reply: d.request.reply,
     })), now);
     const outboxOf = new Map(answering.map((d, i) => [d.request.participantId, outboxIds[i]!]));
+    await createOutboxRows(db, sealer, await notificationRows(db, done.flatMap((d) => d.notify), now), now);
     await markConsumedFailed(db, live.flatMap((r) => (r.inboxEventId && failed.has(r.participantId) ? [r.inboxEventId] : [])), now);
     // Last: the audit chain's lock is held from here until commit.
     await appendAudit(db, done.flatMap((d) => d.audit), now);
@@ -200,6 +205,18 @@ interface Done {
   audit: AuditEntry[];
   /** Its modules' writes that wait for the batch's bulk statements. */
   deferred: Map<string, unknown[]>;
+  /** Messages its effects left for other people. */
+  notify: Notification[];
+}
+
+/**
+ * Late turns by their first effect's type: every batch takes the locks those effects
+ * hold until commit (the contest's receipt counter, the event's places) in the same
+ * order, so two batches never wait for each other.
+ */
+function inLockOrder(turns: Turn[]): Turn[] {
+  const key = (turn: Turn) => turn.stepped?.step.effects.map((e) => e.type).filter((type) => !ENGINE_EFFECT_TYPES.has(type)).sort()[0] ?? '';
+  return [...turns].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function step(services: TurnServices, flows: FlowEngine, turn: Turn, input: FlowInput, state: ConversationState, facts: Record<string, unknown>): Stepped {
@@ -227,7 +244,7 @@ async function runTurn(
   if (turn.request.within) audit.push(...await turn.request.within(db));
   const { request } = turn;
   const applied = await applyEffects(stepped.step.effects, {
-    db, sealer: services.sealer, program: services.program, modules: modules.server,
+    db, sealer: services.sealer, program: services.program, publicUrl: services.publicUrl, modules: modules.server,
     participantId: request.participantId, actor: turn.actor, now: request.now, facts: stepped.deps.facts,
     files: request.files ?? [], deferred, said: stepped.said, recent: stepped.state.recent ?? [],
   });

@@ -26,6 +26,9 @@ export interface ProcessingOptions {
   clock: () => Date;
   /** Only data crosses into a thread: an injected clock or per-user LINE routing keeps the work here. */
   inThread: boolean;
+  /** Where this server is reached from outside: images it serves (a ticket's QR code) are linked there. */
+  publicUrl?: string;
+
 }
 
 export interface Processing {
@@ -54,7 +57,7 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
     data: {
       connectionString: db.connectionString, poolSize: db.poolSize, masterKey: Uint8Array.from(options.masterKey),
       program: options.program, lineApi: options.line.api, redisUrl: env.REDIS_URL, queuePrefix: env.OUEN_QUEUE_PREFIX,
-      logLevel: logger.level, concurrency: env.OUEN_TURN_CONCURRENCY, handoffAvailable: handoffAvailable(env),
+      logLevel: logger.level, concurrency: env.OUEN_TURN_CONCURRENCY, handoffAvailable: handoffAvailable(env), publicUrl: options.publicUrl,
     },
   });
   return {

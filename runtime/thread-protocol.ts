@@ -20,6 +20,8 @@ export interface ProcessingThreadData {
   concurrency: number;
   /** Someone can take a conversation over (the human inbox is configured). */
   handoffAvailable: boolean;
+  /** Where this server is reached from outside: images it serves (a ticket's QR code) are linked there. */
+  publicUrl?: string;
 }
 
 export type ToThread =

@@ -56,6 +56,8 @@ export interface TurnPipelineOptions<Event, ReplyTo, Message> {
   program: ProgramConfig;
   /** Someone can take a conversation over (the human inbox is configured). */
   handoffAvailable?: boolean;
+  /** Where this server is reached from outside: images it serves (a ticket's QR code) are linked there. */
+  publicUrl?: string;
   outbox: DueOutbox;
   logger: Logger;
   /** Events by type and outcome, turn time, backlog; without it nothing is counted. */
@@ -221,7 +223,7 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
   /** Outcomes in the order of `turns`. */
   async #turns(turns: Array<TurnItem<Event, ReplyTo>>): Promise<Outcome[]> {
     if (turns.length === 0) return [];
-    const { adapter, sql, sealer, program, handoffAvailable } = this.options;
+    const { adapter, sql, sealer, program, handoffAvailable, publicUrl } = this.options;
     const now = this.#clock();
     const loading = setTimeout(() => turns.forEach((t) => adapter.showBusy?.(t.action.userId)), this.options.loadingAfterMs ?? 300);
     try {
@@ -233,7 +235,7 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
         else ready.push(p);
       }
       if (ready.length === 0) return turns.map((t) => outcomes.get(t)!);
-      const services = { sql, sealer, program, handoffAvailable };
+      const services = { sql, sealer, program, handoffAvailable, publicUrl };
       let results: Array<TurnResult | { status: 'failed'; error: unknown }>;
       try {
         results = await runTurns(services, ready.map((p) => p.request));

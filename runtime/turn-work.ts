@@ -7,6 +7,7 @@
  */
 import type { ProgramConfig } from '../flows/program.ts';
 import { syncContest } from '../core/contests/sync-contest.ts';
+import { syncEventAndTell } from './sync-event-and-tell.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
@@ -35,6 +36,8 @@ export interface TurnWorkOptions {
   concurrency: number;
   /** Someone can take a conversation over (the human inbox is configured). */
   handoffAvailable: boolean;
+  /** Where this server is reached from outside: images it serves (a ticket's QR code) are linked there. */
+  publicUrl?: string;
   onBacklog?: (size: number) => void;
 }
 
@@ -54,12 +57,13 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
   };
   try {
     await syncContest(transactOn(sql), program, clock());
+    if (program.event) await syncEventAndTell(transactOn(sql), sealer, program, options.publicUrl, clock());
     // Answers whose reply failed go to the worker through this queue.
     const queue = new OutboxQueue(redisConnection(options.redisUrl), options.queuePrefix);
     closers.push(() => queue.close());
     const processor = new LineEventProcessor({
       sql, sealer, program, line, outbox: queue, logger, metrics, clock, concurrency: options.concurrency, onBacklog: options.onBacklog,
-      handoffAvailable: options.handoffAvailable,
+      handoffAvailable: options.handoffAvailable, publicUrl: options.publicUrl,
     });
     closers.push(() => processor.drain());
     await settleUnconfirmedReplies({ db: sqlClient(sql), sealer, line, logger, metrics, clock, queue });

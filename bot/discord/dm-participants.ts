@@ -35,6 +35,8 @@ export interface DmParticipantsOptions {
   release?: (outboxIds: string[]) => Promise<void>;
   /** Someone can take a conversation over (the inbox channel is configured). */
   handoffAvailable: boolean;
+  /** Where this server is reached from outside: images it serves (a ticket's QR code) are linked there. */
+  publicUrl?: string;
   /**
    * Claims a Discord event id for this process: with several ouen processes connected,
    * each receives every DM, and only the one that claims it runs the turn.
@@ -52,7 +54,7 @@ export function attachDmParticipants(options: DmParticipantsOptions): () => Prom
   const pipeline = new TurnPipeline<DiscordDmEvent, DiscordDmEvent, DiscordMessageBody>({
     adapter: new DiscordDmAdapter(),
     intake: { kind: 'claimed', claimed: (event) => event.claimed },
-    sql: options.sql, sealer: options.sealer, program: options.program, handoffAvailable: options.handoffAvailable,
+    sql: options.sql, sealer: options.sealer, program: options.program, handoffAvailable: options.handoffAvailable, publicUrl: options.publicUrl,
     outbox: { enqueue: (ids) => options.release?.(ids) ?? Promise.resolve() },
     logger, clock: options.clock,
   });

@@ -23,6 +23,8 @@ export interface StaffBotContext {
   databaseUrl: string;
   /** Participants' turns in DMs run on the staff pool. */
   sql: pg.Pool;
+  /** Where this server is reached from outside: images it serves (a ticket's QR code) are linked there. */
+  publicUrl?: string;
 }
 
 const FIRST_RETRY_MS = 5_000;
@@ -44,7 +46,7 @@ export function startStaffBot(context: StaffBotContext): { client: Client; feed(
   });
   const stopDmParticipants = attachDmParticipants({
     client, roleMapping: env.OUEN_STAFF_ROLES, sql: context.sql, sealer: deps.sealer, program: deps.program, logger, clock: deps.clock, claim,
-    handoffAvailable: Boolean(env.DISCORD_INBOX_CHANNEL_ID),
+    handoffAvailable: Boolean(env.DISCORD_INBOX_CHANNEL_ID), publicUrl: context.publicUrl,
     ...(deps.release ? { release: deps.release } : {}),
   });
   client.on(Events.Error, (error) => logger.error({ err: errorFields(error) }, 'discord client error'));

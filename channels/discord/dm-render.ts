@@ -55,6 +55,7 @@ function summaryMessage(message: Extract<FlowMessage, { type: 'summary' }>, lang
   return {
     embeds: [{
       title: clipCharacters(translateText(message.title, language, facts), 256), fields,
+      ...(message.image ? { image: { url: message.image.url } } : {}),
       ...(message.footer ? { footer: { text: clipCharacters(translateText(message.footer, language, facts), 2048) } } : {}),
     }],
     components: [...select, ...actions],

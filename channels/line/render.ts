@@ -73,6 +73,8 @@ function summaryFlex(message: Extract<FlowMessage, { type: 'summary' }>, languag
     type: 'bubble',
     size: 'giga',
     header: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: clip(title, 100), weight: 'bold', size: 'lg', wrap: true } as messagingApi.FlexText] },
+    // A ticket's QR code: square, whole, large enough to scan from a phone held up at reception.
+    ...(message.image ? { hero: { type: 'image', url: message.image.url, size: 'full', aspectRatio: '1:1', aspectMode: 'fit' } as messagingApi.FlexImage } : {}),
     body: { type: 'box', layout: 'vertical', spacing: 'md', contents: rows },
     footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: footer },
   };

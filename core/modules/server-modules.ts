@@ -3,6 +3,7 @@
  * turn pipeline runs (runtime/run-turn.ts).
  */
 import { contestServerModule } from './contest.server-module.ts';
+import { eventServerModule } from './event.server-module.ts';
 import { serverRegistry } from './server-registry.ts';
 
-export const serverModules = serverRegistry([contestServerModule]);
+export const serverModules = serverRegistry([contestServerModule, eventServerModule]);

@@ -80,3 +80,13 @@ export async function setLanguage(db: SqlClient, participantId: string, language
     UPDATE "Participant" SET "language" = ${language}, "updatedAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     WHERE "id" = ${participantId}::uuid`;
 }
+
+/** How each of these participants is reached: their language and channel (Discord DMs or LINE). */
+export async function participantChannels(
+  db: SqlClient, participantIds: readonly string[],
+): Promise<Map<string, { language: Language; channel: 'line' | 'discord' }>> {
+  if (participantIds.length === 0) return new Map();
+  const rows = await db.rows<Pick<tables.Participant, 'id' | 'language' | 'lineUserId'>>`
+    SELECT "id"::text AS "id", "language", "lineUserId" FROM "Participant" WHERE "id" = ANY(${participantIds}::uuid[])`;
+  return new Map(rows.map((row) => [row.id, { language: participantRef(row).language, channel: row.lineUserId ? 'line' : 'discord' }]));
+}

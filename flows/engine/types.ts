@@ -41,7 +41,13 @@ export interface DatePicker {
 
 export type FlowMessage =
   | { type: 'text'; text: Text; choices?: Choice[]; datePicker?: DatePicker }
-  | { type: 'summary'; title: Text; rows: SummaryRow[]; actions: Choice[]; footer?: Text };
+  | { type: 'summary'; title: Text; rows: SummaryRow[]; actions: Choice[]; footer?: Text; image?: CardImage };
+
+/** An image at the top of a card (a ticket's QR code), served by ouen at an unguessable address. */
+export interface CardImage {
+  url: string;
+  alt: Text;
+}
 
 export interface SummaryRow {
   label: Text;
@@ -99,6 +105,8 @@ export interface FlowState {
   stepId: string;
   /** Set while one answer is being changed from the confirmation card. */
   returnTo?: string;
+  /** Answers a flow collects before anything is stored (sealed with the conversation). */
+  answers?: Answers;
 }
 
 /**

@@ -55,7 +55,10 @@ const RENDERERS = {
   separator: (separator) => h('div', { class: 'flex-separator', style: { backgroundColor: separator.color ?? '#e6e6e6' } }),
   filler: () => h('div', { class: 'flex-filler' }),
   spacer: (spacer) => h('div', { class: 'flex-spacer', style: { height: SPACING[spacer.size ?? 'md'] ?? size(spacer.size) } }),
-  image: (image) => h('div', { class: 'flex-image', title: image.url }, '🖼 画像'),
+  // Images this server serves (a ticket's QR code) are shown; others stay a placeholder (the page loads nothing from elsewhere).
+  image: (image) => (sameOrigin(image.url)
+    ? h('img', { class: 'flex-image-shown', src: image.url, alt: image.altText ?? '' })
+    : h('div', { class: 'flex-image', title: image.url }, '🖼 画像')),
   video: () => h('div', { class: 'flex-image' }, '🎬 動画'),
   icon: () => h('span', { class: 'flex-icon' }, '●'),
   span: (span) => h('span', {}, span.text ?? ''),
@@ -150,4 +153,13 @@ function size(value) {
 
 function borderWidth(value) {
   return { none: '0', light: '0.5px', normal: '1px', medium: '2px', 'semi-bold': '3px', bold: '4px' }[value] ?? size(value);
+}
+
+/** Whether a URL is this page's own server (the console's content policy allows nothing else). */
+function sameOrigin(url) {
+  try {
+    return new URL(url, location.href).origin === location.origin;
+  } catch {
+    return false;
+  }
 }
