@@ -51,7 +51,7 @@ function start(deps: EventDeps, entry: string): Outcome {
   if (!event) return end([say(t('event.none'))]);
   const registration = deps.facts.event;
   if (entry === 'myRegistration') return showRegistration(event, deps);
-  if (registration?.status === 'registered' || registration?.status === 'waitlisted') return showRegistration(event, deps);
+  if (registration?.status === 'registered' || registration?.status === 'waitlisted') return showRegistration(event, deps, true);
   const closed = windowClosed(event, deps);
   if (closed) return end([say(closed)]);
   const consent = eventSteps(event)[0]!;
@@ -104,7 +104,7 @@ function register(answers: Answers, event: EventConfig, deps: EventDeps): Outcom
   const missing = firstUnanswered(eventSteps(event), answers);
   if (missing) {
     const standing = deps.facts.event;
-    if (standing && standing.status !== 'cancelled') return showRegistration(event, deps);
+    if (standing && standing.status !== 'cancelled') return showRegistration(event, deps, true);
     return start(deps, 'register');
   }
   const closed = windowClosed(event, deps);
@@ -160,13 +160,14 @@ export function answerEvent(continuation: string, outcomes: readonly EventOutcom
   }
 }
 
-/** "My registration": the ticket, the place in the waitlist, or how to register. */
-function showRegistration(event: EventConfig, deps: EventDeps): Outcome {
+/** "My registration": the ticket, the place in the waitlist, or how to register; `again` when they asked to register. */
+function showRegistration(event: EventConfig, deps: EventDeps, again = false): Outcome {
   const registration = deps.facts.event;
   if (!registration) return end([say(t('event.mine.none'))]);
   if (registration.status === 'cancelled') return end([say(t('event.mine.cancelled'))]);
   if (registration.status === 'waitlisted') return end([waitlistMessage('event.already.waitlisted', registration.position ?? 0, registration.registrationId)]);
-  return end([ticketCard(event, registration.ticket!, registration.registrationId, deps, attendeeLabel(event, deps))]);
+  const card = ticketCard(event, registration.ticket!, registration.registrationId, deps, attendeeLabel(event, deps));
+  return end(again ? [say(t('event.already.registered')), card] : [card]);
 }
 
 /** The person's attendee type as the event names it, for the ticket. */

@@ -12,9 +12,10 @@ import { OutboxQueue } from '../../runtime/outbox-queue.ts';
 import { DURING } from '../support/flow-harness.ts';
 import { MINIMAL_PDF } from '../support/line-events.ts';
 import {
-  dmChannelOf, dmClick, dmMessage, dmModalSubmit, slashCommand, snowflake, startOuenWithDiscord, type FakeDiscord, type RecordedDiscordRequest,
+  dmChannelOf, dmClick, dmModalSubmit, slashCommand, snowflake, startOuenWithDiscord, type FakeDiscord,
 } from '../support/fake-discord.ts';
 import { eventually, type Harness } from '../support/ouen-harness.ts';
+import { DmUser, type Body } from '../support/dm-user.ts';
 
 const STAFF_ROLE = snowflake();
 const VIEWER_ROLE = snowflake();
@@ -32,53 +33,9 @@ afterAll(async () => {
   await close?.();
 });
 
-type Body = { content?: string; embeds?: Array<{ title: string; fields?: Array<{ name: string; value: string }> }>; components?: Array<{ components: Array<{ custom_id: string; label?: string; options?: Array<{ value: string }> }> }> };
-
-/** A Discord user talking to the bot: what they send, and everything the bot answered them. */
-class DmUser {
-  readonly id = snowflake();
-  readonly tokens = new Set<string>();
-
-  answers(): Body[] {
-    const channel = dmChannelOf(this.id);
-    return discord.requests.filter((r) => (r.method === 'POST' && r.path === `/channels/${channel}/messages`)
-      || [...this.tokens].some((t) => r.path.includes(t) && (r.method === 'PATCH' || r.path === `/webhooks/${discord.applicationId}/${t}`)))
-      .map((r) => r.body as Body);
-  }
-
-  said(): string {
-    return this.answers().map((b) => [b.content ?? '', ...(b.embeds ?? []).map((e) => e.title)].join('\n')).join('\n');
-  }
-
-  async write(content: string, attachments?: unknown[]): Promise<void> {
-    const before = this.answers().length;
-    discord.dispatch('MESSAGE_CREATE', dmMessage({ userId: this.id, content, ...(attachments ? { attachments } : {}) }));
-    await eventually(() => this.answers().length > before);
-  }
-
-  /** Clicks the button for `value` on the bot's latest message that offers it (it must be offered). */
-  async click(value: string): Promise<RecordedDiscordRequest> {
-    const id = `ouen:flow:c:${value}`;
-    const offered = this.answers().some((b) => b.components?.some((row) => row.components.some((c) => c.custom_id === id)));
-    expect(offered, `a button for ${value}`).toBe(true);
-    return this.interact(dmClick({ applicationId: discord.applicationId, userId: this.id, customId: id }));
-  }
-
-  async interact(interaction: { id: string; token: string }): Promise<RecordedDiscordRequest> {
-    this.tokens.add(interaction.token);
-    discord.dispatch('INTERACTION_CREATE', interaction);
-    const callback = await discord.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
-    if ((callback.body as { type: number }).type === 5) {
-      await discord.waitForRequest((r) => r.method === 'PATCH' && r.path.includes(interaction.token));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return callback;
-  }
-}
-
 describe('the contest application in Discord DMs', () => {
   it('can be completed with buttons, a date form, a PDF and the confirmation card', async () => {
-    const user = new DmUser();
+    const user = new DmUser(discord);
     await user.write('応募');
     expect(user.said()).toContain('個人情報');
     await user.click('yes');
@@ -139,7 +96,7 @@ describe('the contest application in Discord DMs', () => {
   });
 
   it('reaches a Discord participant through the outbox worker: a staff answer to their handoff', async () => {
-    const user = new DmUser();
+    const user = new DmUser(discord);
     await user.write('スタッフと話したい');
     expect(user.said()).toContain('スタッフにおつなぎしました');
     // While staff have the conversation the menu words still work, and say the conversation stays open.

@@ -86,7 +86,7 @@ describe('/event in Discord', () => {
     const { body } = await slash([ROLE.staff]);
     const card = body.embeds[0]!;
     expect(card.title).toBe('参加登録 ちば起業家大交流会 2026');
-    expect(card.description).toBe('受付 2026年11月2日 10:00〜2027年1月20日 17:00 ・ 開催 2027年1月23日 13:00');
+    expect(card.description).toBe('受付 2026年12月1日 10:00〜2027年1月20日 17:00 ・ 開催 2027年1月23日 13:00');
     expect(card.fields!.slice(0, 2)).toEqual([
       { name: '定員', value: '2 名（空き 0）' },
       { name: '登録状況', value: '参加登録 2 ・ キャンセル待ち 1 ・ キャンセル 1' },

@@ -4,9 +4,9 @@ import type { EventConfig } from '../../flows/event/event-config.ts';
 import type { PrismaClient } from '../../core/db/types.ts';
 import { program } from './flow-harness.ts';
 
-/** Registration of the built-in program's event runs from 2 Nov 2026 to 20 Jan 2027 (Tokyo). */
-export const REGISTRATION_OPEN = new Date('2026-11-28T10:00:00+09:00');
-export const BEFORE_OPENING = new Date('2026-11-02T09:59:59+09:00');
+/** Registration of the built-in program's event runs from 1 Dec 2026 10:00 to 20 Jan 2027 17:00 (Tokyo). */
+export const REGISTRATION_OPEN = new Date('2026-12-10T10:00:00+09:00');
+export const BEFORE_OPENING = new Date('2026-12-01T09:59:59+09:00');
 export const AFTER_CLOSING = new Date('2027-01-20T17:00:00+09:00');
 
 /** The built-in program's event under its own id, with `capacity` places. */
