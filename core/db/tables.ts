@@ -34,6 +34,8 @@ export type AuditLog = AsRead<models.AuditLog>;
 export type StaffNotice = AsRead<models.StaffNotice>;
 export type DiscordThread = AsRead<models.DiscordThread>;
 export type Handoff = AsRead<models.Handoff>;
+export type Event = AsRead<models.Event>;
+export type EventRegistration = AsRead<models.EventRegistration>;
 
 /** A json column's object, as Prisma types it. */
 export type JsonObject = models.Prisma.JsonObject;

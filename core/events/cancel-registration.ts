@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { lockEvent } from './event-lock.ts';
 import type { PromotedRegistration } from './event-registration-types.ts';
@@ -48,7 +49,7 @@ export async function cancelEventRegistration(db: SqlClient, sealer: Sealer, inp
   if (!z.uuid().safeParse(registrationId).success) return { outcome: 'notFound', audit: [] };
   if (!await lockEvent(db, eventId)) return { outcome: 'notFound', audit: [] };
   const at = now.toISOString();
-  const rows = await db.rows<{ was: 'registered' | 'waitlisted' | 'cancelled' }>`
+  const rows = await db.rows<tables.Computed<{ was: tables.EventRegistration['status'] }>>`
     WITH "before" AS (
       SELECT "id", "status" FROM "EventRegistration"
       WHERE "id" = ${registrationId}::uuid AND "eventId" = ${eventId} AND "participantId" = ${participantId}::uuid

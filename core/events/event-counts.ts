@@ -1,3 +1,4 @@
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import type { EventRegistrationStatus } from './event-registration-types.ts';
 
@@ -15,7 +16,7 @@ export interface EventCounts extends StatusCounts {
  * stats and the completion report. One statement; an event never synced counts zero.
  */
 export async function eventCounts(db: SqlClient, eventId: string): Promise<EventCounts> {
-  const rows = await db.rows<{ attendeeType: string | null; status: EventRegistrationStatus | null; count: number }>`
+  const rows = await db.rows<Pick<tables.EventRegistration, 'attendeeType'> & tables.Computed<{ status: EventRegistrationStatus | null; count: number }> | tables.Computed<{ attendeeType: null; status: null; count: number }>>`
     SELECT NULL AS "attendeeType", NULL AS "status", "capacity" AS "count" FROM "Event" WHERE "id" = ${eventId}
     UNION ALL
     SELECT "attendeeType", "status"::text, count(*)::int FROM "EventRegistration" WHERE "eventId" = ${eventId} GROUP BY "attendeeType", "status"`;

@@ -1,11 +1,7 @@
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
-export interface LockedEvent {
-  capacity: number;
-  registeredCount: number;
-  opensAt: Date;
-  closesAt: Date;
-}
+export type LockedEvent = Pick<tables.Event, 'capacity' | 'registeredCount' | 'opensAt' | 'closesAt'>;
 
 /**
  * Takes the event row's lock for the rest of the transaction and reads it; null when the

@@ -1,4 +1,5 @@
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import {
   registrationAnswersContext, type EventAnswers, type EventRegistrationFacts, type EventRegistrationStatus,
@@ -16,7 +17,7 @@ export async function loadEventRegistrations(
   db: SqlClient, sealer: Sealer, eventId: string, participantIds: readonly string[],
 ): Promise<Map<string, EventRegistrationFacts>> {
   if (participantIds.length === 0) return new Map();
-  const rows = await db.rows<RegistrationRow & { participantId: string; attendeeType: string; answersSealed: string }>`
+  const rows = await db.rows<RegistrationRow & Pick<tables.EventRegistration, 'participantId' | 'attendeeType' | 'answersSealed'>>`
     SELECT r."id"::text AS "id", r."participantId"::text AS "participantId", r."status"::text AS "status", r."attendeeType",
            r."answersSealed", r."ticketNonce",
            CASE WHEN r."status" = 'waitlisted' THEN (
@@ -31,12 +32,7 @@ export async function loadEventRegistrations(
   }]));
 }
 
-interface RegistrationRow {
-  id: string;
-  status: EventRegistrationStatus;
-  ticketNonce: string;
-  position: number | null;
-}
+type RegistrationRow = Pick<tables.EventRegistration, 'id' | 'status' | 'ticketNonce'> & tables.Computed<{ position: number | null }>;
 
 /** Where one person stands (no answers opened), or null; for the service's own answers. */
 export async function registrationStanding(

@@ -15,6 +15,7 @@ import { formatInstant } from '../../flows/engine/dates.ts';
 import { neutralizeFormula } from '../applications/export-applications.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { Transact } from '../db/types.ts';
 import { registrationAnswersContext, type EventAnswers, type EventRegistrationStatus } from './event-registration-types.ts';
 
@@ -26,9 +27,8 @@ export async function exportEventRosterCsv(
 ): Promise<{ text: string; rows: number }> {
   const questions = event.questions.filter((q) => options.personal || !q.personal);
   const registrations = await transact(async (tx) => {
-    const rows = await tx.rows<{
-      id: string; status: EventRegistrationStatus; position: number | null; attendeeType: string; answersSealed: string; joinedAt: Date; cancelledAt: Date | null;
-    }>`
+    const rows = await tx.rows<Pick<tables.EventRegistration, 'id' | 'status' | 'attendeeType' | 'answersSealed' | 'joinedAt' | 'cancelledAt'>
+      & tables.Computed<{ position: number | null }>>`
       SELECT "id"::text AS "id", "status"::text AS "status", "attendeeType", "answersSealed", "joinedAt", "cancelledAt",
              CASE WHEN "status" = 'waitlisted' THEN (row_number() OVER (PARTITION BY "status" ORDER BY "joinOrder"))::int END AS "position"
       FROM "EventRegistration" WHERE "eventId" = ${event.id}

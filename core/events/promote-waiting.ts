@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import type { PromotedRegistration } from './event-registration-types.ts';
 import { ticketToken } from './ticket-token.ts';
@@ -14,7 +15,7 @@ export async function promoteWaiting(
   tx: SqlClient, sealer: Sealer, input: { eventId: string; now: Date; actor: string; cause: string },
 ): Promise<{ promoted: PromotedRegistration[]; audit: AuditEntry[] }> {
   const now = input.now.toISOString();
-  const rows = await tx.rows<{ id: string; participantId: string; ticketNonce: string }>`
+  const rows = await tx.rows<Pick<tables.EventRegistration, 'id' | 'participantId' | 'ticketNonce'>>`
     WITH "free" AS (
       SELECT greatest("capacity" - "registeredCount", 0) AS "places" FROM "Event" WHERE "id" = ${input.eventId}
     ), "next" AS (

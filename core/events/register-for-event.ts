@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { lockEvent, registrationOpen } from './event-lock.ts';
 import { attendeeTypeSchema, eventAnswersSchema, registrationAnswersContext, type EventAnswers } from './event-registration-types.ts';
@@ -76,7 +77,7 @@ export async function registerForEvent(db: SqlClient, sealer: Sealer, input: Reg
   const at = now.toISOString();
   // The place: counted on the event row only if one is free and nobody waits before this
   // person, and given to the registration in the same statement.
-  const placed = await db.rows<{ id: string }>`
+  const placed = await db.rows<Pick<tables.Event, 'id'>>`
     WITH "took" AS (
       UPDATE "Event" SET "registeredCount" = "registeredCount" + 1, "updatedAt" = ${at}::timestamptz AT TIME ZONE 'UTC'
       WHERE "id" = ${eventId} AND "registeredCount" < "capacity"
@@ -93,7 +94,7 @@ export async function registerForEvent(db: SqlClient, sealer: Sealer, input: Reg
   if (placed.length > 0) {
     return { outcome: 'registered', registrationId: joined.id, ticket: ticketToken(sealer, joined.id, joined.nonce), audit: [entry('event.registered', {})] };
   }
-  const [counted] = await db.rows<{ position: number }>`
+  const [counted] = await db.rows<tables.Computed<{ position: number }>>`
     SELECT count(*)::int AS "position" FROM "EventRegistration"
     WHERE "eventId" = ${eventId} AND "status" = 'waitlisted' AND "joinOrder" <= ${joined.joinOrder}::bigint`;
   return { outcome: 'waitlisted', registrationId: joined.id, position: counted!.position, audit: [entry('event.waitlisted', { position: counted!.position })] };
@@ -118,7 +119,7 @@ async function insertWaiting(db: SqlClient, sealer: Sealer, joining: Joining): P
   const id = randomUUID();
   const nonce = newTicketNonce();
   const at = joining.now.toISOString();
-  const rows = await db.rows<{ joinOrder: bigint }>`
+  const rows = await db.rows<Pick<tables.EventRegistration, 'joinOrder'>>`
     INSERT INTO "EventRegistration" ("id", "eventId", "participantId", "status", "attendeeType", "answersSealed", "ticketNonce", "joinedAt", "createdAt", "updatedAt")
     VALUES (${id}::uuid, ${joining.eventId}, ${joining.participantId}::uuid, 'waitlisted', ${joining.attendeeType},
             ${sealer.sealJson(joining.answers, registrationAnswersContext(id))}, ${nonce},
@@ -134,13 +135,13 @@ async function insertWaiting(db: SqlClient, sealer: Sealer, joining: Joining): P
  * ticket stays void. Null when their registration is not cancelled.
  */
 async function rejoinAfterCancel(db: SqlClient, sealer: Sealer, joining: Joining): Promise<Joined | null> {
-  const [cancelled] = await db.rows<{ id: string }>`
+  const [cancelled] = await db.rows<Pick<tables.EventRegistration, 'id'>>`
     SELECT "id"::text AS "id" FROM "EventRegistration"
     WHERE "eventId" = ${joining.eventId} AND "participantId" = ${joining.participantId}::uuid AND "status" = 'cancelled'`;
   if (!cancelled) return null;
   const nonce = newTicketNonce();
   const at = joining.now.toISOString();
-  const rows = await db.rows<{ joinOrder: bigint }>`
+  const rows = await db.rows<Pick<tables.EventRegistration, 'joinOrder'>>`
     UPDATE "EventRegistration"
     SET "status" = 'waitlisted', "joinOrder" = nextval(pg_get_serial_sequence('"EventRegistration"', 'joinOrder')),
         "attendeeType" = ${joining.attendeeType}, "answersSealed" = ${sealer.sealJson(joining.answers, registrationAnswersContext(cancelled.id))},

@@ -1,6 +1,7 @@
 import type { EventConfig } from '../../flows/event/event-config.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { Transact } from '../db/types.ts';
 import { lockEvent } from './event-lock.ts';
 import type { PromotedRegistration } from './event-registration-types.ts';
@@ -41,7 +42,7 @@ export async function syncEvent(transact: Transact, sealer: Sealer, event: Event
     const before = await lockEvent(tx, event.id);
     const capacity = Math.max(configured, before?.registeredCount ?? 0);
     const clamped = capacity !== configured ? { configured, registered: before!.registeredCount } : undefined;
-    const [same] = before ? await tx.rows<{ same: boolean }>`
+    const [same] = before ? await tx.rows<tables.Computed<{ same: boolean }>>`
       SELECT "capacity" = ${capacity}::int AND "opensAt" = ${opensAt}::timestamptz AT TIME ZONE 'UTC'
         AND "closesAt" = ${closesAt}::timestamptz AT TIME ZONE 'UTC' AND "startsAt" = ${startsAt}::timestamptz AT TIME ZONE 'UTC' AS "same"
       FROM "Event" WHERE "id" = ${event.id}` : [];

@@ -13,6 +13,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sealer } from '../crypto/sealer.ts';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
 const VERSION = 1;
@@ -49,7 +50,7 @@ export type TicketCheck =
 export async function verifyTicketToken(db: SqlClient, sealer: Sealer, token: string): Promise<TicketCheck> {
   const signed = signedPart(sealer, token);
   if (signed === 'malformed' || signed === 'forged') return { valid: false, reason: signed };
-  const rows = await db.rows<{ eventId: string; status: string; ticketNonce: string }>`
+  const rows = await db.rows<Pick<tables.EventRegistration, 'eventId' | 'status' | 'ticketNonce'>>`
     SELECT "eventId", "status"::text AS "status", "ticketNonce" FROM "EventRegistration" WHERE "id" = ${signed.registrationId}::uuid`;
   const row = rows[0];
   if (!row || row.status !== 'registered' || !timingSafeEqual(nonceBytes(row.ticketNonce), signed.nonce)) return { valid: false, reason: 'revoked' };

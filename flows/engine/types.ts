@@ -141,8 +141,8 @@ export interface ConversationState {
 /**
  * Work for the runtime, committed in the same transaction as the new state. Every effect
  * has a `type`, unique across the engine and the modules; the runtime finds its handler
- * by it. A module's effect types start with the module's id (`event.register`); the
- * contest's predate modules and keep their names.
+ * by it. Names say what they do (`submitApplication`, `registerForEvent`); the server
+ * registry (core/modules/server-registry.ts) refuses a name claimed twice at start-up.
  */
 export interface EffectBase {
   readonly type: string;
