@@ -4,7 +4,7 @@
  * a new file rather than new code.
  */
 import { z } from 'zod';
-import { localized } from '../engine/base-program.ts';
+import { localized, privacyNoticeSchema } from '../engine/base-program.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });
 
@@ -56,13 +56,7 @@ export const contestSchema = z.object({
     maxYearsSinceFounding: z.number().int().positive(),
     requireChibaBase: z.boolean(),
   }),
-  privacy: z.object({
-    noticeVersion: z.string().min(1),
-    purpose: localized,
-    recipients: localized,
-    retention: localized,
-    contact: localized,
-  }),
+  privacy: privacyNoticeSchema,
   /** Where an ineligible founder can find other support. */
   otherSupport: localized,
   nextSteps: localized,

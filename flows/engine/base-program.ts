@@ -8,6 +8,16 @@ import { z } from 'zod';
 export const localized = z.object({ ja: z.string().min(1), en: z.string().min(1) });
 export type Localized = z.infer<typeof localized>;
 
+/** A privacy notice a flow shows and asks consent to before its first question (APPI: purpose, recipients, retention, contact). */
+export const privacyNoticeSchema = z.object({
+  /** Recorded with each consent, so a changed notice is asked again. */
+  noticeVersion: z.string().min(1),
+  purpose: localized,
+  recipients: localized,
+  retention: localized,
+  contact: localized,
+});
+
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
 
 /** Where people reach the program office, shown in help, the privacy notice and when staff cannot answer. */

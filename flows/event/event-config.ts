@@ -8,8 +8,8 @@
  * people in Japan, the store keeps UTC.
  */
 import { z } from 'zod';
+import { localized, privacyNoticeSchema } from '../engine/base-program.ts';
 
-const localized = z.object({ ja: z.string().min(1), en: z.string().min(1) });
 const isoInstant = z.iso.datetime({ offset: true });
 const choiceValue = z.string().regex(/^[a-z0-9-]{1,40}$/);
 
@@ -61,13 +61,7 @@ export const eventSchema = z.object({
     capacity: z.number().int().min(0).max(100_000),
   }),
   /** The event's own privacy notice, shown and agreed to before the first question. */
-  privacy: z.object({
-    noticeVersion: z.string().min(1),
-    purpose: localized,
-    recipients: localized,
-    retention: localized,
-    contact: localized,
-  }),
+  privacy: privacyNoticeSchema,
   attendeeTypes: z.array(choiceSchema).min(1).max(12).default(DEFAULT_ATTENDEE_TYPES),
   questions: z.array(eventQuestionSchema).min(1),
 }).refine((e) => Date.parse(e.startsAt) < Date.parse(e.endsAt), { message: 'startsAt must be before endsAt' })

@@ -7,13 +7,10 @@
  * through the outbox that they hold the place. Bad input on the way: a double tap, a
  * cancel with someone else's registration id, a forged ticket.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PROGRAM_FILE } from '../../core/program/load-program.ts';
+import { programFileWith } from '../support/program-file.ts';
 import { REGISTRATION_OPEN } from '../support/event-fixtures.ts';
 import { DmUser } from '../support/dm-user.ts';
 import { startOuenWithDiscord, type FakeDiscord } from '../support/fake-discord.ts';
@@ -24,11 +21,9 @@ const jsQR = jsQRModule.default;
 
 /** The built-in program with one place at its event. */
 function programWithOnePlace(): string {
-  const program = JSON.parse(readFileSync(DEFAULT_PROGRAM_FILE, 'utf8'));
-  program.event.registration.capacity = 1;
-  const file = join(mkdtempSync(join(tmpdir(), 'ouen-event-')), 'program.json');
-  writeFileSync(file, JSON.stringify(program));
-  return file;
+  return programFileWith((program) => {
+    program.event.registration.capacity = 1;
+  });
 }
 
 let h: Harness;

@@ -4,15 +4,12 @@
  * anything over 10 MB itself, and the flow, told the file was fine, failed the turn with
  * a generic error); a PDF announced over 20 MB is refused without being downloaded.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PROGRAM_FILE } from '../../core/program/load-program.ts';
 import { dmChannelOf, dmMessage, snowflake, startOuenWithDiscord, type FakeDiscord } from '../support/fake-discord.ts';
 import { DURING } from '../support/flow-harness.ts';
 import { botTexts, callbackBody, LineUser, MINIMAL_PDF } from '../support/line-events.ts';
 import { eventually, type Harness } from '../support/ouen-harness.ts';
+import { programFileWith } from '../support/program-file.ts';
 
 const MB = 1024 * 1024;
 const TWELVE_MB_PDF = Buffer.concat([MINIMAL_PDF, Buffer.alloc(12 * MB - MINIMAL_PDF.length)]);
@@ -25,11 +22,9 @@ const UP_TO_THE_DOCUMENT = [
 ];
 
 function programWithDocumentsUpTo(maxBytes: number): string {
-  const program = JSON.parse(readFileSync(DEFAULT_PROGRAM_FILE, 'utf8'));
-  for (const question of program.contest.questions) if (question.kind === 'file') question.maxBytes = maxBytes;
-  const file = join(mkdtempSync(join(tmpdir(), 'ouen-file-limit-')), 'program.json');
-  writeFileSync(file, JSON.stringify(program));
-  return file;
+  return programFileWith((program) => {
+    for (const question of program.contest.questions) if (question.kind === 'file') question.maxBytes = maxBytes;
+  });
 }
 
 let h: Harness;
