@@ -43,7 +43,7 @@ const THREAD_YOUNG_GENERATION_MB = 32;
 export async function startProcessing(options: ProcessingOptions): Promise<Processing> {
   if (options.inThread) return startThread(options);
   const { processHere } = await import('./process-here.ts');
-  return processHere(options);
+  return processHere(options, handoffAvailable(options.env));
 }
 
 async function startThread(options: ProcessingOptions): Promise<Processing> {

@@ -61,7 +61,7 @@ function start(deps: EventDeps, entry: string): Outcome {
 function handle(state: FlowState, input: FlowInput, deps: EventDeps): Outcome {
   const event = deps.program.event;
   if (!event) return end([say(t('event.none'))]);
-  if (state.stepId.startsWith(CANCEL)) return handleCancel(state.stepId.slice(CANCEL.length), input, event);
+  if (state.stepId.startsWith(CANCEL)) return handleCancel(state.stepId.slice(CANCEL.length), input, event, deps);
   if (input.type === 'choice' && input.value.startsWith(CANCEL_VALUE)) return askCancel(input.value.slice(CANCEL_VALUE.length), event);
   const answers = state.answers ?? {};
   if (state.stepId === CONFIRM) return handleCard(answers, input, event, deps);
@@ -126,9 +126,9 @@ function askCancel(registrationId: string, event: EventConfig): Outcome {
   };
 }
 
-function handleCancel(registrationId: string, input: FlowInput, event: EventConfig): Outcome {
+function handleCancel(registrationId: string, input: FlowInput, event: EventConfig, deps: EventDeps): Outcome {
   const choices: Choice[] = [{ label: t('event.cancel.yes'), value: 'yes' }, { label: t('event.cancel.no'), value: 'no' }];
-  const parsed = parseInput({ kind: 'confirm', choices }, input, { today: '', language: 'ja' });
+  const parsed = parseInput({ kind: 'confirm', choices }, input, { today: calendarDate(deps.now, deps.program.timeZone), language: deps.language });
   if (!parsed.ok) return askCancel(registrationId, event);
   if (parsed.value === 'no') return end([say(t('event.cancel.kept'))]);
   // Whose it is, core decides: a guessed or someone else's id comes back `notFound`.
