@@ -8,7 +8,7 @@ import type { ProgramConfig } from '../flows/program.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import type { Transact } from '../core/db/types.ts';
 import { syncEvent, type EventSync } from '../core/events/sync-event.ts';
-import { ticketImageUrl } from '../core/events/ticket-token.ts';
+import { ticketFacts } from '../core/events/ticket-token.ts';
 import { createOutboxRows } from '../core/outbox/outbox.repository.ts';
 import { notificationRows } from './notify-participants.ts';
 
@@ -19,7 +19,7 @@ export async function syncEventAndTell(transact: Transact, sealer: Sealer, progr
     const sync = await work(tx) as EventSync;
     const notifications = sync.promoted.map((p) => ({
       participantId: p.participantId, reason: 'event-promoted',
-      messages: promotedMessages(event, { token: p.ticket, imageUrl: ticketImageUrl(publicUrl ?? 'http://127.0.0.1', p.ticket) }, p.registrationId, program.timeZone),
+      messages: promotedMessages(event, ticketFacts(p.ticket, publicUrl), p.registrationId, program.timeZone),
     }));
     await createOutboxRows(tx, sealer, await notificationRows(tx, notifications, now), now);
     return sync as never;

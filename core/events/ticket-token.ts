@@ -78,6 +78,11 @@ export function ticketImageUrl(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/tickets/${token}.png`;
 }
 
+/** A ticket as flows show it (flows/event/event-types.ts `TicketFacts`); served from this machine when no public address is known. */
+export function ticketFacts(token: string, publicBaseUrl = 'http://127.0.0.1'): { token: string; imageUrl: string } {
+  return { token, imageUrl: ticketImageUrl(publicBaseUrl, token) };
+}
+
 function mac(sealer: Sealer, signed: Buffer): Buffer {
   return sealer.sign(PURPOSE, signed).subarray(0, MAC_BYTES);
 }

@@ -10,7 +10,7 @@ import { cancelEventRegistration } from '../events/cancel-registration.ts';
 import type { EventRegistrationFacts } from '../events/event-registration-types.ts';
 import { loadEventRegistrations } from '../events/event-registrations.ts';
 import { registerForEvent } from '../events/register-for-event.ts';
-import { ticketImageUrl } from '../events/ticket-token.ts';
+import { ticketFacts } from '../events/ticket-token.ts';
 import type { ModuleScope, ServerModule } from './server-module.ts';
 
 export const eventServerModule: ServerModule<'event', EventTypes> = {
@@ -94,7 +94,7 @@ function factsOf(found: EventRegistrationFacts, scope: ModuleScope): Registratio
   };
 }
 
-/** The QR image is served by this server (bot/http/ticket.route.ts); without a known address, from the local one. */
+/** The QR image is served by this server (bot/http/ticket.route.ts). */
 function ticketOf(token: string, scope: ModuleScope): TicketFacts {
-  return { token, imageUrl: ticketImageUrl(scope.publicUrl ?? 'http://127.0.0.1', token) };
+  return ticketFacts(token, scope.publicUrl);
 }

@@ -5,17 +5,16 @@ import type { FlowMessage, Language, SummaryRow, Text } from '../engine/types.ts
 import type { EventConfig } from './event-config.ts';
 import type { TicketFacts } from './event-types.ts';
 
-/** The cancel button's value on a ticket: `event-cancel:<registration id>` (event-registration.flow.ts). */
-const CANCEL_VALUE = 'event-cancel:';
+/** A cancel button's value: `event-cancel:<registration id>` (on the ticket and the waitlist message; event-registration.flow.ts). */
+export const CANCEL_VALUE = 'event-cancel:';
 
 /** The ticket: the QR code (its content is the signed token, nothing personal), the event, a cancel button. */
 export function ticketCard(
-  event: EventConfig, ticket: TicketFacts, registrationId: string, deps: { program: { timeZone: string }; facts?: unknown },
-  attendeeType?: Text,
+  event: EventConfig, ticket: TicketFacts, registrationId: string, timeZone: string, attendeeType?: Text,
 ): FlowMessage {
   const rows: SummaryRow[] = [
     { label: t('event.row.event'), value: { literal: event.name } },
-    { label: t('event.row.when'), value: eventWhen(event, deps.program.timeZone) },
+    { label: t('event.row.when'), value: eventWhen(event, timeZone) },
     { label: t('event.row.venue'), value: { literal: event.venue } },
     ...(attendeeType ? [{ label: t('event.attendeeType.label'), value: attendeeType }] : []),
   ];
@@ -31,7 +30,7 @@ export function ticketCard(
 export function promotedMessages(event: EventConfig, ticket: TicketFacts, registrationId: string, timeZone: string): FlowMessage[] {
   return [
     { type: 'text', text: t('event.promoted', { name: { literal: event.name } }) },
-    ticketCard(event, ticket, registrationId, { program: { timeZone } }),
+    ticketCard(event, ticket, registrationId, timeZone),
   ];
 }
 

@@ -15,8 +15,8 @@ import { firstUnanswered, pathOf, promptFor, repromptFor } from '../engine/step.
 import { t } from '../engine/text.ts';
 import type { Answers, Choice, FlowInput, FlowMessage, FlowState, SummaryRow, Text } from '../engine/types.ts';
 import type { EventConfig } from './event-config.ts';
-import { eventWhen, ticketCard } from './event-messages.ts';
-import { eventSteps, isOptional, SKIP, type EventStep } from './event-steps.ts';
+import { CANCEL_VALUE, eventWhen, ticketCard } from './event-messages.ts';
+import { eventSteps, SKIP, type EventStep } from './event-steps.ts';
 import type { EventDeps, EventEffect, EventOutcome } from './event-types.ts';
 
 export const EVENT_FLOW_ID = 'event-registration';
@@ -30,9 +30,8 @@ const REGISTERED = 'registered';
 const CANCELLED = 'cancelled';
 
 /** Button values; prefixed so they never collide with another flow's. */
-export const REGISTER_VALUE = 'event-register';
+const REGISTER_VALUE = 'event-register';
 const CHANGE = 'event-change:';
-export const CANCEL_VALUE = 'event-cancel:';
 
 type Outcome = FlowOutcome<EventEffect>;
 
@@ -67,9 +66,9 @@ function handle(state: FlowState, input: FlowInput, deps: EventDeps): Outcome {
   if (state.stepId === CONFIRM) return handleCard(answers, input, event, deps);
   const step = eventSteps(event).find((s) => s.id === state.stepId);
   if (!step) return start(deps, 'register');
-  if (input.type === 'choice' && input.value === SKIP && isOptional(event, step.id)) return answered(step, '', answers, state, event, deps);
+  if (input.type === 'choice' && input.value === SKIP && step.optional) return answered(step, '', answers, state, event, deps);
   const parsed = parseInput(step.input, input, { today: calendarDate(deps.now, deps.program.timeZone), language: deps.language });
-  if (!parsed.ok) return { state, messages: [reprompt(step, event, parsed.reason, parsed.params)], effects: [] };
+  if (!parsed.ok) return { state, messages: [reprompt(step, parsed.reason, parsed.params)], effects: [] };
   if (step.id === 'consent') return consentGiven(parsed.value === 'yes', event);
   return answered(step, parsed.value, answers, state, event, deps);
 }
@@ -147,14 +146,14 @@ export function answerEvent(continuation: string, outcomes: readonly EventOutcom
   }
   switch (outcome.result) {
     case 'registered':
-      return { messages: [say(t('event.registered')), ticketCard(event, outcome.ticket, registrationId, deps, attendeeLabel(event, deps))] };
+      return { messages: [say(t('event.registered')), ticketCard(event, outcome.ticket, registrationId, deps.program.timeZone, attendeeLabel(event, deps))] };
     case 'waitlisted':
       return { messages: [waitlistMessage('event.waitlisted', outcome.position, registrationId)] };
     case 'closed':
       return { messages: [say(windowClosed(event, deps) ?? t('event.closed.over', { contact: contactText(deps.program) }))] };
     case 'already':
       if (outcome.status === 'registered' && outcome.ticket) {
-        return { messages: [say(t('event.already.registered')), ticketCard(event, outcome.ticket, registrationId, deps)] };
+        return { messages: [say(t('event.already.registered')), ticketCard(event, outcome.ticket, registrationId, deps.program.timeZone)] };
       }
       return { messages: [waitlistMessage('event.already.waitlisted', outcome.position ?? 0, registrationId)] };
   }
@@ -166,7 +165,7 @@ function showRegistration(event: EventConfig, deps: EventDeps, again = false): O
   if (!registration) return end([say(t('event.mine.none'))]);
   if (registration.status === 'cancelled') return end([say(t('event.mine.cancelled'))]);
   if (registration.status === 'waitlisted') return end([waitlistMessage('event.already.waitlisted', registration.position ?? 0, registration.registrationId)]);
-  const card = ticketCard(event, registration.ticket!, registration.registrationId, deps, attendeeLabel(event, deps));
+  const card = ticketCard(event, registration.ticket!, registration.registrationId, deps.program.timeZone, attendeeLabel(event, deps));
   return end(again ? [say(t('event.already.registered')), card] : [card]);
 }
 
@@ -252,7 +251,7 @@ function offers(state: FlowState, deps: EventDeps): Choice[] {
   const step = eventSteps(event).find((s) => s.id === state.stepId);
   if (!step) return [];
   const choices = step.input.kind === 'choice' || step.input.kind === 'confirm' ? step.input.choices : [];
-  return isOptional(event, step.id) ? [...choices, skipChoice()] : choices;
+  return step.optional ? [...choices, skipChoice()] : choices;
 }
 
 function ask(step: EventStep, answers: Answers, lead: Text[] = [], returnTo?: string): Outcome {
@@ -263,7 +262,7 @@ function ask(step: EventStep, answers: Answers, lead: Text[] = [], returnTo?: st
 
 /** Optional questions offer "None" as a button. */
 function withSkip(message: FlowMessage, step: EventStep): FlowMessage {
-  if (message.type !== 'text' || !(step.hints ?? []).some((h) => 'key' in h && h.key === 'event.optional')) return message;
+  if (message.type !== 'text' || !step.optional) return message;
   return { ...message, choices: [...(message.choices ?? []), skipChoice()] };
 }
 
@@ -271,7 +270,7 @@ function skipChoice(): Choice {
   return { label: t('event.skip'), value: SKIP };
 }
 
-function reprompt(step: EventStep, _event: EventConfig, reason: string, params?: Record<string, string | number>): FlowMessage {
+function reprompt(step: EventStep, reason: string, params?: Record<string, string | number>): FlowMessage {
   const key = `reprompt.${reason}`;
   return withSkip(repromptFor(step, { key: isMessageKey(key) ? key : 'reprompt.invalid', params }), step);
 }

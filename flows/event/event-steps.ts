@@ -8,7 +8,8 @@ import type { Choice, Text } from '../engine/types.ts';
 import type { EventConfig, EventQuestion } from './event-config.ts';
 
 export type EventSection = 'consent' | 'attendee' | 'question';
-export type EventStep = Step<EventSection>;
+/** `optional`: the question may be skipped with "None" (an affiliation for someone who has none). */
+export type EventStep = Step<EventSection> & { optional?: boolean };
 
 /** The value of the "None" button on optional questions: stored as an empty answer. */
 export const SKIP = 'event-skip';
@@ -68,12 +69,8 @@ function questionStep(question: EventQuestion): EventStep {
     hints,
     label: { literal: question.label },
     display: (value) => (value === '' ? t('event.skip') : choices.find((c) => c.value === value)?.label ?? literal(value)),
+    optional: question.optional,
   };
-}
-
-/** Whether a step may be skipped with "None". */
-export function isOptional(event: EventConfig, stepId: string): boolean {
-  return event.questions.some((q) => q.id === stepId && q.optional);
 }
 
 function literal(value: string): Text {
