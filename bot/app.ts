@@ -94,16 +94,14 @@ export async function startWeb(options: WebOptions): Promise<RunningWeb> {
     let staffSql: pg.Pool | undefined;
     const staffDeps = async () => {
       if (staff) return staff;
-      const [{ staffDepsOn }, { OutboxQueue }, { renderForParticipant }] = await Promise.all([
-        import('./staff/staff-commands.ts'), import('../runtime/outbox-queue.ts'), import('../runtime/participant-renderer.ts'),
-      ]);
+      const [{ staffDepsOn }, { OutboxQueue }] = await Promise.all([import('./staff/staff-commands.ts'), import('../runtime/outbox-queue.ts')]);
       const pool = createSqlPool(db.connectionString, STAFF_POOL_SIZE);
       staffSql = pool;
       closers.push(() => pool.end());
       // Approved results go to the delivery queue at once, wherever the worker runs.
       const releaseQueue = new OutboxQueue(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
       closers.push(() => releaseQueue.close());
-      return (staff = staffDepsOn(pool, { sealer, program, clock, release: (ids) => releaseQueue.enqueue(ids), render: renderForParticipant }));
+      return (staff = staffDepsOn(pool, { sealer, program, clock, release: (ids) => releaseQueue.enqueue(ids) }));
     };
 
     let fakeLine: FakeLineStore | undefined;

@@ -31,6 +31,7 @@ import type { SqlClient } from '../core/db/types.ts';
 import { serverModules } from '../core/modules/server-modules.ts';
 import { loadModuleFacts, type ServerRegistry } from '../core/modules/server-registry.ts';
 import { createOutboxRows, type NewOutboxRow } from '../core/outbox/outbox.repository.ts';
+import { flowContent, type OutboxContent } from '../core/outbox/outbox-content.ts';
 import { consumeInboxEvents, markConsumedFailed, stillPending } from '../core/inbox/inbox.repository.ts';
 import { applyEffects, type EffectsApplied } from './apply-effects.ts';
 import { rememberSource } from './message-sources.ts';
@@ -144,11 +145,12 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       const { stepped, applied, answered, audit } = ran.value;
       const language = applied.language ?? turn.loaded.language;
       // Outside the savepoint: a renderer that throws is the channel's bug, not this person's turn.
-      const rendered = turn.request.render(answered.messages, language, outcomeFacts(applied.outcomes));
+      const facts = outcomeFacts(applied.outcomes);
+      const rendered = turn.request.render(answered.messages, language, facts);
       const remembered = rememberSource(stepped.state, answered.state, stepped.input, applied.answered);
       // The flow returns a fresh state; the recent exchanges carry over from the one it was given.
       const state = rememberExchange({ ...remembered, recent: stepped.state.recent }, stepped.said, rendered);
-      done.push({ request: turn.request, state, rendered, language, audit, deferred, notify: applied.notify });
+      done.push({ request: turn.request, state, content: flowContent(answered.messages, facts), rendered, language, audit, deferred, notify: applied.notify });
     }
 
     for (const module of modules.server.modules) {
@@ -158,11 +160,11 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     await saveConversations(db, sealer, done.map((d) => ({ participantId: d.request.participantId, state: d.state })), now);
     const answering = done.filter((d) => d.rendered.length > 0);
     const outboxIds = await createOutboxRows(db, sealer, answering.map((d): NewOutboxRow => ({
-      participantId: d.request.participantId, messages: d.rendered, reason: 'reply',
+      participantId: d.request.participantId, content: d.content, kind: 'reply',
       notBefore: new Date(d.request.now.getTime() + d.request.replyWindowMs), reply: d.request.reply,
     })), now);
     const outboxOf = new Map(answering.map((d, i) => [d.request.participantId, outboxIds[i]!]));
-    await createOutboxRows(db, sealer, await notificationRows(db, done.flatMap((d) => d.notify), now), now);
+    await createOutboxRows(db, sealer, notificationRows(done.flatMap((d) => d.notify), now), now);
     await markConsumedFailed(db, live.flatMap((r) => (r.inboxEventId && failed.has(r.participantId) ? [r.inboxEventId] : [])), now);
     // Last: the audit chain's lock is held from here until commit.
     await appendAudit(db, done.flatMap((d) => d.audit), now);
@@ -200,6 +202,8 @@ interface Stepped {
 interface Done {
   request: TurnRequest;
   state: ConversationState;
+  /** The answer as the outbox keeps it; `rendered` is the same for the reply sent now. */
+  content: OutboxContent;
   rendered: unknown[];
   language: Language;
   audit: AuditEntry[];

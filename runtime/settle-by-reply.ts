@@ -25,16 +25,17 @@ export interface SettleByReplyDeps {
  * counted as `ouen_replies_total{result="used-before"}`, whose rate shows how often that
  * happens). Null when there is no young token or LINE refused the reply otherwise (the row
  * is then pushed). A transient failure is thrown: tried again, as a reply while the token
- * is young; a rate limit as a {@link RateLimitedError}.
+ * is young; a rate limit as a {@link RateLimitedError}. `messages` are the row rendered for
+ * LINE (only a LINE row carries a reply token).
  */
 export async function settledByReply(
-  deps: SettleByReplyDeps, outboxId: string, row: OutboxDelivery, messages: messagingApi.Message[],
+  deps: SettleByReplyDeps, outboxId: string, row: OutboxDelivery, messages: unknown[],
 ): Promise<'replied' | 'replied-before' | null> {
   const clock = deps.clock ?? (() => new Date());
   if (!row.lineUserId || !row.replyToken || !row.replyTokenAt || !isYoungReplyToken(row.replyTokenAt, clock())) return null;
   let result: 'replied' | 'replied-before';
   try {
-    result = await replyOrUsed(deps.line.forUser(row.lineUserId), row.replyToken, row.replyTokenAt, clock(), messages, deps.metrics);
+    result = await replyOrUsed(deps.line.forUser(row.lineUserId), row.replyToken, row.replyTokenAt, clock(), messages as messagingApi.Message[], deps.metrics);
   } catch (error) {
     const outcome = classifyDeliveryFailure(error);
     if (outcome !== 'transient' && outcome !== 'rate-limited') return null;

@@ -9,13 +9,13 @@
  * A process that is still running and replies to one of these meanwhile finds its token
  * used and settles the row the same way (runtime/answer-delivery.ts).
  */
-import type { messagingApi } from '@line/bot-sdk';
 import { errorFields } from '../core/error-fields.ts';
-import { makeOutboxDue, outboxContext, outboxDelivery, unconfirmedReplies } from '../core/outbox/outbox.repository.ts';
+import { makeOutboxDue, outboxDelivery, unconfirmedReplies } from '../core/outbox/outbox.repository.ts';
 import { REPLY_TOKEN_SURE_MS } from '../channels/line/reply-token.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import type { Logger } from '../core/logger.ts';
 import type { OutboxQueue } from './outbox-queue.ts';
+import { renderOutboxRow } from './render-outbox.ts';
 import { settledByReply, type SettleByReplyDeps } from './settle-by-reply.ts';
 
 export interface SettleUnconfirmedDeps extends SettleByReplyDeps {
@@ -69,6 +69,5 @@ async function settle(deps: SettleUnconfirmedDeps, id: string): Promise<'replied
   const row = await outboxDelivery(deps.db, id);
   if (!row || row.status !== 'pending') return 'done';
   if (row.unreachable) return null;
-  const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
-  return settledByReply(deps, id, row, messages);
+  return settledByReply(deps, id, row, renderOutboxRow(deps.sealer, row));
 }

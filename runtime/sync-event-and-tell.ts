@@ -18,10 +18,10 @@ export async function syncEventAndTell(transact: Transact, sealer: Sealer, progr
   const telling: Transact = (work) => transact(async (tx) => {
     const sync = await work(tx) as EventSync;
     const notifications = sync.promoted.map((p) => ({
-      participantId: p.participantId, reason: 'event-promoted',
+      participantId: p.participantId, kind: 'event-promoted', about: { entity: 'event-registration', id: p.registrationId },
       messages: promotedMessages(event, ticketFacts(p.ticket, publicUrl), p.registrationId, program.timeZone),
     }));
-    await createOutboxRows(tx, sealer, await notificationRows(tx, notifications, now), now);
+    await createOutboxRows(tx, sealer, notificationRows(notifications, now), now);
     return sync as never;
   });
   return syncEvent(telling, sealer, event, now);

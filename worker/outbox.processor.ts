@@ -19,11 +19,12 @@ import type { Sealer } from '../core/crypto/sealer.ts';
 import type { SqlClient } from '../core/db/types.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
-import { outboxContext, outboxDelivery, recordOutboxAttempt, settleOutbox } from '../core/outbox/outbox.repository.ts';
+import { outboxDelivery, recordOutboxAttempt, settleOutbox } from '../core/outbox/outbox.repository.ts';
 import type { LineChannels } from '../channels/line/line-api.ts';
 import type { DiscordDmSender } from '../channels/discord/dm-push.ts';
 import { classifyDeliveryFailure, failureStatusLine, rateLimited, RateLimitedError } from '../runtime/delivery-failure.ts';
 import type { OutboxJob } from '../runtime/outbox-queue.ts';
+import { renderOutboxRow } from '../runtime/render-outbox.ts';
 import { settledByReply } from '../runtime/settle-by-reply.ts';
 
 export interface OutboxProcessorDeps {
@@ -61,11 +62,11 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
       deps.metrics.deliveries.inc({ result: 'skipped' });
       return 'skipped';
     }
-    const messages = deps.sealer.openJson<messagingApi.Message[]>(row.messagesSealed, outboxContext(row.participantId));
+    const messages = renderOutboxRow(deps.sealer, row);
     await recordOutboxAttempt(deps.db, outboxId, { started: true, at: clock() });
     if (await settledByReply(deps, outboxId, row, messages)) return 'replied';
     try {
-      if (row.lineUserId) await deps.line.forUser(row.lineUserId).push(row.lineUserId, messages, row.retryKey);
+      if (row.lineUserId) await deps.line.forUser(row.lineUserId).push(row.lineUserId, messages as messagingApi.Message[], row.retryKey);
       else if (row.discordUserId && deps.discord) await deps.discord.push(row.discordUserId, messages, row.retryKey);
       else throw new UndeliverableError();
     } catch (error) {

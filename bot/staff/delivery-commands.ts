@@ -66,7 +66,7 @@ function deliveryLine(deps: StaffDeps, language: StaffLanguage, delivery: Failed
   return staffText(language, 'deliveries.line', {
     n,
     who: delivery.receiptNumber ?? delivery.participant,
-    kind: kindName(language, delivery.reason),
+    kind: kindName(language, delivery.kind),
     when: formatInstant(delivery.createdAt.toISOString(), language, deps.program.timeZone),
     channel: staffText(language, `deliveries.channel.${delivery.channel}`),
     error: clipCharacters(delivery.lastError ?? staffText(language, 'deliveries.noError'), REASON_CHARS),
@@ -75,9 +75,9 @@ function deliveryLine(deps: StaffDeps, language: StaffLanguage, delivery: Failed
   });
 }
 
-/** What the message was, from the outbox row's reason; one not in the catalog as it is. */
-function kindName(language: StaffLanguage, reason: string): string {
-  const [kind, round] = reason.split(':', 2);
+/** What the message was, from the outbox row's kind; one not in the catalog as it is. */
+function kindName(language: StaffLanguage, stored: string): string {
+  const [kind, round] = stored.split(':', 2);
   if (kind === 'decision' && round) return staffText(language, 'deliveries.kind.decision', { round: roundName(language, round as RoundId) });
-  return ['reply', 'staff-reply', 'handoff-closed'].includes(reason) ? staffText(language, `deliveries.kind.${reason}` as StaffMessageKey) : reason;
+  return ['reply', 'staff-reply', 'handoff-closed'].includes(stored) ? staffText(language, `deliveries.kind.${stored}` as StaffMessageKey) : stored;
 }

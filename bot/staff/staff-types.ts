@@ -3,7 +3,6 @@
  * renders (StaffReply). Channel-neutral: Discord turns a reply into an embed, buttons and
  * a modal; the console's staff panel into HTML.
  */
-import type { ParticipantRenderer } from '../../core/handoff/handoff.service.ts';
 import type { ApplicationFilter } from '../../core/applications/staff-queries.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { SqlClient, Transact } from '../../core/db/types.ts';
@@ -126,6 +125,4 @@ export interface StaffDeps {
   clock: () => Date;
   /** Hands approved outbox rows to the delivery queue at once (without it, the worker's sweep finds them). */
   release?: (outboxIds: string[]) => Promise<void>;
-  /** Renders what the bot says to a participant on their channel (closing a conversation shows the menu). */
-  render?: ParticipantRenderer;
 }

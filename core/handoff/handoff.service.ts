@@ -17,6 +17,7 @@ import type { SqlClient, Transact } from '../db/types.ts';
 import { serverModules } from '../modules/server-modules.ts';
 import { loadModuleFacts } from '../modules/server-registry.ts';
 import { createOutboxRows } from '../outbox/outbox.repository.ts';
+import { flowContent, literalText } from '../outbox/outbox-content.ts';
 import { noticeContext, recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import { signedReply, type InboxConfig } from './handoff-config.ts';
 
@@ -55,9 +56,6 @@ export async function endHandoffByParticipant(db: SqlClient, sealer: Sealer, opt
   return { actor: options.actor, action: 'handoff.closed', entity: 'handoff', entityId: row.id, detail: { by: 'participant' } };
 }
 
-/** Flow messages as one participant's channel shows them (LINE quick replies, Discord buttons); the bot layer provides it. */
-export type ParticipantRenderer = (messages: FlowMessage[], language: Language, channel: 'line' | 'discord') => unknown[];
-
 export interface HandoffDeps {
   db: SqlClient;
   transact: Transact;
@@ -65,8 +63,6 @@ export interface HandoffDeps {
   inbox: InboxConfig;
   program: ProgramConfig;
   clock: () => Date;
-  /** Without one, the closing message is plain text (no menu buttons). */
-  render?: ParticipantRenderer;
 }
 
 export class HandoffRefusal extends Error {
@@ -89,8 +85,11 @@ export async function replyToHandoff(deps: HandoffDeps, staff: { actor: string; 
   return deps.transact(async (tx) => {
     const handoff = await lockHandoff(tx, handoffId, deps.program.contest.id);
     if (handoff.status !== 'open') throw new HandoffRefusal('closed');
-    const message = signedReply(deps.inbox, trimmed, staff.displayName, handoff.language);
-    const [id] = await createOutboxRows(tx, deps.sealer, [{ participantId: handoff.participantId, messages: [{ type: 'text', text: message }], reason: 'staff-reply', notBefore: now }], now);
+    // Signed in both languages: the signature follows the language the person reads it in.
+    const content = literalText({ ja: signedReply(deps.inbox, trimmed, staff.displayName, 'ja'), en: signedReply(deps.inbox, trimmed, staff.displayName, 'en') });
+    const [id] = await createOutboxRows(tx, deps.sealer, [{
+      participantId: handoff.participantId, content, kind: 'staff-reply', about: { entity: 'handoff', id: handoffId }, notBefore: now,
+    }], now);
     await appendAudit(tx, [{ actor: staff.actor, action: 'handoff.replied', entity: 'handoff', entityId: handoffId, detail: { characters: Array.from(trimmed).length } }], now);
     return id!;
   });
@@ -106,7 +105,8 @@ export async function closeHandoff(deps: HandoffDeps, staff: { actor: string; di
       UPDATE "Handoff" SET "status" = 'closed', "closedAt" = ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', "closedBy" = ${staff.actor}
       WHERE "id" = ${handoffId}::uuid`;
     const [id] = await createOutboxRows(tx, deps.sealer, [{
-      participantId: handoff.participantId, messages: await closingMessages(tx, deps, handoff, now), reason: 'handoff-closed', notBefore: now,
+      participantId: handoff.participantId, content: flowContent(await closingMessages(tx, deps, handoff, now)), kind: 'handoff-closed',
+      about: { entity: 'handoff', id: handoffId }, notBefore: now,
     }], now);
     await recordNotices(tx, deps.sealer, [{ kind: 'handoff.closed', entityId: handoffId, detail: { by: staff.displayName } }], now);
     await appendAudit(tx, [{ actor: staff.actor, action: 'handoff.closed', entity: 'handoff', entityId: handoffId }], now);
@@ -134,12 +134,10 @@ async function lockHandoff(tx: SqlClient, handoffId: string, contestId: string):
 }
 
 /** The goodbye with the menu as buttons (as the person's facts make it now), and a word about the application left unfinished. */
-async function closingMessages(tx: SqlClient, deps: HandoffDeps, handoff: LockedHandoff, now: Date): Promise<unknown[]> {
+async function closingMessages(tx: SqlClient, deps: HandoffDeps, handoff: LockedHandoff, now: Date): Promise<FlowMessage[]> {
   const lead: Text = { join: [{ key: 'handoff.closed' }, ...(handoff.hasDraft ? [{ key: 'handoff.closed.draft' as const }] : [])] };
-  if (!deps.render) return [{ type: 'text', text: translateText(lead, handoff.language) }];
   const factsOf = await loadModuleFacts(tx, serverModules, deps, [handoff.participantId]);
-  const menu = mainMenu({ now, program: deps.program, language: handoff.language, facts: factsOf(handoff.participantId) }, lead);
-  return deps.render([menu], handoff.language, handoff.channel);
+  return [mainMenu({ now, program: deps.program, language: handoff.language, facts: factsOf(handoff.participantId) }, lead)];
 }
 
 export interface HandoffView extends Pick<tables.Handoff, 'id' | 'status' | 'reason' | 'openedAt'> {

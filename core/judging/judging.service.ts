@@ -15,7 +15,8 @@ import type { Language } from '../../flows/index.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlClient, Transact } from '../db/types.ts';
-import { createOutboxRows } from '../outbox/outbox.repository.ts';
+import { createOutboxRows, type NewOutboxRow } from '../outbox/outbox.repository.ts';
+import { literalText } from '../outbox/outbox-content.ts';
 import type { Program } from '../program/load-program.ts';
 import { mayApprove, type Role } from '../staff/permissions.ts';
 import { passLine, tallyFinal, tallyRound, weightedTotal, type RoundTally } from './aggregate.ts';
@@ -425,9 +426,15 @@ export async function publishDecisions(deps: JudgingDeps, actor: string, roundId
     if (pending.length === 0) throw new JudgingRefusal('nothingToPublish', { round: roundId });
     checkPrizes(entrants.map((e) => byApplication.get(e.applicationId)!));
     const id = randomUUID();
-    const messages = pending.flatMap((e) => {
-      const text = noticeText(round, byApplication.get(e.applicationId)!.outcome, e.receiptNumber, e.language === 'en' ? 'en' : 'ja');
-      return text === null ? [] : [{ participantId: e.participantId, messages: [{ type: 'text', text }], reason: `decision:${roundId}`, notBefore: now, publicationId: id }];
+    const messages = pending.flatMap((e): NewOutboxRow[] => {
+      const outcome = byApplication.get(e.applicationId)!.outcome;
+      const ja = noticeText(round, outcome, e.receiptNumber, 'ja');
+      const en = noticeText(round, outcome, e.receiptNumber, 'en');
+      if (ja === null || en === null) return [];
+      return [{
+        participantId: e.participantId, content: literalText({ ja, en }), kind: `decision:${roundId}`,
+        about: { entity: 'application', id: e.applicationId }, notBefore: now, publicationId: id,
+      }];
     });
     await repo.insertPublication(tx, { id, contestId, roundId, draftedBy: actor, draftedAt: now, messages: messages.length });
     await repo.attachDecisions(tx, contestId, roundId, id, pending.map((e) => e.applicationId));

@@ -76,7 +76,7 @@ export const eventServerModule: ServerModule<'event', EventTypes> = {
         outcome: { effect: 'cancelEventRegistration', result: 'cancelled' },
         audit: done.audit,
         notify: promoted
-          ? [{ participantId: promoted.participantId, reason: 'event-promoted', messages: promotedMessages(event, ticketOf(promoted.ticket, turn), promoted.registrationId, turn.program.timeZone) }]
+          ? [{ participantId: promoted.participantId, kind: 'event-promoted', about: { entity: 'event-registration', id: promoted.registrationId }, messages: promotedMessages(event, ticketOf(promoted.ticket, turn), promoted.registrationId, turn.program.timeZone) }]
           : [],
       };
     },

@@ -56,8 +56,10 @@ export interface Handled<T extends ModuleTypes, Stored> {
 export interface Notification {
   participantId: string;
   messages: FlowMessage[];
-  /** Why, on the outbox row (`event-promoted`). */
-  reason: string;
+  /** What it is, on the outbox row (`event-promoted`). */
+  kind: string;
+  /** What it is about (the registration that was promoted). */
+  about?: { entity: string; id: string };
 }
 
 /**

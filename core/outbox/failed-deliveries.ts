@@ -1,6 +1,6 @@
 /**
  * Messages that could not be delivered, for staff: the list (who by receipt number or an
- * anonymous reference, what kind, when, the reason as stored) and the retry.
+ * anonymous reference, what kind, when, the failure as stored) and the retry.
  *
  * A retry must never make a person read a message twice. LINE accepts a push once per
  * `X-Line-Retry-Key` and answers a repeat within 24 hours of the first attempt with 409
@@ -34,12 +34,12 @@ export type RetryKeyPlan = 'renewed' | 'kept' | 'expired';
 
 /**
  * An undelivered message as staff see it: who (a receipt number or an anonymous
- * reference), what kind, when, why; never what it said. `reason`: why the message was
- * written (`reply`, `staff-reply`, `handoff-closed`, `decision:<round>`); `lastError`:
+ * reference), what kind, when, why; never what it said. `kind`: what the message was
+ * (`reply`, `staff-reply`, `handoff-closed`, `decision:<round>`, `event-promoted`); `lastError`:
  * how the last attempt ended, as the worker stored it (a status line, never message
  * content).
  */
-export interface FailedDelivery extends Pick<tables.OutboxMessage, 'id' | 'reason' | 'createdAt' | 'attempts' | 'lastError'> {
+export interface FailedDelivery extends Pick<tables.OutboxMessage, 'id' | 'kind' | 'createdAt' | 'attempts' | 'lastError'> {
   /** The person's application in this contest, if it has a receipt number. */
   receiptNumber: tables.Application['receiptNumber'];
   /** An anonymous, stable reference to the person (never a name or a LINE id). */
@@ -48,7 +48,7 @@ export interface FailedDelivery extends Pick<tables.OutboxMessage, 'id' | 'reaso
   keyPlan: RetryKeyPlan;
 }
 
-type Row = Pick<tables.OutboxMessage, 'id' | 'reason' | 'createdAt' | 'attempts' | 'lastError' | 'participantId' | 'refusedAttempts' | 'firstAttemptAt'>
+type Row = Pick<tables.OutboxMessage, 'id' | 'kind' | 'createdAt' | 'attempts' | 'lastError' | 'participantId' | 'refusedAttempts' | 'firstAttemptAt'>
   & { receiptNumber: tables.Application['receiptNumber'] } & tables.Computed<{ discord: boolean }>;
 
 /** Failed rows, newest first, a page at a time, and how many there are. */
@@ -56,7 +56,7 @@ export async function listFailedDeliveries(
   db: SqlClient, contestId: string, page: { offset: number; limit: number }, now: Date,
 ): Promise<{ total: number; deliveries: FailedDelivery[] }> {
   const rows = await db.rows<Row & tables.Computed<{ total: number }>>`
-    SELECT o."id"::text AS "id", o."reason", o."participantId"::text AS "participantId", o."createdAt", o."attempts", o."refusedAttempts",
+    SELECT o."id"::text AS "id", o."kind", o."participantId"::text AS "participantId", o."createdAt", o."attempts", o."refusedAttempts",
            o."firstAttemptAt", o."lastError", p."discordUserId" IS NOT NULL AS "discord",
            (SELECT a."receiptNumber" FROM "Application" a
             WHERE a."participantId" = o."participantId" AND a."contestId" = ${contestId} AND a."receiptNumber" IS NOT NULL
@@ -102,8 +102,8 @@ export type RetryOutcome =
  * writes the returned audit entry in the same transaction.
  */
 export async function retryFailedDelivery(tx: SqlClient, id: string, actor: string, now: Date): Promise<RetryOutcome> {
-  const [row] = await tx.rows<Pick<tables.OutboxMessage, 'status' | 'attempts' | 'refusedAttempts' | 'firstAttemptAt' | 'reason'>>`
-    SELECT "status"::text AS "status", "attempts", "refusedAttempts", "firstAttemptAt", "reason"
+  const [row] = await tx.rows<Pick<tables.OutboxMessage, 'status' | 'attempts' | 'refusedAttempts' | 'firstAttemptAt' | 'kind'>>`
+    SELECT "status"::text AS "status", "attempts", "refusedAttempts", "firstAttemptAt", "kind"
     FROM "OutboxMessage" WHERE "id" = ${id}::uuid FOR UPDATE`;
   if (!row) return { status: 'notFound' };
   if (row.status !== 'failed') return { status: 'notFailed' };
@@ -119,6 +119,6 @@ export async function retryFailedDelivery(tx: SqlClient, id: string, actor: stri
     WHERE "id" = ${id}::uuid AND "status" = 'failed'`;
   return {
     status: 'retried', keyPlan: plan,
-    audit: { actor, action: 'delivery.retried', entity: 'outbox', entityId: id, detail: { reason: row.reason, retryKey: plan, attempts: row.attempts } },
+    audit: { actor, action: 'delivery.retried', entity: 'outbox', entityId: id, detail: { kind: row.kind, retryKey: plan, attempts: row.attempts } },
   };
 }

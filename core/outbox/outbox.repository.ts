@@ -7,13 +7,20 @@ import type { Sealer } from '../crypto/sealer.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
+import { outboxContext, type OutboxContent } from './outbox-content.ts';
 
-export const outboxContext = (participantId: string) => `outbox:${participantId}`;
+export { outboxContext } from './outbox-content.ts';
 
 export interface NewOutboxRow {
   participantId: string;
-  messages: unknown[];
-  reason: string;
+  /** Channel-neutral: rendered for the person's channel and language when sent. */
+  content: OutboxContent;
+  /** What it is (`reply`, `event-promoted`, `decision:<round>` …): staff see it in the failed list. */
+  kind: string;
+  /** The entity the message is about. */
+  about?: { entity: string; id: string };
+  /** A row whose key exists already is not written (a re-run reminder). */
+  dedupeKey?: string;
   notBefore: Date;
   /** Written for a publication: held until an approver releases it (never taken by the worker before). */
   publicationId?: string;
@@ -21,28 +28,37 @@ export interface NewOutboxRow {
   reply?: { token: string; at: Date };
 }
 
-/** Writes many outbox rows in one statement, created `now`; returns their ids in the same order. */
+/**
+ * Writes many outbox rows in one statement, created `now`; returns their ids in the same
+ * order. A row with a `dedupeKey` already taken is not written, and its id names no row.
+ */
 export async function createOutboxRows(db: SqlClient, sealer: Sealer, rows: NewOutboxRow[], now: Date): Promise<string[]> {
   if (rows.length === 0) return [];
   const ids = rows.map(() => randomUUID());
   const retryKeys = rows.map(() => randomUUID());
   const participants = rows.map((r) => r.participantId);
   // A second line of defence: what people write is redacted where it enters (webhook, turn).
-  const sealed = rows.map((r) => sealer.sealJson(redactMyNumbersDeep(r.messages), outboxContext(r.participantId)));
-  const reasons = rows.map((r) => r.reason);
+  const sealed = rows.map((r) => sealer.sealJson(redactMyNumbersDeep(r.content), outboxContext(r.participantId)));
+  const kinds = rows.map((r) => r.kind);
+  const entities = rows.map((r) => r.about?.entity ?? null);
+  const entityIds = rows.map((r) => r.about?.id ?? null);
+  const dedupeKeys = rows.map((r) => r.dedupeKey ?? null);
   const notBefore = rows.map((r) => r.notBefore.toISOString());
   const publications = rows.map((r) => r.publicationId ?? null);
   const replyTokens = rows.map((r) => r.reply?.token ?? null);
   const replyTokensAt = rows.map((r) => r.reply?.at.toISOString() ?? null);
   await db.run`
-    INSERT INTO "OutboxMessage" ("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "status",
-                                 "replyToken", "replyTokenAt", "createdAt")
-    SELECT u."id"::uuid, u."participantId"::uuid, u."messagesSealed", u."retryKey"::uuid, u."reason", u."notBefore" AT TIME ZONE 'UTC',
-           u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus",
+    INSERT INTO "OutboxMessage" ("id", "participantId", "contentSealed", "retryKey", "kind", "entity", "entityId", "dedupeKey", "notBefore",
+                                 "publicationId", "status", "replyToken", "replyTokenAt", "createdAt")
+    SELECT u."id"::uuid, u."participantId"::uuid, u."contentSealed", u."retryKey"::uuid, u."kind", u."entity", u."entityId", u."dedupeKey",
+           u."notBefore" AT TIME ZONE 'UTC', u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus",
            u."replyToken", u."replyTokenAt" AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-    FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${retryKeys}::text[], ${reasons}::text[], ${notBefore}::timestamptz[],
-                ${publications}::text[], ${replyTokens}::text[], ${replyTokensAt}::timestamptz[])
-      AS u("id", "participantId", "messagesSealed", "retryKey", "reason", "notBefore", "publicationId", "replyToken", "replyTokenAt")`;
+    FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${retryKeys}::text[], ${kinds}::text[], ${entities}::text[],
+                ${entityIds}::text[], ${dedupeKeys}::text[], ${notBefore}::timestamptz[], ${publications}::text[], ${replyTokens}::text[],
+                ${replyTokensAt}::timestamptz[])
+      AS u("id", "participantId", "contentSealed", "retryKey", "kind", "entity", "entityId", "dedupeKey", "notBefore", "publicationId",
+           "replyToken", "replyTokenAt")
+    ON CONFLICT ("dedupeKey") DO NOTHING`;
   return ids;
 }
 
@@ -89,14 +105,15 @@ export async function dueOutboxIds(db: SqlClient, now: Date, limit: number): Pro
  * (the answer can go out as a reply while the token is young); of the participant's
  * `lineUserId` and `discordUserId`, where it goes, exactly one is set.
  */
-export type OutboxDelivery = Pick<tables.OutboxMessage, 'status' | 'participantId' | 'messagesSealed' | 'retryKey' | 'replyToken' | 'replyTokenAt'>
-  & Pick<tables.Participant, 'lineUserId' | 'discordUserId'> & tables.Computed<{ unreachable: boolean }>;
+export type OutboxDelivery = Pick<tables.OutboxMessage, 'status' | 'participantId' | 'contentSealed' | 'retryKey' | 'replyToken' | 'replyTokenAt'>
+  & Pick<tables.Participant, 'lineUserId' | 'discordUserId'> & tables.Computed<{ unreachable: boolean; language: 'ja' | 'en' }>;
 
 /** One row to deliver, with where it goes; null when it does not exist. */
 export async function outboxDelivery(db: SqlClient, id: string): Promise<OutboxDelivery | null> {
   const [row] = await db.rows<OutboxDelivery>`
-    SELECT o."status"::text AS "status", o."participantId"::text AS "participantId", o."messagesSealed", o."retryKey"::text AS "retryKey",
-           o."replyToken", o."replyTokenAt", p."lineUserId", p."discordUserId", p."unreachableAt" IS NOT NULL AS "unreachable"
+    SELECT o."status"::text AS "status", o."participantId"::text AS "participantId", o."contentSealed", o."retryKey"::text AS "retryKey",
+           o."replyToken", o."replyTokenAt", p."lineUserId", p."discordUserId", p."unreachableAt" IS NOT NULL AS "unreachable",
+           CASE WHEN p."language" = 'en' THEN 'en' ELSE 'ja' END AS "language"
     FROM "OutboxMessage" o JOIN "Participant" p ON p."id" = o."participantId"
     WHERE o."id" = ${id}::uuid`;
   return row ?? null;

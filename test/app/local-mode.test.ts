@@ -133,7 +133,7 @@ describe('local mode', () => {
     try {
       const { rows } = await sql.query<{ id: string }>('SELECT "id" FROM "Participant" WHERE "lineUserId" = $1', [userId]);
       const [outboxId] = await createOutboxRows(sqlClient(sql), ouen.sealer, [{
-        participantId: rows[0]!.id, messages: [{ type: 'text', text: '一次審査の結果をお知らせします。' }], reason: 'test', notBefore: new Date(),
+        participantId: rows[0]!.id, content: { messages: [{ type: 'text', text: { literal: { ja: '一次審査の結果をお知らせします。', en: '一次審査の結果をお知らせします。' } } }] }, kind: 'test', notBefore: new Date(),
       }], new Date());
       await queue.enqueue([outboxId!]);
       await eventually(async () => (await transcript(userId)).some((e) => e.via === 'push' && e.message?.text === '一次審査の結果をお知らせします。'), 20_000);

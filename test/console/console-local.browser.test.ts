@@ -75,7 +75,7 @@ describe('console in local mode (browser)', () => {
     try {
       const { rows } = await sql.query<{ id: string }>('SELECT "id" FROM "Participant"');
       const ids = await createOutboxRows(sqlClient(sql), ouen.sealer, [{
-        participantId: rows[0]!.id, messages: [{ type: 'text', text: '書類審査の結果をお知らせします。' }], reason: 'test', notBefore: new Date(),
+        participantId: rows[0]!.id, content: { messages: [{ type: 'text', text: { literal: { ja: '書類審査の結果をお知らせします。', en: '書類審査の結果をお知らせします。' } } }] }, kind: 'test', notBefore: new Date(),
       }], new Date());
       await queue.enqueue(ids);
     } finally {

@@ -173,7 +173,7 @@ describe('the console staff panel (browser)', () => {
     const userId = ouen.fakeLine!.users()[0]!.userId;
     const participant = await db.prisma.participant.findFirstOrThrow({ where: { lineUserId: userId } });
     const [id] = await createOutboxRows(sqlClient(db.sql), ouen.sealer, [{
-      participantId: participant.id, messages: [{ type: 'text', text: 'お待たせしました（再送のテスト）' }], reason: 'staff-reply', notBefore: clock(),
+      participantId: participant.id, content: { messages: [{ type: 'text', text: { literal: { ja: 'お待たせしました（再送のテスト）', en: 'お待たせしました（再送のテスト）' } } }] }, kind: 'staff-reply', notBefore: clock(),
     }], clock());
     await db.prisma.outboxMessage.update({ where: { id: id! }, data: { status: 'failed', attempts: 1, refusedAttempts: 1, firstAttemptAt: clock(), lastError: 'LINE push failed with 400' } });
 

@@ -138,10 +138,10 @@ describe('/deliveries', () => {
     const person = await db.prisma.application.findFirstOrThrow({ where: { receiptNumber: 'BC2026-0002' } });
     const stranger = await db.prisma.participant.create({ data: { lineUserId: `U${randomBytes(16).toString('hex')}` } });
     const rows = [
-      { participantId: person.participantId, reason: 'decision:document' },
-      ...Array.from({ length: 11 }, () => ({ participantId: stranger.id, reason: 'staff-reply' })),
+      { participantId: person.participantId, kind: 'decision:document' },
+      ...Array.from({ length: 11 }, () => ({ participantId: stranger.id, kind: 'staff-reply' })),
     ];
-    failedIds = await createOutboxRows(sqlClient(db.sql), sealer, rows.map((r) => ({ ...r, messages: [{ type: 'text', text: '秘密の本文' }], notBefore: DURING })), DURING);
+    failedIds = await createOutboxRows(sqlClient(db.sql), sealer, rows.map((r) => ({ ...r, content: { messages: [{ type: 'text', text: { literal: { ja: '秘密の本文', en: '秘密の本文' } } }] }, notBefore: DURING })), DURING);
     for (const [i, id] of failedIds.entries()) {
       await db.prisma.outboxMessage.update({
         where: { id },
@@ -169,7 +169,7 @@ describe('/deliveries', () => {
     expect(released).toEqual([failedIds[0]]);
     expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: failedIds[0] } })).toMatchObject({ status: 'pending', attempts: 0 });
     const audit = await db.prisma.auditLog.findFirst({ where: { action: 'delivery.retried', entityId: failedIds[0] } });
-    expect(audit?.detail).toEqual({ reason: 'decision:document', retryKey: 'renewed', attempts: 1 });
+    expect(audit?.detail).toEqual({ kind: 'decision:document', retryKey: 'renewed', attempts: 1 });
     expect((await click(buttons(list)[0]!.custom_id, [ROLE.staff])).body.content).toBe('このメッセージはすでに再送中か、送信済みです。');
     expect(discord.invalidRequests()).toEqual([]);
   });

@@ -116,7 +116,7 @@ describe('the guards beneath the service', () => {
 
   it('never hold a message outside a publication', async () => {
     const [participant] = (await db.sql.query<{ id: string }>(`SELECT "id" FROM "Participant" LIMIT 1`)).rows;
-    await violates(`INSERT INTO "OutboxMessage" ("id", "participantId", "messagesSealed", "retryKey", "reason", "status")
+    await violates(`INSERT INTO "OutboxMessage" ("id", "participantId", "contentSealed", "retryKey", "kind", "status")
       VALUES (gen_random_uuid(), '${participant!.id}', 'x', gen_random_uuid(), 'test', 'held')`);
   });
 });

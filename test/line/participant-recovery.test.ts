@@ -4,7 +4,6 @@
  * 「あとで送る」 joins the application, and a conversation staff close ends with the menu.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderForParticipant } from '../../runtime/participant-renderer.ts';
 import { runStaffCommand, staffDepsOn } from '../../bot/staff/staff-commands.ts';
 import { findApplication } from '../../core/applications/application.repository.ts';
 import { sqlClient } from '../../core/db/pg-transaction.ts';
@@ -118,7 +117,7 @@ describe('a conversation staff close', () => {
     const user = new LineUser(h.line);
     await send(user.text('応募'), user.choose('yes'), user.choose('now'), user.text('スタッフと話したい'));
     const handoff = await eventually(() => h.db.prisma.handoff.findFirst({ where: { participant: { lineUserId: user.userId }, status: 'open' } }));
-    const deps = staffDepsOn(h.db.sql, { sealer: h.ouen.sealer, program: h.ouen.program, clock: () => DURING, render: renderForParticipant });
+    const deps = staffDepsOn(h.db.sql, { sealer: h.ouen.sealer, program: h.ouen.program, clock: () => DURING });
     await runStaffCommand(deps, { actor: 'console:staff', roles: ['staff'], language: 'ja', displayName: '山田', command: { name: 'closeHandoff', handoffId: handoff!.id } });
     const closed = await eventually(() => (lastMessage(user).text?.includes('やりとりを終了しました') ? lastMessage(user) : undefined), 15_000);
     expect(closed.text).toContain('「応募を再開」から続きを入力できます');

@@ -23,7 +23,7 @@ const SEALED: Record<string, Record<string, (row: Row) => string>> = {
   Application: { answersSealed: (r) => answersContext(String(r.id)) },
   ApplicationDocument: { fileNameSealed: (r) => documentContext(String(r.applicationId), String(r.sourceMessageId)) },
   InboxEvent: { payloadSealed: (r) => inboxContext(String(r.webhookEventId)) },
-  OutboxMessage: { messagesSealed: (r) => outboxContext(String(r.participantId)) },
+  OutboxMessage: { contentSealed: (r) => outboxContext(String(r.participantId)) },
   StaffNotice: { payloadSealed: (r) => noticeContext(String(r.entityId)) },
   EventRegistration: { answersSealed: (r) => registrationAnswersContext(String(r.id)) },
   JudgingScore: { commentSealed: (r) => commentContext(r.roundId as RoundId, String(r.applicationId), String(r.judgeId)) },

@@ -31,7 +31,7 @@ beforeEach(() => {
 async function deliver(): Promise<{ id: string; lineUserId: string }> {
   const { participantId, lineUserId } = await f.lineParticipant();
   const [id] = await createOutboxRows(f.sql, f.sealer, [{
-    participantId, messages: [{ type: 'text', text: 'お知らせ' }], reason: 'staff-reply', notBefore: now,
+    participantId, content: { messages: [{ type: 'text', text: { literal: { ja: 'お知らせ', en: 'お知らせ' } } }] }, kind: 'staff-reply', notBefore: now,
   }], now);
   await f.queue.enqueue([id!]);
   return { id: id!, lineUserId };
@@ -51,7 +51,7 @@ describe('a failed delivery', () => {
     expect(await row(id)).toMatchObject({ attempts: 1, refusedAttempts: 1, lastError: 'LINE push failed with 400' });
     const { total, deliveries } = await listFailedDeliveries(f.sql, program.contest.id, { offset: 0, limit: 10 }, now);
     expect(total).toBeGreaterThanOrEqual(1);
-    expect(deliveries.find((d) => d.id === id)).toMatchObject({ reason: 'staff-reply', lastError: 'LINE push failed with 400', keyPlan: 'renewed', channel: 'line', receiptNumber: null });
+    expect(deliveries.find((d) => d.id === id)).toMatchObject({ kind: 'staff-reply', lastError: 'LINE push failed with 400', keyPlan: 'renewed', channel: 'line', receiptNumber: null });
     expect(deliveries.find((d) => d.id === id)!.participant).toMatch(/^#[0-9a-f]{8}$/);
   });
 

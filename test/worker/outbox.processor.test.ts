@@ -19,7 +19,7 @@ afterAll(async () => {
 async function pendingRow(options: { unreachable?: boolean } = {}) {
   const { participantId, lineUserId } = await f.lineParticipant(options);
   const [id] = await createOutboxRows(f.sql, f.sealer, [{
-    participantId, messages: [{ type: 'text', text: 'こんにちは' }], reason: 'test', notBefore: new Date(),
+    participantId, content: { messages: [{ type: 'text', text: { literal: { ja: 'こんにちは', en: 'こんにちは' } } }] }, kind: 'test', notBefore: new Date(),
   }], new Date());
   return { id: id!, lineUserId };
 }

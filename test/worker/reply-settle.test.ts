@@ -24,7 +24,7 @@ async function unconfirmedAnswer(ageMs: number) {
   const { participantId, lineUserId: userId } = await f.lineParticipant();
   const token = f.line.issueReplyToken(userId);
   const [id] = await createOutboxRows(f.sql, f.sealer, [{
-    participantId, messages: [{ type: 'text', text: 'ご応募ありがとうございます' }], reason: 'reply',
+    participantId, content: { messages: [{ type: 'text', text: { literal: { ja: 'ご応募ありがとうございます', en: 'ご応募ありがとうございます' } } }] }, kind: 'reply',
     notBefore: new Date(Date.now() + 50_000), reply: { token, at: new Date(Date.now() - ageMs) },
   }], new Date());
   return { id: id!, userId, token };
