@@ -17,6 +17,7 @@ import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlClient, Transact } from '../db/types.ts';
 import { createOutboxRows, type NewOutboxRow } from '../outbox/outbox.repository.ts';
 import { literalText } from '../outbox/outbox-content.ts';
+import { createSend } from '../outbox/sends.repository.ts';
 import type { Program } from '../program/load-program.ts';
 import { mayApprove, type Role } from '../staff/permissions.ts';
 import { passLine, tallyFinal, tallyRound, weightedTotal, type RoundTally } from './aggregate.ts';
@@ -426,6 +427,8 @@ export async function publishDecisions(deps: JudgingDeps, actor: string, roundId
     if (pending.length === 0) throw new JudgingRefusal('nothingToPublish', { round: roundId });
     checkPrizes(entrants.map((e) => byApplication.get(e.applicationId)!));
     const id = randomUUID();
+    // The results are one send: its report (sent, blocked, failed) follows them out.
+    const sendId = await createSend(tx, { kind: `decision:${roundId}`, label: `results:${roundId}`, createdBy: actor }, now);
     const messages = pending.flatMap((e): NewOutboxRow[] => {
       const outcome = byApplication.get(e.applicationId)!.outcome;
       const ja = noticeText(round, outcome, e.receiptNumber, 'ja');
@@ -433,7 +436,7 @@ export async function publishDecisions(deps: JudgingDeps, actor: string, roundId
       if (ja === null || en === null) return [];
       return [{
         participantId: e.participantId, content: literalText({ ja, en }), kind: `decision:${roundId}`,
-        about: { entity: 'application', id: e.applicationId }, notBefore: now, publicationId: id,
+        about: { entity: 'application', id: e.applicationId }, notBefore: now, publicationId: id, sendId,
       }];
     });
     await repo.insertPublication(tx, { id, contestId, roundId, draftedBy: actor, draftedAt: now, messages: messages.length });

@@ -34,6 +34,16 @@ export function literalText(text: { ja: string; en: string }): OutboxContent {
   return { messages: [{ type: 'text', text: { literal: text } }] };
 }
 
+/**
+ * A keyed digest of the content: rows due together with the same digest say the same
+ * thing and can go out as one multicast. Keyed (the sealer's index key), so the digest
+ * of a short message cannot be guessed from the database. Producers build one content
+ * object for all of a send's recipients, so its JSON is the same string for each.
+ */
+export function contentHash(sealer: Sealer, content: OutboxContent): string {
+  return sealer.blindIndex('outbox-content', JSON.stringify(content));
+}
+
 export function openContent(sealer: Sealer, sealed: string, participantId: string): StoredContent {
   const opened = sealer.openJson<OutboxContent | unknown[]>(sealed, outboxContext(participantId));
   return Array.isArray(opened) ? { renderedForLine: opened } : { content: opened };

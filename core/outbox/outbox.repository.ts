@@ -7,7 +7,7 @@ import type { Sealer } from '../crypto/sealer.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
-import { outboxContext, type OutboxContent } from './outbox-content.ts';
+import { contentHash, outboxContext, type OutboxContent } from './outbox-content.ts';
 
 export { outboxContext } from './outbox-content.ts';
 
@@ -21,6 +21,8 @@ export interface NewOutboxRow {
   about?: { entity: string; id: string };
   /** A row whose key exists already is not written (a re-run reminder). */
   dedupeKey?: string;
+  /** The send it belongs to (sends.repository.ts): its report counts the row. */
+  sendId?: string;
   notBefore: Date;
   /** Written for a publication: held until an approver releases it (never taken by the worker before). */
   publicationId?: string;
@@ -38,7 +40,10 @@ export async function createOutboxRows(db: SqlClient, sealer: Sealer, rows: NewO
   const retryKeys = rows.map(() => randomUUID());
   const participants = rows.map((r) => r.participantId);
   // A second line of defence: what people write is redacted where it enters (webhook, turn).
-  const sealed = rows.map((r) => sealer.sealJson(redactMyNumbersDeep(r.content), outboxContext(r.participantId)));
+  const contents = rows.map((r) => redactMyNumbersDeep(r.content));
+  const sealed = rows.map((r, i) => sealer.sealJson(contents[i], outboxContext(r.participantId)));
+  const hashes = contents.map((content) => contentHash(sealer, content));
+  const sends = rows.map((r) => r.sendId ?? null);
   const kinds = rows.map((r) => r.kind);
   const entities = rows.map((r) => r.about?.entity ?? null);
   const entityIds = rows.map((r) => r.about?.id ?? null);
@@ -48,16 +53,16 @@ export async function createOutboxRows(db: SqlClient, sealer: Sealer, rows: NewO
   const replyTokens = rows.map((r) => r.reply?.token ?? null);
   const replyTokensAt = rows.map((r) => r.reply?.at.toISOString() ?? null);
   await db.run`
-    INSERT INTO "OutboxMessage" ("id", "participantId", "contentSealed", "retryKey", "kind", "entity", "entityId", "dedupeKey", "notBefore",
-                                 "publicationId", "status", "replyToken", "replyTokenAt", "createdAt")
-    SELECT u."id"::uuid, u."participantId"::uuid, u."contentSealed", u."retryKey"::uuid, u."kind", u."entity", u."entityId", u."dedupeKey",
-           u."notBefore" AT TIME ZONE 'UTC', u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus",
+    INSERT INTO "OutboxMessage" ("id", "participantId", "contentSealed", "contentHash", "sendId", "retryKey", "kind", "entity", "entityId",
+                                 "dedupeKey", "notBefore", "publicationId", "status", "replyToken", "replyTokenAt", "createdAt")
+    SELECT u."id"::uuid, u."participantId"::uuid, u."contentSealed", u."contentHash", u."sendId"::uuid, u."retryKey"::uuid, u."kind",
+           u."entity", u."entityId", u."dedupeKey", u."notBefore" AT TIME ZONE 'UTC', u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus",
            u."replyToken", u."replyTokenAt" AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-    FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${retryKeys}::text[], ${kinds}::text[], ${entities}::text[],
-                ${entityIds}::text[], ${dedupeKeys}::text[], ${notBefore}::timestamptz[], ${publications}::text[], ${replyTokens}::text[],
-                ${replyTokensAt}::timestamptz[])
-      AS u("id", "participantId", "contentSealed", "retryKey", "kind", "entity", "entityId", "dedupeKey", "notBefore", "publicationId",
-           "replyToken", "replyTokenAt")
+    FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${hashes}::text[], ${sends}::text[], ${retryKeys}::text[],
+                ${kinds}::text[], ${entities}::text[], ${entityIds}::text[], ${dedupeKeys}::text[], ${notBefore}::timestamptz[],
+                ${publications}::text[], ${replyTokens}::text[], ${replyTokensAt}::timestamptz[])
+      AS u("id", "participantId", "contentSealed", "contentHash", "sendId", "retryKey", "kind", "entity", "entityId", "dedupeKey",
+           "notBefore", "publicationId", "replyToken", "replyTokenAt")
     ON CONFLICT ("dedupeKey") DO NOTHING`;
   return ids;
 }
