@@ -59,7 +59,7 @@ describe('the queue dashboard with OUEN_ADMIN_TOKEN', () => {
   const at = (path: string, headers?: Record<string, string>, method?: string) => get('127.0.0.1', h.ouen.port, path, headers, method);
 
   it('asks for the credential without one, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: basic('admin', 'wrong') }, { authorization: `Bearer ${TOKEN}x` }, { authorization: basic('admin', TOKEN.slice(1)) }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: basic('admin', 'wrong') }, { authorization: `Bearer ${TOKEN}x` }, { authorization: basic('admin', TOKEN.slice(1)) }]) {
       for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
         const answer = await at(path, headers);
         expect(answer.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
