@@ -10,7 +10,7 @@
  *   (0 when nothing waits): a worker that stopped taking jobs shows here first;
  * - `ouen_queue_metrics_up`: 0 when Redis could not be read (the values above are then left out).
  */
-import { Queue, type Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { OUEN_QUEUES } from './queues.ts';
@@ -66,16 +66,18 @@ export interface QueueMetricsOptions {
 /** Registers the queue metrics on `registry`; `close` releases the queues (not the connection). */
 export function registerQueueMetrics(registry: Registry, options: QueueMetricsOptions): { close(): Promise<void> } {
   const now = options.now ?? Date.now;
-  const queues = (options.queues ?? OUEN_QUEUES).map((name) => {
+  // BullMQ is loaded at the first scrape: the web thread carries none of it until Prometheus asks.
+  let queues: Promise<Queue[]> | undefined;
+  const open = () => (queues ??= import('bullmq').then(({ Queue }) => (options.queues ?? OUEN_QUEUES).map((name) => {
     const queue = new Queue(name, { connection: options.redis, prefix: options.prefix });
     // A Redis that cannot be reached is reported as `ouen_queue_metrics_up 0` (and by /healthz), not as unhandled errors.
     queue.on('error', () => undefined);
     return queue;
-  });
+  })));
   // Every metric's collect asks for the same scrape's numbers: one read of Redis per scrape.
   let scrape: Promise<QueueStats[] | undefined> | undefined;
   const stats = () => {
-    scrape ??= Promise.all(queues.map((queue) => readQueueStats(queue, now()))).catch(() => undefined);
+    scrape ??= open().then((all) => Promise.all(all.map((queue) => readQueueStats(queue, now())))).catch(() => undefined);
     const current = scrape;
     setTimeout(() => {
       if (scrape === current) scrape = undefined;
@@ -117,7 +119,7 @@ export function registerQueueMetrics(registry: Registry, options: QueueMetricsOp
       },
     });
   }
-  return { close: async () => void (await Promise.all(queues.map((queue) => queue.close()))) };
+  return { close: async () => void (queues && await Promise.all((await queues).map((queue) => queue.close()))) };
 }
 
 /** Long enough for one scrape's metrics to share a read, short enough that the next scrape reads afresh. */

@@ -6,7 +6,6 @@
  * A module that adds a queue appends its name (one line) and passes
  * {@link WORKER_METRICS} to its `Worker`, so its completed and failed totals are counted.
  */
-import { MetricsTime } from 'bullmq';
 import { OUTBOX_QUEUE } from './outbox-queue.ts';
 
 export const OUEN_QUEUES: readonly string[] = [
@@ -16,6 +15,7 @@ export const OUEN_QUEUES: readonly string[] = [
 /**
  * A `Worker` option: BullMQ then counts completed and failed jobs in Redis (one counter per
  * queue, shared by every worker process), which `/metrics` serves as totals. The per-minute
- * points it also keeps are capped to a day.
+ * points it also keeps are capped to a day (1,440 minutes; BullMQ's `MetricsTime` is not
+ * imported so that this list loads no BullMQ code into the web thread).
  */
-export const WORKER_METRICS = { maxDataPoints: MetricsTime.ONE_HOUR * 24 };
+export const WORKER_METRICS = { maxDataPoints: 24 * 60 };

@@ -73,6 +73,10 @@ describe('the queue dashboard with OUEN_ADMIN_TOKEN', () => {
     const page = await at('/admin/queues', { authorization: basic('admin', TOKEN) });
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
+    // The page's scripts, under the same guard.
+    const script = /src="(static\/js\/main[^"]+)"/.exec(page.body)![1]!;
+    expect((await at(`/admin/queues/${script}`, { authorization: basic('admin', TOKEN) })).status).toBe(200);
+    expect((await at(`/admin/queues/${script}`)).status).toBe(401);
     const api = await at('/admin/queues/api/queues', { authorization: `Bearer ${TOKEN}` });
     expect(api.status).toBe(200);
     expect((JSON.parse(api.body) as { queues: Array<{ name: string }> }).queues.map((q) => q.name)).toContain('outbox');
