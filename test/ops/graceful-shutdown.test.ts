@@ -3,7 +3,8 @@
  * LINE platform (which can hold a push unanswered): on SIGTERM it takes no new job and
  * finishes the one in flight before it exits; a job that outlives the shutdown grace is
  * left in Redis, still active, to be handed back (nothing marked, nothing lost). Its
- * optional /healthz and /metrics port is read on the way.
+ * optional /healthz and /metrics port is read on the way. `ouen web` stopped right after
+ * acknowledging webhooks answers every event first.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -20,7 +21,8 @@ import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
 import { OutboxQueue } from '../../runtime/outbox-queue.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { eventually, obliterateQueue } from '../support/ouen-harness.ts';
+import { botTexts, callbackBody, LineUser } from '../support/line-events.ts';
+import { eventually, obliterateQueue, sign } from '../support/ouen-harness.ts';
 import { runningOuen, spawnOuen } from '../support/ouen-process.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -28,6 +30,7 @@ const token = randomBytes(24).toString('base64url');
 const fake = createFakeLineApi({ channelAccessToken: token });
 const key = randomBytes(32);
 const prefix = `ouen-test-${randomBytes(4).toString('hex')}`;
+const secret = randomBytes(16).toString('hex');
 let db: TestDatabase;
 let fakeServer: Server;
 let env: NodeJS.ProcessEnv;
@@ -50,7 +53,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     DATABASE_URL: db.connectionString, REDIS_URL,
-    LINE_CHANNEL_SECRET: randomBytes(16).toString('hex'), LINE_CHANNEL_ACCESS_TOKEN: token,
+    LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: token,
     LINE_API_BASE_URL: fakeUrl, LINE_DATA_API_BASE_URL: fakeUrl,
     OUEN_ENCRYPTION_KEY: key.toString('base64'), OUEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'ouen-shutdown-')),
     OUEN_QUEUE_PREFIX: prefix, OUEN_HOST: '127.0.0.1', LOG_LEVEL: 'info',
@@ -133,5 +136,19 @@ describe('ouen worker stopping', () => {
     // Its lock expires and BullMQ's stalled-job check moves it back to waiting, for any worker.
     expect(await queue.queue.getJobState(stuck.id)).toBe('active');
     expect(pushesTo(stuck.userId)).toHaveLength(0);
+  }, 60_000);
+
+  it('ouen web, stopped right after acknowledging webhooks, answers every event before it exits 0', async () => {
+    const web = await spawnOuen('web', { ...env, PORT: String(await freePort('127.0.0.1')) });
+    const users = Array.from({ length: 10 }, () => new LineUser(fake.store));
+    const raw = JSON.stringify(callbackBody(fake.store.botUserId, ...users.map((user) => user.text('応募'))));
+    const acked = await fetch(`http://127.0.0.1:${web.started.port as number}/webhooks/line`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(raw, secret) }, body: raw,
+    });
+    expect(acked.status).toBe(200);
+    web.signal('SIGTERM');
+    expect(await web.exited).toBe(0);
+    for (const user of users) expect(botTexts(fake.store, user.userId)).toHaveLength(1);
+    expect(await db.prisma.inboxEvent.count({ where: { status: 'pending' } })).toBe(0);
   }, 60_000);
 });
