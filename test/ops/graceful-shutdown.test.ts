@@ -76,7 +76,7 @@ async function dueRow() {
   const { userId } = fake.store.createUser({ displayName: 'テスト', language: 'ja' });
   const participant = await db.prisma.participant.create({ data: { lineUserId: userId } });
   const [id] = await createOutboxRows(sqlClient(db.sql), new Sealer(key), [{
-    participantId: participant.id, messages: [{ type: 'text', text: 'お知らせです' }], reason: 'test', notBefore: new Date(),
+    participantId: participant.id, content: { messages: [{ type: 'text', text: { literal: { ja: 'お知らせです', en: 'お知らせです' } } }] }, kind: 'test', notBefore: new Date(),
   }], new Date());
   await queue.enqueue([id!]);
   return { id: id!, userId };

@@ -160,7 +160,7 @@ describe('two web and two worker processes on one PostgreSQL and Redis', () => {
     }));
     // A batch of due rows for the same people, queued for both workers.
     const rows = await createOutboxRows(sqlClient(db.sql), new Sealer(key), Array.from({ length: DUE_ROWS }, (_, n) => ({
-      participantId: participants[n % participants.length]!, messages: [{ type: 'text', text: `お知らせ ${n}` }], reason: 'test', notBefore: new Date(),
+      participantId: participants[n % participants.length]!, content: { messages: [{ type: 'text', text: { literal: { ja: `お知らせ ${n}`, en: `お知らせ ${n}` } } }] }, kind: 'test', notBefore: new Date(),
     })), new Date());
     await queue.enqueue(rows);
     await eventually(async () => (await pending()) === 0, 30_000);
