@@ -10,10 +10,10 @@
  */
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { errorFields } from '../core/error-fields.ts';
-import { nextPendingNotice, pendingNoticeHeads, STAFF_FEED_CHANNEL } from '../core/staff-feed/staff-notice.repository.ts';
+import { nextPendingNotice, pendingNoticeHeads } from '../core/staff-feed/staff-notice.repository.ts';
 import type { FeedPostDeps } from '../channels/discord/staff/feed-rest.ts';
 import { RETRY_BACKOFF, retryBackoff, retryJobOptions } from '../runtime/retry-policy.ts';
-import { listenFor } from './pg-listener.ts';
+import { listenForNotices } from './staff-feed-listener.ts';
 import { createStaffFeedProcessor, type StaffFeedJob, type StaffFeedProcessorDeps } from './staff-feed.processor.ts';
 
 export const STAFF_FEED_QUEUE = 'staff-feed';
@@ -92,7 +92,7 @@ export async function startStaffFeedWorker(options: StaffFeedWorkerOptions): Pro
       }
     });
   };
-  const stopListening = listenFor(options.databaseUrl, STAFF_FEED_CHANNEL, wake, logger);
+  const stopListening = listenForNotices(options.databaseUrl, wake, logger);
   // What is pending already (a stopped worker's notices) goes on the queue now.
   wake();
   return {
