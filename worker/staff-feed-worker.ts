@@ -46,7 +46,9 @@ export async function startStaffFeedWorker(options: StaffFeedWorkerOptions): Pro
     prefix: options.prefix,
     defaultJobOptions: {
       ...retryJobOptions,
-      removeOnComplete: { age: 3600, count: 10_000 },
+      // Gone once done: a notice id may come again (a database reset under the same prefix),
+      // and a sweep that queues a settled notice again only makes a job that does nothing.
+      removeOnComplete: true,
       // A job that failed outside the policy (the database away on its last try) leaves its
       // notice pending: its id must be free for the sweep to queue it again.
       removeOnFail: true,
@@ -66,7 +68,11 @@ export async function startStaffFeedWorker(options: StaffFeedWorkerOptions): Pro
     if (next) await enqueue([next]);
   };
   // One at a time, oldest first: the channels read in the order things happened.
-  const worker = new Worker<StaffFeedJob>(STAFF_FEED_QUEUE, createStaffFeedProcessor({ ...options, sweep, enqueueNext }), {
+  const rateLimited = async (waitMs: number) => {
+    await worker.rateLimit(waitMs);
+    return Worker.RateLimitError();
+  };
+  const worker: Worker<StaffFeedJob> = new Worker<StaffFeedJob>(STAFF_FEED_QUEUE, createStaffFeedProcessor({ ...options, sweep, enqueueNext, rateLimited }), {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: 1,

@@ -3,8 +3,9 @@
  * and settle it. Idempotent: a notice no longer pending is skipped, and posting records
  * its progress, so a stalled job run again posts nothing twice. A failure counts by the
  * one retry policy (runtime/retry-policy.ts): refused for good, or still failing on the
- * job's last try (more than a day of tries), the notice is marked failed; otherwise the
- * job is retried with the policy's backoff.
+ * job's last try (more than a day of tries), the notice is marked failed; a rate limit
+ * pauses the queue for the wait Discord asked for; otherwise the job is retried with the
+ * policy's backoff.
  */
 import type { Job } from 'bullmq';
 import { errorFields } from '../core/error-fields.ts';
@@ -23,6 +24,12 @@ export interface StaffFeedProcessorDeps extends FeedPostDeps {
   sweep(): Promise<number>;
   /** Enqueues the entity's next pending notice, if any, once one is settled. */
   enqueueNext(entityId: string): Promise<void>;
+  /**
+   * Discord asked to wait: the whole queue waits (BullMQ's worker.rateLimit) and the job
+   * goes back without using up a try, so a burst of notices never fails on rate limits.
+   * Returns the error to throw.
+   */
+  rateLimited(waitMs: number): Promise<Error>;
 }
 
 export type StaffFeedOutcome = 'sent' | 'skipped' | 'failed' | 'not-pending' | 'swept';
@@ -40,6 +47,7 @@ export function createStaffFeedProcessor(deps: StaffFeedProcessorDeps): (job: Jo
       outcome = await postNotice(deps, notice);
     } catch (error) {
       const decision = classify(error);
+      if (typeof decision === 'object') throw await deps.rateLimited(decision.waitMs);
       if (decision === 'done') {
         outcome = 'sent';
         await settleNotice(deps.db, notice.id, outcome, deps.clock());

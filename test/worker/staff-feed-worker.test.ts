@@ -105,7 +105,8 @@ describe('the staff feed on the worker', () => {
     discord.failNext((r) => r.method === 'POST' && r.path === `/channels/${CHANNEL}/messages`, 429, 1);
     const id = await application('BC2026-0203');
     await record([{ kind: 'application.submitted', entityId: id }]);
-    expect(await settled(id)).toMatchObject({ status: 'sent', attempts: 1 });
+    // The queue waited: the try that met the limit is not counted.
+    expect(await settled(id)).toMatchObject({ status: 'sent', attempts: 0 });
     expect(cardPosts('BC2026-0203')).toHaveLength(2);
   }, 30_000);
 
@@ -137,7 +138,7 @@ describe('the staff feed on the worker', () => {
     const threadId = await threadOf(id);
     const before = discord.requests.length;
     // A stalled job run again after it settled: nothing to do.
-    const process = createStaffFeedProcessor({ ...postDeps(), logger, sweep: async () => 0, enqueueNext: async () => undefined });
+    const process = createStaffFeedProcessor({ ...postDeps(), logger, sweep: async () => 0, enqueueNext: async () => undefined, rateLimited: async () => new Error('rate limited') });
     const job = { data: { noticeId: updated.id.toString() }, attemptsMade: 0, opts: { attempts: RETRY_ATTEMPTS } } as Job<StaffFeedJob>;
     expect(await process(job)).toBe('not-pending');
     expect(discord.requests.length).toBe(before);
