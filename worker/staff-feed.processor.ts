@@ -10,7 +10,7 @@
 import type { Job } from 'bullmq';
 import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
-import { findPendingNotice, noteNoticeAttempt, settleNotice } from '../core/staff-feed/staff-notice.repository.ts';
+import { findPendingNotice, noteNoticeAttempt, settleNotice, type Notice } from '../core/staff-feed/staff-notice.repository.ts';
 import type { FeedPostDeps } from '../channels/discord/staff/feed-rest.ts';
 import { postNotice } from '../channels/discord/staff/post-notice.ts';
 import { classify } from '../runtime/retry-policy.ts';
@@ -46,23 +46,25 @@ export function createStaffFeedProcessor(deps: StaffFeedProcessorDeps): (job: Jo
     try {
       outcome = await postNotice(deps, notice);
     } catch (error) {
-      const decision = classify(error);
-      if (typeof decision === 'object') throw await deps.rateLimited(decision.waitMs);
-      if (decision === 'done') {
-        outcome = 'sent';
-        await settleNotice(deps.db, notice.id, outcome, deps.clock());
-        await deps.enqueueNext(notice.entityId);
-        return outcome;
-      }
-      const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await noteNoticeAttempt(deps.db, notice.id);
-      const failed = decision === 'permanent' || lastTry;
-      deps.logger.warn({ notice: notice.id.toString(), kind: notice.kind, attempts: job.attemptsMade + 1, err: errorFields(error), failed }, 'staff feed post failed');
-      if (!failed) throw error;
-      outcome = 'failed';
+      outcome = await afterFailure(deps, job, notice, error);
     }
     await settleNotice(deps.db, notice.id, outcome, deps.clock());
     await deps.enqueueNext(notice.entityId);
     return outcome;
   };
+}
+
+/**
+ * What a failed try comes to: the queue pauses for a rate limit; 'sent' for what was done
+ * before; 'failed' for a refusal or the last try; otherwise the error again, for a retry.
+ */
+async function afterFailure(deps: StaffFeedProcessorDeps, job: Job<StaffFeedJob>, notice: Notice, error: unknown): Promise<'sent' | 'failed'> {
+  const decision = classify(error);
+  if (typeof decision === 'object') throw await deps.rateLimited(decision.waitMs);
+  if (decision === 'done') return 'sent';
+  await noteNoticeAttempt(deps.db, notice.id);
+  const failed = decision === 'permanent' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  deps.logger.warn({ notice: notice.id.toString(), kind: notice.kind, attempts: job.attemptsMade + 1, err: errorFields(error), failed }, 'staff feed post failed');
+  if (!failed) throw error;
+  return 'failed';
 }

@@ -151,6 +151,17 @@ describe('the staff feed on the worker', () => {
     expect(discord.messagesIn(threadId)).toHaveLength(1);
   }, 30_000);
 
+  it('marks a notice failed when its last try fails too', async () => {
+    const id = await application('BC2026-0208');
+    // Written without a NOTIFY, so only this test's run takes it.
+    const notice = await db.prisma.staffNotice.create({ data: { kind: 'application.submitted', entityId: id, createdAt: DURING } });
+    discord.failNext((r) => r.method === 'POST' && r.path === `/channels/${CHANNEL}/messages`, 503, 1);
+    const process = createStaffFeedProcessor({ ...postDeps(), logger, sweep: async () => 0, enqueueNext: async () => undefined, rateLimited: async () => new Error('rate limited') });
+    const job = { data: { noticeId: notice.id.toString() }, attemptsMade: RETRY_ATTEMPTS - 1, opts: { attempts: RETRY_ATTEMPTS } } as Job<StaffFeedJob>;
+    expect(await process(job)).toBe('failed');
+    expect(await noticeOf(id)).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
   it('sends only valid requests', () => {
     expect(discord.invalidRequests()).toEqual([]);
   });
