@@ -453,11 +453,6 @@ export const staffMessages = {
 
 export type StaffMessageKey = keyof (typeof staffMessages)['ja'];
 
-/** Whether `key` names a staff text (for keys made from data, such as what LINE calls a message type). */
-export function isStaffMessageKey(key: string): key is StaffMessageKey {
-  return Object.hasOwn(staffMessages.ja, key);
-}
-
 export function staffText(language: StaffLanguage, key: StaffMessageKey, params: Record<string, string | number> = {}): string {
   return staffMessages[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
