@@ -7,7 +7,7 @@
 import type { ProgramConfig } from '../flows/program.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import type { Postgres } from '../core/db/open-postgres.ts';
-import { isLocalMode, type Env } from '../core/env.ts';
+import type { Env } from '../core/env.ts';
 import { handoffAvailable } from './handoff-available.ts';
 import type { Logger } from '../core/logger.ts';
 import { mergedMetricsText, type Metrics } from '../core/metrics.ts';
