@@ -151,7 +151,7 @@ export async function startWeb(options: WebOptions): Promise<RunningWeb> {
       // Loaded only when configured: without a token the web thread carries no discord.js.
       const { startStaffBot } = await import('./discord/start-staff-bot.ts');
       const deps = await staffDeps();
-      const bot = startStaffBot({ env, deps, logger, databaseUrl: db.connectionString, sql: staffSql!, publicUrl: url });
+      const bot = startStaffBot({ env, deps, logger, sql: staffSql!, publicUrl: url });
       closers.push(() => bot.close());
     }
     // Event tickets' QR images (the token in the URL is checked on every request).

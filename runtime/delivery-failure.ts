@@ -3,33 +3,27 @@
  * rules: shared by the worker's delivery and the settling of answers by reply at start,
  * so both retry, give up and describe a failure the same way.
  */
-import { DiscordApiError } from '../channels/discord/dm-push.ts';
-import { LineApiError } from '../channels/line/line-api.ts';
+import type { DiscordApiError } from '../channels/discord/dm-push.ts';
+import type { LineApiError } from '../channels/line/line-api.ts';
 import { errorFields } from '../core/error-fields.ts';
+import { classify, RateLimitedError } from './retry-policy.ts';
 
-/** LINE or Discord asked us to slow down; the worker's backoff strategy reads `retryAfterMs`. */
-export class RateLimitedError extends Error {
-  override name = 'RateLimitedError';
-  constructor(readonly retryAfterMs: number) {
-    super(`rate limited; retry after ${retryAfterMs} ms`);
-  }
-}
+export { RateLimitedError };
 
 export type DeliveryFailure = 'accepted-before' | 'rate-limited' | 'transient' | 'permanent';
 
 /**
- * LINE's rules: retry on 5xx and timeouts only, never on other 4xx; 409 means the same
- * retry key was accepted before, so the message is out; 429 is a rate limit. Discord's:
- * 429 a rate limit, 5xx transient, other refusals permanent. Anything else (no status:
- * a timeout, a refused connection) is transient.
+ * The retry policy's decision (retry-policy.ts, the one place the platforms' rules are
+ * written) in the outbox's words: LINE's 409 means the same retry key was accepted
+ * before, so the message is out; 429 is a rate limit; 5xx and no status (a timeout, a
+ * refused connection) are transient; other refusals permanent.
  */
 export function classifyDeliveryFailure(error: unknown): DeliveryFailure {
-  if (error instanceof DiscordApiError) return error.status === 429 ? 'rate-limited' : error.status >= 500 ? 'transient' : 'permanent';
-  if (!(error instanceof LineApiError) || error.status === undefined) return 'transient';
-  if (error.status === 409) return 'accepted-before';
-  if (error.status === 429) return 'rate-limited';
-  if (error.status >= 500) return 'transient';
-  return 'permanent';
+  const decision = classify(error);
+  if (decision === 'done') return 'accepted-before';
+  if (decision === 'retry') return 'transient';
+  if (decision === 'permanent') return 'permanent';
+  return 'rate-limited';
 }
 
 /** The wait a rate-limited platform asked for, as the error the worker's backoff reads. */

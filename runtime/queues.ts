@@ -8,8 +8,15 @@
  */
 import { OUTBOX_QUEUE } from './outbox-queue.ts';
 
+/** The staff feed's posts to Discord (worker/staff-feed-worker.ts). */
+export const STAFF_FEED_QUEUE = 'staff-feed';
+/** The replay of webhook events left behind (worker/inbox-replay-worker.ts). */
+export const INBOX_REPLAY_QUEUE = 'inbox-replay';
+
 export const OUEN_QUEUES: readonly string[] = [
   OUTBOX_QUEUE,
+  STAFF_FEED_QUEUE,
+  INBOX_REPLAY_QUEUE,
 ];
 
 /**

@@ -7,7 +7,8 @@
 import type { ProgramConfig } from '../flows/program.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import type { Postgres } from '../core/db/open-postgres.ts';
-import { isLocalMode, type Env } from '../core/env.ts';
+import type { Env } from '../core/env.ts';
+import { handoffAvailable } from './handoff-available.ts';
 import type { Logger } from '../core/logger.ts';
 import { mergedMetricsText, type Metrics } from '../core/metrics.ts';
 import type { EventProcessor } from './line-event-processor.ts';
@@ -65,13 +66,4 @@ async function startThread(options: ProcessingOptions): Promise<Processing> {
     metricsText: async () => mergedMetricsText([await metrics.registry.getMetricsAsJSON(), await threaded.metrics()]),
     close: () => threaded.close(),
   };
-}
-
-/**
- * Whether anyone can take a conversation over: the Discord inbox channel, or the
- * console's staff panel in local mode. Without either, a handoff would leave a person
- * talking to nobody, so the bot tells them where to ask instead.
- */
-export function handoffAvailable(env: Env): boolean {
-  return isLocalMode(env) || Boolean(env.DISCORD_BOT_TOKEN && env.DISCORD_INBOX_CHANNEL_ID);
 }

@@ -1,7 +1,7 @@
 /**
  * Everything that runs turns, on its own node-postgres pool: the contest synced from the
  * configuration, answers a stopped process may have replied without recording settled
- * by reply, the event processor, and the replay of pending events. The processing thread
+ * by reply, the event processor, and the replay of pending events at start. The processing thread
  * and the in-thread path (process-here.ts) both start exactly this. Delivery of the
  * outbox is the worker's (worker/start-worker.ts); turns only put answers on its queue.
  */
@@ -19,7 +19,7 @@ import { OutboxQueue } from './outbox-queue.ts';
 import { settleUnconfirmedReplies } from './settle-unconfirmed-replies.ts';
 import { LineEventProcessor } from './line-event-processor.ts';
 import { redisConnection } from './redis-connection.ts';
-import { startReplay } from './replay-pending.ts';
+import { replayAtStart } from './replay-pending.ts';
 
 export interface TurnWorkOptions {
   connectionString: string;
@@ -43,7 +43,7 @@ export interface TurnWorkOptions {
 
 export interface TurnWork {
   processor: LineEventProcessor;
-  /** Stops the replay, drains the processor, then closes the queue and the pool. */
+  /** Drains the processor, then closes the queue and the pool. */
   close(): Promise<void>;
 }
 
@@ -67,8 +67,8 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
     });
     closers.push(() => processor.drain());
     await settleUnconfirmedReplies({ db: sqlClient(sql), sealer, line, logger, metrics, clock, queue });
-    // What a stopped process or a dead thread left runs before anything newer.
-    closers.push(await startReplay({ db: sqlClient(sql), sealer, dispatch: (events) => processor.dispatchReceived(events), clock, logger }));
+    // What a stopped process left runs before anything newer; later, the worker's replay job takes what is left behind.
+    await replayAtStart({ db: sqlClient(sql), sealer, dispatch: (events) => processor.dispatchReceived(events), clock, logger });
     return { processor, close };
   } catch (error) {
     await close();

@@ -1,11 +1,15 @@
 /**
  * The worker side: delivers the outbox (LINE pushes and Discord DMs) from the BullMQ
- * queue, with the sweeper that rebuilds the queue from PostgreSQL, on a pool of its own.
+ * queue, with the sweeper that rebuilds the queue from PostgreSQL, on a pool of its own;
+ * posts the staff feed to Discord when a bot token is set (staff-feed-worker.ts); replays
+ * webhook events left behind (inbox-replay-worker.ts).
  * `ouen worker` runs it alone (cli/worker.command.ts: no HTTP server, no web code);
  * `ouen start` runs it beside the web side in one process (cli/start-ouen.ts).
  */
 import { DiscordDmSender } from '../channels/discord/dm-push.ts';
+import type { ConnectionOptions } from 'bullmq';
 import { sqlClient } from '../core/db/pg-transaction.ts';
+import type { SqlClient } from '../core/db/types.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
 import type { Env } from '../core/env.ts';
 import { errorFields } from '../core/error-fields.ts';
@@ -16,10 +20,13 @@ import { OutboxQueue } from '../runtime/outbox-queue.ts';
 import { redisConnection } from '../runtime/redis-connection.ts';
 import type { ServerStore } from '../runtime/server-store.ts';
 import { startOutboxWorker, type RunningWorker } from './outbox-worker.ts';
+import type { RunningStaffFeed } from './staff-feed-worker.ts';
+import { startInboxReplayWorker, type RunningInboxReplay } from './inbox-replay-worker.ts';
+import { handoffAvailable } from '../runtime/handoff-available.ts';
 
 export interface WorkerOptions {
   env: Env;
-  store: Pick<ServerStore, 'db' | 'sealer'>;
+  store: Pick<ServerStore, 'db' | 'sealer' | 'program'>;
   /** The LINE API to push through: the web side's in `ouen start` (the built-in fake in local mode). */
   line: LineRouting;
   logger: Logger;
@@ -30,6 +37,8 @@ export interface WorkerOptions {
 export interface RunningDelivery {
   outboxWorker: RunningWorker;
   outboxQueue: OutboxQueue;
+  staffFeed?: RunningStaffFeed;
+  inboxReplay: RunningInboxReplay;
   /** Stops taking jobs (waits for those in flight), then closes the queue and the pool. */
   close(): Promise<void>;
 }
@@ -47,13 +56,32 @@ export async function startWorker(options: WorkerOptions): Promise<RunningDelive
   });
   // Whatever is due already (a stopped worker's rows) goes on the queue now, not at the first sweep.
   void outboxWorker.sweep().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'outbox sweep failed'));
+  const staffFeed = env.DISCORD_BOT_TOKEN ? await startStaffFeed(options, sqlClient(sql), connection) : undefined;
+  const inboxReplay = await startInboxReplayWorker({
+    sql, sealer: store.sealer, program: store.program, line: lineChannelsFor(options.line), outbox: outboxQueue, logger, metrics: options.metrics,
+    clock: options.clock, handoffAvailable: handoffAvailable(env), publicUrl: env.OUEN_PUBLIC_URL, connection, prefix: env.OUEN_QUEUE_PREFIX,
+  });
   return {
     outboxWorker,
     outboxQueue,
+    staffFeed,
+    inboxReplay,
     close: async () => {
-      for (const step of [() => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
+      for (const step of [async () => staffFeed?.close(), () => inboxReplay.close(), () => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
         await step().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'shutdown step failed'));
       }
     },
   };
+}
+
+/** Loaded only with a bot token: without one the worker carries no discord.js. */
+async function startStaffFeed(options: WorkerOptions, db: SqlClient, connection: ConnectionOptions): Promise<RunningStaffFeed> {
+  const { env, store } = options;
+  const { startStaffFeedWorker } = await import('./staff-feed-worker.ts');
+  const { feedRest } = await import('../channels/discord/staff/feed-rest.ts');
+  return startStaffFeedWorker({
+    rest: feedRest(env.DISCORD_BOT_TOKEN!, env.DISCORD_API_BASE_URL), db, sealer: store.sealer, program: store.program, clock: options.clock,
+    language: 'ja', channels: { applications: env.DISCORD_APPLICATIONS_CHANNEL_ID, inbox: env.DISCORD_INBOX_CHANNEL_ID },
+    logger: options.logger, connection, prefix: env.OUEN_QUEUE_PREFIX, databaseUrl: store.db.connectionString,
+  });
 }

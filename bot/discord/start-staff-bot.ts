@@ -13,14 +13,11 @@ import { runStaffCommand, suggestReceipts, type StaffDeps } from '../staff/staff
 import { claimGatewayEvent } from '../../core/inbox/inbox.repository.ts';
 import { attachDmParticipants } from './dm-participants.ts';
 import { attachStaffCommands } from './staff-bot.ts';
-import { startStaffFeed, type RunningStaffFeed } from './staff-feed.ts';
 
 export interface StaffBotContext {
   env: Env;
   deps: StaffDeps;
   logger: Logger;
-  /** For the staff feed's LISTEN connection. */
-  databaseUrl: string;
   /** Participants' turns in DMs run on the staff pool. */
   sql: pg.Pool;
   /** Where this server is reached from outside: images it serves (a ticket's QR code) are linked there. */
@@ -30,7 +27,7 @@ export interface StaffBotContext {
 const FIRST_RETRY_MS = 5_000;
 const LAST_RETRY_MS = 300_000;
 
-export function startStaffBot(context: StaffBotContext): { client: Client; feed(): RunningStaffFeed | undefined; close(): Promise<void> } {
+export function startStaffBot(context: StaffBotContext): { client: Client; close(): Promise<void> } {
   const { env, deps, logger } = context;
   // DMs carry participants' flows (message content of DMs needs no privileged intent).
   const client = new Client({
@@ -50,16 +47,8 @@ export function startStaffBot(context: StaffBotContext): { client: Client; feed(
     ...(deps.release ? { release: deps.release } : {}),
   });
   client.on(Events.Error, (error) => logger.error({ err: errorFields(error) }, 'discord client error'));
-  // The staff feed (applications and the human inbox) starts once Discord is there to post to.
-  let feed: RunningStaffFeed | undefined;
-  client.once(Events.ClientReady, () => {
-    logger.info('discord staff bot connected');
-    if (closed) return;
-    feed = startStaffFeed({
-      client, deps, databaseUrl: context.databaseUrl, logger,
-      channels: { applications: env.DISCORD_APPLICATIONS_CHANNEL_ID, inbox: env.DISCORD_INBOX_CHANNEL_ID },
-    });
-  });
+  // The staff feed (applications and the human inbox) is the worker's (worker/staff-feed-worker.ts).
+  client.once(Events.ClientReady, () => logger.info('discord staff bot connected'));
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
   const login = (delayMs: number) => {
@@ -73,11 +62,9 @@ export function startStaffBot(context: StaffBotContext): { client: Client; feed(
   login(FIRST_RETRY_MS);
   return {
     client,
-    feed: () => feed,
     async close() {
       closed = true;
       clearTimeout(retry);
-      await feed?.close();
       await stopDmParticipants();
       await client.destroy();
     },

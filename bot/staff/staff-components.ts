@@ -4,6 +4,7 @@
  * is checked again on the server, so a forged or stale id is refused like any request.
  */
 import { z } from 'zod';
+import { feedComponentId } from '../../channels/discord/staff/feed-component-id.ts';
 import type { StaffCommand } from './staff-types.ts';
 
 const receipt = z.string().regex(/^[A-Z0-9]{2,12}-\d{1,6}$/);
@@ -16,13 +17,10 @@ export const componentId = {
   score: (receiptNumber: string, at: number) => `ouen:score:${receiptNumber}:${at}`,
   /** The scoring form itself. */
   sheet: (receiptNumber: string, at: number) => `ouen:sheet:${receiptNumber}:${at}`,
-  /** An application's card and its plan document (the applications channel). */
-  detail: (receiptNumber: string) => `ouen:detail:${receiptNumber}`,
-  document: (receiptNumber: string) => `ouen:document:${receiptNumber}`,
-  /** The human inbox: answer (opens the form), the form itself, and close. */
-  reply: (handoffId: string) => `ouen:reply:${handoffId}`,
+  /** The staff feed's buttons: an application's card and plan document, a handoff's answer and close. */
+  ...feedComponentId,
+  /** The human inbox's answer form (its button opens it). */
   replyForm: (handoffId: string) => `ouen:answer:${handoffId}`,
-  close: (handoffId: string) => `ouen:close:${handoffId}`,
   approve: (publicationId: string) => `ouen:approve:${publicationId}`,
   reject: (publicationId: string) => `ouen:reject:${publicationId}`,
   /** Another page of the applications awaiting approval. */

@@ -1,8 +1,8 @@
 /**
  * The staff feed: notices for staff (an application arrived or changed, a participant
  * asked for a person), written in the transaction that caused them and posted to
- * Discord in order by the staff bot (bot/discord/staff-feed.ts). A NOTIFY on commit
- * wakes the bot at once; a periodic sweep covers a missed wake-up.
+ * Discord in order by the worker (worker/staff-feed-worker.ts). A NOTIFY on commit
+ * wakes the worker at once; its job scheduler's sweep covers a missed wake-up.
  */
 import type { Sealer } from '../crypto/sealer.ts';
 import type * as tables from '../db/tables.ts';
@@ -32,7 +32,7 @@ export type Notice = tables.Narrowed<
 
 export const noticeContext = (entityId: string) => `staff-notice:${entityId}`;
 
-/** Adds notices to the feed inside the caller's transaction, created `now`; the bot is woken when it commits. */
+/** Adds notices to the feed inside the caller's transaction, created `now`; the worker is woken when it commits. */
 export async function recordNotices(db: SqlClient, sealer: Sealer, given: NewNotice[], now: Date): Promise<void> {
   if (given.length === 0) return;
   // A second line of defence: what people write is redacted where it enters (webhook, turn).
@@ -49,36 +49,45 @@ export async function recordNotices(db: SqlClient, sealer: Sealer, given: NewNot
 }
 
 /**
- * Takes the oldest pending notice for `leaseMs` (committed at once, so no transaction
- * stays open while Discord is called; an expired lease lets another process try).
- * Notices of one application or handoff go in order: a newer one waits while an older
- * one is pending.
+ * The notices that may be posted now, oldest first: of each application or handoff its
+ * oldest pending notice only, so that one entity's notices go out in order (the next
+ * is enqueued when this one is settled).
  */
-export async function claimNextNotice(db: SqlClient, now: Date, leaseMs: number): Promise<Notice | null> {
+export async function pendingNoticeHeads(db: SqlClient, limit: number): Promise<string[]> {
+  const rows = await db.rows<{ id: string }>`
+    SELECT h."id"::text AS "id" FROM (
+      SELECT DISTINCT ON (n."entityId") n."id" FROM "StaffNotice" n
+      WHERE n."status" = 'pending' ORDER BY n."entityId", n."id") h
+    ORDER BY h."id" LIMIT ${limit}`;
+  return rows.map((r) => r.id);
+}
+
+/** The oldest pending notice of one entity, if any: what may be posted after the one just settled. */
+export async function nextPendingNotice(db: SqlClient, entityId: string): Promise<string | null> {
+  const [row] = await db.rows<{ id: string }>`
+    SELECT "id"::text AS "id" FROM "StaffNotice"
+    WHERE "entityId" = ${entityId}::uuid AND "status" = 'pending' ORDER BY "id" LIMIT 1`;
+  return row?.id ?? null;
+}
+
+/** A notice still to be posted; null when it was settled (a re-run job finds nothing to do). */
+export async function findPendingNotice(db: SqlClient, id: string): Promise<Notice | null> {
   const [row] = await db.rows<Notice>`
-    UPDATE "StaffNotice" SET "claimedUntil" = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz AT TIME ZONE 'UTC'
-    WHERE "id" = (
-      SELECT n."id" FROM "StaffNotice" n
-      WHERE n."status" = 'pending'
-        AND (n."claimedUntil" IS NULL OR n."claimedUntil" < ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
-        AND NOT EXISTS (SELECT 1 FROM "StaffNotice" o WHERE o."entityId" = n."entityId" AND o."status" = 'pending' AND o."id" < n."id")
-      ORDER BY n."id"
-      LIMIT 1
-      FOR UPDATE SKIP LOCKED)
-    RETURNING "id", "kind", "entityId"::text AS "entityId", "detail", "payloadSealed", "attempts", "createdAt"`;
+    SELECT "id", "kind", "entityId"::text AS "entityId", "detail", "payloadSealed", "attempts", "createdAt"
+    FROM "StaffNotice" WHERE "id" = ${id}::bigint AND "status" = 'pending'`;
   return row ?? null;
 }
 
 export async function settleNotice(db: SqlClient, id: bigint, status: 'sent' | 'skipped' | 'failed', at: Date): Promise<void> {
   await db.run`
-    UPDATE "StaffNotice" SET "status" = ${status}::"StaffNoticeStatus", "claimedUntil" = NULL,
+    UPDATE "StaffNotice" SET "status" = ${status}::"StaffNoticeStatus",
       "sentAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-    WHERE "id" = ${id.toString()}::bigint`;
+    WHERE "id" = ${id.toString()}::bigint AND "status" = 'pending'`;
 }
 
-/** A try that failed: counted, and the lease given back for the next sweep. */
+/** A try that failed, counted (staff and logs see how often Discord was tried). */
 export async function noteNoticeAttempt(db: SqlClient, id: bigint): Promise<void> {
-  await db.run`UPDATE "StaffNotice" SET "attempts" = "attempts" + 1, "claimedUntil" = NULL WHERE "id" = ${id.toString()}::bigint`;
+  await db.run`UPDATE "StaffNotice" SET "attempts" = "attempts" + 1 WHERE "id" = ${id.toString()}::bigint`;
 }
 
 export type DiscordThreadRow = tables.Narrowed<
@@ -92,8 +101,14 @@ export async function findThread(db: SqlClient, entity: DiscordThreadRow['entity
   return row ?? null;
 }
 
+/** Records the card's message (threadId null until its thread is started) or the whole thread. */
 export async function saveThread(db: SqlClient, row: DiscordThreadRow, now: Date): Promise<void> {
   await db.run`
     INSERT INTO "DiscordThread" ("entity", "entityId", "channelId", "messageId", "threadId", "createdAt")
     VALUES (${row.entity}, ${row.entityId}::uuid, ${row.channelId}, ${row.messageId}, ${row.threadId}, ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+}
+
+/** The card's thread was started: later notices post into it. */
+export async function saveThreadId(db: SqlClient, row: Pick<DiscordThreadRow, 'entity' | 'entityId'>, threadId: string): Promise<void> {
+  await db.run`UPDATE "DiscordThread" SET "threadId" = ${threadId} WHERE "entity" = ${row.entity} AND "entityId" = ${row.entityId}::uuid`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exchangeText } from '../../bot/staff/inbox-commands.ts';
+import { exchangeText } from '../../channels/discord/staff/handoff-card.ts';
 import { describeInput } from '../../runtime/recent-exchanges.ts';
 
 describe('a participant\'s line as staff read it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applicationChangeText } from '../../bot/staff/feed-cards.ts';
+import { applicationChangeText } from '../../channels/discord/staff/feed-cards.ts';
 import type { Notice } from '../../core/staff-feed/staff-notice.repository.ts';
 import { program } from '../support/flow-harness.ts';
 

@@ -53,6 +53,8 @@ export interface FakeDiscord {
   attachment(name: string, content: Buffer, contentType?: string): { id: string; filename: string; size: number; url: string; proxy_url: string; content_type?: string };
   /** Requests whose body is not what the Discord API accepts. */
   invalidRequests(): Array<{ request: RecordedDiscordRequest; errors: string[] }>;
+  /** Messages created in a channel, in order: a repeated post with an enforced nonce creates none. */
+  messagesIn(channelId: string): Array<{ id: string; content: string; nonce?: string }>;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,8 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   let url = '';
 
   const served = new Map<string, Buffer>();
+  const messages = new Map<string, Array<ReturnType<typeof message>>>();
+  const byNonce = new Map<string, ReturnType<typeof message>>();
   const failures: Array<{ match: (request: RecordedDiscordRequest) => boolean; status: number; remaining: number }> = [];
   const server: Server = createServer((req, res) => {
     void readBody(req).then((raw) => {
@@ -132,7 +136,18 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(request.path)) return [204, undefined];
     if (/^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(request.path)) return [200, message(request.body)];
     const channelMessages = /^\/channels\/(\d+)\/messages$/.exec(request.path);
-    if (channelMessages && request.method === 'POST') return [200, message(request.body, channelMessages[1])];
+    if (channelMessages && request.method === 'POST') {
+      // Discord: with enforce_nonce, a nonce the same author used minutes before returns that message and creates none.
+      const { nonce, enforce_nonce: enforced } = (request.body ?? {}) as { nonce?: string; enforce_nonce?: boolean };
+      const key = `${channelMessages[1]}:${nonce}`;
+      const earlier = enforced && nonce !== undefined ? byNonce.get(key) : undefined;
+      if (earlier) return [200, earlier];
+      const created = message(request.body, channelMessages[1]);
+      if (enforced && nonce !== undefined) byNonce.set(key, created);
+      created.nonce = nonce;
+      (messages.get(channelMessages[1]!) ?? messages.set(channelMessages[1]!, []).get(channelMessages[1]!)!).push(created);
+      return [200, created];
+    }
     const oneMessage = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(request.path);
     if (oneMessage && request.method === 'PATCH') return [200, { ...message(request.body, oneMessage[1]), id: oneMessage[2] }];
     const thread = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(request.path);
@@ -158,6 +173,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       author: { id: botUserId, username: 'ouen', discriminator: '0', global_name: null, avatar: null, bot: true },
       attachments: [], embeds: (body as { embeds?: unknown[] } | undefined)?.embeds ?? [], mentions: [], mention_roles: [],
       pinned: false, mention_everyone: false, tts: false, timestamp: new Date().toISOString(), edited_timestamp: null, flags: 0, components: [],
+      nonce: undefined as string | undefined,
     };
   }
 
@@ -219,6 +235,9 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       served.set(decodeURIComponent(path), content);
       const url = `http://127.0.0.1:${port}${path}`;
       return { id, filename: name, size: content.length, url, proxy_url: url, ...(contentType ? { content_type: contentType } : {}) };
+    },
+    messagesIn(channelId) {
+      return (messages.get(channelId) ?? []).map((m) => ({ id: m.id, content: m.content, ...(m.nonce === undefined ? {} : { nonce: m.nonce }) }));
     },
     invalidRequests() {
       return requests
