@@ -36,6 +36,7 @@ export type DiscordThread = AsRead<models.DiscordThread>;
 export type Handoff = AsRead<models.Handoff>;
 export type Event = AsRead<models.Event>;
 export type EventRegistration = AsRead<models.EventRegistration>;
+export type RichMenu = AsRead<models.RichMenu>;
 
 /** A json column's object, as Prisma types it. */
 export type JsonObject = models.Prisma.JsonObject;
