@@ -5,9 +5,9 @@
  * `ouen start` runs it beside the web side in one process (cli/start-ouen.ts).
  */
 import { DiscordDmSender } from '../channels/discord/dm-push.ts';
-import { sqlClient } from '../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
-import type { Env } from '../core/env.ts';
+import { isLocalMode, type Env } from '../core/env.ts';
 import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
@@ -16,10 +16,11 @@ import { OutboxQueue } from '../runtime/outbox-queue.ts';
 import { redisConnection } from '../runtime/redis-connection.ts';
 import type { ServerStore } from '../runtime/server-store.ts';
 import { startOutboxWorker, type RunningWorker } from './outbox-worker.ts';
+import { startRichMenuLinker } from './rich-menu-link-worker.ts';
 
 export interface WorkerOptions {
   env: Env;
-  store: Pick<ServerStore, 'db' | 'sealer'>;
+  store: Pick<ServerStore, 'db' | 'sealer' | 'program'>;
   /** The LINE API to push through: the web side's in `ouen start` (the built-in fake in local mode). */
   line: LineRouting;
   logger: Logger;
@@ -47,11 +48,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningDelive
   });
   // Whatever is due already (a stopped worker's rows) goes on the queue now, not at the first sweep.
   void outboxWorker.sweep().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'outbox sweep failed'));
+  const richMenus = await startRichMenuLinker({ db: sqlClient(sql), transact: transactOn(sql), program: store.program, line: options.line, logger, clock: options.clock, connection, prefix: env.OUEN_QUEUE_PREFIX, publishFirst: isLocalMode(env) });
   return {
     outboxWorker,
     outboxQueue,
     close: async () => {
-      for (const step of [() => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
+      for (const step of [() => richMenus.close(), () => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
         await step().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'shutdown step failed'));
       }
     },
