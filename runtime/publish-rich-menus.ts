@@ -48,12 +48,14 @@ const RATE_LIMIT_TRIES = 5;
 
 export async function publishRichMenus(deps: PublishDeps): Promise<PublishReport> {
   const current = await currentRichMenus(deps.db);
+  // A menu deleted at LINE by hand (or a fake LINE that restarted) is published again.
+  const live = new Set((await deps.api.list()).map((menu) => menu.richMenuId));
   const menus: PublishReport['menus'] = [];
   for (const definition of richMenuDefinitions(deps.program)) {
     const png = drawRichMenu(definition);
     const hash = menuHash(definition, png);
     const existing = current.get(definition.stage);
-    if (existing?.hash === hash) {
+    if (existing?.hash === hash && live.has(existing.lineRichMenuId)) {
       menus.push({ stage: definition.stage, richMenuId: existing.lineRichMenuId, changed: false });
       continue;
     }
@@ -63,10 +65,10 @@ export async function publishRichMenus(deps: PublishDeps): Promise<PublishReport
     menus.push({ stage: definition.stage, richMenuId, changed: true });
   }
   const newFriend = menus.find((m) => m.stage === 'new-friend')!;
-  const defaultChanged = (await deps.api.defaultId()) !== newFriend.richMenuId;
+  const defaultChanged = newFriend.changed || (await deps.api.defaultId()) !== newFriend.richMenuId;
   if (defaultChanged) await deps.api.setDefault(newFriend.richMenuId);
   const linked = await relinkEveryone(deps);
-  const deleted = await deleteReplaced(deps);
+  const deleted = await deleteReplaced(deps, live);
   return { menus, defaultChanged, linked, deleted };
 }
 
@@ -86,10 +88,10 @@ async function relinkEveryone(deps: PublishDeps): Promise<LinkReport> {
   }
 }
 
-async function deleteReplaced(deps: PublishDeps): Promise<number> {
+async function deleteReplaced(deps: PublishDeps, live: ReadonlySet<string>): Promise<number> {
   let deleted = 0;
   for (const menu of await retiredRichMenus(deps.db)) {
-    await deps.api.delete(menu.lineRichMenuId);
+    if (live.has(menu.lineRichMenuId)) await deps.api.delete(menu.lineRichMenuId);
     await markRichMenuDeleted(deps.db, menu.id, deps.clock());
     deleted += 1;
   }

@@ -51,10 +51,6 @@ export async function startRichMenuLinker(options: RichMenuLinkerOptions): Promi
   const { logger } = options;
   const api = new LineRichMenuApi(options.line.api);
   const skipUser = options.line.consoleBesideLine?.serves;
-  if (options.publishFirst) {
-    await publishRichMenus({ db: options.db, transact: options.transact, api, program: options.program, clock: options.clock, logger, skipUser })
-      .catch((error: unknown) => logger.error({ err: errorFields(error) }, 'rich menu publish failed'));
-  }
   const queue = new Queue(RICH_MENU_QUEUE, { connection: options.connection, prefix: options.prefix });
   await queue.setGlobalConcurrency(1);
   const jobOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: 100 };
@@ -75,10 +71,17 @@ export async function startRichMenuLinker(options: RichMenuLinkerOptions): Promi
   const kick = async () => {
     await queue.add('link', {}, { ...jobOptions, jobId: 'kick' });
   };
-  await kick();
+  // In the background: drawing the menus takes a second or two, and nothing else waits for it.
+  const published = options.publishFirst
+    ? publishRichMenus({ db: options.db, transact: options.transact, api, program: options.program, clock: options.clock, logger, skipUser })
+      .then(() => kick())
+      .catch((error: unknown) => logger.error({ err: errorFields(error) }, 'rich menu publish failed'))
+    : kick();
+  if (!options.publishFirst) await published;
   return {
     queue, worker, kick,
     async close() {
+      await published.catch(() => undefined);
       await worker.close();
       await queue.close();
     },
