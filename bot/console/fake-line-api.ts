@@ -104,7 +104,7 @@ function authenticateAndRecord(store: FakeLineStore, channelAccessToken: string)
     res.setHeader('x-line-request-id', randomUUID());
     let body: unknown;
     let malformed = false;
-    // An image upload's body is the image itself, kept raw for its handler and not recorded.
+    // An image upload's body is the image itself: kept raw for its handler, recorded as bytes.
     const binary = req.method === 'POST' && IMAGE_UPLOAD.test(req.path);
     if (raw && !binary) {
       try {
@@ -122,7 +122,7 @@ function authenticateAndRecord(store: FakeLineStore, channelAccessToken: string)
       path,
       headers: pick(req, ['content-type', 'x-line-retry-key']),
       authorized: res.locals.authorized as boolean,
-      ...(raw && !binary ? { body: malformed ? raw.toString('utf8') : body } : {}),
+      ...(raw ? { body: binary ? raw : malformed ? raw.toString('utf8') : body } : {}),
       status: res.statusCode,
     }));
     if (!res.locals.authorized) {

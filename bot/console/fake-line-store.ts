@@ -24,6 +24,7 @@ export interface RecordedApiRequest {
   headers: { 'content-type'?: string; 'x-line-retry-key'?: string };
   /** Whether the `Authorization: Bearer` token matched. */
   authorized: boolean;
+  /** Parsed JSON; raw bytes (a Buffer) for an image upload. */
   body?: unknown;
   status: number;
 }
