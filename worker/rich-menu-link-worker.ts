@@ -19,7 +19,6 @@ import type { Program } from '../core/program/load-program.ts';
 import { RateLimitedError } from '../runtime/delivery-failure.ts';
 import { linkRichMenus, type LinkReport } from '../runtime/link-rich-menus.ts';
 import type { LineRouting } from '../runtime/line-routing.ts';
-import { publishRichMenus } from '../runtime/publish-rich-menus.ts';
 
 export const RICH_MENU_QUEUE = 'rich-menu-link';
 /** A pass every 5 s: a stage change (a submission, a registration) shows within seconds, at one indexed scan each. */
@@ -72,8 +71,10 @@ export async function startRichMenuLinker(options: RichMenuLinkerOptions): Promi
     await queue.add('link', {}, { ...jobOptions, jobId: 'kick' });
   };
   // In the background: drawing the menus takes a second or two, and nothing else waits for it.
+  // Loaded only here: drawing brings resvg and the fonts, which linking never needs.
   const published = options.publishFirst
-    ? publishRichMenus({ db: options.db, transact: options.transact, api, program: options.program, clock: options.clock, logger, skipUser })
+    ? import('../runtime/publish-rich-menus.ts')
+      .then(({ publishRichMenus }) => publishRichMenus({ db: options.db, transact: options.transact, api, program: options.program, clock: options.clock, logger, skipUser }))
       .then(() => kick())
       .catch((error: unknown) => logger.error({ err: errorFields(error) }, 'rich menu publish failed'))
     : kick();
@@ -86,4 +87,14 @@ export async function startRichMenuLinker(options: RichMenuLinkerOptions): Promi
       await queue.close();
     },
   };
+}
+
+/** Removes the queue, its scheduler and jobs under `prefix`: what a test or a demo left in Redis. */
+export async function obliterateRichMenuQueue(connection: ConnectionOptions, prefix: string): Promise<void> {
+  const queue = new Queue(RICH_MENU_QUEUE, { connection, prefix });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+  }
 }

@@ -6,7 +6,7 @@ import { RICH_MENU_STAGES } from '../../core/rich-menu/participant-stage.ts';
 import { recordRichMenu } from '../../core/rich-menu/rich-menu.repository.ts';
 import { linkRichMenus } from '../../runtime/link-rich-menus.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
-import { startRichMenuLinker } from '../../worker/rich-menu-link-worker.ts';
+import { obliterateRichMenuQueue, startRichMenuLinker } from '../../worker/rich-menu-link-worker.ts';
 import { eventually } from '../support/ouen-harness.ts';
 import { validateLineRequest } from '../support/line-spec.ts';
 import { startRichMenuFixture, type RichMenuFixture } from '../support/rich-menu-fixture.ts';
@@ -96,10 +96,7 @@ describe('linking rich menus by stage', () => {
       expect(Date.parse(attempts[1]!.at) - Date.parse(attempts[0]!.at)).toBeGreaterThanOrEqual(2_000); // longer than the 1 s backoff a plain failure would get
     } finally {
       await linker.close();
-      const { Queue } = await import('bullmq');
-      const queue = new Queue('rich-menu-link', { connection: redisConnection('redis://127.0.0.1:6379'), prefix });
-      await queue.obliterate({ force: true });
-      await queue.close();
+      await obliterateRichMenuQueue(redisConnection('redis://127.0.0.1:6379'), prefix);
     }
   }, 60_000);
 });
