@@ -71,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'richmenu':
       if (sub === 'publish') return (await import('./richmenu.command.ts')).runRichMenuPublish(env);
+      if (sub === 'draw') return (await import('./richmenu.command.ts')).runRichMenuDraw();
       break;
     case 'discord':
       if (sub === 'register') return (await import('./discord-register.command.ts')).runDiscordRegister(env);

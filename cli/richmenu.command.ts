@@ -10,6 +10,7 @@ import { ConfigError } from '../core/config-error.ts';
 import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
 import { createLogger } from '../core/logger.ts';
+import type { RichMenuDefinition } from '../core/rich-menu/rich-menu-definition.ts';
 import { lineApiFromEnv } from '../runtime/line-routing.ts';
 import { publishRichMenus } from '../runtime/publish-rich-menus.ts';
 import { withStore } from './open-store.ts';
@@ -26,5 +27,18 @@ export async function runRichMenuPublish(env: Env): Promise<number> {
   console.log(`default: ${report.defaultChanged ? 'set to the new-friend menu' : 'unchanged'}`);
   console.log(`linked: ${report.linked.linked} (${report.linked.requests} bulk requests; LINE applies them within moments), refused: ${report.linked.failed}`);
   console.log(`deleted old menus: ${report.deleted}`);
+  return 0;
+}
+
+/**
+ * `ouen richmenu draw` (internal, for core/rich-menu/draw-apart.ts): menu definitions as
+ * JSON on stdin, their PNGs as a JSON array of base64 strings on stdout.
+ */
+export async function runRichMenuDraw(): Promise<number> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const definitions = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RichMenuDefinition[];
+  const { drawRichMenu } = await import('../core/rich-menu/rich-menu-image.ts');
+  process.stdout.write(JSON.stringify(definitions.map((definition) => drawRichMenu(definition).toString('base64'))));
   return 0;
 }

@@ -17,7 +17,6 @@ import type { Logger } from '../core/logger.ts';
 import type { Program } from '../core/program/load-program.ts';
 import type { RichMenuStage } from '../core/rich-menu/participant-stage.ts';
 import { richMenuDefinitions, type RichMenuDefinition } from '../core/rich-menu/rich-menu-definition.ts';
-import { drawRichMenu } from '../core/rich-menu/rich-menu-image.ts';
 import {
   currentRichMenus, knownRichMenuIds, markRichMenuDeleted, recordRichMenu, retiredRichMenus,
 } from '../core/rich-menu/rich-menu.repository.ts';
@@ -32,6 +31,8 @@ export interface PublishDeps {
   clock: () => Date;
   logger: Pick<Logger, 'warn' | 'info'>;
   skipUser?: (lineUserId: string) => boolean;
+  /** Draws the images (default: here; a long-running process draws apart, core/rich-menu/draw-apart.ts). */
+  draw?: (definitions: readonly RichMenuDefinition[]) => Promise<Buffer[]>;
 }
 
 export interface PublishReport {
@@ -51,8 +52,10 @@ export async function publishRichMenus(deps: PublishDeps): Promise<PublishReport
   // A menu deleted at LINE by hand (or a fake LINE that restarted) is published again.
   const live = new Set((await deps.api.list()).map((menu) => menu.richMenuId));
   const menus: PublishReport['menus'] = [];
-  for (const definition of richMenuDefinitions(deps.program)) {
-    const png = drawRichMenu(definition);
+  const definitions = richMenuDefinitions(deps.program);
+  const images = await (deps.draw ?? drawHere)(definitions);
+  for (const [i, definition] of definitions.entries()) {
+    const png = images[i]!;
     const hash = menuHash(definition, png);
     const existing = current.get(definition.stage);
     if (existing?.hash === hash && live.has(existing.lineRichMenuId)) {
@@ -70,6 +73,11 @@ export async function publishRichMenus(deps: PublishDeps): Promise<PublishReport
   const linked = await relinkEveryone(deps);
   const deleted = await deleteReplaced(deps, live);
   return { menus, defaultChanged, linked, deleted };
+}
+
+async function drawHere(definitions: readonly RichMenuDefinition[]): Promise<Buffer[]> {
+  const { drawRichMenu } = await import('../core/rich-menu/rich-menu-image.ts');
+  return definitions.map((definition) => drawRichMenu(definition));
 }
 
 /** What identifies a menu's version: its definition and the bytes of its image. */

@@ -12,6 +12,7 @@
  */
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { LineRichMenuApi } from '../channels/line/rich-menu-api.ts';
+import { drawApart } from '../core/rich-menu/draw-apart.ts';
 import type { SqlClient, Transact } from '../core/db/types.ts';
 import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
@@ -19,6 +20,7 @@ import type { Program } from '../core/program/load-program.ts';
 import { RateLimitedError } from '../runtime/delivery-failure.ts';
 import { linkRichMenus, type LinkReport } from '../runtime/link-rich-menus.ts';
 import type { LineRouting } from '../runtime/line-routing.ts';
+import { publishRichMenus } from '../runtime/publish-rich-menus.ts';
 
 export const RICH_MENU_QUEUE = 'rich-menu-link';
 /** A pass every 5 s: a stage change (a submission, a registration) shows within seconds, at one indexed scan each. */
@@ -70,11 +72,10 @@ export async function startRichMenuLinker(options: RichMenuLinkerOptions): Promi
   const kick = async () => {
     await queue.add('link', {}, { ...jobOptions, jobId: 'kick' });
   };
-  // In the background: drawing the menus takes a second or two, and nothing else waits for it.
-  // Loaded only here: drawing brings resvg and the fonts, which linking never needs.
+  // In the background: drawing the menus takes a few seconds, and nothing else waits for it.
+  // Drawn in a child process, so this long-running one never holds resvg's memory.
   const published = options.publishFirst
-    ? import('../runtime/publish-rich-menus.ts')
-      .then(({ publishRichMenus }) => publishRichMenus({ db: options.db, transact: options.transact, api, program: options.program, clock: options.clock, logger, skipUser }))
+    ? publishRichMenus({ db: options.db, transact: options.transact, api, program: options.program, clock: options.clock, logger, skipUser, draw: drawApart })
       .then(() => kick())
       .catch((error: unknown) => logger.error({ err: errorFields(error) }, 'rich menu publish failed'))
     : kick();
