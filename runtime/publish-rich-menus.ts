@@ -48,12 +48,13 @@ const OUEN_MENU_NAME = /^ouen:/;
 const RATE_LIMIT_TRIES = 5;
 
 export async function publishRichMenus(deps: PublishDeps): Promise<PublishReport> {
+  // Drawn first: seconds without a request would let LINE's side close an idle keep-alive connection under the next one.
+  const definitions = richMenuDefinitions(deps.program);
+  const images = await (deps.draw ?? drawHere)(definitions);
   const current = await currentRichMenus(deps.db);
   // A menu deleted at LINE by hand (or a fake LINE that restarted) is published again.
   const live = new Set((await deps.api.list()).map((menu) => menu.richMenuId));
   const menus: PublishReport['menus'] = [];
-  const definitions = richMenuDefinitions(deps.program);
-  const images = await (deps.draw ?? drawHere)(definitions);
   for (const [i, definition] of definitions.entries()) {
     const png = images[i]!;
     const hash = menuHash(definition, png);

@@ -74,15 +74,22 @@ export async function startRichMenuLinker(options: RichMenuLinkerOptions): Promi
   };
   // In the background: drawing the menus takes a few seconds, and nothing else waits for it.
   // Drawn in a child process, so this long-running one never holds resvg's memory.
+  const stopping = new AbortController();
   const published = options.publishFirst
-    ? publishRichMenus({ db: options.db, transact: options.transact, api, program: options.program, clock: options.clock, logger, skipUser, draw: drawApart })
+    ? publishRichMenus({
+      db: options.db, transact: options.transact, api, program: options.program, clock: options.clock, logger, skipUser,
+      draw: (definitions) => drawApart(definitions, stopping.signal),
+    })
       .then(() => kick())
-      .catch((error: unknown) => logger.error({ err: errorFields(error) }, 'rich menu publish failed'))
+      .catch((error: unknown) => {
+        if (!stopping.signal.aborted) logger.error({ err: errorFields(error) }, 'rich menu publish failed');
+      })
     : kick();
   if (!options.publishFirst) await published;
   return {
     queue, worker, kick,
     async close() {
+      stopping.abort();
       await published.catch(() => undefined);
       await worker.close();
       await queue.close();

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../project-root.ts';
 import type { RichMenuDefinition } from './rich-menu-definition.ts';
 
-/** The images, in the order of `definitions`. */
-export async function drawApart(definitions: readonly RichMenuDefinition[]): Promise<Buffer[]> {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'ouen.mjs'), 'richmenu', 'draw'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** The images, in the order of `definitions`; `signal` ends the child (a server stopping meanwhile). */
+export async function drawApart(definitions: readonly RichMenuDefinition[], signal?: AbortSignal): Promise<Buffer[]> {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'ouen.mjs'), 'richmenu', 'draw'], { stdio: ['pipe', 'pipe', 'pipe'], signal });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -21,6 +21,7 @@ export async function drawApart(definitions: readonly RichMenuDefinition[]): Pro
     child.once('error', reject);
     child.once('close', (code) => resolve(code ?? 1));
   });
+  child.stdin.on('error', () => undefined); // a child ended by `signal` closes its stdin under the write
   child.stdin.end(JSON.stringify(definitions));
   const code = await exited;
   if (code !== 0) throw new Error(`ouen richmenu draw exited with ${code}: ${Buffer.concat(err).toString('utf8').slice(0, 500)}`);

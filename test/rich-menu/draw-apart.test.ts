@@ -11,4 +11,9 @@ describe('drawApart', () => {
     expect(images).toHaveLength(2);
     images.forEach((image, i) => expect(image.equals(drawRichMenu(definitions[i]!))).toBe(true));
   }, 120_000);
+
+  it('ends the child when told to stop', async () => {
+    const definitions = richMenuDefinitions(loadProgram());
+    await expect(drawApart(definitions, AbortSignal.abort())).rejects.toThrow();
+  });
 });
