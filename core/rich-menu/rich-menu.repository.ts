@@ -72,7 +72,8 @@ type CandidateRow = Narrowed<Pick<tables.Participant, 'id' | 'lineUserId' | 'ric
 
 /**
  * A page of reachable LINE participants after `afterId` (in id order), with their stage
- * facts in the program's contest and event: one statement per page. People who blocked
+ * facts in the program's contest and event: one statement per page (the decisions by
+ * their primary key). People who blocked
  * the account (`unreachableAt`) are left out: LINE would accept the link and nobody sees it.
  */
 export async function linkCandidates(
@@ -81,10 +82,10 @@ export async function linkCandidates(
   const rows = await db.rows<CandidateRow>`
     SELECT p."id"::text AS "id", p."lineUserId", p."richMenuId",
       a."status"::text AS "application", r."status"::text AS "registration",
-      EXISTS (SELECT 1 FROM "Decision" d WHERE d."applicationId" = a."id" AND d."roundId" = 'presentation'
-              AND d."outcome" = 'pass' AND d."status" = 'published') AS "finalist",
-      EXISTS (SELECT 1 FROM "Decision" d WHERE d."applicationId" = a."id" AND d."roundId" = 'final'
-              AND d."status" = 'published') AS "finalDecided"
+      EXISTS (SELECT 1 FROM "Decision" d WHERE d."contestId" = ${scope.contestId} AND d."roundId" = 'presentation'
+              AND d."applicationId" = a."id" AND d."outcome" = 'pass' AND d."status" = 'published') AS "finalist",
+      EXISTS (SELECT 1 FROM "Decision" d WHERE d."contestId" = ${scope.contestId} AND d."roundId" = 'final'
+              AND d."applicationId" = a."id" AND d."status" = 'published') AS "finalDecided"
     FROM "Participant" p
     LEFT JOIN "Application" a ON a."participantId" = p."id" AND a."contestId" = ${scope.contestId}
     LEFT JOIN "EventRegistration" r ON r."participantId" = p."id" AND r."eventId" = ${scope.eventId}::text

@@ -63,6 +63,44 @@ describe('linking rich menus by stage', () => {
     expect(await participantRow(person.participantId)).toMatchObject({ richMenuStage: 'new-friend' });
   });
 
+  it('reads each stage from the database: a registered place, a published presentation pass, a published final', async () => {
+    const person = await f.participant({ application: 'submitted' });
+    const stageNow = async () => {
+      await pass();
+      return (await participantRow(person.participantId)).richMenuStage;
+    };
+    expect(await stageNow()).toBe('applicant');
+    const event = f.program.event!;
+    const now = new Date();
+    await f.db.prisma.event.create({ data: {
+      id: event.id, capacity: 10, opensAt: new Date(event.registration.opensAt), closesAt: new Date(event.registration.closesAt),
+      startsAt: new Date(event.startsAt), createdAt: now, updatedAt: now,
+    } });
+    await f.db.prisma.eventRegistration.create({ data: {
+      eventId: event.id, participantId: person.participantId, status: 'registered', attendeeType: 'general', answersSealed: 'x',
+      ticketNonce: 'n', joinedAt: now, createdAt: now, updatedAt: now,
+    } });
+    expect(await stageNow()).toBe('attendee');
+    const application = await f.db.prisma.application.findFirstOrThrow({ where: { participantId: person.participantId } });
+    const decide = async (roundId: 'presentation' | 'final', outcome: string, status: 'pending' | 'published') => {
+      const publication = status === 'published'
+        ? await f.db.prisma.publication.create({ data: { contestId: f.program.contest.id, roundId, status: 'approved', draftedBy: 'a', draftedAt: now, decidedBy: 'b', decidedAt: now, messages: 1 } })
+        : null;
+      await f.db.prisma.decision.create({ data: {
+        contestId: f.program.contest.id, roundId, applicationId: application.id, outcome, status, markedBy: 'a', markedAt: now, publicationId: publication?.id ?? null,
+      } });
+    };
+    await decide('presentation', 'pass', 'published');
+    expect(await stageNow()).toBe('finalist');
+    expect(f.line.richMenus.linked(person.lineUserId)).toBe(menus.get('finalist'));
+    await decide('final', 'grand', 'pending');
+    expect(await stageNow()).toBe('finalist');
+    await f.db.prisma.decision.deleteMany({ where: { applicationId: application.id, roundId: 'final' } });
+    await decide('final', 'grand', 'published');
+    expect(await stageNow()).toBe('alumni');
+    expect(f.line.richMenus.linked(person.lineUserId)).toBe(menus.get('alumni'));
+  });
+
   it('fails people for good on a 400 and never asks again for that menu', async () => {
     const person = await f.participant({ application: 'submitted' });
     f.line.richMenus.failNextBulkLinks({ status: 400 });
