@@ -20,6 +20,8 @@ const usage = `usage: ouen <command>
                                  every application as CSV (UTF-8 with BOM, for Excel);
                                  withdrawn ones without personal fields unless --withdrawn-personal
   audit verify                   check the audit log's hash chain
+  richmenu publish               draw the rich menus from the program file, publish the changed ones
+                                 to LINE (new-friend menu as default) and relink everyone by stage
   discord register               put the staff slash commands on the staff Discord server`;
 
 const options = {
@@ -66,6 +68,10 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'audit':
       if (sub === 'verify') return (await import('./audit-verify.command.ts')).runAuditVerify(env);
+      break;
+    case 'richmenu':
+      if (sub === 'publish') return (await import('./richmenu.command.ts')).runRichMenuPublish(env);
+      if (sub === 'draw') return (await import('./richmenu.command.ts')).runRichMenuDraw();
       break;
     case 'discord':
       if (sub === 'register') return (await import('./discord-register.command.ts')).runDiscordRegister(env);

@@ -12,11 +12,14 @@ import { OUTBOX_QUEUE } from './outbox-queue.ts';
 export const STAFF_FEED_QUEUE = 'staff-feed';
 /** The replay of webhook events left behind (worker/inbox-replay-worker.ts). */
 export const INBOX_REPLAY_QUEUE = 'inbox-replay';
+/** Linking each person's rich menu by stage (worker/rich-menu-link-worker.ts). */
+export const RICH_MENU_QUEUE = 'rich-menu-link';
 
 export const OUEN_QUEUES: readonly string[] = [
   OUTBOX_QUEUE,
   STAFF_FEED_QUEUE,
   INBOX_REPLAY_QUEUE,
+  RICH_MENU_QUEUE,
 ];
 
 /**

@@ -8,10 +8,10 @@
  */
 import { DiscordDmSender } from '../channels/discord/dm-push.ts';
 import type { ConnectionOptions } from 'bullmq';
-import { sqlClient } from '../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
 import type { SqlClient } from '../core/db/types.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
-import type { Env } from '../core/env.ts';
+import { isLocalMode, type Env } from '../core/env.ts';
 import { errorFields } from '../core/error-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
@@ -23,6 +23,7 @@ import { startOutboxWorker, type RunningWorker } from './outbox-worker.ts';
 import type { RunningStaffFeed } from './staff-feed-worker.ts';
 import { startInboxReplayWorker, type RunningInboxReplay } from './inbox-replay-worker.ts';
 import { handoffAvailable } from '../runtime/handoff-available.ts';
+import { startRichMenuLinker } from './rich-menu-link-worker.ts';
 
 export interface WorkerOptions {
   env: Env;
@@ -61,13 +62,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningDelive
     sql, sealer: store.sealer, program: store.program, line: lineChannelsFor(options.line), outbox: outboxQueue, logger, metrics: options.metrics,
     clock: options.clock, handoffAvailable: handoffAvailable(env), publicUrl: env.OUEN_PUBLIC_URL, connection, prefix: env.OUEN_QUEUE_PREFIX,
   });
+  const richMenus = await startRichMenuLinker({ db: sqlClient(sql), transact: transactOn(sql), program: store.program, line: options.line, logger, clock: options.clock, connection, prefix: env.OUEN_QUEUE_PREFIX, publishFirst: isLocalMode(env) });
   return {
     outboxWorker,
     outboxQueue,
     staffFeed,
     inboxReplay,
     close: async () => {
-      for (const step of [async () => staffFeed?.close(), () => inboxReplay.close(), () => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
+      for (const step of [() => richMenus.close(), async () => staffFeed?.close(), () => inboxReplay.close(), () => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
         await step().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'shutdown step failed'));
       }
     },

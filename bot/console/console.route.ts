@@ -63,7 +63,13 @@ export function consoleRouter(options: ConsoleRouterOptions): Router {
     const user = store.user(userId);
     if (!user) throw new ConsoleError('unknown-user', `no console user ${userId}`);
     const { after } = parse(transcriptQuery, req.query);
-    res.json({ entries: store.transcript(userId, after), lastSeq: store.lastSeq, loading: store.isLoading(userId), blocked: user.blocked });
+    res.json({ entries: store.transcript(userId, after), lastSeq: store.lastSeq, loading: store.isLoading(userId), blocked: user.blocked, richMenu: shownMenu(store, userId) });
+  });
+  /** A rich menu's image, as the LINE app shows it under the chat. */
+  router.get('/console/api/rich-menus/:richMenuId/image', (req, res) => {
+    const image = store.richMenus.image(String(req.params.richMenuId));
+    if (!image) return void res.status(404).json({ message: 'no such rich menu image' });
+    res.type(image.contentType).send(image.bytes);
   });
   router.post('/console/api/users/:userId/text', json, async (req, res) => {
     const { text } = parse(textSchema, req.body);
@@ -101,6 +107,13 @@ export function consoleRouter(options: ConsoleRouterOptions): Router {
   });
   router.use('/console', consoleErrors);
   return router;
+}
+
+/** The rich menu the user sees (their own, else the default), once its image is there. */
+function shownMenu(store: FakeLineStore, userId: string) {
+  const menu = store.richMenus.shownTo(userId);
+  if (!menu || !store.richMenus.image(menu.richMenuId)) return null;
+  return { richMenuId: menu.richMenuId, size: menu.size, chatBarText: menu.chatBarText, areas: menu.areas };
 }
 
 class InvalidInput extends Error {

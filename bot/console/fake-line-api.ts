@@ -16,6 +16,7 @@ import { checkMessages, type LineErrorDetail } from './line-message-checks.ts';
 import type { Logger } from '../../core/logger.ts';
 import { FakeLineJournal, JournalInUseError } from './fake-line-journal.ts';
 import { FakeLineStore, type FakeLineStoreOptions } from './fake-line-store.ts';
+import { mountRichMenuRoutes } from './fake-rich-menu-routes.ts';
 
 export { FakeLineStore } from './fake-line-store.ts';
 export type { ConsoleUser, PushFault, RecordedApiRequest, RecordedWebhook, TranscriptEntry } from './fake-line-store.ts';
@@ -40,6 +41,8 @@ export const JOURNAL_IN_USE_WARNING =
 /** LINE rejects requests over 2 MB. */
 const MAX_REQUEST = '2mb';
 const CHAT_ID = /^[UCR][0-9a-f]{32}$/;
+/** The data API's rich menu image upload (a path below `/v2`). */
+const IMAGE_UPLOAD = /^\/bot\/richmenu\/[^/]+\/content$/;
 const AUTHENTICATION_FAILED = 'Authentication failed. Confirm that the access token in the authorization header is valid.';
 /** LINE's error messages for the statuses a push fault (fake-line-store.ts) can ask for. */
 const FAULT_MESSAGES: Record<number, string> = {
@@ -69,6 +72,7 @@ export function createFakeLineApi(options: FakeLineApiOptions): { router: Router
   router.post('/v2/bot/chat/loading/start', (_req, res) => startLoading(store, res));
   router.get('/v2/bot/profile/:userId', (req, res) => profile(store, req.params.userId, res));
   router.get('/v2/bot/message/:messageId/content', (req, res) => content(store, req.params.messageId, res));
+  mountRichMenuRoutes(router, store);
   router.use('/v2', (_req: Request, res: Response) => void res.status(404).json({ message: 'Not found' }));
   router.use('/v2', lineErrors);
   // Closing lets the journal's directory go to the next process at once, not at this one's exit.
@@ -100,7 +104,9 @@ function authenticateAndRecord(store: FakeLineStore, channelAccessToken: string)
     res.setHeader('x-line-request-id', randomUUID());
     let body: unknown;
     let malformed = false;
-    if (raw) {
+    // An image upload's body is the image itself: kept raw for its handler, recorded as bytes.
+    const binary = req.method === 'POST' && IMAGE_UPLOAD.test(req.path);
+    if (raw && !binary) {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
@@ -116,7 +122,7 @@ function authenticateAndRecord(store: FakeLineStore, channelAccessToken: string)
       path,
       headers: pick(req, ['content-type', 'x-line-retry-key']),
       authorized: res.locals.authorized as boolean,
-      ...(raw ? { body: malformed ? raw.toString('utf8') : body } : {}),
+      ...(raw ? { body: binary ? raw : malformed ? raw.toString('utf8') : body } : {}),
       status: res.statusCode,
     }));
     if (!res.locals.authorized) {

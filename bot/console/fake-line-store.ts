@@ -10,6 +10,7 @@
  */
 import type { ConsoleLanguage, ConsoleUser, TranscriptEntry, UserAction } from './fake-line-chat.ts';
 import type { FakeLineJournal, JournalRecord } from './fake-line-journal.ts';
+import { FakeRichMenus } from './fake-rich-menus.ts';
 import { lineUserId, replyToken as newReplyToken } from './line-ids.ts';
 
 export type { ConsoleLanguage, ConsoleUser, TranscriptEntry, UserAction } from './fake-line-chat.ts';
@@ -23,6 +24,7 @@ export interface RecordedApiRequest {
   headers: { 'content-type'?: string; 'x-line-retry-key'?: string };
   /** Whether the `Authorization: Bearer` token matched. */
   authorized: boolean;
+  /** Parsed JSON; raw bytes (a Buffer) for an image upload. */
   body?: unknown;
   status: number;
 }
@@ -81,6 +83,8 @@ export class FakeLineStore {
   botUserId = lineUserId();
   readonly requests: RecordedApiRequest[] = [];
   readonly webhooks: RecordedWebhook[] = [];
+  /** Rich menus, their images, the default and each user's link (fake-rich-menus.ts). */
+  readonly richMenus = new FakeRichMenus();
   readonly now: () => number;
 
   readonly #users = new Map<string, ConsoleUser>();

@@ -5,15 +5,16 @@ import { ConfigError } from '../config-error.ts';
 import { inboxSchema, type InboxConfig } from '../handoff/handoff-config.ts';
 import { judgingSchema, type JudgingConfig } from '../judging/judging-config.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
+import { richMenuSchema, type RichMenuConfig } from '../rich-menu/rich-menu-config.ts';
 
 export const DEFAULT_PROGRAM_FILE = join(PROJECT_ROOT, 'core', 'program', 'default-program.json');
 
 /**
  * The program file: what flows see (flows/program.ts) plus the staff side's sections
- * (judging, the human inbox), which flows never read.
+ * (judging, the human inbox, the rich menus), which flows never read.
  */
-const programFileSchema = programSchema.extend({ judging: judgingSchema, inbox: inboxSchema });
-export type Program = ProgramConfig & { judging: JudgingConfig; inbox: InboxConfig };
+const programFileSchema = programSchema.extend({ judging: judgingSchema, inbox: inboxSchema, richMenu: richMenuSchema.prefault({}) });
+export type Program = ProgramConfig & { judging: JudgingConfig; inbox: InboxConfig; richMenu: RichMenuConfig };
 
 /** Reads and validates the program configuration; every problem is reported at once. */
 export function loadProgram(file = DEFAULT_PROGRAM_FILE): Program {

@@ -9,6 +9,7 @@ export const en: Record<keyof typeof ja, string> = {
   'menu.continue': 'Continue applying',
   'menu.myApplication': 'My application',
   'menu.help': 'Help',
+  'menu.open': 'Menu',
   'menu.language': '日本語',
   'menu.staff': 'Talk to staff',
   'menu.endHandoff': 'End chat with staff',

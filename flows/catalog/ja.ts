@@ -7,6 +7,7 @@ export const ja = {
   'menu.continue': '応募を再開',
   'menu.myApplication': '応募内容の確認',
   'menu.help': 'ヘルプ',
+  'menu.open': 'メニュー',
   'menu.language': 'English',
   'menu.staff': 'スタッフに相談',
   'menu.endHandoff': '相談を終える',

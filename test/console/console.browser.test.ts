@@ -191,6 +191,19 @@ describe('console (browser)', () => {
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
+  it('shows the person\'s rich menu under the chat, a tap sends its word, and the menu follows the stage', async () => {
+    const fake = ouen.fakeLine!;
+    // Taro (the last test's user) is a new friend: LINE's default, the new-friend menu, published by ouen at start.
+    await expect.poll(() => page.getByTestId('rich-menu-area').count(), { timeout: 30_000 }).toBe(4);
+    expect(await page.getByTestId('rich-menu-image').isVisible()).toBe(true);
+    await page.locator('[data-testid="rich-menu-area"][data-text="ヘルプ"]').click();
+    await expect.poll(() => page.getByTestId('user-text').allInnerTexts()).toContainEqual('ヘルプ');
+    // The first test's applicant is linked to the applicant menu by the worker.
+    const applicant = fake.users().find((user) => user.displayName !== 'Taro')!;
+    await expect.poll(() => fake.richMenus.shownTo(applicant.userId)?.name ?? '', { timeout: 30_000 }).toMatch(/^ouen:applicant:/);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
   it('sent LINE only requests that validate against the Messaging API spec, and got only spec-valid webhooks', () => {
     const fake = ouen.fakeLine!;
     expect(fake.requests.length).toBeGreaterThan(20);

@@ -93,7 +93,7 @@ export function validateSchema(doc: OpenApiDocument, schemaName: string, value: 
  * request body. `path` may carry a query string, the server's base path
  * (`/api/v10/channels/1/messages`) or be a full URL; a full URL must use one of the
  * operation's servers (LINE serves content downloads from a different host).
- * `body === undefined` means "no body".
+ * `body === undefined` means "no body"; a Buffer is a binary body (`format: binary`).
  */
 export function validateRequest(
   doc: OpenApiDocument,
@@ -113,6 +113,11 @@ export function validateRequest(
     return requestBody.required ? fail(`${label}: a request body is required`) : { ok: true };
   }
   const mediaTypes = Object.keys(requestBody.content ?? {});
+  // Raw bytes (an image upload) fit an operation that takes a binary body.
+  if (Buffer.isBuffer(body)) {
+    const binary = mediaTypes.find((type) => !/json/.test(type) && (requestBody.content?.[type]?.schema as { format?: string } | undefined)?.format === 'binary');
+    return binary ? { ok: true } : fail(`${label}: the operation takes no binary body (accepts ${mediaTypes.join(', ')})`);
+  }
   const jsonType = mediaTypes.find((type) => /^application\/(.+\+)?json\b/.test(type));
   if (jsonType === undefined) {
     return fail(`${label}: the operation takes no JSON body (accepts ${mediaTypes.join(', ')})`);

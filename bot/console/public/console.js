@@ -125,6 +125,7 @@ async function pollOnce() {
   const changed = fresh.length > 0 || result.loading !== state.loading || result.blocked !== state.blocked;
   state.loading = result.loading;
   state.blocked = result.blocked;
+  renderRichMenu(result.richMenu);
   if (fresh.length > 0) {
     state.entries.push(...fresh);
     const user = state.users.find((u) => u.userId === userId);
@@ -176,6 +177,37 @@ function renderQuickReplies(hide = false) {
       onclick: () => performAction(action),
     }, icon, action.label ?? '');
   }));
+}
+
+/**
+ * The rich menu under the chat, as the LINE app shows it: the menu's image with a button
+ * over each tap area; a tap does what the area's action says. Redrawn only when it changes.
+ */
+function renderRichMenu(menu) {
+  const box = $('rich-menu');
+  const key = menu ? menu.richMenuId : '';
+  if (box.dataset.menu === key) return;
+  box.dataset.menu = key;
+  box.hidden = !menu;
+  if (!menu) return;
+  $('rich-menu-bar').textContent = menu.chatBarText;
+  const { width, height } = menu.size;
+  const percent = (value, total) => `${(100 * value / total).toFixed(3)}%`;
+  const areas = menu.areas.map((area) => h('button', {
+    type: 'button',
+    class: 'rich-menu-area',
+    title: area.action.label ?? area.action.text ?? '',
+    dataset: { testid: 'rich-menu-area', text: area.action.text ?? '' },
+    style: {
+      left: percent(area.bounds.x, width), top: percent(area.bounds.y, height),
+      width: percent(area.bounds.width, width), height: percent(area.bounds.height, height),
+    },
+    onclick: () => performAction(area.action),
+  }));
+  $('rich-menu-board').replaceChildren(
+    h('img', { src: `/console/api/rich-menus/${encodeURIComponent(menu.richMenuId)}/image`, alt: menu.areas.map((a) => a.action.label ?? '').join(' / '), dataset: { testid: 'rich-menu-image' } }),
+    ...areas,
+  );
 }
 
 function renderChatFrame() {
