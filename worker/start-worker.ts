@@ -5,7 +5,7 @@
  * `ouen start` runs it beside the web side in one process (cli/start-ouen.ts).
  */
 import { DiscordDmSender } from '../channels/discord/dm-push.ts';
-import { sqlClient } from '../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
 import type { Env } from '../core/env.ts';
 import { errorFields } from '../core/error-fields.ts';
@@ -16,10 +16,12 @@ import { OutboxQueue } from '../runtime/outbox-queue.ts';
 import { redisConnection } from '../runtime/redis-connection.ts';
 import type { ServerStore } from '../runtime/server-store.ts';
 import { startOutboxWorker, type RunningWorker } from './outbox-worker.ts';
+import { startScheduleWorker, type RunningSchedules } from './schedule-worker.ts';
+import { moduleReminders } from '../core/modules/module-reminders.ts';
 
 export interface WorkerOptions {
   env: Env;
-  store: Pick<ServerStore, 'db' | 'sealer'>;
+  store: Pick<ServerStore, 'db' | 'sealer' | 'program'>;
   /** The LINE API to push through: the web side's in `ouen start` (the built-in fake in local mode). */
   line: LineRouting;
   logger: Logger;
@@ -30,6 +32,7 @@ export interface WorkerOptions {
 export interface RunningDelivery {
   outboxWorker: RunningWorker;
   outboxQueue: OutboxQueue;
+  schedules: RunningSchedules;
   /** Stops taking jobs (waits for those in flight), then closes the queue and the pool. */
   close(): Promise<void>;
 }
@@ -47,11 +50,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningDelive
   });
   // Whatever is due already (a stopped worker's rows) goes on the queue now, not at the first sweep.
   void outboxWorker.sweep().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'outbox sweep failed'));
+  // Schedules: synced from the program file, the queue rebuilt from PostgreSQL, fired into the outbox.
+  const schedules = startScheduleWorker({
+    db: sqlClient(sql), transact: transactOn(sql), sealer: store.sealer, program: store.program, reminders: moduleReminders,
+    connection, prefix: env.OUEN_QUEUE_PREFIX, outboxQueue, logger, clock: options.clock,
+  });
   return {
     outboxWorker,
     outboxQueue,
+    schedules,
     close: async () => {
-      for (const step of [() => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
+      for (const step of [() => schedules.close(), () => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
         await step().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'shutdown step failed'));
       }
     },
