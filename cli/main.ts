@@ -20,6 +20,7 @@ const usage = `usage: ouen <command>
                                  every application as CSV (UTF-8 with BOM, for Excel);
                                  withdrawn ones without personal fields unless --withdrawn-personal
   audit verify                   check the audit log's hash chain
+  schedule rebuild               put every pending schedule back on the queue (after Redis lost it)
   discord register               put the staff slash commands on the staff Discord server`;
 
 const options = {
@@ -66,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'audit':
       if (sub === 'verify') return (await import('./audit-verify.command.ts')).runAuditVerify(env);
+      break;
+    case 'schedule':
+      if (sub === 'rebuild') return (await import('./schedule-rebuild.command.ts')).runScheduleRebuild(env);
       break;
     case 'discord':
       if (sub === 'register') return (await import('./discord-register.command.ts')).runDiscordRegister(env);
