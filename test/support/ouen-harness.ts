@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { redisConnection } from '../../runtime/redis-connection.ts';
 import { obliterateOutboxQueue } from '../../runtime/outbox-queue.ts';
+import { obliterateScheduleQueue } from '../../runtime/schedule-queue.ts';
 import { startOuen, type RunningOuen } from '../../cli/start-ouen.ts';
 import { createFakeLineApi, type FakeLineStore } from '../../bot/console/fake-line-api.ts';
 import { parseEnv } from '../../core/env.ts';
@@ -107,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 /** Removes what a test's ouen left in Redis under its queue prefix. */
 export async function obliterateQueue(redisUrl: string, prefix: string): Promise<void> {
   await obliterateOutboxQueue(redisConnection(redisUrl), prefix).catch(() => undefined);
+  await obliterateScheduleQueue(redisConnection(redisUrl), prefix).catch(() => undefined);
 }
 
 export function sign(raw: string, secret: string): string {

@@ -8,7 +8,6 @@
  * const changes = await s.transact((tx) => scheduleReminder(tx, ping(participantId, runAt), s.timing, new Date()));
  * await s.schedules.queue.apply(changes, new Date());
  */
-import { Queue } from 'bullmq';
 import { transactOn } from '../../core/db/pg-transaction.ts';
 import type { Transact } from '../../core/db/types.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -19,7 +18,7 @@ import type { Reminder } from '../../core/schedules/reminder.ts';
 import { reminderRegistry } from '../../core/schedules/reminder-registry.ts';
 import type { NewSchedule, ScheduleTiming } from '../../core/schedules/schedule.service.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
-import { SCHEDULE_QUEUE } from '../../runtime/schedule-queue.ts';
+import { obliterateScheduleQueue } from '../../runtime/schedule-queue.ts';
 import { startScheduleWorker, type RunningSchedules } from '../../worker/schedule-worker.ts';
 import { startWorkerFixture, type WorkerFixture } from './worker-fixture.ts';
 
@@ -78,9 +77,7 @@ export async function startScheduleFixture(options: { program?: Program; clock?:
     schedules: () => running!,
     close: async () => {
       await stopSchedules();
-      const queue = new Queue(SCHEDULE_QUEUE, { connection, prefix });
-      await queue.obliterate({ force: true });
-      await queue.close();
+      await obliterateScheduleQueue(connection, prefix);
       await f.close();
     },
   };
