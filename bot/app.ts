@@ -28,7 +28,9 @@ import { lineApiFromEnv, type LineRouting } from '../runtime/line-routing.ts';
 import type { ServerStore } from '../runtime/server-store.ts';
 import { startProcessing } from '../runtime/start-processing.ts';
 import { lineWebhookRouter } from './line/webhook.route.ts';
-import { redisConnection, warnUnlessNoEviction } from '../runtime/redis-connection.ts';
+import { redisConnection } from '../runtime/redis-connection.ts';
+import { checkRedisEviction } from '../runtime/redis-eviction.ts';
+import { registerQueueMetrics } from '../runtime/queue-metrics.ts';
 
 export interface WebOptions {
   env: Env;
@@ -71,7 +73,7 @@ export async function startWeb(options: WebOptions): Promise<RunningWeb> {
   try {
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
     closers.push(() => redis.quit());
-    void warnUnlessNoEviction(redis, logger);
+    void checkRedisEviction(redis, logger);
     // The web thread's own statements (storing webhook events, the health check).
     const sql = createSqlPool(db.connectionString, WEB_POOL_SIZE);
     closers.push(() => sql.end());
@@ -154,7 +156,11 @@ export async function startWeb(options: WebOptions): Promise<RunningWeb> {
     }
     // Event tickets' QR images (the token in the URL is checked on every request).
     app.use(ticketRouter({ db: sqlClient(sql), sealer, logger }));
+    // Queue depth, totals and oldest-job age, read from Redis at scrape time (runtime/queue-metrics.ts).
+    closers.push(registerQueueMetrics(metrics.registry, { redis, prefix: env.OUEN_QUEUE_PREFIX }).close);
     app.use(healthRouter({ sql, redis, metricsText: processing.metricsText }));
+    // The admins' queue dashboard: behind OUEN_ADMIN_TOKEN, or this machine only in local mode; else not mounted.
+    if (env.OUEN_ADMIN_TOKEN || local) closers.push((await import('./http/queue-dashboard.ts')).mountQueueDashboard(app, { env, redis, port, host }));
     app.use(errorHandler(logger));
     const server = await listen(app, port, host);
     closers.push(() => closeServer(server));

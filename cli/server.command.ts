@@ -1,8 +1,10 @@
 import { CONSOLE_BESIDE_LINE_WARNING, CONSOLE_ON_NETWORK_WARNING } from '../bot/app.ts';
 import { isLoopback } from '../bot/http/listen.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
+import { createLogger } from '../core/logger.ts';
 import { startOuen } from './start-ouen.ts';
 import { stopSignal } from './stop-signal.ts';
+import { STOP_TIMED_OUT, stopWithin } from './stop-within.ts';
 
 /**
  * `ouen start` (the web side and the worker) and `ouen web` (the web side alone): runs
@@ -16,7 +18,8 @@ export async function runServer(env: Env, roles: { worker: boolean }): Promise<n
   const stopAsked = stopSignal();
   const say = (line: string) => console.log(`  ${line}`);
   if (local) say(`ouen: local mode (no LINE credentials${env.DATABASE_URL ? '' : ', no DATABASE_URL: a PostgreSQL of its own'}), data in ${env.OUEN_DATA_DIR}`);
-  const ouen = await startOuen({ env, web: true, worker: roles.worker, progress: local ? (step) => say(`· ${step}…`) : undefined });
+  const logger = createLogger(env.LOG_LEVEL);
+  const ouen = await startOuen({ env, web: true, worker: roles.worker, logger, progress: local ? (step) => say(`· ${step}…`) : undefined });
   if (env.OUEN_CONSOLE && !local) console.error(`\n  !!! ${CONSOLE_BESIDE_LINE_WARNING}.\n`);
   if (local && !isLoopback(ouen.host)) console.error(`\n  !!! ${CONSOLE_ON_NETWORK_WARNING}.\n`);
   if (ouen.consoleUrl) {
@@ -25,7 +28,9 @@ export async function runServer(env: Env, roles: { worker: boolean }): Promise<n
   }
   const signal = await stopAsked;
   if (local) say('stopping… (Ctrl+C again to quit at once)');
+  logger.info({ signal }, 'ouen stopping');
   process.once(signal, () => process.exit(130));
-  await ouen.close();
+  // Requests and turns in flight finish, then the worker's active jobs, within OUEN_SHUTDOWN_GRACE_MS (cli/stop-within.ts).
+  if (!(await stopWithin(() => ouen.close(), env.OUEN_SHUTDOWN_GRACE_MS, logger))) process.exit(STOP_TIMED_OUT);
   return 0;
 }

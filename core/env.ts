@@ -60,6 +60,15 @@ export const envSchema = z.object({
     }
     return z.NEVER;
   }),
+  /**
+   * The admins' credential for the queue dashboard (/admin/queues), as HTTP Basic password
+   * or Bearer token. Unset: the dashboard is not mounted (local mode: this machine only).
+   */
+  OUEN_ADMIN_TOKEN: z.string().trim().min(24, 'at least 24 characters, e.g. from: openssl rand -base64 32').optional(),
+  /** `ouen worker` serves /metrics and /healthz on this port. Unset: it opens no port. */
+  OUEN_WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** How long a stopping process waits for jobs and turns in flight before it exits anyway (their jobs then go back to the queue). */
+  OUEN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
   /** Events waiting for processing beyond which the webhook sheds load with 503. */
   OUEN_MAX_BACKLOG: z.coerce.number().int().positive().default(5000),
 });

@@ -50,8 +50,13 @@ export class AnswerDelivery {
       return;
     }
     await makeOutboxDue(this.deps.db, outboxId, this.deps.clock());
-    await this.deps.outbox.enqueue([outboxId]).catch((error: unknown) =>
-      this.deps.logger.error({ outboxId, err: errorFields(error) }, 'enqueue failed; the sweeper will retry'));
+    await this.handOver([outboxId]);
+  }
+
+  /** Hands rows that are due already to the worker; if the queue cannot take them, its sweep finds them. */
+  async handOver(outboxIds: string[]): Promise<void> {
+    await this.deps.outbox.enqueue(outboxIds).catch((error: unknown) =>
+      this.deps.logger.error({ outboxIds, err: errorFields(error) }, 'enqueue failed; the sweeper will retry'));
   }
 
   /** Resolves once every row whose reply went out so far is marked sent. */

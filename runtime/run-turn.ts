@@ -82,7 +82,8 @@ export interface TurnRequest {
 }
 
 export type TurnResult =
-  | { status: 'done'; rendered: unknown[]; outboxId: string | null; language: Language }
+  /** `notified`: the outbox rows its effects wrote for other people, due now (handed to the worker after commit). */
+  | { status: 'done'; rendered: unknown[]; outboxId: string | null; language: Language; notified: string[] }
   /** Its inbox row was consumed by another turn before: nothing to do. */
   | { status: 'duplicate' }
   /** Its inbox row stays pending behind an older event of the same person: run that first, then this again. */
@@ -164,7 +165,10 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       notBefore: new Date(d.request.now.getTime() + d.request.replyWindowMs), reply: d.request.reply,
     })), now);
     const outboxOf = new Map(answering.map((d, i) => [d.request.participantId, outboxIds[i]!]));
-    await createOutboxRows(db, sealer, notificationRows(done.flatMap((d) => d.notify), now), now);
+    const notifiedIds = await createOutboxRows(db, sealer, notificationRows(done.flatMap((d) => d.notify), now), now);
+    const notifiedOf = new Map<string, string[]>();
+    let next = 0;
+    for (const d of done) notifiedOf.set(d.request.participantId, notifiedIds.slice(next, (next += d.notify.length)));
     await markConsumedFailed(db, live.flatMap((r) => (r.inboxEventId && failed.has(r.participantId) ? [r.inboxEventId] : [])), now);
     // Last: the audit chain's lock is held from here until commit.
     await appendAudit(db, done.flatMap((d) => d.audit), now);
@@ -174,7 +178,10 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
       if (failed.has(request.participantId)) return { status: 'failed', error: failed.get(request.participantId) };
       const turn = answered.get(request.participantId);
       if (!turn) return { status: request.inboxEventId && held.has(request.inboxEventId) ? 'held' : 'duplicate' };
-      return { status: 'done', rendered: turn.rendered, outboxId: outboxOf.get(request.participantId) ?? null, language: turn.language };
+      return {
+        status: 'done', rendered: turn.rendered, outboxId: outboxOf.get(request.participantId) ?? null, language: turn.language,
+        notified: notifiedOf.get(request.participantId) ?? [],
+      };
     });
   });
 }

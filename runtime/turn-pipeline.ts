@@ -295,6 +295,8 @@ export class TurnPipeline<Event, ReplyTo, Message = unknown> {
     const { userId, replyTo } = action;
     const messages = result.rendered as Message[];
     const reply = replyTo === undefined ? undefined : () => adapter.reply(userId, replyTo, messages);
+    // Messages for other people (a promotion from the waitlist) go to the worker at once.
+    if (result.notified.length > 0) await this.#answers.handOver(result.notified);
     if (result.outboxId) return this.#answers.deliver(result.outboxId, reply);
     await reply?.().catch((error: unknown) => logger.warn({ channel: adapter.channel, err: errorFields(error) }, 'clearing an answer with nothing to say failed'));
   }

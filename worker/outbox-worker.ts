@@ -8,6 +8,7 @@ import { errorFields } from '../core/error-fields.ts';
 import { dueOutboxIds, settleOutbox } from '../core/outbox/outbox.repository.ts';
 import { createOutboxProcessor, outboxBackoff, type OutboxProcessorDeps } from './outbox.processor.ts';
 import { OUTBOX_QUEUE, type OutboxJob, type OutboxQueue } from '../runtime/outbox-queue.ts';
+import { WORKER_METRICS } from '../runtime/queues.ts';
 
 export interface OutboxWorkerOptions extends OutboxProcessorDeps {
   connection: ConnectionOptions;
@@ -30,6 +31,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): RunningWorker {
     prefix: options.prefix,
     concurrency: options.concurrency ?? 10,
     settings: { backoffStrategy: outboxBackoff },
+    metrics: WORKER_METRICS,
   });
   worker.on('failed', (job, error) => {
     options.logger.warn({ outboxId: job?.data.outboxId, attempts: job?.attemptsMade, err: errorFields(error) }, 'outbox delivery attempt failed');

@@ -40,8 +40,9 @@ export class DiscordDmSender implements ChannelPush {
 }
 
 /**
- * Outbox rows hold what the writer rendered: a Discord message for a DM turn, or a
- * plain LINE text message (results, staff answers), which becomes Discord content.
+ * The worker renders outbox rows for Discord (runtime/render-outbox.ts); only rows written
+ * before content was channel-neutral still hold LINE text messages, whose text becomes
+ * Discord content.
  */
 function toDiscordBody(message: unknown): Record<string, unknown> {
   const m = message as { type?: unknown; text?: unknown };

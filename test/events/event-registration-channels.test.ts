@@ -135,7 +135,8 @@ describe('event registration on LINE and in Discord DMs', () => {
     await send(taro.choose('yes'));
     expect(botTexts(h.line, taro.userId).at(-1)).toContain('キャンセルしました');
     expect((await fetch(new URL(new URL(ticket.imageUrl).pathname, h.ouen.url))).status).toBe(404);
-    await eventually(() => hanako.said().includes('参加登録が確定しました'), 30_000);
+    // Handed to the worker after commit: no wait for its sweep.
+    await eventually(() => hanako.said().includes('参加登録が確定しました'), 8_000);
     const promoted = hanako.answers().find((b) => b.embeds?.some((e) => e.image?.url));
     expect(promoted?.embeds?.[0]?.image?.url).toMatch(/\/tickets\/[A-Za-z0-9_-]+\.png$/);
     const counts = await h.db.prisma.eventRegistration.groupBy({ by: ['status'], _count: true });

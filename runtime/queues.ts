@@ -1,0 +1,21 @@
+/**
+ * Every BullMQ queue ouen runs, by name: the one list that `/metrics`
+ * (runtime/queue-metrics.ts) and the admins' queue dashboard (bot/http/queue-dashboard.ts)
+ * read, so a new queue shows up in both by being named here once.
+ *
+ * A module that adds a queue appends its name (one line) and passes
+ * {@link WORKER_METRICS} to its `Worker`, so its completed and failed totals are counted.
+ */
+import { OUTBOX_QUEUE } from './outbox-queue.ts';
+
+export const OUEN_QUEUES: readonly string[] = [
+  OUTBOX_QUEUE,
+];
+
+/**
+ * A `Worker` option: BullMQ then counts completed and failed jobs in Redis (one counter per
+ * queue, shared by every worker process), which `/metrics` serves as totals. The per-minute
+ * points it also keeps are capped to a day (1,440 minutes; BullMQ's `MetricsTime` is not
+ * imported so that this list loads no BullMQ code into the web thread).
+ */
+export const WORKER_METRICS = { maxDataPoints: 24 * 60 };
