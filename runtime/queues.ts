@@ -6,10 +6,12 @@
  * A module that adds a queue appends its name (one line) and passes
  * {@link WORKER_METRICS} to its `Worker`, so its completed and failed totals are counted.
  */
+import { SCHEDULE_QUEUE } from '../core/schedules/schedule-job.ts';
 import { OUTBOX_QUEUE } from './outbox-queue.ts';
 
 export const OUEN_QUEUES: readonly string[] = [
   OUTBOX_QUEUE,
+  SCHEDULE_QUEUE,
 ];
 
 /**

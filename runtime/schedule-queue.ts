@@ -7,10 +7,10 @@
  */
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { SqlClient } from '../core/db/types.ts';
-import { scheduleJobId, type ScheduleJobRef, type ScheduleQueueChanges } from '../core/schedules/schedule-job.ts';
+import { SCHEDULE_QUEUE, scheduleJobId, type ScheduleJobRef, type ScheduleQueueChanges } from '../core/schedules/schedule-job.ts';
 import { pendingSchedules } from '../core/schedules/schedule.service.ts';
 
-export const SCHEDULE_QUEUE = 'schedules';
+export { SCHEDULE_QUEUE };
 
 export interface ScheduleJob {
   scheduleId: string;

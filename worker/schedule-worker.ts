@@ -14,6 +14,7 @@ import type { ReminderRegistry } from '../core/schedules/reminder-registry.ts';
 import { dueSchedules } from '../core/schedules/schedule.service.ts';
 import { syncProgramSchedules } from '../core/schedules/sync-program-schedules.ts';
 import type { OutboxQueue } from '../runtime/outbox-queue.ts';
+import { WORKER_METRICS } from '../runtime/queues.ts';
 import { SCHEDULE_QUEUE, ScheduleQueue, type ScheduleJob } from '../runtime/schedule-queue.ts';
 import { createScheduleProcessor } from './schedule.processor.ts';
 
@@ -49,7 +50,7 @@ export function startScheduleWorker(options: ScheduleWorkerOptions): RunningSche
     outboxQueue: options.outboxQueue, logger, clock,
   });
   const worker = new Worker<ScheduleJob>(SCHEDULE_QUEUE, processor, {
-    connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 10,
+    connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 10, metrics: WORKER_METRICS,
   });
   worker.on('failed', (job, error) => logger.warn({ scheduleId: job?.data.scheduleId, attempts: job?.attemptsMade, err: errorFields(error) }, 'schedule attempt failed'));
   worker.on('error', (error) => logger.error({ err: errorFields(error) }, 'schedule worker error'));

@@ -3,6 +3,9 @@
  * gets a new job id (BullMQ refuses a second job only while the first one exists, so a
  * reused id could be swallowed by the old, still-delayed job). BullMQ forbids `:` in ids.
  */
+/** The BullMQ queue's name (runtime/schedule-queue.ts); here so the list of queues (runtime/queues.ts) loads no BullMQ. */
+export const SCHEDULE_QUEUE = 'schedules';
+
 export interface ScheduleJobRef {
   scheduleId: string;
   runAt: Date;
