@@ -201,10 +201,14 @@ describe('the event reminder', () => {
     const cancelled = await f.lineParticipant();
     const waitlisted = await f.lineParticipant();
     await registration(registered.participantId, 'registered');
-    await registration(cancelled.participantId, 'cancelled');
+    await registration(cancelled.participantId, 'registered');
     await registration(waitlisted.participantId, 'waitlisted');
     await f.db.prisma.participant.update({ where: { id: registered.participantId }, data: { language: 'en' } });
-    const id = await add({ reminder: EVENT_DAY_BEFORE, entity: 'event', entityId: f.program.event!.id, slot: 'day-before', runAt: new Date(), urgent: true, dedupeKey: `event-test:${randomBytes(4).toString('hex')}` });
+    // Scheduled while both hold a place; one cancels before it fires.
+    const runAt = new Date(Date.now() + 60 * 60_000);
+    const id = await add({ reminder: EVENT_DAY_BEFORE, entity: 'event', entityId: f.program.event!.id, slot: 'day-before', runAt, urgent: true, dedupeKey: `event-test:${randomBytes(4).toString('hex')}` });
+    await f.db.prisma.eventRegistration.updateMany({ where: { participantId: cancelled.participantId }, data: { status: 'cancelled', cancelledAt: new Date() } });
+    await f.schedules().queue.apply(await f.transact((tx) => rescheduleSchedule(tx, id, new Date(), f.timing)), new Date());
     await eventually(async () => (await schedule(id)).status === 'done');
     const rows = await f.db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `schedule:${id}:` } } });
     expect(rows.map((r) => r.participantId)).toEqual([registered.participantId]);
