@@ -22,6 +22,7 @@ const usage = `usage: ouen <command>
   audit verify                   check the audit log's hash chain
   richmenu publish               draw the rich menus from the program file, publish the changed ones
                                  to LINE (new-friend menu as default) and relink everyone by stage
+  schedule rebuild               put every pending schedule back on the queue (after Redis lost it)
   discord register               put the staff slash commands on the staff Discord server`;
 
 const options = {
@@ -72,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
     case 'richmenu':
       if (sub === 'publish') return (await import('./richmenu.command.ts')).runRichMenuPublish(env);
       if (sub === 'draw') return (await import('./richmenu.command.ts')).runRichMenuDraw();
+    case 'schedule':
+      if (sub === 'rebuild') return (await import('./schedule-rebuild.command.ts')).runScheduleRebuild(env);
       break;
     case 'discord':
       if (sub === 'register') return (await import('./discord-register.command.ts')).runDiscordRegister(env);

@@ -6,6 +6,7 @@
  * A module that adds a queue appends its name (one line) and passes
  * {@link WORKER_METRICS} to its `Worker`, so its completed and failed totals are counted.
  */
+import { SCHEDULE_QUEUE } from '../core/schedules/schedule-job.ts';
 import { OUTBOX_QUEUE } from './outbox-queue.ts';
 
 /** The staff feed's posts to Discord (worker/staff-feed-worker.ts). */
@@ -20,6 +21,7 @@ export const OUEN_QUEUES: readonly string[] = [
   STAFF_FEED_QUEUE,
   INBOX_REPLAY_QUEUE,
   RICH_MENU_QUEUE,
+  SCHEDULE_QUEUE,
 ];
 
 /**

@@ -24,6 +24,8 @@ import type { RunningStaffFeed } from './staff-feed-worker.ts';
 import { startInboxReplayWorker, type RunningInboxReplay } from './inbox-replay-worker.ts';
 import { handoffAvailable } from '../runtime/handoff-available.ts';
 import { startRichMenuLinker } from './rich-menu-link-worker.ts';
+import { startScheduleWorker, type RunningSchedules } from './schedule-worker.ts';
+import { moduleReminders } from '../core/modules/module-reminders.ts';
 
 export interface WorkerOptions {
   env: Env;
@@ -40,6 +42,7 @@ export interface RunningDelivery {
   outboxQueue: OutboxQueue;
   staffFeed?: RunningStaffFeed;
   inboxReplay: RunningInboxReplay;
+  schedules: RunningSchedules;
   /** Stops taking jobs (waits for those in flight), then closes the queue and the pool. */
   close(): Promise<void>;
 }
@@ -63,13 +66,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningDelive
     clock: options.clock, handoffAvailable: handoffAvailable(env), publicUrl: env.OUEN_PUBLIC_URL, connection, prefix: env.OUEN_QUEUE_PREFIX,
   });
   const richMenus = await startRichMenuLinker({ db: sqlClient(sql), transact: transactOn(sql), program: store.program, line: options.line, logger, clock: options.clock, connection, prefix: env.OUEN_QUEUE_PREFIX, publishFirst: isLocalMode(env) });
+  // Schedules: synced from the program file, the queue rebuilt from PostgreSQL, fired into the outbox.
+  const schedules = startScheduleWorker({
+    db: sqlClient(sql), transact: transactOn(sql), sealer: store.sealer, program: store.program, reminders: moduleReminders,
+    connection, prefix: env.OUEN_QUEUE_PREFIX, outboxQueue, logger, clock: options.clock,
+  });
   return {
     outboxWorker,
     outboxQueue,
     staffFeed,
     inboxReplay,
+    schedules,
     close: async () => {
-      for (const step of [() => richMenus.close(), async () => staffFeed?.close(), () => inboxReplay.close(), () => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
+      for (const step of [() => richMenus.close(), () => schedules.close(), async () => staffFeed?.close(), () => inboxReplay.close(), () => outboxWorker.close(), () => outboxQueue.close(), () => sql.end()]) {
         await step().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'shutdown step failed'));
       }
     },

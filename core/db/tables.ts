@@ -38,6 +38,7 @@ export type Event = AsRead<models.Event>;
 export type EventRegistration = AsRead<models.EventRegistration>;
 export type Send = AsRead<models.Send>;
 export type RichMenu = AsRead<models.RichMenu>;
+export type Schedule = AsRead<models.Schedule>;
 
 /** A json column's object, as Prisma types it. */
 export type JsonObject = models.Prisma.JsonObject;

@@ -14,6 +14,7 @@ import { attachDocument } from '../applications/document.service.ts';
 import { forgetUnsentMessage } from '../applications/unsend.service.ts';
 import { recordNotices } from '../staff-feed/staff-notice.repository.ts';
 import type { EffectTurn, ServerModule } from './server-module.ts';
+import { contestReminders } from './contest.reminders.ts';
 
 type Turn = EffectTurn<StoredApplication | null, ApplicationSave>;
 
@@ -22,6 +23,7 @@ const independentOfRow: ReadonlySet<string> = new Set(['saveAnswers', 'recordCon
 
 export const contestServerModule: ServerModule<'contest', ContestTypes, StoredApplication | null, ApplicationSave> = {
   id: 'contest',
+  reminders: contestReminders,
 
   async loadFacts(db, { sealer, program }, participantIds) {
     const applications = await findApplications(db, sealer, program.contest.id, [...participantIds]);

@@ -12,9 +12,11 @@ import { loadEventRegistrations } from '../events/event-registrations.ts';
 import { registerForEvent } from '../events/register-for-event.ts';
 import { ticketFacts } from '../events/ticket-token.ts';
 import type { ModuleScope, ServerModule } from './server-module.ts';
+import { eventReminders } from './event.reminders.ts';
 
 export const eventServerModule: ServerModule<'event', EventTypes> = {
   id: 'event',
+  reminders: eventReminders,
 
   async loadFacts(db, scope, participantIds) {
     const event = scope.program.event;

@@ -9,6 +9,7 @@ import type { ReceivedFile } from '../applications/document.service.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlClient } from '../db/types.ts';
+import type { ModuleReminders } from '../schedules/reminder.ts';
 
 /** What loaders and handlers use besides the connection. */
 export interface ModuleScope {
@@ -110,6 +111,8 @@ export interface ServerModule<Id extends string, T extends ModuleTypes, Stored e
   deferred?: { write(db: SqlClient, writes: Deferred[], now: Date): Promise<void> };
   /** Removes what an unsent message became (an answer, a document). */
   forgetMessage?(turn: UnsendTurn<Stored>): Promise<Forgotten<Stored>>;
+  /** The module's reminders and the schedules its configuration implies (core/schedules/). */
+  reminders?: ModuleReminders;
 }
 
 /**

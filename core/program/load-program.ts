@@ -6,6 +6,8 @@ import { inboxSchema, type InboxConfig } from '../handoff/handoff-config.ts';
 import { judgingSchema, type JudgingConfig } from '../judging/judging-config.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 import { richMenuSchema, type RichMenuConfig } from '../rich-menu/rich-menu-config.ts';
+import { DEFAULT_QUIET_HOURS, quietHoursSchema, type QuietHours } from '../../flows/engine/quiet-hours.ts';
+import { DEFAULT_REMINDERS, remindersSchema, type RemindersConfig } from '../schedules/reminders-config.ts';
 
 export const DEFAULT_PROGRAM_FILE = join(PROJECT_ROOT, 'core', 'program', 'default-program.json');
 
@@ -13,8 +15,15 @@ export const DEFAULT_PROGRAM_FILE = join(PROJECT_ROOT, 'core', 'program', 'defau
  * The program file: what flows see (flows/program.ts) plus the staff side's sections
  * (judging, the human inbox, the rich menus), which flows never read.
  */
-const programFileSchema = programSchema.extend({ judging: judgingSchema, inbox: inboxSchema, richMenu: richMenuSchema.prefault({}) });
-export type Program = ProgramConfig & { judging: JudgingConfig; inbox: InboxConfig; richMenu: RichMenuConfig };
+const programFileSchema = programSchema.extend({
+  judging: judgingSchema,
+  inbox: inboxSchema,
+  richMenu: richMenuSchema.prefault({}),
+  /** When nothing that can wait is sent (flows/engine/quiet-hours.ts). */
+  quietHours: quietHoursSchema.default(DEFAULT_QUIET_HOURS),
+  reminders: remindersSchema.default(DEFAULT_REMINDERS),
+});
+export type Program = ProgramConfig & { judging: JudgingConfig; inbox: InboxConfig; richMenu: RichMenuConfig; quietHours: QuietHours; reminders: RemindersConfig };
 
 /** Reads and validates the program configuration; every problem is reported at once. */
 export function loadProgram(file = DEFAULT_PROGRAM_FILE): Program {

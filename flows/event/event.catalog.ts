@@ -6,6 +6,8 @@ export const eventCatalog = {
   ja: {
     'event.menu.register': '参加登録',
     'event.menu.mine': '参加登録確認',
+    'event.reminder.dayBefore': '明日は「{name}」です。\n日時：{when}\n会場：{venue}\n受付でチケットのQRコードをお見せください（「参加登録確認」で表示できます）。',
+    'event.reminder.soon': '「{name}」はまもなく始まります。\n日時：{when}\n会場：{venue}\nお気をつけてお越しください。',
     'event.intro': '「{name}」の参加登録です。\n日時：{when}\n会場：{venue}',
     'event.consent': '【個人情報の取り扱い】\n利用目的：{purpose}\n閲覧する者：{recipients}\n保存期間：{retention}\nお問い合わせ：{contact}\n\n内容に同意いただけますか？',
     'event.consent.agree': '同意する',
@@ -47,6 +49,8 @@ export const eventCatalog = {
   en: {
     'event.menu.register': 'Register',
     'event.menu.mine': 'My registration',
+    'event.reminder.dayBefore': '"{name}" is tomorrow.\nWhen: {when}\nWhere: {venue}\nPlease show your ticket\'s QR code at reception ("My registration" shows it).',
+    'event.reminder.soon': '"{name}" starts soon.\nWhen: {when}\nWhere: {venue}\nSee you there.',
     'event.intro': 'Registration for "{name}".\nWhen: {when}\nWhere: {venue}',
     'event.consent': '[How we handle your personal data]\nPurpose: {purpose}\nWho sees it: {recipients}\nKept for: {retention}\nContact: {contact}\n\nDo you agree?',
     'event.consent.agree': 'I agree',

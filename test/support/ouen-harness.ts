@@ -13,6 +13,7 @@ import express from 'express';
 import { redisConnection } from '../../runtime/redis-connection.ts';
 import { obliterateOutboxQueue } from '../../runtime/outbox-queue.ts';
 import { obliterateRichMenuQueue } from '../../worker/rich-menu-link-worker.ts';
+import { obliterateScheduleQueue } from '../../runtime/schedule-queue.ts';
 import { startOuen, type RunningOuen } from '../../cli/start-ouen.ts';
 import { INBOX_REPLAY_QUEUE } from '../../runtime/queues.ts';
 import { STAFF_FEED_QUEUE } from '../../runtime/queues.ts';
@@ -117,6 +118,7 @@ export async function obliterateQueue(redisUrl: string, prefix: string): Promise
     await queue.close();
   }
   await obliterateRichMenuQueue(redisConnection(redisUrl), prefix).catch(() => undefined);
+  await obliterateScheduleQueue(redisConnection(redisUrl), prefix).catch(() => undefined);
 }
 
 export function sign(raw: string, secret: string): string {
