@@ -19,7 +19,8 @@ import { clipCharacters } from '../../core/clip-text.ts';
 import { pageButtons } from './page-buttons.ts';
 
 export type JudgingCommand = Exclude<StaffCommand, {
-  name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'event' | 'eventRoster' | 'help';
+  name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'event' | 'eventRoster' | 'help'
+    | 'broadcastForm' | 'draftBroadcast' | 'broadcasts' | 'testBroadcast' | 'answerBroadcast' | 'sendReports';
 }>;
 
 /** Discord's modal holds five inputs: four criteria and, on the last page, the comment. */
