@@ -67,7 +67,7 @@ async function broadcastReply(deps: StaffDeps, request: StaffRequest, command: B
       };
     }
     case 'broadcasts': {
-      const waiting = (await broadcasts.awaitingBroadcasts(deps)).slice(0, LIST_BROADCASTS);
+      const waiting = await broadcasts.awaitingBroadcasts(deps, LIST_BROADCASTS);
       if (waiting.length === 0) return { text: t('broadcast.none') };
       return {
         cards: waiting.map((p) => previewCard(deps, language, p)),

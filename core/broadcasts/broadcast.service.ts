@@ -114,9 +114,9 @@ export async function broadcastPreview(deps: BroadcastDeps, approvalId: string):
   };
 }
 
-/** Broadcasts waiting for an approver, each previewed. */
-export async function awaitingBroadcasts(deps: BroadcastDeps): Promise<BroadcastPreview[]> {
-  const waiting = await approvals.findAwaitingApprovals(deps.db, 'broadcast');
+/** Broadcasts waiting for an approver, oldest first, at most `limit`, each previewed. */
+export async function awaitingBroadcasts(deps: BroadcastDeps, limit = 10): Promise<BroadcastPreview[]> {
+  const waiting = (await approvals.findAwaitingApprovals(deps.db, 'broadcast')).slice(0, limit);
   return (await Promise.all(waiting.map((a) => broadcastPreview(deps, a.id)))).filter((p): p is BroadcastPreview => p !== null);
 }
 
