@@ -3,7 +3,7 @@
  * (`approval.<code>`); nothing has been written when one is thrown.
  */
 export type ApprovalRefusalCode =
-  | 'notFound' | 'alreadyDecided' | 'ownDraft' | 'quotaExceeded' | 'quotaUnknown'
+  | 'notFound' | 'alreadyDecided' | 'ownDraft' | 'notPermitted' | 'quotaExceeded' | 'quotaUnknown'
   | 'emptySegment' | 'badText' | 'badSendAt' | 'unknownSegment' | 'noOwnChannel' | 'myNumber';
 
 export class ApprovalRefusal extends Error {

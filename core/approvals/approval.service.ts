@@ -9,7 +9,7 @@
  */
 import { appendAudit } from '../audit/audit-log.ts';
 import type { SqlClient, Transact } from '../db/types.ts';
-import { mayApprove, type Action, type Role } from '../staff/permissions.ts';
+import { authorize, mayApprove, type Action, type Role } from '../staff/permissions.ts';
 import { ApprovalRefusal } from './approval-errors.ts';
 import * as repo from './approval.repository.ts';
 
@@ -55,7 +55,9 @@ export async function answerApproval(deps: ApprovalDeps, approver: Approver, app
     const approval = await repo.findApproval(tx, approvalId, true);
     if (!approval) throw new ApprovalRefusal('notFound');
     if (approval.status !== 'awaiting') throw new ApprovalRefusal('alreadyDecided', { status: approval.status });
-    if (!mayApprove(approver.roles, approver.actor, approval.draftedBy, options.separateDuties, options.action).allowed) throw new ApprovalRefusal('ownDraft');
+    if (!mayApprove(approver.roles, approver.actor, approval.draftedBy, options.separateDuties, options.action).allowed) {
+      throw new ApprovalRefusal(authorize(approver.roles, options.action).allowed ? 'ownDraft' : 'notPermitted');
+    }
     await options.check?.(tx, approval, approve);
     await options.onAnswer?.(tx, approval, approve);
     await repo.decideApproval(tx, approvalId, approve ? 'approved' : 'rejected', approver.actor, now);

@@ -503,7 +503,8 @@ function judgingRefusalOf(error: ApprovalRefusal): Error {
   switch (error.code) {
     case 'notFound': return new JudgingRefusal('publicationNotFound');
     case 'alreadyDecided': return new JudgingRefusal('alreadyDecided', error.params);
-    case 'ownDraft': return new JudgingRefusal('ownDraft');
+    // Results keep their one refusal for both (the command layer checks the role first).
+    case 'ownDraft': case 'notPermitted': return new JudgingRefusal('ownDraft');
     default: return error;
   }
 }

@@ -95,6 +95,7 @@ describe('a broadcast', () => {
 
   it('cannot be approved by its drafter, even one who is an approver', async () => {
     await expect(broadcasts.answerBroadcast(deps, { actor: drafter, roles: ['approver'] }, approvalId, true)).rejects.toEqual(refusal('ownDraft'));
+    await expect(broadcasts.answerBroadcast(deps, { actor: 'console:staff-c', roles: ['staff', 'admin'] }, approvalId, true)).rejects.toEqual(refusal('notPermitted'));
     expect(await rowStatuses(approvalId)).toEqual(['held', 'held', 'held']);
   });
 
