@@ -17,6 +17,7 @@ import { createSqlPool } from '../core/db/sql-pool.ts';
 import { sqlClient } from '../core/db/pg-transaction.ts';
 import { hasPlaceholderContact } from '../core/program/load-program.ts';
 import type { FakeLineStore } from './console/fake-line-store.ts';
+import { consoleTestRecipient } from './console/console-test-recipient.ts';
 import type { StaffDeps } from './staff/staff-commands.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { choosePort, closeServer, isLoopback, listen, listenHost, selfUrl } from './http/listen.ts';
@@ -103,7 +104,15 @@ export async function startWeb(options: WebOptions): Promise<RunningWeb> {
       // Approved results go to the delivery queue at once, wherever the worker runs.
       const releaseQueue = new OutboxQueue(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
       closers.push(() => releaseQueue.close());
-      return (staff = staffDepsOn(pool, { sealer, program, clock, release: (ids) => releaseQueue.enqueue(ids) }));
+      // The month's LINE quota, read before a broadcast or results are approved: from the
+      // built-in fake in local mode, else from LINE (none without LINE credentials).
+      const { LineApi } = await import('../channels/line/line-api.ts');
+      const quotaApi = local ? new LineApi(fakeConfig) : env.LINE_CHANNEL_ACCESS_TOKEN ? new LineApi(lineApiFromEnv(env)) : undefined;
+      return (staff = staffDepsOn(pool, {
+        sealer, program, clock, release: (ids) => releaseQueue.enqueue(ids),
+        ...(quotaApi ? { quota: () => quotaApi.messageQuota() } : {}),
+        ...(local ? { ownParticipant: (actor: string) => consoleTestRecipient(sqlClient(pool), fakeLine, actor) } : {}),
+      }));
     };
 
     let fakeLine: FakeLineStore | undefined;

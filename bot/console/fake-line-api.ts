@@ -70,6 +70,8 @@ export function createFakeLineApi(options: FakeLineApiOptions): { router: Router
   router.post('/v2/bot/message/reply', (_req, res) => reply(store, res));
   router.post('/v2/bot/message/push', (req, res) => push(store, req, res));
   router.post('/v2/bot/chat/loading/start', (_req, res) => startLoading(store, res));
+  router.get('/v2/bot/message/quota', (_req, res) => void res.json(quotaBody(store)));
+  router.get('/v2/bot/message/quota/consumption', (_req, res) => void res.json({ totalUsage: store.billedThisMonth() }));
   router.get('/v2/bot/profile/:userId', (req, res) => profile(store, req.params.userId, res));
   router.get('/v2/bot/message/:messageId/content', (req, res) => content(store, req.params.messageId, res));
   mountRichMenuRoutes(router, store);
@@ -165,9 +167,17 @@ function push(store: FakeLineStore, req: Request, res: Response) {
   if (!store.user(to)) return void res.status(400).json({ message: 'Failed to send messages' });
   if (fault && !fault.delivered) return void answerFault(res, fault.status);
   const sentMessages = deliver(store, to, body.messages as unknown[], 'push');
+  // Billed per recipient, whatever the bubbles; a user who blocked the account receives nothing and is not counted.
+  if (!store.user(to)?.blocked) store.recordBilled(1);
   if (retryKey !== undefined) store.rememberRetryKey(retryKey, res.getHeader('x-line-request-id') as string, sentMessages);
   if (fault) return void answerFault(res, fault.status);
   res.json({ sentMessages });
+}
+
+/** MessageQuotaResponse: `value` only with `type: limited`. */
+function quotaBody(store: FakeLineStore): { type: 'none' } | { type: 'limited'; value: number } {
+  const limit = store.messageQuota;
+  return limit === null ? { type: 'none' } : { type: 'limited', value: limit };
 }
 
 function answerFault(res: Response, status: number) {

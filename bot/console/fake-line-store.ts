@@ -94,6 +94,9 @@ export class FakeLineStore {
   readonly #loadingUntil = new Map<string, number>();
   readonly #files = new Map<string, FileMeta>();
   readonly #pushFaults: PushFault[] = [];
+  /** Billed recipients by month (`YYYY-MM`, Japan time); memory only: a restarted console starts the month afresh. */
+  readonly #billed = new Map<string, number>();
+  #quotaLimit: number | null = null;
   readonly #journal?: FakeLineJournal;
   #seq = 0;
 
@@ -168,6 +171,29 @@ export class FakeLineStore {
    */
   failNextPushes(...faults: PushFault[]): void {
     this.#pushFaults.push(...faults);
+  }
+
+  /**
+   * The month's target limit the fake reports (GET /v2/bot/message/quota): a number for
+   * `type: limited`, null for `type: none` (the default).
+   */
+  setMessageQuota(limit: number | null): void {
+    this.#quotaLimit = limit;
+  }
+
+  get messageQuota(): number | null {
+    return this.#quotaLimit;
+  }
+
+  /** Counts billed recipients (a delivered push: one; a multicast: one per recipient delivered to). */
+  recordBilled(recipients: number): void {
+    const month = billingMonth(this.now());
+    this.#billed.set(month, (this.#billed.get(month) ?? 0) + recipients);
+  }
+
+  /** Billed recipients this month (GET /v2/bot/message/quota/consumption). */
+  billedThisMonth(): number {
+    return this.#billed.get(billingMonth(this.now())) ?? 0;
   }
 
   /** The fault for the push being answered now, if one is due (fake-line-api.ts). */
@@ -285,4 +311,9 @@ export class FakeLineStore {
     ];
     this.#journal!.rewrite(records);
   }
+}
+
+/** LINE counts a calendar month in Japan time. */
+function billingMonth(at: number): string {
+  return new Date(at + 9 * 3_600_000).toISOString().slice(0, 7);
 }

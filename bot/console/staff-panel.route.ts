@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Program } from '../../core/program/load-program.ts';
 import { ROLES } from '../../core/staff/permissions.ts';
 import { commandGuide, guideText } from '../staff/command-guide.ts';
-import { commandFromComponent } from '../staff/staff-components.ts';
+import { commandFromComponent, segmentParams } from '../staff/staff-components.ts';
 import { parseStaffLine } from '../staff/staff-line.ts';
 import { staffText } from '../staff/staff-messages.ts';
 import type { StaffCommand, StaffReply, StaffRequest } from '../staff/staff-types.ts';
@@ -24,7 +24,10 @@ const staffRequestSchema = z.object({
   /** Who is asking: a judge's roster id (to score), else a name for the audit log and signatures. */
   as: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(),
   line: z.string().max(300).optional(),
-  command: z.enum(['stats', 'applications', 'application', 'inbox', 'approvals', 'progress', 'ranking', 'deliveries', 'event', 'help']).optional(),
+  command: z.enum(['stats', 'applications', 'application', 'inbox', 'approvals', 'progress', 'ranking', 'deliveries', 'event', 'help', 'broadcast', 'broadcasts', 'sendReports']).optional(),
+  /** A broadcast's segment as `id` or `id:parameter` (`applicants:submitted`, `round:document`), and an optional local send time. */
+  segment: z.string().regex(/^[a-z][a-z0-9-]{0,30}(:[a-z0-9-]{1,30})?$/).optional(),
+  sendAt: z.string().trim().max(16).optional(),
   status: z.enum(['draft', 'submitted', 'withdrawn']).optional(),
   municipality: z.string().trim().min(1).max(20).optional(),
   workshop: z.boolean().optional(),
@@ -82,7 +85,13 @@ function commandOf(body: PanelRequest): StaffCommand | null {
   if (body.line) return parseStaffLine(body.line);
   switch (body.command) {
     case 'stats': case 'inbox': case 'approvals': case 'progress': case 'ranking': case 'deliveries': case 'event': case 'help':
+    case 'broadcasts': case 'sendReports':
       return { name: body.command };
+    case 'broadcast': {
+      if (!body.segment) return null;
+      const [segment, param] = body.segment.split(':') as [string, string | undefined];
+      return { name: 'broadcastForm', segment: { id: segment, params: segmentParams(segment, param) }, ...(body.sendAt ? { sendAt: body.sendAt } : {}) };
+    }
     case 'application':
       return body.receipt ? { name: 'application', receipt: body.receipt } : null;
     case 'applications':

@@ -15,8 +15,8 @@ import type { Logger } from '../../core/logger.ts';
 import { errorFields } from '../../core/error-fields.ts';
 import type { RoundId } from '../../core/judging/judging-config.ts';
 import { rolesOf, type Role, type RoleMapping } from '../../core/staff/permissions.ts';
-import { commandFromComponent } from '../staff/staff-components.ts';
-import type { StaffCommand, StaffModal, StaffReply, StaffRequest } from '../staff/staff-types.ts';
+import { commandFromComponent, segmentParams } from '../staff/staff-components.ts';
+import type { StaffCard, StaffCommand, StaffModal, StaffPick, StaffReply, StaffRequest } from '../staff/staff-types.ts';
 import { CONTENT_CHARS, render } from '../../channels/discord/staff/render-staff-reply.ts';
 import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
 import { clipCharacters } from '../../core/clip-text.ts';
@@ -57,7 +57,7 @@ type Answerable = ChatInputCommandInteraction | ButtonInteraction | StringSelect
 
 /** Commands that answer with a form (a modal): the answer form, and a page of the scoring form (`/score` itself answers with the criteria). */
 function opensForm(command: StaffCommand): boolean {
-  return command.name === 'replyForm' || (command.name === 'score' && command.page !== undefined);
+  return command.name === 'replyForm' || command.name === 'broadcastForm' || (command.name === 'score' && command.page !== undefined);
 }
 
 /** How the member is named in their signature: server nickname, then display name, then user name. */
@@ -182,6 +182,8 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
       return interaction.options.getBoolean('roster') ? { name: 'eventRoster' } : { name: 'event' };
     case 'help':
       return { name: 'help' };
+    case 'broadcast':
+      return broadcastCommand(interaction);
     default:
       return null;
   }
@@ -190,6 +192,18 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
     const value = interaction.options.getString('round');
     return value === 'document' || value === 'presentation' || value === 'final' ? { round: value } : {};
   }
+}
+
+/** `/broadcast draft|list|reports`; a draft's one segment parameter is the round (round) or the status (applicants). */
+function broadcastCommand(interaction: ChatInputCommandInteraction): StaffCommand | null {
+  const sub = interaction.options.getSubcommand(true);
+  if (sub === 'list') return { name: 'broadcasts' };
+  if (sub === 'reports') return { name: 'sendReports' };
+  if (sub !== 'draft') return null;
+  const segment = interaction.options.getString('segment', true);
+  const param = segment === 'round' ? interaction.options.getString('round') : segment === 'applicants' ? interaction.options.getString('status') : null;
+  const sendAt = interaction.options.getString('send_at');
+  return { name: 'broadcastForm', segment: { id: segment, params: segmentParams(segment, param ?? undefined) }, ...(sendAt ? { sendAt } : {}) };
 }
 
 /** Role ids from a cached member or from the raw member Discord sent; none in a DM. */

@@ -78,7 +78,40 @@ export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationComman
       .addBooleanOption((o) => o.setName('roster').setNameLocalizations({ ja: '名簿' })
         .setDescription('The roster as CSV (personal data; admin and staff)').setDescriptionLocalizations({ ja: '参加者名簿の CSV（個人情報。管理者・スタッフのみ）' }))
       .toJSON(),
+    broadcastCommand(),
   ];
+}
+
+/**
+ * `/broadcast draft` opens the form for the text (Japanese, optional English) for a
+ * segment; `list` shows those awaiting approval with their previews; `reports` the sends.
+ */
+function broadcastCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  return command('broadcast', 'お知らせ', 'Broadcasts: draft, awaiting approval, reports', 'お知らせ配信: 下書き・承認待ち・配信レポート')
+    .addSubcommand((s) => subcommand('draft', '下書き', 'Draft a broadcast (held until approved)', 'お知らせを下書きします（承認まで送信されません）')(s)
+      .addStringOption((o) => o.setName('segment').setNameLocalizations({ ja: '対象' })
+        .setDescription('Who receives it').setDescriptionLocalizations({ ja: '送信対象' }).setRequired(true)
+        .addChoices(
+          { name: 'applicants', name_localizations: { ja: '応募者' }, value: 'applicants' },
+          { name: 'entrants of a judging round', name_localizations: { ja: '審査ラウンドの対象者' }, value: 'round' },
+          { name: 'event registrants', name_localizations: { ja: 'イベント参加登録者' }, value: 'event-registrants' },
+          { name: 'waitlisted', name_localizations: { ja: 'キャンセル待ち' }, value: 'waitlisted' },
+          { name: 'agreed to news', name_localizations: { ja: 'お知らせ受信に同意した人' }, value: 'news' },
+          { name: 'all followers (not blocked, not refusing news)', name_localizations: { ja: '友だち全員（ブロック・拒否を除く）' }, value: 'followers' },
+        ))
+      .addStringOption((o) => o.setName('status').setNameLocalizations({ ja: '状態' })
+        .setDescription('Applicants: only this status').setDescriptionLocalizations({ ja: '応募者: この状態のみ' })
+        .addChoices(
+          { name: 'submitted', name_localizations: { ja: '提出済み' }, value: 'submitted' },
+          { name: 'draft', name_localizations: { ja: '下書き' }, value: 'draft' },
+        ))
+      .addStringOption(roundOption())
+      .addStringOption((o) => o.setName('send_at').setNameLocalizations({ ja: '送信日時' })
+        .setDescription('Schedule: YYYY-MM-DD HH:mm, Japan time (empty: when approved)').setDescriptionLocalizations({ ja: '予約送信: YYYY-MM-DD HH:mm（日本時間。空欄なら承認後すぐ）' })
+        .setMaxLength(16)))
+    .addSubcommand((s) => subcommand('list', '承認待ち', 'Broadcasts awaiting approval, with previews', '承認待ちのお知らせとプレビュー')(s))
+    .addSubcommand((s) => subcommand('reports', 'レポート', 'The latest send reports', '最近の配信レポート')(s))
+    .toJSON();
 }
 
 function applicationCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {

@@ -33,6 +33,12 @@ const permissions: Record<Exclude<StaffCommand['name'], 'help'>, Action> = {
   retryDelivery: 'deliveries.retry',
   event: 'event.view',
   eventRoster: 'event.roster',
+  broadcastForm: 'broadcasts.draft',
+  draftBroadcast: 'broadcasts.draft',
+  broadcasts: 'broadcasts.reports',
+  testBroadcast: 'broadcasts.testSend',
+  answerBroadcast: 'broadcasts.approve',
+  sendReports: 'broadcasts.reports',
 };
 
 /**

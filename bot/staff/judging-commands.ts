@@ -11,6 +11,7 @@ import { weightedTotal } from '../../core/judging/aggregate.ts';
 import { publicationRecipients } from '../../core/judging/publication-recipients.ts';
 import type { RoundConfig, RoundId } from '../../core/judging/judging-config.ts';
 import { JudgingRefusal } from '../../core/judging/judging-errors.ts';
+import { ApprovalRefusal } from '../../core/approvals/approval-errors.ts';
 import * as judging from '../../core/judging/judging.service.ts';
 import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage, type StaffMessageKey } from './staff-messages.ts';
@@ -19,7 +20,8 @@ import { clipCharacters } from '../../core/clip-text.ts';
 import { pageButtons } from './page-buttons.ts';
 
 export type JudgingCommand = Exclude<StaffCommand, {
-  name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'event' | 'eventRoster' | 'help';
+  name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'event' | 'eventRoster' | 'help'
+    | 'broadcastForm' | 'draftBroadcast' | 'broadcasts' | 'testBroadcast' | 'answerBroadcast' | 'sendReports';
 }>;
 
 /** Discord's modal holds five inputs: four criteria and, on the last page, the comment. */
@@ -46,6 +48,8 @@ export async function runJudgingCommand(deps: StaffDeps, request: StaffRequest &
       };
       return { text: staffText(request.language, `judging.${error.code}` as StaffMessageKey, params) };
     }
+    // The approval's own refusals (the month's LINE quota cannot carry the results) read as for any approval.
+    if (error instanceof ApprovalRefusal) return { text: staffText(request.language, `broadcast.refused.${error.code}` as StaffMessageKey, error.params) };
     throw error;
   }
 }

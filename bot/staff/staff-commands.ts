@@ -18,6 +18,7 @@ import { authorize, denialAudit, type Role } from '../../core/staff/permissions.
 import { collectStats, statsEventOf } from '../../core/stats/collect-stats.ts';
 import { guideText } from './command-guide.ts';
 import { permissionFor, refusalText, roleNames } from './command-permissions.ts';
+import { runBroadcastCommand } from './broadcast-commands.ts';
 import { runDeliveryCommand } from './delivery-commands.ts';
 import { runEventCommand } from './event-commands.ts';
 import { runInboxCommand } from './inbox-commands.ts';
@@ -70,8 +71,34 @@ export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): P
     case 'event':
     case 'eventRoster':
       return runEventCommand(deps, { ...request, command });
+    case 'broadcastForm':
+    case 'draftBroadcast':
+    case 'broadcasts':
+    case 'testBroadcast':
+    case 'answerBroadcast':
+    case 'sendReports':
+      return runBroadcastCommand(deps, { ...request, command });
+    case 'approvals': return approvalsReply(deps, request);
     default: return runJudgingCommand(deps, { ...request, command: command as JudgingCommand });
   }
+}
+
+/**
+ * Everything awaiting the approver, one mechanism (core/approvals): a round's results
+ * (judging-commands.ts) and broadcasts, each with its own buttons.
+ */
+async function approvalsReply(deps: StaffDeps, request: StaffRequest): Promise<StaffReply> {
+  const command = request.command as Extract<StaffCommand, { name: 'approvals' }>;
+  const results = await runJudgingCommand(deps, { ...request, command });
+  // Broadcasts on the first page only: the later pages are the results' applications.
+  if ((command.page ?? 0) > 0 || !authorize(request.roles, 'broadcasts.approve').allowed) return results;
+  const broadcasts = await runBroadcastCommand(deps, { ...request, command: { name: 'broadcasts' } });
+  if (!broadcasts.cards) return results;
+  const resultCards = results.cards ?? [];
+  return {
+    cards: [...resultCards, ...broadcasts.cards].slice(0, 10),
+    buttons: [...(results.buttons ?? []), ...(broadcasts.buttons ?? [])].slice(0, 25),
+  };
 }
 
 /** The commands the asker's roles may use, as they are typed. */

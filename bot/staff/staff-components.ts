@@ -32,7 +32,47 @@ export const componentId = {
   retry: (outboxId: string) => `ouen:retry:${outboxId}`,
   /** The event's roster as CSV. */
   eventRoster: 'ouen:event-roster',
+  /**
+   * A broadcast's form (segment, its one parameter or `-`, the send time as
+   * `YYYYMMDDHHmm` or `-`), its test send, and an approver's answer.
+   */
+  broadcastForm: (segment: string, param: string | undefined, sendAt: string | undefined) =>
+    `ouen:bcform:${segment}:${param ?? '-'}:${sendAt ? sendAt.replace(/\D/g, '') : '-'}`,
+  testBroadcast: (approvalId: string) => `ouen:bctest:${approvalId}`,
+  approveBroadcast: (approvalId: string) => `ouen:bcapprove:${approvalId}`,
+  rejectBroadcast: (approvalId: string) => `ouen:bcreject:${approvalId}`,
 };
+
+const segmentId = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/);
+const segmentParam = z.string().regex(/^[a-z0-9-]{1,30}$/);
+const compactTime = z.string().regex(/^\d{12}$/).transform((t) => `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)} ${t.slice(8, 10)}:${t.slice(10, 12)}`);
+
+/** The parameter a segment takes from the form id (applicants: status; round: which round). */
+export function segmentParams(segment: string, param: string | undefined): Record<string, string> {
+  if (!param || param === '-') return {};
+  return segment === 'round' ? { round: param } : segment === 'applicants' ? { status: param } : { value: param };
+}
+
+function broadcastCommand(kind: string, id: string, fields: Record<string, string>): StaffCommand | null {
+  if (kind === 'bcform') {
+    const [segment, param, time, extra] = id.split(':').slice(2);
+    const parsed = z.tuple([segmentId, z.union([z.literal('-'), segmentParam]), z.union([z.literal('-'), compactTime])]).safeParse([segment, param, time]);
+    if (!parsed.success || extra !== undefined) return null;
+    const [seg, p, sendAt] = parsed.data;
+    const text = z.object({ title: z.string().trim().min(1).max(80), ja: z.string().trim().min(1).max(5000), en: z.string().max(5000).optional() }).safeParse(fields);
+    if (!text.success) return null;
+    const en = text.data.en?.trim();
+    return {
+      name: 'draftBroadcast', segment: { id: seg, params: segmentParams(seg, p) }, ...(sendAt === '-' ? {} : { sendAt }),
+      title: text.data.title, ja: text.data.ja, ...(en ? { en } : {}),
+    };
+  }
+  const [, , first, second] = id.split(':');
+  const approvalId = z.uuid().safeParse(first);
+  if (!approvalId.success || second !== undefined) return null;
+  if (kind === 'bctest') return { name: 'testBroadcast', approvalId: approvalId.data };
+  return { name: 'answerBroadcast', approvalId: approvalId.data, approve: kind === 'bcapprove' };
+}
 
 /** The command a clicked button or a submitted form asks for; null for anything not ours or malformed. */
 export function commandFromComponent(id: string, fields: Record<string, string> = {}): StaffCommand | null {
@@ -85,6 +125,11 @@ export function commandFromComponent(id: string, fields: Record<string, string> 
     }
     case 'event-roster':
       return first === undefined ? { name: 'eventRoster' } : null;
+    case 'bcform':
+    case 'bctest':
+    case 'bcapprove':
+    case 'bcreject':
+      return broadcastCommand(kind, id, fields);
     default:
       return null;
   }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { RoundId } from '../../core/judging/judging-config.ts';
+import { segmentParams } from './staff-components.ts';
 import type { StaffCommand } from './staff-types.ts';
 
 const ROUNDS = new Set(['document', 'presentation', 'final']);
@@ -62,6 +63,7 @@ export function parseStaffLine(line: string): StaffCommand | null {
     case 'event':
       if (args.length === 0) return { name: 'event' };
       return args.length === 1 && args[0] === 'roster' ? { name: 'eventRoster' } : null;
+    case 'broadcast': return broadcastLine(args);
     case 'help':
     case 'ヘルプ':
     case '?':
@@ -72,4 +74,19 @@ export function parseStaffLine(line: string): StaffCommand | null {
     }
     default: return null;
   }
+}
+
+/**
+ * `/broadcast draft <segment> [parameter] [YYYY-MM-DD HH:mm]`, `/broadcast list`,
+ * `/broadcast reports`: the segment's one parameter is applicants' status or the round.
+ */
+function broadcastLine(args: string[]): StaffCommand | null {
+  const [action, segment, ...rest] = args;
+  if (action === 'list') return args.length === 1 ? { name: 'broadcasts' } : null;
+  if (action === 'reports') return args.length === 1 ? { name: 'sendReports' } : null;
+  if (action !== 'draft' || !segment) return null;
+  const time = rest.length >= 2 && /^\d{4}-\d{2}-\d{2}$/.test(rest.at(-2)!) ? `${rest.at(-2)} ${rest.at(-1)}` : undefined;
+  const params = time ? rest.slice(0, -2) : rest;
+  if (params.length > 1) return null;
+  return { name: 'broadcastForm', segment: { id: segment, params: segmentParams(segment, params[0]) }, ...(time ? { sendAt: time } : {}) };
 }

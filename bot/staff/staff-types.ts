@@ -6,7 +6,9 @@
 import type { ApplicationFilter } from '../../core/applications/staff-queries.ts';
 import type { Sealer } from '../../core/crypto/sealer.ts';
 import type { SqlClient, Transact } from '../../core/db/types.ts';
+import type { QuotaSource } from '../../core/approvals/message-quota.ts';
 import type { RoundId } from '../../core/judging/judging-config.ts';
+import type { SegmentChoice } from '../../core/segments/segment-registry.ts';
 import type { Program } from '../../core/program/load-program.ts';
 import type { Role } from '../../core/staff/permissions.ts';
 import type { StaffLanguage } from './staff-messages.ts';
@@ -51,7 +53,16 @@ export type StaffCommand =
   | { name: 'event' }
   | { name: 'eventRoster' }
   /** The commands the asker's roles may use. */
-  | { name: 'help' };
+  | { name: 'help' }
+  /** Broadcasts (broadcast-commands.ts): the form for the text, for a segment and an optional local send time (`YYYY-MM-DD HH:mm`). */
+  | { name: 'broadcastForm'; segment: SegmentChoice; sendAt?: string }
+  | { name: 'draftBroadcast'; segment: SegmentChoice; sendAt?: string; title: string; ja: string; en?: string }
+  /** Broadcasts awaiting approval, each previewed. */
+  | { name: 'broadcasts' }
+  | { name: 'testBroadcast'; approvalId: string }
+  | { name: 'answerBroadcast'; approvalId: string; approve: boolean }
+  /** The latest sends' reports (broadcasts, results). */
+  | { name: 'sendReports' };
 
 export interface StaffRequest {
   /** `discord:<user id>` or `console:<name>`: the audit log's actor (and, for judges, who scores). */
@@ -71,4 +82,11 @@ export interface StaffDeps {
   clock: () => Date;
   /** Hands approved outbox rows to the delivery queue at once (without it, the worker's sweep finds them). */
   release?: (outboxIds: string[]) => Promise<void>;
+  /** The month's LINE message quota and consumption (previews warn, approvals refuse what it cannot carry). */
+  quota?: QuotaSource;
+  /**
+   * The asker's own participant, for a broadcast's test send: by default a Discord staff
+   * member's DM participant; the console (local mode) names its LINE user.
+   */
+  ownParticipant?: (actor: string) => Promise<string | null>;
 }

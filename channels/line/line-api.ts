@@ -79,6 +79,19 @@ export class LineApi implements ChannelPush<messagingApi.Message> {
     await call('push', () => withTimeout(this.#client.pushMessage({ to, messages }, retryKey), this.#timeoutMs));
   }
 
+  /**
+   * The month's message quota and what it has used (GET /v2/bot/message/quota and
+   * /quota/consumption): read before a large send (core/approvals/message-quota.ts).
+   * `limit` is null when the plan sets none (`type: none`).
+   */
+  async messageQuota(): Promise<{ limit: number | null; used: number }> {
+    const [quota, consumption] = await Promise.all([
+      call('quota', () => withTimeout(this.#client.getMessageQuota(), this.#timeoutMs)),
+      call('quota', () => withTimeout(this.#client.getMessageQuotaConsumption(), this.#timeoutMs)),
+    ]);
+    return { limit: quota.type === 'limited' ? Number(quota.value ?? 0) : null, used: Number(consumption.totalUsage) };
+  }
+
   /** Shows the "…" indicator in a 1:1 chat while something slow happens. */
   async showLoading(chatId: string, loadingSeconds = 5): Promise<void> {
     await call('loading', () => withTimeout(this.#client.showLoadingAnimation({ chatId, loadingSeconds }), this.#timeoutMs));

@@ -114,21 +114,15 @@ export async function markDecisions(
       WHERE "Decision"."status" = 'pending'`;
 }
 
+/** A round's results awaiting (or past) approval: an approval of kind `judging-results` (core/approvals). */
 export type PublicationRow = tables.Narrowed<
-  Pick<tables.Publication, 'id' | 'roundId' | 'status' | 'draftedBy' | 'draftedAt' | 'messages'>, { roundId: RoundId }
+  Pick<tables.Approval, 'id' | 'roundId' | 'status' | 'draftedBy' | 'draftedAt' | 'messages'>, { roundId: RoundId; status: 'awaiting' | 'approved' | 'rejected' }
 >;
 
-export async function insertPublication(db: SqlClient, publication: Omit<PublicationRow, 'status'> & { contestId: string }): Promise<void> {
-  await db.run`
-    INSERT INTO "Publication" ("id", "contestId", "roundId", "status", "draftedBy", "draftedAt", "messages")
-    VALUES (${publication.id}::uuid, ${publication.contestId}, ${publication.roundId}, 'awaiting', ${publication.draftedBy},
-            ${at(publication.draftedAt)}::timestamptz AT TIME ZONE 'UTC', ${publication.messages}::integer)`;
-}
-
-/** Puts the pending decisions of these applications (the round's entrants) into a publication. */
-export async function attachDecisions(db: SqlClient, contestId: string, roundId: RoundId, publicationId: string, applicationIds: string[]): Promise<number> {
+/** Puts the pending decisions of these applications (the round's entrants) into the results' approval. */
+export async function attachDecisions(db: SqlClient, contestId: string, roundId: RoundId, approvalId: string, applicationIds: string[]): Promise<number> {
   return db.run`
-    UPDATE "Decision" SET "status" = 'awaiting', "publicationId" = ${publicationId}::uuid
+    UPDATE "Decision" SET "status" = 'awaiting', "approvalId" = ${approvalId}::uuid
     WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "status" = 'pending' AND "applicationId" = ANY(${applicationIds}::uuid[])`;
 }
 
@@ -137,54 +131,34 @@ export async function clearPendingDecisions(db: SqlClient, contestId: string, ro
   return db.run`DELETE FROM "Decision" WHERE "contestId" = ${contestId} AND "roundId" = ${roundId} AND "status" = 'pending'`;
 }
 
-export async function findPublication(db: SqlClient, contestId: string, id: string, lock = false): Promise<PublicationRow | null> {
-  const rows = lock
-    ? await db.rows<PublicationRow>`
-        SELECT "id"::text AS "id", "roundId", "status"::text AS "status", "draftedBy", "draftedAt", "messages"
-        FROM "Publication" WHERE "contestId" = ${contestId} AND "id" = ${id}::uuid FOR UPDATE`
-    : await db.rows<PublicationRow>`
-        SELECT "id"::text AS "id", "roundId", "status"::text AS "status", "draftedBy", "draftedAt", "messages"
-        FROM "Publication" WHERE "contestId" = ${contestId} AND "id" = ${id}::uuid`;
-  return rows[0] ?? null;
-}
-
 export async function findAwaitingPublications(db: SqlClient, contestId: string): Promise<PublicationRow[]> {
   return db.rows<PublicationRow>`
     SELECT "id"::text AS "id", "roundId", "status"::text AS "status", "draftedBy", "draftedAt", "messages"
-    FROM "Publication" WHERE "contestId" = ${contestId} AND "status" = 'awaiting' ORDER BY "draftedAt"`;
+    FROM "Approval" WHERE "kind" = 'judging-results' AND "contestId" = ${contestId} AND "status" = 'awaiting' ORDER BY "draftedAt"`;
 }
 
-/** Approval: the messages become due now, the decisions final; returns the outbox ids released. */
-export async function releasePublication(db: SqlClient, id: string, actor: string, now: Date): Promise<string[]> {
+/**
+ * Approval of results: the decisions become final, and an applicant who withdrew while
+ * the results waited is not sent one (their held row is skipped before the rest are released).
+ */
+export async function publishApproved(db: SqlClient, approvalId: string): Promise<void> {
+  await db.run`UPDATE "Decision" SET "status" = 'published' WHERE "approvalId" = ${approvalId}::uuid`;
   await db.run`
-    UPDATE "Publication" SET "status" = 'approved', "decidedBy" = ${actor}, "decidedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
-    WHERE "id" = ${id}::uuid`;
-  await db.run`UPDATE "Decision" SET "status" = 'published' WHERE "publicationId" = ${id}::uuid`;
-  // An applicant who withdrew while the publication waited is not sent a result.
-  const rows = await db.rows<Pick<tables.OutboxMessage, 'id' | 'status'>>`
-    UPDATE "OutboxMessage" o SET "status" = CASE WHEN EXISTS (
-        SELECT 1 FROM "Application" a JOIN "Publication" p ON p."id" = o."publicationId"
-        WHERE a."participantId" = o."participantId" AND a."contestId" = p."contestId" AND a."status" = 'withdrawn')
-      THEN 'skipped'::"OutboxStatus" ELSE 'pending'::"OutboxStatus" END,
-      "notBefore" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
-    WHERE o."publicationId" = ${id}::uuid AND o."status" = 'held'
-    RETURNING o."id"::text AS "id", o."status"::text AS "status"`;
-  return rows.filter((r) => r.status === 'pending').map((r) => r.id);
+    UPDATE "OutboxMessage" o SET "status" = 'skipped', "lastError" = 'application withdrawn'
+    WHERE o."approvalId" = ${approvalId}::uuid AND o."status" = 'held' AND EXISTS (
+      SELECT 1 FROM "Application" a JOIN "Approval" p ON p."id" = o."approvalId"
+      WHERE a."participantId" = o."participantId" AND a."contestId" = p."contestId" AND a."status" = 'withdrawn')`;
 }
 
-/** Rejection: nothing is sent; the decisions are pending again so staff can mend and publish anew. */
-export async function withdrawPublication(db: SqlClient, id: string, actor: string, now: Date): Promise<void> {
-  await db.run`
-    UPDATE "Publication" SET "status" = 'rejected', "decidedBy" = ${actor}, "decidedAt" = ${at(now)}::timestamptz AT TIME ZONE 'UTC'
-    WHERE "id" = ${id}::uuid`;
-  await db.run`UPDATE "Decision" SET "status" = 'pending', "publicationId" = NULL WHERE "publicationId" = ${id}::uuid`;
-  await db.run`UPDATE "OutboxMessage" SET "status" = 'skipped' WHERE "publicationId" = ${id}::uuid AND "status" = 'held'`;
+/** Rejection of results: the decisions are pending again so staff can mend and publish anew. */
+export async function returnDecisions(db: SqlClient, approvalId: string): Promise<void> {
+  await db.run`UPDATE "Decision" SET "status" = 'pending', "approvalId" = NULL WHERE "approvalId" = ${approvalId}::uuid`;
 }
 
-/** Outcome counts of a publication's decisions, for the approver's preview. */
+/** Outcome counts of the results' decisions, for the approver's preview. */
 export async function publicationOutcomes(db: SqlClient, id: string): Promise<Record<string, number>> {
   const rows = await db.rows<Pick<tables.Decision, 'outcome'> & tables.Computed<{ count: number }>>`
-    SELECT "outcome", count(*)::int AS "count" FROM "Decision" WHERE "publicationId" = ${id}::uuid GROUP BY "outcome"`;
+    SELECT "outcome", count(*)::int AS "count" FROM "Decision" WHERE "approvalId" = ${id}::uuid GROUP BY "outcome"`;
   return Object.fromEntries(rows.map((r) => [r.outcome, r.count]));
 }
 

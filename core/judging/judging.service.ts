@@ -1,7 +1,8 @@
 /**
  * Running the three judging rounds (DOMAIN.md §1): open and close a round, judges score
- * and recuse while it is open, staff decide once it is closed, and a publication turns
- * the decisions into LINE messages held in the outbox until an approver releases them
+ * and recuse while it is open, staff decide once it is closed, and publishing turns the
+ * decisions into messages held in the outbox under an approval (core/approvals) until an
+ * approver releases them
  * (DOMAIN.md §5: nothing reaches applicants without the prefecture's sign-off).
  *
  * Every change runs in one transaction that first takes the contest's judging lock, so
@@ -19,7 +20,11 @@ import { createOutboxRows, type NewOutboxRow } from '../outbox/outbox.repository
 import { literalText } from '../outbox/outbox-content.ts';
 import { createSend } from '../outbox/sends.repository.ts';
 import type { Program } from '../program/load-program.ts';
-import { mayApprove, type Role } from '../staff/permissions.ts';
+import type { Role } from '../staff/permissions.ts';
+import { ApprovalRefusal } from '../approvals/approval-errors.ts';
+import { heldRecipients, insertApproval } from '../approvals/approval.repository.ts';
+import { answerApproval } from '../approvals/approval.service.ts';
+import { refuseOverQuota, type QuotaSource } from '../approvals/message-quota.ts';
 import { passLine, tallyFinal, tallyRound, weightedTotal, type RoundTally } from './aggregate.ts';
 import { OUTCOMES, PRIZES, ROUND_ORDER, roundJudges, type Judge, type Outcome, type RoundConfig, type RoundId } from './judging-config.ts';
 import { JudgingRefusal } from './judging-errors.ts';
@@ -31,6 +36,8 @@ export interface JudgingDeps {
   sealer: Sealer;
   program: Program;
   clock: () => Date;
+  /** The month's LINE quota: approving results the quota cannot carry is refused. */
+  quota?: QuotaSource;
 }
 
 export const commentContext = (roundId: RoundId, applicationId: string, judgeId: string) => `judging-comment:${roundId}:${applicationId}:${judgeId}`;
@@ -436,10 +443,12 @@ export async function publishDecisions(deps: JudgingDeps, actor: string, roundId
       if (ja === null || en === null) return [];
       return [{
         participantId: e.participantId, content: literalText({ ja, en }), kind: `decision:${roundId}`,
-        about: { entity: 'application', id: e.applicationId }, notBefore: now, publicationId: id, sendId,
+        about: { entity: 'application', id: e.applicationId }, notBefore: now, approvalId: id, sendId,
       }];
     });
-    await repo.insertPublication(tx, { id, contestId, roundId, draftedBy: actor, draftedAt: now, messages: messages.length });
+    await insertApproval(tx, {
+      id, kind: 'judging-results', subject: `${contestId}:${roundId}`, contestId, roundId, draftedBy: actor, messages: messages.length, sendId,
+    }, now);
     await repo.attachDecisions(tx, contestId, roundId, id, pending.map((e) => e.applicationId));
     await createOutboxRows(tx, deps.sealer, messages, now);
     const outcomes = await repo.publicationOutcomes(tx, id);
@@ -458,31 +467,46 @@ export async function awaitingPublications(deps: JudgingDeps): Promise<Publicati
 }
 
 /**
- * An approver's answer. Approval releases the held messages to the outbox (the worker
- * sends them) and makes the decisions final; rejection sends nothing and returns the
- * decisions to pending. Checked under a row lock: the publication still awaits an
- * answer, and (with separated duties) the approver did not draft it.
+ * An approver's answer, through the one approval mechanism (core/approvals). Approval
+ * releases the held messages to the outbox (the worker sends them) and makes the
+ * decisions final; rejection discards the messages and returns the decisions to pending.
+ * Checked under the judging lock and the approval's row lock: it still awaits an answer,
+ * (with separated duties) the approver did not draft it, and the month's LINE quota
+ * carries it.
  */
 export async function answerPublication(
   deps: JudgingDeps, approver: { actor: string; roles: readonly Role[] }, publicationId: string, approve: boolean,
 ): Promise<{ roundId: RoundId; released: string[] }> {
-  const { actor } = approver;
   const contestId = deps.program.contest.id;
-  const now = deps.clock();
-  return deps.transact(async (tx) => {
-    await repo.lockRounds(tx, contestId);
-    const publication = await repo.findPublication(tx, contestId, publicationId, true);
-    if (!publication) throw new JudgingRefusal('publicationNotFound');
-    if (publication.status !== 'awaiting') throw new JudgingRefusal('alreadyDecided', { status: publication.status });
-    if (!mayApprove(approver.roles, actor, publication.draftedBy, deps.program.judging.separateDuties).allowed) throw new JudgingRefusal('ownDraft');
-    const released = approve ? await repo.releasePublication(tx, publicationId, actor, now) : [];
-    if (!approve) await repo.withdrawPublication(tx, publicationId, actor, now);
-    await appendAudit(tx, [{
-      actor, action: approve ? 'publication.approved' : 'publication.rejected', entity: 'publication', entityId: publicationId,
-      detail: { round: publication.roundId, messages: publication.messages },
-    }], now);
-    return { roundId: publication.roundId, released };
-  });
+  try {
+    const { approval, released } = await answerApproval(deps, approver, publicationId, approve, {
+      action: 'decisions.approve',
+      separateDuties: deps.program.judging.separateDuties,
+      lockFirst: async (tx) => void await repo.lockRounds(tx, contestId),
+      check: async (tx, approval) => {
+        if (approval.kind !== 'judging-results' || approval.contestId !== contestId) throw new ApprovalRefusal('notFound');
+        if (approve) await refuseOverQuota(deps.quota, (await heldRecipients(tx, publicationId)).line);
+      },
+      onAnswer: async (tx, approval) => {
+        if (approve) await repo.publishApproved(tx, approval.id);
+        else await repo.returnDecisions(tx, approval.id);
+      },
+    });
+    return { roundId: approval.roundId as RoundId, released };
+  } catch (error) {
+    throw error instanceof ApprovalRefusal ? judgingRefusalOf(error) : error;
+  }
+}
+
+/** The approval's refusals in judging's words (the staff messages `judging.<code>`). */
+function judgingRefusalOf(error: ApprovalRefusal): Error {
+  switch (error.code) {
+    case 'notFound': return new JudgingRefusal('publicationNotFound');
+    case 'alreadyDecided': return new JudgingRefusal('alreadyDecided', error.params);
+    // Results keep their one refusal for both (the command layer checks the role first).
+    case 'ownDraft': case 'notPermitted': return new JudgingRefusal('ownDraft');
+    default: return error;
+  }
 }
 
 /** The notice for an outcome in the applicant's language; null when the outcome sends none. */

@@ -21,10 +21,10 @@ export async function publicationRecipients(
 ): Promise<{ total: number; recipients: PublicationRecipient[] }> {
   const rows = await db.rows<PublicationRecipient & tables.Computed<{ total: number }>>`
     SELECT a."receiptNumber" AS "receipt", d."outcome", a."status" = 'withdrawn' AS "withdrawn",
-           EXISTS (SELECT 1 FROM "OutboxMessage" o WHERE o."publicationId" = d."publicationId" AND o."participantId" = a."participantId") AS "message",
+           EXISTS (SELECT 1 FROM "OutboxMessage" o WHERE o."approvalId" = d."approvalId" AND o."participantId" = a."participantId") AS "message",
            count(*) OVER ()::int AS "total"
     FROM "Decision" d JOIN "Application" a ON a."id" = d."applicationId"
-    WHERE d."publicationId" = ${publicationId}::uuid
+    WHERE d."approvalId" = ${publicationId}::uuid
     ORDER BY a."receiptNumber"
     OFFSET ${page.offset}::integer LIMIT ${page.limit}::integer`;
   return { total: rows[0]?.total ?? 0, recipients: rows.map(({ total: _total, ...row }) => row) };

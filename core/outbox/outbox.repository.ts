@@ -24,8 +24,8 @@ export interface NewOutboxRow {
   /** The send it belongs to (sends.repository.ts): its report counts the row. */
   sendId?: string;
   notBefore: Date;
-  /** Written for a publication: held until an approver releases it (never taken by the worker before). */
-  publicationId?: string;
+  /** Written for an approval (results, a broadcast): held until an approver releases it (never taken by the worker before). */
+  approvalId?: string;
   /** The reply token of the event answered, and when that event happened (the token is no older). */
   reply?: { token: string; at: Date };
 }
@@ -49,20 +49,20 @@ export async function createOutboxRows(db: SqlClient, sealer: Sealer, rows: NewO
   const entityIds = rows.map((r) => r.about?.id ?? null);
   const dedupeKeys = rows.map((r) => r.dedupeKey ?? null);
   const notBefore = rows.map((r) => r.notBefore.toISOString());
-  const publications = rows.map((r) => r.publicationId ?? null);
+  const approvals = rows.map((r) => r.approvalId ?? null);
   const replyTokens = rows.map((r) => r.reply?.token ?? null);
   const replyTokensAt = rows.map((r) => r.reply?.at.toISOString() ?? null);
   await db.run`
     INSERT INTO "OutboxMessage" ("id", "participantId", "contentSealed", "contentHash", "sendId", "retryKey", "kind", "entity", "entityId",
-                                 "dedupeKey", "notBefore", "publicationId", "status", "replyToken", "replyTokenAt", "createdAt")
+                                 "dedupeKey", "notBefore", "approvalId", "status", "replyToken", "replyTokenAt", "createdAt")
     SELECT u."id"::uuid, u."participantId"::uuid, u."contentSealed", u."contentHash", u."sendId"::uuid, u."retryKey"::uuid, u."kind",
-           u."entity", u."entityId", u."dedupeKey", u."notBefore" AT TIME ZONE 'UTC', u."publicationId"::uuid, CASE WHEN u."publicationId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus",
+           u."entity", u."entityId", u."dedupeKey", u."notBefore" AT TIME ZONE 'UTC', u."approvalId"::uuid, CASE WHEN u."approvalId" IS NULL THEN 'pending' ELSE 'held' END::"OutboxStatus",
            u."replyToken", u."replyTokenAt" AT TIME ZONE 'UTC', ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
     FROM unnest(${ids}::text[], ${participants}::text[], ${sealed}::text[], ${hashes}::text[], ${sends}::text[], ${retryKeys}::text[],
                 ${kinds}::text[], ${entities}::text[], ${entityIds}::text[], ${dedupeKeys}::text[], ${notBefore}::timestamptz[],
-                ${publications}::text[], ${replyTokens}::text[], ${replyTokensAt}::timestamptz[])
+                ${approvals}::text[], ${replyTokens}::text[], ${replyTokensAt}::timestamptz[])
       AS u("id", "participantId", "contentSealed", "contentHash", "sendId", "retryKey", "kind", "entity", "entityId", "dedupeKey",
-           "notBefore", "publicationId", "replyToken", "replyTokenAt")
+           "notBefore", "approvalId", "replyToken", "replyTokenAt")
     ON CONFLICT ("dedupeKey") DO NOTHING`;
   return ids;
 }

@@ -31,6 +31,10 @@ export const ACTIONS = {
   'deliveries.retry': 'Send an undelivered message again (audited; its LINE retry key keeps it from arriving twice, docs/ARCHITECTURE.md)',
   'event.view': 'See event registrations: places, waitlist, cancellations, by attendee type (totals are in the counts for everyone)',
   'event.roster': 'Export the event roster as CSV, with who registered (personal data; audited)',
+  'broadcasts.draft': 'Draft a broadcast to a segment (held until approved) and see its preview: recipients, billed messages, the month\'s quota',
+  'broadcasts.testSend': 'Send a drafted broadcast to yourself first (your own Discord DM or LINE)',
+  'broadcasts.approve': 'Approve or reject a broadcast before it is sent (never your own draft)',
+  'broadcasts.reports': 'See the reports of sends: targeted, sent, skipped (blocked), failed, waiting',
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -57,6 +61,10 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'deliveries.retry': ['admin', 'staff'],
   'event.view': ['admin', 'staff', 'approver'],
   'event.roster': ['admin', 'staff'],
+  'broadcasts.draft': ['admin', 'staff'],
+  'broadcasts.testSend': ['admin', 'staff'],
+  'broadcasts.approve': ['approver'],
+  'broadcasts.reports': ['admin', 'staff', 'approver', 'viewer'],
 };
 
 /** Configuration: which Discord role ids carry which ouen role (a member may hold several). */
@@ -76,11 +84,14 @@ export function authorize(roles: readonly Role[], action: Action): Decision {
 }
 
 /**
- * Whether an approver may approve a draft. With `separateDuties` (the default for the
- * prefecture's sign-off), nobody approves what they drafted themselves.
+ * Whether an approver may approve a draft (results with `decisions.approve`, a broadcast
+ * with `broadcasts.approve`). With `separateDuties` (the default for the prefecture's
+ * sign-off), nobody approves what they drafted themselves.
  */
-export function mayApprove(roles: readonly Role[], approverId: string, draftedBy: string, separateDuties: boolean): Decision {
-  const decision = authorize(roles, 'decisions.approve');
+export function mayApprove(
+  roles: readonly Role[], approverId: string, draftedBy: string, separateDuties: boolean, action: Action = 'decisions.approve',
+): Decision {
+  const decision = authorize(roles, action);
   if (!decision.allowed) return decision;
   return separateDuties && approverId === draftedBy ? { allowed: false, reason: 'not-permitted' } : { allowed: true };
 }

@@ -59,3 +59,15 @@ function offsetMs(at: Date, timeZone: string): number {
   const wall = Date.UTC(y, m - 1, d, hh, mm);
   return wall - Math.floor(at.getTime() / 60_000) * 60_000;
 }
+
+/**
+ * The instant a wall-clock time staff typed (`YYYY-MM-DD HH:mm`, full-width digits too)
+ * names in the zone; null when malformed.
+ */
+export function localTimeToInstant(text: string, timeZone: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/.exec(text.normalize('NFKC').trim());
+  if (!match) return null;
+  const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate() || h > 23 || mi > 59) return null;
+  return zonedInstant(match.slice(1, 4).join('-'), `${match[4]}:${match[5]}`, timeZone);
+}

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlClient } from '../../core/db/pg-transaction.ts';
+import { createSend } from '../../core/outbox/sends.repository.ts';
 import { botTexts, callbackBody, LineUser } from '../support/line-events.ts';
 import { startHarness, type Harness } from '../support/ouen-harness.ts';
 
@@ -40,9 +42,11 @@ afterAll(async () => {
 });
 
 describe('ouen CLI', () => {
-  it('prints counts per entity and status as JSON', async () => {
+  it('prints counts per entity and status as JSON, with the latest sends\' reports', async () => {
+    const sendId = await createSend(sqlClient(h.db.sql), { kind: 'broadcast', label: '説明会のお知らせ', createdBy: 'discord:1' }, new Date());
     const { stdout } = await run('node', [bin, 'stats', '--json'], { env });
     const stats = JSON.parse(stdout);
+    expect(stats.sends).toEqual([expect.objectContaining({ id: sendId, kind: 'broadcast', label: '説明会のお知らせ', targeted: 0, sent: 0, skipped: 0, failed: 0, waiting: 0 })]);
     expect(stats.applications).toEqual({ draft: 1, submitted: 1, withdrawn: 0 });
     expect(stats.participants.total).toBe(2);
     expect(stats.consentsGranted).toEqual({ 'contest-application': 2 });

@@ -109,7 +109,7 @@ describe('the console staff panel (browser)', () => {
     await page.getByTestId('staff-role').selectOption('viewer');
     await page.getByTestId('staff-line').fill('');
     await page.getByTestId('staff-line').focus();
-    await expect.poll(suggested).toEqual(['help', 'stats', 'applications', 'deliveries']);
+    await expect.poll(suggested).toEqual(['help', 'stats', 'applications', 'deliveries', 'broadcast', 'broadcast']);
     await page.getByTestId('staff-role').selectOption('judge');
     await page.getByTestId('staff-line').fill('/sc');
     await expect.poll(suggested).toEqual(['score']);

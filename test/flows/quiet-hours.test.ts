@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isQuietTime, outsideQuietHours, zonedInstant, type QuietHours } from '../../flows/engine/quiet-hours.ts';
+import { isQuietTime, localTimeToInstant, outsideQuietHours, zonedInstant, type QuietHours } from '../../flows/engine/quiet-hours.ts';
 
 const night: QuietHours = { start: '21:00', end: '09:00' };
 const jst = (local: string) => new Date(`${local}+09:00`);
@@ -47,5 +47,15 @@ describe('quiet hours', () => {
       expect(zonedInstant(`2027-${month}-15`, '09:00', 'Asia/Tokyo')).toEqual(new Date(`2027-${month}-15T00:00:00Z`));
     }
     expect(zonedInstant('2027-01-01', '00:30', 'Asia/Tokyo')).toEqual(new Date('2026-12-31T15:30:00Z'));
+  });
+});
+
+describe('localTimeToInstant', () => {
+  it('reads a wall-clock time staff typed in the zone, and nothing malformed', () => {
+    expect(localTimeToInstant('2026-12-10 10:00', 'Asia/Tokyo')).toEqual(new Date('2026-12-10T01:00:00Z'));
+    expect(localTimeToInstant('２０２６-12-10 10:00', 'Asia/Tokyo')).toEqual(new Date('2026-12-10T01:00:00Z'));
+    expect(localTimeToInstant('2026-12-10', 'Asia/Tokyo')).toBeNull();
+    expect(localTimeToInstant('2026-13-10 10:00', 'Asia/Tokyo')).toBeNull();
+    expect(localTimeToInstant('2026-02-30 10:00', 'Asia/Tokyo')).toBeNull();
   });
 });

@@ -110,8 +110,8 @@ describe('the guards beneath the service', () => {
   it('allow only the outcomes a round has, and one publication awaiting approval per round', async () => {
     const [application] = (await db.sql.query<{ id: string }>(`SELECT "id" FROM "Application" LIMIT 1`)).rows;
     await violates(`INSERT INTO "Decision" ("contestId", "roundId", "applicationId", "outcome", "markedBy", "markedAt") VALUES ('guard-test', 'document', '${application!.id}', 'grand', 'x', now())`);
-    await violates(`INSERT INTO "Publication" ("id", "contestId", "roundId", "draftedBy", "draftedAt", "messages")
-      SELECT gen_random_uuid(), "contestId", "roundId", 'x', now(), 0 FROM "Publication" WHERE "status" = 'awaiting' LIMIT 1`);
+    await violates(`INSERT INTO "Approval" ("id", "kind", "subject", "contestId", "roundId", "draftedBy", "draftedAt", "messages")
+      SELECT gen_random_uuid(), 'judging-results', "subject", "contestId", "roundId", 'x', now(), 0 FROM "Approval" WHERE "status" = 'awaiting' LIMIT 1`);
   });
 
   it('never hold a message outside a publication', async () => {

@@ -83,11 +83,14 @@ describe('linking rich menus by stage', () => {
     expect(await stageNow()).toBe('attendee');
     const application = await f.db.prisma.application.findFirstOrThrow({ where: { participantId: person.participantId } });
     const decide = async (roundId: 'presentation' | 'final', outcome: string, status: 'pending' | 'published') => {
-      const publication = status === 'published'
-        ? await f.db.prisma.publication.create({ data: { contestId: f.program.contest.id, roundId, status: 'approved', draftedBy: 'a', draftedAt: now, decidedBy: 'b', decidedAt: now, messages: 1 } })
+      const approval = status === 'published'
+        ? await f.db.prisma.approval.create({ data: {
+          kind: 'judging-results', subject: `${f.program.contest.id}:${roundId}`, contestId: f.program.contest.id, roundId, status: 'approved',
+          draftedBy: 'a', draftedAt: now, decidedBy: 'b', decidedAt: now, messages: 1,
+        } })
         : null;
       await f.db.prisma.decision.create({ data: {
-        contestId: f.program.contest.id, roundId, applicationId: application.id, outcome, status, markedBy: 'a', markedAt: now, publicationId: publication?.id ?? null,
+        contestId: f.program.contest.id, roundId, applicationId: application.id, outcome, status, markedBy: 'a', markedAt: now, approvalId: approval?.id ?? null,
       } });
     };
     await decide('presentation', 'pass', 'published');

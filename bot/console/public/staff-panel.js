@@ -188,6 +188,11 @@ form.elements.role.addEventListener('change', () => {
   void renderSuggestions();
 });
 form.querySelector('[data-testid="staff-run"]').addEventListener('click', runLine);
+// A broadcast: the form for its text opens for the chosen segment (and send time).
+form.querySelector('[data-testid="staff-broadcast-draft"]').addEventListener('click', () => {
+  const sendAt = form.elements.sendAt.value.trim();
+  void run({ command: 'broadcast', segment: form.elements.segment.value, ...(sendAt ? { sendAt } : {}) });
+});
 byTestId('staff-close').addEventListener('click', () => dialog.close());
 
 // Judges on the roster, so the panel can score as one of them.
