@@ -60,6 +60,9 @@ export const envSchema = z.object({
     }
     return z.NEVER;
   }),
+  /** LINE's rate limits the worker keeps to, requests a second, shared by all worker processes (LINE: push 2,000, multicast 200). */
+  OUEN_LINE_PUSH_PER_SECOND: z.coerce.number().positive().default(2000),
+  OUEN_LINE_MULTICAST_PER_SECOND: z.coerce.number().positive().default(200),
   /** Events waiting for processing beyond which the webhook sheds load with 503. */
   OUEN_MAX_BACKLOG: z.coerce.number().int().positive().default(5000),
 });

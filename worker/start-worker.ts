@@ -1,11 +1,12 @@
 /**
  * The worker side: delivers the outbox (LINE pushes and Discord DMs) from the BullMQ
- * queue, with the sweeper that rebuilds the queue from PostgreSQL, on a pool of its own.
+ * queues, with the dispatcher that plans delivery requests and rebuilds the queue from
+ * PostgreSQL (a BullMQ job scheduler), on a pool of its own.
  * `ouen worker` runs it alone (cli/worker.command.ts: no HTTP server, no web code);
  * `ouen start` runs it beside the web side in one process (cli/start-ouen.ts).
  */
 import { DiscordDmSender } from '../channels/discord/dm-push.ts';
-import { sqlClient } from '../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
 import type { Env } from '../core/env.ts';
 import { errorFields } from '../core/error-fields.ts';
@@ -42,11 +43,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningDelive
   // Participants in Discord DMs are reached with the staff bot's token.
   const discord = env.DISCORD_BOT_TOKEN ? new DiscordDmSender(env.DISCORD_BOT_TOKEN, env.DISCORD_API_BASE_URL) : undefined;
   const outboxWorker = startOutboxWorker({
-    db: sqlClient(sql), sealer: store.sealer, line: lineChannelsFor(options.line), discord, logger, metrics: options.metrics, clock: options.clock,
+    db: sqlClient(sql), transact: transactOn(sql), sealer: store.sealer, line: lineChannelsFor(options.line), discord, logger, metrics: options.metrics, clock: options.clock,
     connection, prefix: env.OUEN_QUEUE_PREFIX, queue: outboxQueue,
+    rateLimits: { push: env.OUEN_LINE_PUSH_PER_SECOND, multicast: env.OUEN_LINE_MULTICAST_PER_SECOND },
   });
-  // Whatever is due already (a stopped worker's rows) goes on the queue now, not at the first sweep.
-  void outboxWorker.sweep().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'outbox sweep failed'));
   return {
     outboxWorker,
     outboxQueue,

@@ -79,6 +79,11 @@ export class LineApi implements ChannelPush<messagingApi.Message> {
     await call('push', () => withTimeout(this.#client.pushMessage({ to, messages }, retryKey), this.#timeoutMs));
   }
 
+  /** The same messages to up to 500 users in one call; `retryKey` as for a push (a repeat answers 409). */
+  async multicast(to: string[], messages: messagingApi.Message[], retryKey: string): Promise<void> {
+    await call('multicast', () => withTimeout(this.#client.multicast({ to, messages }, retryKey), this.#timeoutMs));
+  }
+
   /** Shows the "…" indicator in a 1:1 chat while something slow happens. */
   async showLoading(chatId: string, loadingSeconds = 5): Promise<void> {
     await call('loading', () => withTimeout(this.#client.showLoadingAnimation({ chatId, loadingSeconds }), this.#timeoutMs));

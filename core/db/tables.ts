@@ -37,6 +37,7 @@ export type Handoff = AsRead<models.Handoff>;
 export type Event = AsRead<models.Event>;
 export type EventRegistration = AsRead<models.EventRegistration>;
 export type Send = AsRead<models.Send>;
+export type DeliveryRequest = AsRead<models.DeliveryRequest>;
 
 /** A json column's object, as Prisma types it. */
 export type JsonObject = models.Prisma.JsonObject;

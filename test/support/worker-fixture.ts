@@ -17,12 +17,14 @@ import { createFakeLineApi, type FakeLineStore, type RecordedApiRequest } from '
 import { LineApi, singleChannel, type LineChannels } from '../../channels/line/line-api.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlClient } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import type { SqlClient } from '../../core/db/types.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createMetrics, type Metrics } from '../../core/metrics.ts';
-import { OutboxQueue } from '../../runtime/outbox-queue.ts';
+import { obliterateOutboxQueue, OutboxQueue } from '../../runtime/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
+import type { RateLimits } from '../../worker/rate-limiter.ts';
+import type { DiscordDmSender } from '../../channels/discord/dm-push.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface WorkerFixture {
@@ -39,6 +41,8 @@ export interface WorkerFixture {
   worker: RunningWorker;
   /** A user on the fake platform and their participant row (marked unreachable: they blocked the account). */
   lineParticipant(options?: { unreachable?: boolean }): Promise<{ participantId: string; lineUserId: string }>;
+  /** The multicasts LINE received, in order. */
+  multicasts(): Array<{ retryKey: string | undefined; status: number; to: string[]; request: RecordedApiRequest }>;
   /** The pushes LINE received, in order, with their retry keys and how they were answered. */
   pushes(): Array<{ retryKey: string | undefined; status: number; to: string; request: RecordedApiRequest }>;
   close(): Promise<void>;
@@ -47,6 +51,9 @@ export interface WorkerFixture {
 export interface WorkerFixtureOptions {
   /** The worker's clock (the fake platform keeps real time). */
   clock?: () => Date;
+  dispatchEveryMs?: number;
+  rateLimits?: RateLimits;
+  discord?: DiscordDmSender;
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
@@ -65,8 +72,9 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
   const metrics = createMetrics({ defaults: false });
   const sql = sqlClient(db.sql);
   const worker = startOutboxWorker({
-    db: sql, sealer, logger: createLogger('silent'), metrics, connection, prefix, queue, line: channels,
-    sweepEveryMs: 60_000, ...(options.clock ? { clock: options.clock } : {}),
+    db: sql, transact: transactOn(db.sql), sealer, logger: createLogger('silent'), metrics, connection, prefix, queue, line: channels,
+    dispatchEveryMs: options.dispatchEveryMs ?? 60_000, ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.discord ? { discord: options.discord } : {}), ...(options.clock ? { clock: options.clock } : {}),
   });
   const line = fake.store;
   return {
@@ -79,10 +87,13 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     pushes: () => line.requests.filter((r) => r.path === '/v2/bot/message/push').map((request) => ({
       retryKey: request.headers['x-line-retry-key'], status: request.status, to: (request.body as { to?: string } | undefined)?.to ?? '', request,
     })),
+    multicasts: () => line.requests.filter((r) => r.path === '/v2/bot/message/multicast').map((request) => ({
+      retryKey: request.headers['x-line-retry-key'], status: request.status, to: (request.body as { to?: string[] } | undefined)?.to ?? [], request,
+    })),
     close: async () => {
       await worker.close();
-      await queue.queue.obliterate({ force: true });
       await queue.close();
+      await obliterateOutboxQueue(connection, prefix);
       await new Promise((resolve) => server.close(resolve));
       await db.drop();
     },

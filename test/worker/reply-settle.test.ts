@@ -68,7 +68,7 @@ describe('answers a stopped process may have sent, when the next one starts', ()
     expect((await row(answer.id)).status).toBe('pending');
     // The reply window ends; the sweeper finds the row due.
     await f.db.prisma.outboxMessage.update({ where: { id: answer.id }, data: { notBefore: new Date() } });
-    await f.worker.sweep();
+    await f.worker.dispatch();
     await eventually(async () => (await row(answer.id)).status === 'sent');
     expect(delivered(answer.userId).map((e) => e.from === 'bot' && e.via)).toEqual(['push']);
     expect(calls(answer.userId).some((r) => r.path === '/v2/bot/message/reply')).toBe(false);
