@@ -15,6 +15,7 @@ import {
   createDeliveryRequests, pendingBatches, skipOutboxRows, takeDueRows, type DueRow, type NewDeliveryRequest,
 } from '../core/outbox/delivery-requests.repository.ts';
 import { openContent } from '../core/outbox/outbox-content.ts';
+import { orderedId } from '../core/outbox/ordered-id.ts';
 import { isYoungReplyToken } from '../channels/line/reply-token.ts';
 import type { OutboxQueue } from '../runtime/outbox-queue.ts';
 import { planDelivery } from './delivery-plan.ts';
@@ -59,7 +60,8 @@ export function createDispatcher(deps: DispatchDeps) {
       for (const batch of plan.batches) {
         const batchId = randomUUID();
         batchIds.push(batchId);
-        for (const planned of batch) requests.push({ id: randomUUID(), batchId, ...planned });
+        // Ordered ids: a send job reads a person's requests back in the order planned.
+        for (const planned of batch) requests.push({ id: orderedId(), batchId, ...planned });
       }
       await skipOutboxRows(tx, plan.skipped, now);
       await createDeliveryRequests(tx, requests, now);
