@@ -139,3 +139,40 @@ describe('participants in Discord DMs', () => {
     expect(discord.invalidRequests()).toEqual([]);
   });
 });
+
+describe('LINE\'s rate limits', () => {
+  const personal = (n: number) => literalText({ ja: `あなたの番号は ${n} です`, en: `Your number is ${n}` });
+
+  it('a 429 is waited out and the push goes out later, once', async () => {
+    const recipients = await people(6);
+    f.line.enforceRateLimits({ push: 2 });
+    try {
+      const now = new Date();
+      const ids = await createOutboxRows(f.sql, f.sealer, recipients.map((r, n) => ({ participantId: r.participantId, content: personal(n), kind: 'notice', notBefore: now })), now);
+      await f.queue.kick();
+      await settled(ids, 30_000);
+    } finally {
+      f.line.enforceRateLimits({});
+    }
+    const pushes = f.pushes().filter((p) => recipients.some((r) => r.lineUserId === p.to));
+    expect(pushes.some((p) => p.status === 429)).toBe(true);
+    expect(recipients.every((r) => f.line.botMessages(r.lineUserId).length === 1)).toBe(true);
+  });
+
+  it('are kept by the worker itself (a token bucket in Redis shared by every worker process): LINE never has to refuse', async () => {
+    const g = await startWorkerFixture({ rateLimits: { push: 5, multicast: 1 } });
+    try {
+      g.line.enforceRateLimits({ push: 5, multicast: 1 });
+      const users = Array.from({ length: 15 }, () => g.line.createUser({ displayName: 'テスト', language: 'ja' }).userId);
+      const participants = await Promise.all(users.map((lineUserId) => g.db.prisma.participant.create({ data: { lineUserId } })));
+      const now = new Date();
+      const ids = await createOutboxRows(g.sql, g.sealer, participants.map((p, n) => ({ participantId: p.id, content: personal(n), kind: 'notice', notBefore: now })), now);
+      await g.queue.kick();
+      await eventually(async () => (await g.db.prisma.outboxMessage.count({ where: { id: { in: ids }, status: 'sent' } })) === 15, 30_000);
+      expect(g.pushes().map((p) => p.status)).toEqual(Array(15).fill(200));
+      expect(g.line.rateLimits.refused.push).toBe(0);
+    } finally {
+      await g.close();
+    }
+  });
+});
