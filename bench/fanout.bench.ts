@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,7 +28,7 @@ import { obliterateOutboxQueue, OutboxQueue } from '../runtime/outbox-queue.ts';
 import { redisConnection } from '../runtime/redis-connection.ts';
 import { createBenchDatabase } from './support/bench-database.ts';
 import { forkChild } from './support/ipc.ts';
-import { peakRssMiB } from './support/proc-stats.ts';
+import { cpuSeconds, peakRssMiB } from './support/proc-stats.ts';
 
 const N = Number(process.env.BENCH_FANOUT_RECIPIENTS ?? 10_000);
 const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
@@ -65,7 +65,8 @@ try {
     OUEN_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production',
   };
   await run(spawn(process.execPath, [bin, 'migrate'], { env, stdio: 'ignore' }));
-  worker = spawn(process.execPath, [...SERVER_NODE_FLAGS, bin, 'worker'], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const extraFlags = process.env.BENCH_WORKER_NODE_FLAGS ? process.env.BENCH_WORKER_NODE_FLAGS.split(' ') : [];
+  worker = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...extraFlags, bin, 'worker'], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
   await started(worker);
   console.log(`fan-out to ${N} recipients; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
@@ -77,19 +78,24 @@ try {
     results.push(await fanOut(name, content));
   }
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log('\n| case | API calls (endpoint status: count) | wall time | floor | ratio | duplicates | reached | worker peak RSS |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('\n| case | API calls (endpoint status: count) | wall time | floor | ratio | duplicates | reached | worker peak RSS | CPU s (worker / fake LINE) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.name} | ${r.calls} | ${r.wall.toFixed(2)} s | ${r.floor.toFixed(2)} s | ${(r.wall / r.floor).toFixed(2)}× | ${r.duplicates} | ${r.reached}/${N} | ${r.rss.toFixed(0)} MiB |`);
+    console.log(`| ${r.name} | ${r.calls} | ${r.wall.toFixed(2)} s | ${r.floor.toFixed(2)} s | ${(r.wall / r.floor).toFixed(2)}× | ${r.duplicates} | ${r.reached}/${N} | ${r.rss.toFixed(0)} MiB | ${r.cpu.worker.toFixed(2)} / ${r.cpu.fake.toFixed(2)} |`);
   }
 } finally {
-  worker?.kill('SIGTERM');
+  if (worker && worker.exitCode === null) {
+    const exited = new Promise((resolve) => worker!.once('exit', resolve));
+    worker.kill('SIGTERM');
+    await exited;
+  }
   await queue.close().catch(() => undefined);
   await pool.end().catch(() => undefined);
   await fake.stop().catch(() => undefined);
   await obliterateOutboxQueue(redisConnection(REDIS_URL), prefix).catch(() => undefined);
   await database.drop().catch(() => undefined);
-  rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP_LOG) console.log(`log: ${logFile}`);
+  else rmSync(dataDir, { recursive: true, force: true });
 }
 
 async function fanOut(name: string, content: (n: number) => OutboxContent) {
@@ -99,6 +105,7 @@ async function fanOut(name: string, content: (n: number) => OutboxContent) {
     `INSERT INTO "Participant" ("id", "lineUserId", "createdAt", "updatedAt")
      SELECT gen_random_uuid(), u, $2::timestamptz, $2::timestamptz FROM unnest($1::text[]) AS u RETURNING "id"::text AS "id"`,
     [users, new Date().toISOString()]);
+  const cpuBefore = { worker: cpuSeconds(worker!.pid!), fake: cpuSeconds(fake.pid) };
   const written = new Date();
   await createOutboxRows(sqlClient(pool), new Sealer(key), participants.map((p, n) => ({ participantId: p.id, content: content(n), kind: 'broadcast', notBefore: written })), written);
   const committed = Date.now();
@@ -111,11 +118,12 @@ async function fanOut(name: string, content: (n: number) => OutboxContent) {
   const { rows: [last] } = await pool.query<{ at: Date }>(`SELECT max("sentAt") AS at FROM "OutboxMessage" WHERE "kind" = 'broadcast'`);
   // sentAt is written as UTC without a zone; node-postgres reads it as local time unless TZ=UTC.
   const lastMs = last!.at.getTime() - last!.at.getTimezoneOffset() * 60_000;
+  const cpu = { worker: cpuSeconds(worker!.pid!) - cpuBefore.worker, fake: cpuSeconds(fake.pid) - cpuBefore.fake };
   const received = await fake.request<Received>('received', { expected: 1 });
   const calls = Object.entries(received.statuses).map(([endpoint, count]) => `${endpoint.replace('POST /v2/bot/message/', '')}: ${count}`).join(', ');
   const floor = name === 'identical' ? Math.ceil(N / 500) / LIMITS.multicast : N / LIMITS.push;
   await pool.query(`UPDATE "OutboxMessage" SET "kind" = 'broadcast-done' WHERE "kind" = 'broadcast'`);
-  return { name, calls, wall: (lastMs - committed) / 1000, floor, duplicates: received.duplicates, reached: received.users, rss: peakRssMiB(worker!.pid!) };
+  return { name, calls, wall: (lastMs - committed) / 1000, floor, duplicates: received.duplicates, reached: received.users, rss: peakRssMiB(worker!.pid!), cpu };
 }
 
 function run(child: ChildProcess): Promise<void> {
@@ -125,6 +133,7 @@ function run(child: ChildProcess): Promise<void> {
 function started(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      appendFileSync(logFile, `${line}\n`);
       if (line.includes('"msg":"ouen started"')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`ouen worker exited with ${code} before it started`)));
