@@ -115,7 +115,11 @@ async function killMidwayAndFinish(users: string[], limits: { push: number; mult
   const interrupted = deliveredTo(users);
   expect(interrupted).toBeLessThan(RECIPIENTS);
   const second = await startWorker(limits);
-  await eventually(async () => (await pending()) === 0, 180_000);
+  await eventually(async () => (await pending()) === 0, 240_000).catch(async (error: unknown) => {
+    // What was left, for the failure message: requests by status and attempts.
+    const left = await db.prisma.deliveryRequest.groupBy({ by: ['status', 'attempts', 'lastError'], _count: true });
+    throw new Error(`${String(error)}; ${await pending()} rows pending; requests: ${JSON.stringify(left)}`);
+  });
   second.kill('SIGTERM');
   await new Promise((resolve) => second.once('exit', resolve));
   return interrupted;
