@@ -32,7 +32,7 @@ import type { Metrics } from '../core/metrics.ts';
 import {
   batchRows, pendingRequestsOfBatch, recordRequestAttempts, recordRequestError, settleRequests, type BatchRow, type DeliveryEndpoint,
 } from '../core/outbox/delivery-requests.repository.ts';
-import type { LineChannels } from '../channels/line/line-api.ts';
+import type { LineApi, LineChannels } from '../channels/line/line-api.ts';
 import type { DiscordDmSender } from '../channels/discord/dm-push.ts';
 import { classifyDeliveryFailure, failureStatusLine, rateLimited, RateLimitedError, type DeliveryFailure } from '../runtime/delivery-failure.ts';
 import type { SendJob } from '../runtime/outbox-queue.ts';
@@ -83,6 +83,28 @@ type Attempt =
 export function createOutboxProcessor(deps: OutboxProcessorDeps) {
   const clock = deps.clock ?? (() => new Date());
 
+  /**
+   * One multicast; with the console beside a real channel, its recipients may be served by
+   * two APIs (line-routing.ts): one call to each under the same key (each platform
+   * remembers its own keys), where a 409 from one means that part went out before.
+   */
+  async function multicast(request: Request, messages: messagingApi.Message[]): Promise<void> {
+    const byApi = new Map<LineApi, string[]>();
+    for (const row of request.rows) {
+      const api = deps.line.forUser(row.lineUserId!);
+      byApi.set(api, [...(byApi.get(api) ?? []), row.lineUserId!]);
+    }
+    if (byApi.size === 1) {
+      const [api, to] = [...byApi][0]!;
+      return await api.multicast(to, messages, request.id);
+    }
+    for (const [api, to] of byApi) {
+      await api.multicast(to, messages, request.id).catch((error: unknown) => {
+        if (classifyDeliveryFailure(error) !== 'accepted-before') throw error;
+      });
+    }
+  }
+
   async function attempt(request: Request): Promise<Attempt> {
     const first = request.rows[0]!;
     if (request.endpoint === 'push' && request.rows.length === 1 && first.replyToken) {
@@ -100,8 +122,7 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
         if (!deps.discord || !first.discordUserId) throw new UndeliverableError();
         await deps.discord.push(first.discordUserId, request.rows.flatMap((row) => renderOutboxRow(deps.sealer, row)), request.id);
       } else if (request.endpoint === 'multicast') {
-        const messages = renderOutboxRow(deps.sealer, first) as messagingApi.Message[];
-        await deps.line.forUser(first.lineUserId!).multicast(request.rows.map((row) => row.lineUserId!), messages, request.id);
+        await multicast(request, renderOutboxRow(deps.sealer, first) as messagingApi.Message[]);
       } else {
         const messages = request.rows.flatMap((row) => renderOutboxRow(deps.sealer, row)) as messagingApi.Message[];
         await deps.line.forUser(first.lineUserId!).push(first.lineUserId!, messages, request.id);
