@@ -39,6 +39,11 @@ export interface WorkerFixture {
   metrics: Metrics;
   queue: OutboxQueue;
   worker: RunningWorker;
+  /**
+   * Stops the worker and starts another, as a process restart would; `wipeRedis` first
+   * empties the queues (a Redis wipe). `worker` is the new one afterwards.
+   */
+  restartWorker(options?: { wipeRedis?: boolean }): Promise<void>;
   /** A user on the fake platform and their participant row (marked unreachable: they blocked the account). */
   lineParticipant(options?: { unreachable?: boolean }): Promise<{ participantId: string; lineUserId: string }>;
   /** The multicasts LINE received, in order. */
@@ -71,14 +76,21 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
   const queue = new OutboxQueue(connection, prefix);
   const metrics = createMetrics({ defaults: false });
   const sql = sqlClient(db.sql);
-  const worker = startOutboxWorker({
+  const workerOptions = {
     db: sql, transact: transactOn(db.sql), sealer, logger: createLogger('silent'), metrics, connection, prefix, queue, line: channels,
     dispatchEveryMs: options.dispatchEveryMs ?? 60_000, ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.discord ? { discord: options.discord } : {}), ...(options.clock ? { clock: options.clock } : {}),
-  });
+  };
+  let worker = startOutboxWorker(workerOptions);
   const line = fake.store;
-  return {
+  const fixture: WorkerFixture = {
     db, sql, sealer, line, channels, metrics, queue, worker,
+    restartWorker: async ({ wipeRedis = false } = {}) => {
+      await worker.close();
+      if (wipeRedis) await obliterateOutboxQueue(connection, prefix);
+      worker = startOutboxWorker(workerOptions);
+      fixture.worker = worker;
+    },
     lineParticipant: async ({ unreachable = false } = {}) => {
       const { userId } = line.createUser({ displayName: 'テスト', language: 'ja' });
       const participant = await db.prisma.participant.create({ data: { lineUserId: userId, unreachableAt: unreachable ? new Date() : null } });
@@ -91,11 +103,12 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
       retryKey: request.headers['x-line-retry-key'], status: request.status, to: (request.body as { to?: string[] } | undefined)?.to ?? [], request,
     })),
     close: async () => {
-      await worker.close();
+      await fixture.worker.close();
       await queue.close();
       await obliterateOutboxQueue(connection, prefix);
       await new Promise((resolve) => server.close(resolve));
       await db.drop();
     },
   };
+  return fixture;
 }

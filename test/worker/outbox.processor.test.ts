@@ -99,6 +99,14 @@ describe('outbox delivery', () => {
     await eventually(async () => (await row(id)).status === 'sent');
   });
 
+  it('after a Redis wipe, a worker started again finds every due row: its dispatch scheduler is re-created at start', async () => {
+    const { id, lineUserId } = await pendingRow();
+    await f.restartWorker({ wipeRedis: true });
+    await eventually(async () => (await row(id)).status === 'sent');
+    expect(pushesTo(lineUserId).map((p) => p.status)).toEqual([200]);
+    expect((await f.queue.queue.getJobSchedulers()).map((s) => s.key)).toContain('outbox-dispatch');
+  });
+
   it('hands over again a request written before a crash whose send job is gone (a Redis wipe)', async () => {
     const { id, lineUserId } = await pendingRow();
     // Planned, as a dispatcher that died before handing the batch to the queue would leave it.
