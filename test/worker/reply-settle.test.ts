@@ -66,7 +66,7 @@ describe('answers a stopped process may have sent, when the next one starts', ()
     const answer = await unconfirmedAnswer(REPLY_TOKEN_SURE_MS + 5_000);
     await startUp();
     expect((await row(answer.id)).status).toBe('pending');
-    // The reply window ends; the sweeper finds the row due.
+    // The reply window ends; the dispatcher finds the row due.
     await f.db.prisma.outboxMessage.update({ where: { id: answer.id }, data: { notBefore: new Date() } });
     await f.worker.dispatch();
     await eventually(async () => (await row(answer.id)).status === 'sent');
