@@ -49,7 +49,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): RunningWorker {
   const dispatchWorker = new Worker<DispatchJob>(OUTBOX_QUEUE, async () => await dispatch(), { ...shared, concurrency: 1 });
   const sendWorker = new Worker<SendJob>(OUTBOX_SEND_QUEUE, createOutboxProcessor({ ...options, limiter }), {
     ...shared,
-    concurrency: options.concurrency ?? 4,
+    concurrency: options.concurrency ?? 8,
     settings: { backoffStrategy: outboxBackoff },
     // A killed worker's batch is taken over within seconds; its requests repeat under their keys.
     lockDuration: 10_000,
