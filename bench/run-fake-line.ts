@@ -4,7 +4,9 @@
  * reply tokens from it over IPC, as LINE would issue them, and hears about every message
  * the bot delivered (reply or push) so simulated users can wait for their answer.
  *
- * Env: LINE_CHANNEL_ACCESS_TOKEN (required).
+ * Env: LINE_CHANNEL_ACCESS_TOKEN (required); FAKE_LINE_RATE_LIMITS (optional), LINE's
+ * per-endpoint limits to enforce as JSON, e.g. {"push":2000,"multicast":200} (a request
+ * over them is answered 429, as LINE does).
  */
 import type { Server } from 'node:http';
 import express from 'express';
@@ -25,6 +27,11 @@ const REPROMPTS = Object.entries(ja)
   .filter((marker) => marker.length >= 4);
 
 const { router, store } = createFakeLineApi({ channelAccessToken: token });
+if (process.env.FAKE_LINE_RATE_LIMITS) store.enforceRateLimits(JSON.parse(process.env.FAKE_LINE_RATE_LIMITS) as Record<string, number>);
+/** Messages each user received (by any endpoint): a count over one is a duplicate. */
+const receivedBy = new Map<string, number>();
+/** Requests by endpoint and status (`POST /v2/bot/message/push 200`). */
+const statuses: Record<string, number> = {};
 const tokenOwners = new Map<string, string>();
 const counts = { reply: 0, push: 0, replyFailed: 0, byKind: { submitted: 0, error: 0, reprompt: 0, ok: 0 } };
 /** Every API call the bot made, by endpoint (user and message ids folded). */
@@ -33,10 +40,14 @@ let batch: Delivery[] = [];
 
 // The transcript is kept for the console in the real fake; a benchmark only needs counts,
 // and a transcript of a hundred thousand messages would grow this process without end.
-store.appendBotMessage = (userId, input) => ({ seq: 0, at: '', userId, from: 'bot', ...input });
+store.appendBotMessage = (userId, input) => {
+  receivedBy.set(userId, (receivedBy.get(userId) ?? 0) + 1);
+  return { seq: 0, at: '', userId, from: 'bot', ...input };
+};
 store.recordRequest = (request) => {
   const endpoint = `${request.method} ${request.path.replace(/\/[UCR][0-9a-f]{32}/, '/:userId').replace(/\/\d+\/content/, '/:messageId/content')}`;
   calls[endpoint] = (calls[endpoint] ?? 0) + 1;
+  statuses[`${endpoint} ${request.status}`] = (statuses[`${endpoint} ${request.status}`] ?? 0) + 1;
   if (request.path === '/v2/bot/message/reply') {
     const body = request.body as { replyToken?: string; messages?: unknown[] } | undefined;
     const userId = tokenOwners.get(body?.replyToken ?? '');
@@ -85,6 +96,22 @@ serveRequests({
     return replyToken;
   }),
   stats: () => ({ ...counts, calls, cpu: process.cpuUsage(), rss: process.memoryUsage().rss }),
+  /** What users received: how many got anything, and how many got more messages than `expected` each. */
+  received: ({ expected }: { expected: number }) => {
+    let users = 0;
+    let duplicates = 0;
+    for (const count of receivedBy.values()) {
+      users += 1;
+      if (count > expected) duplicates += count - expected;
+    }
+    return { users, duplicates, statuses, refused: store.rateLimits.refused };
+  },
+  /** Forgets what users received and the counts (between benchmark cases). */
+  resetReceived: () => {
+    receivedBy.clear();
+    for (const key of Object.keys(statuses)) delete statuses[key];
+    for (const key of Object.keys(calls)) delete calls[key];
+  },
   stop: () => {
     server.closeAllConnections();
     server.close(() => process.exit(0));

@@ -69,6 +69,9 @@ export const envSchema = z.object({
   OUEN_WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** How long a stopping process waits for jobs and turns in flight before it exits anyway (their jobs then go back to the queue). */
   OUEN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+  /** LINE's rate limits the worker keeps to, requests a second, shared by all worker processes (LINE: push 2,000, multicast 200). */
+  OUEN_LINE_PUSH_PER_SECOND: z.coerce.number().positive().default(2000),
+  OUEN_LINE_MULTICAST_PER_SECOND: z.coerce.number().positive().default(200),
   /** Events waiting for processing beyond which the webhook sheds load with 503. */
   OUEN_MAX_BACKLOG: z.coerce.number().int().positive().default(5000),
 });

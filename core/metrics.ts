@@ -18,6 +18,8 @@ export function createMetrics(options: { defaults?: boolean } = {}) {
     turnDuration: new Histogram({ name: 'ouen_turn_duration_seconds', help: 'Time to process one event', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers }),
     replies: new Counter({ name: 'ouen_replies_total', help: 'Reply API calls by result', labelNames: ['result'], registers }),
     deliveries: new Counter({ name: 'ouen_outbox_deliveries_total', help: 'Outbox deliveries by result', labelNames: ['result'], registers }),
+    /** One per call to LINE or Discord for outbox rows: `endpoint` push, multicast or discord-dm; `result` ok or how it failed (delivery-failure.ts). */
+    apiCalls: new Counter({ name: 'ouen_delivery_api_calls_total', help: 'Delivery API calls by endpoint and result', labelNames: ['endpoint', 'result'], registers }),
     backlog: new Gauge({ name: 'ouen_event_backlog', help: 'Events accepted and not yet processed', registers }),
     shed: new Counter({ name: 'ouen_webhook_shed_total', help: 'Webhook requests refused because the backlog was over its limit', registers }),
   };

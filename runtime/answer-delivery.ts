@@ -16,7 +16,7 @@ import type { Logger } from '../core/logger.ts';
 import { makeOutboxDue, markOutboxSent } from '../core/outbox/outbox.repository.ts';
 import { SentBatcher } from './sent-batcher.ts';
 
-/** Where a due row goes: the delivery queue (`OutboxQueue`); the sweeper finds it anyway. */
+/** Where a due row goes: a kick to the delivery queue (`OutboxQueue`); the worker's scheduled dispatcher finds it anyway. */
 export interface DueOutbox {
   enqueue(outboxIds: string[]): Promise<void>;
 }
@@ -40,7 +40,7 @@ export class AnswerDelivery {
 
   constructor(private readonly deps: AnswerDeliveryDeps) {
     this.#sent = new SentBatcher((ids) => markOutboxSent(deps.db, ids, deps.clock()), (error) =>
-      deps.logger.error({ err: errorFields(error) }, 'marking replies as sent failed; the sweeper will push them'));
+      deps.logger.error({ err: errorFields(error) }, 'marking replies as sent failed; the worker will deliver them'));
   }
 
   /** Replies if the event can be replied to; otherwise, or if the reply fails, hands the row to the worker. */
@@ -56,7 +56,7 @@ export class AnswerDelivery {
   /** Hands rows that are due already to the worker; if the queue cannot take them, its sweep finds them. */
   async handOver(outboxIds: string[]): Promise<void> {
     await this.deps.outbox.enqueue(outboxIds).catch((error: unknown) =>
-      this.deps.logger.error({ outboxIds, err: errorFields(error) }, 'enqueue failed; the sweeper will retry'));
+      this.deps.logger.error({ outboxIds, err: errorFields(error) }, 'enqueue failed; the scheduled dispatcher will find them'));
   }
 
   /** Resolves once every row whose reply went out so far is marked sent. */

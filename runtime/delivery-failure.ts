@@ -37,7 +37,7 @@ export function rateLimited(error: unknown): RateLimitedError {
  * Every staff role reads it in the list of failed deliveries, so it never quotes a
  * message body or the platform's error text.
  */
-export function failureStatusLine(error: unknown, what: 'LINE push' | 'LINE reply' | 'Discord DM'): string {
+export function failureStatusLine(error: unknown, what: 'LINE push' | 'LINE multicast' | 'LINE reply' | 'Discord DM'): string {
   const { class: kind, code, status } = errorFields(error);
   if (status !== undefined) return `${what} failed with ${status}`;
   return `${what} failed: ${code ?? kind}`;

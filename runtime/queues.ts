@@ -7,7 +7,7 @@
  * {@link WORKER_METRICS} to its `Worker`, so its completed and failed totals are counted.
  */
 import { SCHEDULE_QUEUE } from '../core/schedules/schedule-job.ts';
-import { OUTBOX_QUEUE } from './outbox-queue.ts';
+import { OUTBOX_QUEUE, OUTBOX_SEND_QUEUE } from './outbox-queue.ts';
 
 /** The staff feed's posts to Discord (worker/staff-feed-worker.ts). */
 export const STAFF_FEED_QUEUE = 'staff-feed';
@@ -18,6 +18,7 @@ export const RICH_MENU_QUEUE = 'rich-menu-link';
 
 export const OUEN_QUEUES: readonly string[] = [
   OUTBOX_QUEUE,
+  OUTBOX_SEND_QUEUE,
   STAFF_FEED_QUEUE,
   INBOX_REPLAY_QUEUE,
   RICH_MENU_QUEUE,

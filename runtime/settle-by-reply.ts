@@ -29,7 +29,7 @@ export interface SettleByReplyDeps {
  * LINE (only a LINE row carries a reply token).
  */
 export async function settledByReply(
-  deps: SettleByReplyDeps, outboxId: string, row: OutboxDelivery, messages: unknown[],
+  deps: SettleByReplyDeps, outboxId: string, row: Pick<OutboxDelivery, 'lineUserId' | 'replyToken' | 'replyTokenAt'>, messages: unknown[],
 ): Promise<'replied' | 'replied-before' | null> {
   const clock = deps.clock ?? (() => new Date());
   if (!row.lineUserId || !row.replyToken || !row.replyTokenAt || !isYoungReplyToken(row.replyTokenAt, clock())) return null;

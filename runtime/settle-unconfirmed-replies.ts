@@ -31,7 +31,7 @@ const PARALLEL = 16;
 /**
  * Settles, by reply, every pending answer whose reply token is still too young to have
  * expired (reply-token.ts); hands the rest to the worker (due now, queued). Never throws:
- * what it cannot do is logged and left to the sweeper. Run once when a processing thread
+ * what it cannot do is logged and left to the worker's dispatcher (it runs every few seconds). Run once when a processing thread
  * starts, before the replay and before any new event (turn-work.ts).
  *
  * @example
@@ -61,7 +61,7 @@ export async function settleUnconfirmedReplies(deps: SettleUnconfirmedDeps): Pro
     await deps.queue.enqueue(left);
     if (ids.length > 0) deps.logger.info({ ...settled, left: left.length }, 'answers of a stopped process settled by reply');
   } catch (error) {
-    deps.logger.error({ err: errorFields(error) }, 'settling unconfirmed replies failed; the sweeper pushes them');
+    deps.logger.error({ err: errorFields(error) }, 'settling unconfirmed replies failed; the worker delivers them');
   }
 }
 

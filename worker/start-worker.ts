@@ -1,8 +1,9 @@
 /**
  * The worker side: delivers the outbox (LINE pushes and Discord DMs) from the BullMQ
- * queue, with the sweeper that rebuilds the queue from PostgreSQL, on a pool of its own;
- * posts the staff feed to Discord when a bot token is set (staff-feed-worker.ts); replays
- * webhook events left behind (inbox-replay-worker.ts).
+ * queues, with the dispatcher that plans delivery requests and rebuilds the queue from
+ * PostgreSQL (a BullMQ job scheduler), on a pool of its own; posts the staff feed to
+ * Discord when a bot token is set (staff-feed-worker.ts); replays webhook events left
+ * behind (inbox-replay-worker.ts); links rich menus by stage; fires schedules.
  * `ouen worker` runs it alone (cli/worker.command.ts: no HTTP server, no web code);
  * `ouen start` runs it beside the web side in one process (cli/start-ouen.ts).
  */
@@ -55,11 +56,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningDelive
   // Participants in Discord DMs are reached with the staff bot's token.
   const discord = env.DISCORD_BOT_TOKEN ? new DiscordDmSender(env.DISCORD_BOT_TOKEN, env.DISCORD_API_BASE_URL) : undefined;
   const outboxWorker = startOutboxWorker({
-    db: sqlClient(sql), sealer: store.sealer, line: lineChannelsFor(options.line), discord, logger, metrics: options.metrics, clock: options.clock,
+    db: sqlClient(sql), transact: transactOn(sql), sealer: store.sealer, line: lineChannelsFor(options.line), discord, logger, metrics: options.metrics, clock: options.clock,
     connection, prefix: env.OUEN_QUEUE_PREFIX, queue: outboxQueue,
+    rateLimits: { push: env.OUEN_LINE_PUSH_PER_SECOND, multicast: env.OUEN_LINE_MULTICAST_PER_SECOND },
   });
-  // Whatever is due already (a stopped worker's rows) goes on the queue now, not at the first sweep.
-  void outboxWorker.sweep().catch((error: unknown) => logger.error({ err: errorFields(error) }, 'outbox sweep failed'));
   const staffFeed = env.DISCORD_BOT_TOKEN ? await startStaffFeed(options, sqlClient(sql), connection) : undefined;
   const inboxReplay = await startInboxReplayWorker({
     sql, sealer: store.sealer, program: store.program, line: lineChannelsFor(options.line), outbox: outboxQueue, logger, metrics: options.metrics,

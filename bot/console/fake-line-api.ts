@@ -69,6 +69,7 @@ export function createFakeLineApi(options: FakeLineApiOptions): { router: Router
   router.use('/v2', express.raw({ type: () => true, limit: MAX_REQUEST }), authenticateAndRecord(store, options.channelAccessToken));
   router.post('/v2/bot/message/reply', (_req, res) => reply(store, res));
   router.post('/v2/bot/message/push', (req, res) => push(store, req, res));
+  router.post('/v2/bot/message/multicast', (req, res) => multicast(store, req, res));
   router.post('/v2/bot/chat/loading/start', (_req, res) => startLoading(store, res));
   router.get('/v2/bot/message/quota', (_req, res) => void res.json(quotaBody(store)));
   router.get('/v2/bot/message/quota/consumption', (_req, res) => void res.json({ totalUsage: store.billedThisMonth() }));
@@ -145,6 +146,7 @@ function reply(store: FakeLineStore, res: Response) {
 }
 
 function push(store: FakeLineStore, req: Request, res: Response) {
+  if (!store.rateLimits.allow('push')) return void answerFault(res, 429);
   const fault = store.takePushFault();
   // A revoked token: LINE authenticates before it looks at anything else, the retry key included.
   if (fault?.status === 401) return void res.status(401).json({ message: AUTHENTICATION_FAILED });
@@ -178,6 +180,49 @@ function push(store: FakeLineStore, req: Request, res: Response) {
 function quotaBody(store: FakeLineStore): { type: 'none' } | { type: 'limited'; value: number } {
   const limit = store.messageQuota;
   return limit === null ? { type: 'none' } : { type: 'limited', value: limit };
+}
+
+/**
+ * POST /v2/bot/message/multicast: the same messages to up to 500 users. Unknown users and
+ * users who blocked the account receive nothing, and LINE does not say so (200 {}). A
+ * retry key accepted within 24 hours answers 409, and nothing is delivered again.
+ */
+function multicast(store: FakeLineStore, req: Request, res: Response) {
+  if (!store.rateLimits.allow('multicast')) return void answerFault(res, 429);
+  const fault = store.takeMulticastFault();
+  if (fault?.status === 401) return void res.status(401).json({ message: AUTHENTICATION_FAILED });
+  const retryKey = req.get('x-line-retry-key');
+  if (retryKey !== undefined && !isUuid(retryKey)) {
+    return void res.status(400).json({ message: 'The value of the X-Line-Retry-Key header is invalid' });
+  }
+  const body = asObject(res.locals.body);
+  const details = [...checkRecipients(body.to), ...checkMessages(body.messages)];
+  if (details.length > 0) return badRequest(res, details);
+  if (retryKey !== undefined) {
+    const accepted = store.acceptedRetryKey(retryKey);
+    if (accepted) {
+      res.setHeader('x-line-accepted-request-id', accepted.requestId);
+      return void res.status(409).json({ message: 'The retry key is already accepted' });
+    }
+  }
+  if (fault && !fault.delivered) return void answerFault(res, fault.status);
+  for (const to of new Set(body.to as string[])) {
+    if (!store.user(to)) continue;
+    deliver(store, to, body.messages as unknown[], 'multicast');
+    // Billed per recipient, as a push is; a blocked user is not billed.
+    if (!store.user(to)?.blocked) store.recordBilled(1);
+  }
+  if (retryKey !== undefined) store.rememberRetryKey(retryKey, res.getHeader('x-line-request-id') as string, []);
+  if (fault) return void answerFault(res, fault.status);
+  res.json({});
+}
+
+/** A multicast's `to`: 1 to 500 user ids (MulticastRequest in the spec). */
+function checkRecipients(to: unknown): LineErrorDetail[] {
+  if (!Array.isArray(to) || to.length === 0) return [{ message: 'must be specified', property: 'to' }];
+  if (to.length > 500) return [{ message: 'Size must be between 1 and 500', property: 'to' }];
+  const invalid = to.findIndex((id) => typeof id !== 'string' || !/^U[0-9a-f]{32}$/.test(id));
+  return invalid === -1 ? [] : [{ message: 'invalid user id', property: `to[${invalid}]` }];
 }
 
 function answerFault(res: Response, status: number) {
@@ -215,7 +260,7 @@ function content(store: FakeLineStore, messageId: string, res: Response) {
 }
 
 /** Records the bot's messages in the chat (unless the user blocked the bot) and returns LINE's receipt. */
-function deliver(store: FakeLineStore, userId: string, messages: unknown[], via: 'reply' | 'push'): SentMessage[] {
+function deliver(store: FakeLineStore, userId: string, messages: unknown[], via: 'reply' | 'push' | 'multicast'): SentMessage[] {
   const delivered = !store.user(userId)?.blocked;
   return messages.map((message) => {
     const id = newMessageId();

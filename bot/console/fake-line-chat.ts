@@ -24,5 +24,5 @@ export type UserAction =
 /** One line of a chat, in the order it happened. `seq` increases across all chats. */
 export type TranscriptEntry = { seq: number; at: string; userId: string } & (
   | ({ from: 'user' } & UserAction)
-  | { from: 'bot'; kind: 'message'; via: 'reply' | 'push'; messageId: string; message: unknown }
+  | { from: 'bot'; kind: 'message'; via: 'reply' | 'push' | 'multicast'; messageId: string; message: unknown }
 );

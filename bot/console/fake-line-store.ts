@@ -11,6 +11,7 @@
 import type { ConsoleLanguage, ConsoleUser, TranscriptEntry, UserAction } from './fake-line-chat.ts';
 import type { FakeLineJournal, JournalRecord } from './fake-line-journal.ts';
 import { FakeRichMenus } from './fake-rich-menus.ts';
+import { FakeRateLimits, type RateLimitedEndpoint } from './fake-rate-limit.ts';
 import { lineUserId, replyToken as newReplyToken } from './line-ids.ts';
 
 export type { ConsoleLanguage, ConsoleUser, TranscriptEntry, UserAction } from './fake-line-chat.ts';
@@ -74,7 +75,7 @@ export const MAX_FILES = 100;
 export const RETRY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 type UserEntryInput = UserAction;
-type BotEntryInput = { kind: 'message'; via: 'reply' | 'push'; messageId: string; message: unknown };
+type BotEntryInput = { kind: 'message'; via: 'reply' | 'push' | 'multicast'; messageId: string; message: unknown };
 type FileMeta = Omit<StoredFile, 'bytes'> & { bytes?: Buffer };
 
 /** In-memory state of the fake platform; tests read `requests`, `webhooks` and `botMessages()` from it. */
@@ -97,11 +98,15 @@ export class FakeLineStore {
   /** Billed recipients by month (`YYYY-MM`, Japan time); memory only: a restarted console starts the month afresh. */
   readonly #billed = new Map<string, number>();
   #quotaLimit: number | null = null;
+  readonly #multicastFaults: PushFault[] = [];
+  /** LINE's rate limits, when enforced (`enforceRateLimits`); `rateLimits.refused` counts the 429s. */
+  readonly rateLimits: FakeRateLimits;
   readonly #journal?: FakeLineJournal;
   #seq = 0;
 
   constructor(options: FakeLineStoreOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.rateLimits = new FakeRateLimits(this.now);
     this.#journal = options.journal;
     if (this.#journal) {
       for (const record of this.#journal.read()) this.#replay(record);
@@ -199,6 +204,26 @@ export class FakeLineStore {
   /** The fault for the push being answered now, if one is due (fake-line-api.ts). */
   takePushFault(): PushFault | undefined {
     return this.#pushFaults.shift();
+  }
+
+  /** As {@link failNextPushes}, for multicasts. */
+  failNextMulticasts(...faults: PushFault[]): void {
+    this.#multicastFaults.push(...faults);
+  }
+
+  takeMulticastFault(): PushFault | undefined {
+    return this.#multicastFaults.shift();
+  }
+
+  /**
+   * Answers requests over LINE's per-endpoint limits (requests a second) with 429, as
+   * LINE does; off by default. `{}` turns it off again.
+   *
+   * @example
+   * store.enforceRateLimits({ push: 2000, multicast: 200 });
+   */
+  enforceRateLimits(limits: Partial<Record<RateLimitedEndpoint, number>>): void {
+    this.rateLimits.set(limits);
   }
 
   appendUserEntry(userId: string, action: UserEntryInput): TranscriptEntry {

@@ -39,6 +39,7 @@ export type EventRegistration = AsRead<models.EventRegistration>;
 export type Send = AsRead<models.Send>;
 export type RichMenu = AsRead<models.RichMenu>;
 export type Schedule = AsRead<models.Schedule>;
+export type DeliveryRequest = AsRead<models.DeliveryRequest>;
 
 /** A json column's object, as Prisma types it. */
 export type JsonObject = models.Prisma.JsonObject;

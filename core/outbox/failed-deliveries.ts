@@ -13,6 +13,10 @@
  *   so LINE may have accepted it: the retry KEEPS the key, and LINE's 409 tells whether
  *   it was delivered — but only within 24 hours of the first attempt; after that LINE has
  *   forgotten the key, and the list warns that a retry may deliver it a second time.
+ * The key is the id of the delivery request that carried the row (a push, a multicast, a
+ * DM; core/outbox/delivery-requests.repository.ts): a renewed key means the row leaves
+ * that request and the worker plans a new one; a kept key puts the request back, and the
+ * worker repeats it for the rows retried.
  * Discord DMs carry the key as an enforced nonce, which Discord remembers for minutes
  * only: the same rule applies, with that shorter memory.
  */
@@ -21,6 +25,7 @@ import type { AuditEntry } from '../audit/audit-log.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { participantLabel } from '../handoff/handoff.service.ts';
+import { reopenRequestFor } from './delivery-requests.repository.ts';
 
 /** How long LINE remembers a retry key after the first request that used it. */
 const RETRY_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
@@ -117,6 +122,8 @@ export async function retryFailedDelivery(tx: SqlClient, id: string, actor: stri
       "refusedAttempts" = CASE WHEN ${renew}::boolean THEN 0 ELSE "refusedAttempts" END,
       "firstAttemptAt" = CASE WHEN ${renew}::boolean THEN NULL ELSE "firstAttemptAt" END
     WHERE "id" = ${id}::uuid AND "status" = 'failed'`;
+  // The key is the delivery request's id: a new key is a new request, a kept one its request again.
+  await reopenRequestFor(tx, id, !renew, randomUUID());
   return {
     status: 'retried', keyPlan: plan,
     audit: { actor, action: 'delivery.retried', entity: 'outbox', entityId: id, detail: { kind: row.kind, retryKey: plan, attempts: row.attempts } },

@@ -7,6 +7,7 @@ import type { Sealer } from '../crypto/sealer.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { redactMyNumbersDeep } from '../../flows/validators/my-number.ts';
+import { orderedId } from './ordered-id.ts';
 import { contentHash, outboxContext, type OutboxContent } from './outbox-content.ts';
 
 export { outboxContext } from './outbox-content.ts';
@@ -36,7 +37,8 @@ export interface NewOutboxRow {
  */
 export async function createOutboxRows(db: SqlClient, sealer: Sealer, rows: NewOutboxRow[], now: Date): Promise<string[]> {
   if (rows.length === 0) return [];
-  const ids = rows.map(() => randomUUID());
+  // Ordered: a person's rows written together go out in this order (ordered-id.ts).
+  const ids = rows.map(() => orderedId());
   const retryKeys = rows.map(() => randomUUID());
   const participants = rows.map((r) => r.participantId);
   // A second line of defence: what people write is redacted where it enters (webhook, turn).

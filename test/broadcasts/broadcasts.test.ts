@@ -7,9 +7,6 @@
  */
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../core/logger.ts';
-import type { OutboxJob } from '../../runtime/outbox-queue.ts';
-import { createOutboxProcessor } from '../../worker/outbox.processor.ts';
 import * as broadcasts from '../../core/broadcasts/broadcast.service.ts';
 import { ownParticipantOf } from '../../core/broadcasts/own-participant.ts';
 import { syncContest } from '../../core/contests/sync-contest.ts';
@@ -65,11 +62,10 @@ describe('a broadcast', () => {
     approvalId = preview.approvalId;
     expect(await rowStatuses(approvalId)).toEqual(['held', 'held', 'held']);
     expect(await dueOutboxIds(f.sql, new Date('2100-01-01'), 100)).toEqual([]);
-    // Even handed to the delivery processor by mistake, a held row is not sent.
-    const deliver = createOutboxProcessor({ db: f.sql, sealer: f.sealer, line: f.channels, logger: createLogger('silent'), metrics: f.metrics });
-    for (const row of await f.db.prisma.outboxMessage.findMany({ where: { approvalId } })) {
-      expect(await deliver({ data: { outboxId: row.id } } as Job<OutboxJob>)).toBe('already-done');
-    }
+    // The worker's dispatcher runs and plans nothing for held rows.
+    await f.worker.dispatch();
+    expect(await rowStatuses(approvalId)).toEqual(['held', 'held', 'held']);
+    expect(await f.db.prisma.outboxMessage.count({ where: { approvalId, requestId: { not: null } } })).toBe(0);
     expect(pushedTo()).toEqual([]);
   });
 

@@ -260,4 +260,47 @@ describe('createFakeLineApi', () => {
       }
     });
   });
+  describe('multicast', () => {
+    it('delivers the same messages to every user named, once per retry key (a repeat answers 409 as LINE does)', async () => {
+      const other = store.createUser({ displayName: '太郎', language: 'en' }).userId;
+      const body = { to: [userId, other], messages: [text('お知らせ')] };
+      expect(validateLineRequest('POST', '/v2/bot/message/multicast', body)).toEqual({ ok: true });
+      const key = randomUUID();
+      const first = await call('POST', '/v2/bot/message/multicast', body, { 'x-line-retry-key': key });
+      expect([first.status, await first.json()]).toEqual([200, {}]);
+      const again = await call('POST', '/v2/bot/message/multicast', body, { 'x-line-retry-key': key });
+      expect(again.status).toBe(409);
+      expect(await again.json()).toEqual({ message: 'The retry key is already accepted' });
+      expect(again.headers.get('x-line-accepted-request-id')).toBe(first.headers.get('x-line-request-id'));
+      expect(store.botMessages(userId)).toEqual([text('お知らせ')]);
+      expect(store.botMessages(other)).toEqual([text('お知らせ')]);
+      expect(store.transcript(userId).map((e) => e.from === 'bot' && e.via)).toEqual(['multicast']);
+    });
+
+    it('refuses more than 500 recipients or more than 5 messages, as the spec does', async () => {
+      const tooMany = { to: Array.from({ length: 501 }, () => userId), messages: [text('x')] };
+      const tooLong = { to: [userId], messages: Array.from({ length: 6 }, () => text('x')) };
+      for (const body of [tooMany, tooLong]) {
+        expect(validateLineRequest('POST', '/v2/bot/message/multicast', body).ok).toBe(false);
+        expect((await call('POST', '/v2/bot/message/multicast', body)).status).toBe(400);
+      }
+      expect(store.botMessages(userId)).toEqual([]);
+    });
+  });
+
+  describe('rate limits (when enforced)', () => {
+    it('answers requests over an endpoint\'s limit a second with 429, and lets them through as time passes', async () => {
+      store.enforceRateLimits({ push: 2, multicast: 1 });
+      const push = () => call('POST', '/v2/bot/message/push', { to: userId, messages: [text('x')] });
+      expect([(await push()).status, (await push()).status]).toEqual([200, 200]);
+      const refused = await push();
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toEqual({ message: 'The API rate limit has been exceeded. Try again later.' });
+      // Each endpoint has its own bucket.
+      expect((await call('POST', '/v2/bot/message/multicast', { to: [userId], messages: [text('x')] })).status).toBe(200);
+      now += 1000;
+      expect((await push()).status).toBe(200);
+      expect(store.rateLimits.refused.push).toBe(1);
+    });
+  });
 });

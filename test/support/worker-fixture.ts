@@ -17,12 +17,14 @@ import { createFakeLineApi, type FakeLineStore, type RecordedApiRequest } from '
 import { LineApi, singleChannel, type LineChannels } from '../../channels/line/line-api.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
 import { Sealer } from '../../core/crypto/sealer.ts';
-import { sqlClient } from '../../core/db/pg-transaction.ts';
+import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import type { SqlClient } from '../../core/db/types.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createMetrics, type Metrics } from '../../core/metrics.ts';
-import { OutboxQueue } from '../../runtime/outbox-queue.ts';
+import { obliterateOutboxQueue, OutboxQueue } from '../../runtime/outbox-queue.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
+import type { RateLimits } from '../../worker/rate-limiter.ts';
+import type { DiscordDmSender } from '../../channels/discord/dm-push.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface WorkerFixture {
@@ -37,8 +39,15 @@ export interface WorkerFixture {
   metrics: Metrics;
   queue: OutboxQueue;
   worker: RunningWorker;
+  /**
+   * Stops the worker and starts another, as a process restart would; `wipeRedis` first
+   * empties the queues (a Redis wipe). `worker` is the new one afterwards.
+   */
+  restartWorker(options?: { wipeRedis?: boolean }): Promise<void>;
   /** A user on the fake platform and their participant row (marked unreachable: they blocked the account). */
   lineParticipant(options?: { unreachable?: boolean }): Promise<{ participantId: string; lineUserId: string }>;
+  /** The multicasts LINE received, in order. */
+  multicasts(): Array<{ retryKey: string | undefined; status: number; to: string[]; request: RecordedApiRequest }>;
   /** The pushes LINE received, in order, with their retry keys and how they were answered. */
   pushes(): Array<{ retryKey: string | undefined; status: number; to: string; request: RecordedApiRequest }>;
   close(): Promise<void>;
@@ -47,6 +56,9 @@ export interface WorkerFixture {
 export interface WorkerFixtureOptions {
   /** The worker's clock (the fake platform keeps real time). */
   clock?: () => Date;
+  dispatchEveryMs?: number;
+  rateLimits?: RateLimits;
+  discord?: DiscordDmSender;
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
@@ -64,13 +76,21 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
   const queue = new OutboxQueue(connection, prefix);
   const metrics = createMetrics({ defaults: false });
   const sql = sqlClient(db.sql);
-  const worker = startOutboxWorker({
-    db: sql, sealer, logger: createLogger('silent'), metrics, connection, prefix, queue, line: channels,
-    sweepEveryMs: 60_000, ...(options.clock ? { clock: options.clock } : {}),
-  });
+  const workerOptions = {
+    db: sql, transact: transactOn(db.sql), sealer, logger: createLogger('silent'), metrics, connection, prefix, queue, line: channels,
+    dispatchEveryMs: options.dispatchEveryMs ?? 60_000, ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.discord ? { discord: options.discord } : {}), ...(options.clock ? { clock: options.clock } : {}),
+  };
+  let worker = startOutboxWorker(workerOptions);
   const line = fake.store;
-  return {
+  const fixture: WorkerFixture = {
     db, sql, sealer, line, channels, metrics, queue, worker,
+    restartWorker: async ({ wipeRedis = false } = {}) => {
+      await worker.close();
+      if (wipeRedis) await obliterateOutboxQueue(connection, prefix);
+      worker = startOutboxWorker(workerOptions);
+      fixture.worker = worker;
+    },
     lineParticipant: async ({ unreachable = false } = {}) => {
       const { userId } = line.createUser({ displayName: 'テスト', language: 'ja' });
       const participant = await db.prisma.participant.create({ data: { lineUserId: userId, unreachableAt: unreachable ? new Date() : null } });
@@ -79,12 +99,16 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     pushes: () => line.requests.filter((r) => r.path === '/v2/bot/message/push').map((request) => ({
       retryKey: request.headers['x-line-retry-key'], status: request.status, to: (request.body as { to?: string } | undefined)?.to ?? '', request,
     })),
+    multicasts: () => line.requests.filter((r) => r.path === '/v2/bot/message/multicast').map((request) => ({
+      retryKey: request.headers['x-line-retry-key'], status: request.status, to: (request.body as { to?: string[] } | undefined)?.to ?? [], request,
+    })),
     close: async () => {
-      await worker.close();
-      await queue.queue.obliterate({ force: true });
+      await fixture.worker.close();
       await queue.close();
+      await obliterateOutboxQueue(connection, prefix);
       await new Promise((resolve) => server.close(resolve));
       await db.drop();
     },
   };
+  return fixture;
 }

@@ -59,12 +59,12 @@ describe('a failed delivery', () => {
     f.line.failNextPushes({ status: 400 });
     const { id, lineUserId } = await deliver();
     await eventually(async () => (await row(id)).status === 'failed');
-    const oldKey = (await row(id)).retryKey;
+    // The retry key is the id of the delivery request that carried the row.
+    const oldKey = (await row(id)).requestId;
     expect(await retry(id)).toMatchObject({ status: 'retried', keyPlan: 'renewed' });
     const retried = await row(id);
-    expect(retried).toMatchObject({ status: 'pending', attempts: 0, refusedAttempts: 0, firstAttemptAt: null });
-    expect(retried.retryKey).not.toBe(oldKey);
-    // The failed job is gone from the queue, so the row can be queued again under its id.
+    // It leaves its request: the worker plans a new one, under a new key.
+    expect(retried).toMatchObject({ status: 'pending', attempts: 0, refusedAttempts: 0, firstAttemptAt: null, requestId: null });
     await f.queue.enqueue([id]);
     await eventually(async () => (await row(id)).status === 'sent');
     expect(pushesTo(lineUserId).map((p) => [p.retryKey === oldKey ? 'old' : 'new', p.status])).toEqual([['old', 400], ['new', 200]]);
@@ -77,9 +77,11 @@ describe('a failed delivery', () => {
     const { id, lineUserId } = await deliver();
     await eventually(async () => (await row(id)).status === 'failed', 15_000);
     expect(await row(id)).toMatchObject({ attempts: 2, refusedAttempts: 1 });
-    const key = (await row(id)).retryKey;
+    const key = (await row(id)).requestId;
     expect(await retry(id)).toMatchObject({ status: 'retried', keyPlan: 'kept' });
-    expect((await row(id)).retryKey).toBe(key);
+    // Its request is pending again, under the same key.
+    expect((await row(id)).requestId).toBe(key);
+    expect((await f.db.prisma.deliveryRequest.findUniqueOrThrow({ where: { id: key! } })).status).toBe('pending');
     await f.queue.enqueue([id]);
     await eventually(async () => (await row(id)).status === 'sent');
     expect(pushesTo(lineUserId).map((p) => [p.retryKey === key, p.status])).toEqual([[true, 500], [true, 401], [true, 409]]);

@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
 import { RateLimitedError } from '../../runtime/delivery-failure.ts';
-import { outboxBackoff } from '../../worker/outbox.processor.ts';
 import { eventually } from '../support/ouen-harness.ts';
 import { validateLineRequest } from '../support/line-spec.ts';
 import { startWorkerFixture, type WorkerFixture } from '../support/worker-fixture.ts';
@@ -34,7 +34,8 @@ describe('outbox delivery', () => {
     await eventually(async () => (await row(id)).status === 'sent');
     const pushes = pushesTo(lineUserId);
     expect(pushes.map((p) => p.status)).toEqual([200]);
-    expect(pushes[0]!.retryKey).toBe((await row(id)).retryKey);
+    // The retry key is the id of the delivery request written before the call.
+    expect(pushes[0]!.retryKey).toBe((await row(id)).requestId);
     expect(validateLineRequest('POST', '/v2/bot/message/push', pushes[0]!.request.body)).toEqual({ ok: true });
     expect(f.line.transcript(lineUserId).map((e) => e.from === 'bot' && e.via)).toEqual(['push']);
   });
@@ -55,8 +56,9 @@ describe('outbox delivery', () => {
     f.line.failNextPushes({ status: 400 });
     await f.queue.enqueue([id]);
     await eventually(async () => (await row(id)).status === 'failed');
-    // A job that failed for good leaves the queue; one waiting for a retry would still be there.
-    await eventually(async () => (await f.queue.queue.getJob(id)) === undefined);
+    // Its request failed for good with it: nothing waits for a retry.
+    const { requestId } = await row(id);
+    expect(await f.db.prisma.deliveryRequest.findUniqueOrThrow({ where: { id: requestId! } })).toMatchObject({ status: 'failed', lastError: 'LINE push failed with 400' });
     expect(pushesTo(lineUserId).map((p) => p.status)).toEqual([400]);
     expect((await row(id)).lastError).toBe('LINE push failed with 400');
   });
@@ -73,9 +75,11 @@ describe('outbox delivery', () => {
     const { id, lineUserId } = await pendingRow();
     await f.queue.enqueue([id]);
     await eventually(async () => (await row(id)).status === 'sent');
-    // A stalled job run again: the row is put back to pending, as if the first run died after the push.
+    // A stalled job run again: the row and its request are put back to pending, as if the first run died after the push.
+    const { requestId } = await row(id);
+    const request = await f.db.prisma.deliveryRequest.update({ where: { id: requestId! }, data: { status: 'pending' } });
     await f.db.prisma.outboxMessage.update({ where: { id }, data: { status: 'pending' } });
-    await f.queue.queue.add('deliver', { outboxId: id }, { jobId: `${id}-again` });
+    await f.queue.sendQueue.add('send', { batchId: request.batchId }, { jobId: randomUUID() });
     await eventually(async () => (await row(id)).status === 'sent' && pushesTo(lineUserId).length === 2);
     expect(pushesTo(lineUserId).map((p) => p.status)).toEqual([200, 409]);
     expect(f.line.botMessages(lineUserId)).toHaveLength(1);
@@ -88,16 +92,29 @@ describe('outbox delivery', () => {
     expect(pushesTo(lineUserId)).toHaveLength(0);
   });
 
-  it('rebuilds the queue from PostgreSQL: the sweeper enqueues due rows nobody queued', async () => {
+  it('rebuilds the queue from PostgreSQL: the dispatcher finds due rows nobody queued', async () => {
     const { id } = await pendingRow();
-    expect(await f.worker.sweep()).toBeGreaterThanOrEqual(1);
+    expect((await f.worker.dispatch()).rows).toBeGreaterThanOrEqual(1);
     await eventually(async () => (await row(id)).status === 'sent');
   });
-});
 
-describe('outboxBackoff', () => {
-  it('grows exponentially, caps at a minute, and honours Retry-After', () => {
-    expect([1, 2, 3, 10].map((n) => outboxBackoff(n, 'outbox', new Error('x')))).toEqual([1000, 2000, 4000, 60_000]);
-    expect(outboxBackoff(1, 'outbox', new RateLimitedError(5000))).toBe(5000);
+  it('after a Redis wipe, a worker started again finds every due row: its dispatch scheduler is re-created at start', async () => {
+    const { id, lineUserId } = await pendingRow();
+    await f.restartWorker({ wipeRedis: true });
+    await eventually(async () => (await row(id)).status === 'sent');
+    expect(pushesTo(lineUserId).map((p) => p.status)).toEqual([200]);
+    expect((await f.queue.queue.getJobSchedulers()).map((s) => s.key)).toContain('outbox-dispatch');
+  });
+
+  it('hands over again a request written before a crash whose send job is gone (a Redis wipe)', async () => {
+    const { id, lineUserId } = await pendingRow();
+    // Planned, as a dispatcher that died before handing the batch to the queue would leave it.
+    const batchId = randomUUID();
+    const requestId = randomUUID();
+    await f.db.prisma.deliveryRequest.create({ data: { id: requestId, endpoint: 'push', batchId, createdAt: new Date() } });
+    await f.db.prisma.outboxMessage.update({ where: { id }, data: { requestId } });
+    await f.worker.dispatch();
+    await eventually(async () => (await row(id)).status === 'sent');
+    expect(pushesTo(lineUserId).map((p) => [p.status, p.retryKey])).toEqual([[200, requestId]]);
   });
 });

@@ -66,9 +66,9 @@ describe('answers a stopped process may have sent, when the next one starts', ()
     const answer = await unconfirmedAnswer(REPLY_TOKEN_SURE_MS + 5_000);
     await startUp();
     expect((await row(answer.id)).status).toBe('pending');
-    // The reply window ends; the sweeper finds the row due.
+    // The reply window ends; the dispatcher finds the row due.
     await f.db.prisma.outboxMessage.update({ where: { id: answer.id }, data: { notBefore: new Date() } });
-    await f.worker.sweep();
+    await f.worker.dispatch();
     await eventually(async () => (await row(answer.id)).status === 'sent');
     expect(delivered(answer.userId).map((e) => e.from === 'bot' && e.via)).toEqual(['push']);
     expect(calls(answer.userId).some((r) => r.path === '/v2/bot/message/reply')).toBe(false);

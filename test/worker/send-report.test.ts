@@ -26,12 +26,14 @@ describe('a send', () => {
     const people = [await f.lineParticipant(), await f.lineParticipant(), await f.lineParticipant({ unreachable: true }), await f.lineParticipant()];
     const sendId = await createSend(f.sql, { kind: 'broadcast', label: 'お知らせ', createdBy: 'discord:1' }, now);
     const content = literalText({ ja: '説明会は 12 月 10 日です', en: 'The briefing is on 10 December' });
-    const ids = await createOutboxRows(f.sql, f.sealer, people.map((p) => ({ participantId: p.participantId, content, kind: 'broadcast', sendId, notBefore: now })), now);
+    const later = new Date('2100-01-01');
+    const ids = await createOutboxRows(f.sql, f.sealer, people.map((p) => ({ participantId: p.participantId, content, kind: 'broadcast', sendId, notBefore: later })), now);
     expect(await sendReport(f.sql, sendId)).toMatchObject({ kind: 'broadcast', label: 'お知らせ', targeted: 4, sent: 0, skipped: 0, failed: 0, waiting: 4 });
 
     f.line.failNextPushes({ status: 400 });
-    // One at a time, so the refused push is the first person's.
+    // One due at a time (rows due together would go out as one multicast), so the refused push is the first person's.
     for (const id of ids) {
+      await f.db.prisma.outboxMessage.update({ where: { id }, data: { notBefore: new Date() } });
       await f.queue.enqueue([id]);
       await eventually(async () => (await f.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } })).status !== 'pending');
     }

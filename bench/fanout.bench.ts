@@ -1,0 +1,141 @@
+/**
+ * `npm run bench:fanout`: one send to 10,000 people through `ouen worker` (its own process,
+ * started as in production) against the fake LINE API enforcing LINE's rate limits
+ * (push 2,000/s, multicast 200/s; bench/run-fake-line.ts), on real PostgreSQL and Redis.
+ *
+ * Two cases: identical content (floor: ⌈N/500⌉ multicasts at 200/s) and personalised
+ * content (floor: N pushes at 2,000/s). Reported per case: API calls by endpoint and
+ * status, wall time from the send's rows being committed to the last recipient's row
+ * settled (the latest `sentAt`), the floor and the ratio, duplicates (messages a user
+ * received beyond one: must be 0), recipients reached, and the worker's peak RSS.
+ *
+ * Env: BENCH_FANOUT_RECIPIENTS (default 10000), BENCH_REDIS_URL, BENCH_DATABASE_ADMIN_URL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { SERVER_NODE_FLAGS } from '../scripts/node-flags.mjs';
+import { Sealer } from '../core/crypto/sealer.ts';
+import { sqlClient } from '../core/db/pg-transaction.ts';
+import { literalText, type OutboxContent } from '../core/outbox/outbox-content.ts';
+import { createOutboxRows } from '../core/outbox/outbox.repository.ts';
+import { obliterateOutboxQueue, OutboxQueue } from '../runtime/outbox-queue.ts';
+import { redisConnection } from '../runtime/redis-connection.ts';
+import { createBenchDatabase } from './support/bench-database.ts';
+import { forkChild } from './support/ipc.ts';
+import { cpuSeconds, peakRssMiB } from './support/proc-stats.ts';
+
+const N = Number(process.env.BENCH_FANOUT_RECIPIENTS ?? 10_000);
+const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
+const LIMITS = { push: 2000, multicast: 200 };
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'ouen.mjs');
+
+interface Received {
+  users: number;
+  duplicates: number;
+  statuses: Record<string, number>;
+  refused: Record<string, number>;
+}
+
+const token = randomBytes(24).toString('base64url');
+const key = randomBytes(32);
+const prefix = `ouen-bench-${randomBytes(4).toString('hex')}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'ouen-fanout-'));
+const logFile = join(dataDir, 'bench.log');
+const database = await createBenchDatabase();
+const fake = forkChild(fileURLToPath(new URL('./run-fake-line.ts', import.meta.url)), {
+  env: { LINE_CHANNEL_ACCESS_TOKEN: token, FAKE_LINE_RATE_LIMITS: JSON.stringify(LIMITS), NODE_ENV: 'production' }, logFile,
+});
+let worker: ChildProcess | undefined;
+const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+const queue = new OutboxQueue(redisConnection(REDIS_URL), prefix);
+
+try {
+  const { port } = await fake.ready;
+  const fakeUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env, DATABASE_URL: database.url, REDIS_URL, LINE_CHANNEL_SECRET: randomBytes(16).toString('hex'), LINE_CHANNEL_ACCESS_TOKEN: token,
+    LINE_API_BASE_URL: fakeUrl, LINE_DATA_API_BASE_URL: fakeUrl, OUEN_ENCRYPTION_KEY: key.toString('base64'), OUEN_DATA_DIR: dataDir,
+    OUEN_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production',
+  };
+  await run(spawn(process.execPath, [bin, 'migrate'], { env, stdio: 'ignore' }));
+  const extraFlags = process.env.BENCH_WORKER_NODE_FLAGS ? process.env.BENCH_WORKER_NODE_FLAGS.split(' ') : [];
+  worker = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...extraFlags, bin, 'worker'], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await started(worker);
+  console.log(`fan-out to ${N} recipients; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+  const results = [];
+  for (const [name, content] of [
+    ['identical', () => literalText({ ja: '説明会は 12 月 10 日です', en: 'The briefing is on 10 December' })],
+    ['personalised', (n: number) => literalText({ ja: `受付番号 ${n} の方へ`, en: `To receipt ${n}` })],
+  ] as Array<[string, (n: number) => OutboxContent]>) {
+    results.push(await fanOut(name, content));
+  }
+  console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log('\n| case | API calls (endpoint status: count) | wall time | floor | ratio | duplicates | reached | worker peak RSS | CPU s (worker / fake LINE) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.name} | ${r.calls} | ${r.wall.toFixed(2)} s | ${r.floor.toFixed(2)} s | ${(r.wall / r.floor).toFixed(2)}× | ${r.duplicates} | ${r.reached}/${N} | ${r.rss.toFixed(0)} MiB | ${r.cpu.worker.toFixed(2)} / ${r.cpu.fake.toFixed(2)} |`);
+  }
+} finally {
+  if (worker && worker.exitCode === null) {
+    const exited = new Promise((resolve) => worker!.once('exit', resolve));
+    worker.kill('SIGTERM');
+    await exited;
+  }
+  await queue.close().catch(() => undefined);
+  await pool.end().catch(() => undefined);
+  await fake.stop().catch(() => undefined);
+  await obliterateOutboxQueue(redisConnection(REDIS_URL), prefix).catch(() => undefined);
+  await database.drop().catch(() => undefined);
+  if (process.env.BENCH_KEEP_LOG) console.log(`log: ${logFile}`);
+  else rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function fanOut(name: string, content: (n: number) => OutboxContent) {
+  await fake.request('resetReceived');
+  const users = await fake.request<string[]>('users', { count: N });
+  const { rows: participants } = await pool.query<{ id: string }>(
+    `INSERT INTO "Participant" ("id", "lineUserId", "createdAt", "updatedAt")
+     SELECT gen_random_uuid(), u, $2::timestamptz, $2::timestamptz FROM unnest($1::text[]) AS u RETURNING "id"::text AS "id"`,
+    [users, new Date().toISOString()]);
+  const cpuBefore = { worker: cpuSeconds(worker!.pid!), fake: cpuSeconds(fake.pid) };
+  const written = new Date();
+  await createOutboxRows(sqlClient(pool), new Sealer(key), participants.map((p, n) => ({ participantId: p.id, content: content(n), kind: 'broadcast', notBefore: written })), written);
+  const committed = Date.now();
+  await queue.kick();
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "OutboxMessage" WHERE "status" = 'pending'`);
+    if (rows[0]!.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const { rows: [last] } = await pool.query<{ at: Date }>(`SELECT max("sentAt") AS at FROM "OutboxMessage" WHERE "kind" = 'broadcast'`);
+  // sentAt is written as UTC without a zone; node-postgres reads it as local time unless TZ=UTC.
+  const lastMs = last!.at.getTime() - last!.at.getTimezoneOffset() * 60_000;
+  const cpu = { worker: cpuSeconds(worker!.pid!) - cpuBefore.worker, fake: cpuSeconds(fake.pid) - cpuBefore.fake };
+  const received = await fake.request<Received>('received', { expected: 1 });
+  const calls = Object.entries(received.statuses).map(([endpoint, count]) => `${endpoint.replace('POST /v2/bot/message/', '')}: ${count}`).join(', ');
+  const floor = name === 'identical' ? Math.ceil(N / 500) / LIMITS.multicast : N / LIMITS.push;
+  await pool.query(`UPDATE "OutboxMessage" SET "kind" = 'broadcast-done' WHERE "kind" = 'broadcast'`);
+  return { name, calls, wall: (lastMs - committed) / 1000, floor, duplicates: received.duplicates, reached: received.users, rss: peakRssMiB(worker!.pid!), cpu };
+}
+
+function run(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exited with ${code}`)))));
+}
+
+function started(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      appendFileSync(logFile, `${line}\n`);
+      if (line.includes('"msg":"ouen started"')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`ouen worker exited with ${code} before it started`)));
+  });
+}
