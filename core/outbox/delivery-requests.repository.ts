@@ -135,11 +135,15 @@ export async function recordRequestError(db: SqlClient, requestIds: string[], er
 export async function settleRequests(db: SqlClient, requestIds: string[], status: 'sent' | 'failed', at: Date): Promise<number> {
   if (requestIds.length === 0) return 0;
   const when = at.toISOString();
-  await db.run`
-    UPDATE "DeliveryRequest" SET "status" = ${status}::"DeliveryRequestStatus",
-      "sentAt" = CASE WHEN ${status} = 'sent' THEN ${when}::timestamptz AT TIME ZONE 'UTC' ELSE "sentAt" END
-    WHERE "id" = ANY(${requestIds}::uuid[]) AND "status" = 'pending'`;
+  // One statement, so atomic: a worker killed here leaves both the requests and their rows
+  // pending (sent again under the same keys: 409) or both settled, never a settled
+  // request whose rows no job would ever take up again.
   const rows = await db.rows<tables.Computed<{ id: string }>>`
+    WITH "settledRequests" AS (
+      UPDATE "DeliveryRequest" SET "status" = ${status}::"DeliveryRequestStatus",
+        "sentAt" = CASE WHEN ${status} = 'sent' THEN ${when}::timestamptz AT TIME ZONE 'UTC' ELSE "sentAt" END
+      WHERE "id" = ANY(${requestIds}::uuid[]) AND "status" = 'pending'
+    )
     UPDATE "OutboxMessage" SET "status" = ${status}::"OutboxStatus",
       "sentAt" = CASE WHEN ${status} = 'sent' THEN ${when}::timestamptz AT TIME ZONE 'UTC' ELSE "sentAt" END,
       "lastError" = CASE WHEN ${status} = 'sent' THEN NULL ELSE "lastError" END, "replyToken" = NULL

@@ -35,12 +35,17 @@ async function applicant(status: 'submitted' | 'draft', receipt: string | null, 
   return { participantId: participant.id, lineUserId: userId };
 }
 
-const pushedTo = () => f.pushes().filter((p) => p.status === 200).map((p) => p.to);
+/** Everyone LINE delivered to, by push or in a multicast (identical content to several people goes as one). */
+const pushedTo = () => [
+  ...f.pushes().filter((p) => p.status === 200).map((p) => p.to),
+  ...f.multicasts().filter((m) => m.status === 200).flatMap((m) => m.to),
+];
 const rowStatuses = async (approvalId: string) =>
   (await f.db.prisma.outboxMessage.findMany({ where: { approvalId }, select: { status: true } })).map((r) => r.status).sort();
 
 beforeAll(async () => {
-  f = await startWorkerFixture();
+  // The worker keeps the test's clock: rows are due by it.
+  f = await startWorkerFixture({ clock: () => now });
   deps = { db: f.sql, transact: transactOn(f.db.sql), sealer: f.sealer, program, clock: () => now, quota: () => f.channels.forUser('').messageQuota() };
   await syncContest(deps.transact, program, now);
   people.submitted = await applicant('submitted', 'BC2026-0001');
