@@ -24,7 +24,8 @@ import { Sealer } from '../core/crypto/sealer.ts';
 import { sqlClient } from '../core/db/pg-transaction.ts';
 import { literalText, type OutboxContent } from '../core/outbox/outbox-content.ts';
 import { createOutboxRows } from '../core/outbox/outbox.repository.ts';
-import { obliterateOutboxQueue, OutboxQueue } from '../runtime/outbox-queue.ts';
+import { OutboxQueue } from '../runtime/outbox-queue.ts';
+import { obliterateQueues } from '../runtime/queues.ts';
 import { redisConnection } from '../runtime/redis-connection.ts';
 import { createBenchDatabase } from './support/bench-database.ts';
 import { forkChild } from './support/ipc.ts';
@@ -92,7 +93,7 @@ try {
   await queue.close().catch(() => undefined);
   await pool.end().catch(() => undefined);
   await fake.stop().catch(() => undefined);
-  await obliterateOutboxQueue(redisConnection(REDIS_URL), prefix).catch(() => undefined);
+  await obliterateQueues(redisConnection(REDIS_URL), prefix).catch(() => undefined);
   await database.drop().catch(() => undefined);
   if (process.env.BENCH_KEEP_LOG) console.log(`log: ${logFile}`);
   else rmSync(dataDir, { recursive: true, force: true });

@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { redisConnection } from '../runtime/redis-connection.ts';
-import { obliterateOutboxQueue } from '../runtime/outbox-queue.ts';
+import { obliterateQueues } from '../runtime/queues.ts';
 import { SERVER_NODE_FLAGS } from '../scripts/node-flags.mjs';
 import { applyThroughConsole, staffLook } from './support/console-session.ts';
 import { machineBusyShare, peakRssMiB, QUIET } from './support/proc-stats.ts';
@@ -162,7 +162,7 @@ async function oneRun(run: number): Promise<RunResult> {
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
-    await obliterateOutboxQueue(redisConnection(REDIS_URL), prefix);
+    await obliterateQueues(redisConnection(REDIS_URL), prefix);
   }
 }
 

@@ -5,8 +5,7 @@ import { redisConnection } from '../runtime/redis-connection.ts';
 import { ConfigError } from '../core/config-error.ts';
 import { lockHolder } from '../core/db/data-dir-lock.ts';
 import { isLocalMode, type Env } from '../core/env.ts';
-import { obliterateOutboxQueue } from '../runtime/outbox-queue.ts';
-import { obliterateScheduleQueue } from '../runtime/schedule-queue.ts';
+import { obliterateQueues } from '../runtime/queues.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { runServer } from './server.command.ts';
 
@@ -45,6 +44,5 @@ export async function runDemo(env: Env, options: { reset: boolean }): Promise<nu
 
 /** Jobs of an earlier demo would point at rows that no longer exist. */
 async function forgetQueue(env: Env): Promise<void> {
-  await obliterateOutboxQueue(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
-  await obliterateScheduleQueue(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
+  await obliterateQueues(redisConnection(env.REDIS_URL), env.OUEN_QUEUE_PREFIX);
 }

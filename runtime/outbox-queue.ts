@@ -76,15 +76,3 @@ export class OutboxQueue {
     await Promise.all([this.queue.close(), this.sendQueue.close()]);
   }
 }
-
-/** Removes every job of the outbox queues under `prefix`: what a test, a benchmark or an earlier demo left in Redis. */
-export async function obliterateOutboxQueue(connection: ConnectionOptions, prefix: string): Promise<void> {
-  for (const name of [OUTBOX_QUEUE, OUTBOX_SEND_QUEUE]) {
-    const queue = new Queue(name, { connection, prefix });
-    try {
-      await queue.obliterate({ force: true });
-    } finally {
-      await queue.close();
-    }
-  }
-}

@@ -7,6 +7,7 @@
  * {@link WORKER_METRICS} to its `Worker`, so its completed and failed totals are counted.
  */
 import { SCHEDULE_QUEUE } from '../core/schedules/schedule-job.ts';
+import type { ConnectionOptions } from 'bullmq';
 import { OUTBOX_QUEUE, OUTBOX_SEND_QUEUE } from './outbox-queue.ts';
 
 /** The staff feed's posts to Discord (worker/staff-feed-worker.ts). */
@@ -32,3 +33,20 @@ export const OUEN_QUEUES: readonly string[] = [
  * imported so that this list loads no BullMQ code into the web thread).
  */
 export const WORKER_METRICS = { maxDataPoints: 24 * 60 };
+
+/**
+ * Removes every job, scheduler and counter of the named queues (all of ouen's by default)
+ * under `prefix`: what a test, a benchmark or an earlier demo left in Redis. PostgreSQL
+ * stays the source of truth, so nothing is lost: each queue is refilled from it.
+ */
+export async function obliterateQueues(connection: ConnectionOptions, prefix: string, names: readonly string[] = OUEN_QUEUES): Promise<void> {
+  const { Queue } = await import('bullmq');
+  for (const name of names) {
+    const queue = new Queue(name, { connection, prefix });
+    try {
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.close();
+    }
+  }
+}

@@ -72,13 +72,3 @@ export class ScheduleQueue {
     await this.queue.close();
   }
 }
-
-/** Removes every job of the schedule queue under `prefix`: what a test, a benchmark or an earlier demo left in Redis. */
-export async function obliterateScheduleQueue(connection: ConnectionOptions, prefix: string): Promise<void> {
-  const queue = new Queue(SCHEDULE_QUEUE, { connection, prefix });
-  try {
-    await queue.obliterate({ force: true });
-  } finally {
-    await queue.close();
-  }
-}

@@ -96,13 +96,3 @@ export async function startRichMenuLinker(options: RichMenuLinkerOptions): Promi
     },
   };
 }
-
-/** Removes the queue, its scheduler and jobs under `prefix`: what a test or a demo left in Redis. */
-export async function obliterateRichMenuQueue(connection: ConnectionOptions, prefix: string): Promise<void> {
-  const queue = new Queue(RICH_MENU_QUEUE, { connection, prefix });
-  try {
-    await queue.obliterate({ force: true });
-  } finally {
-    await queue.close();
-  }
-}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { redisConnection } from '../../runtime/redis-connection.ts';
-import { obliterateOutboxQueue } from '../../runtime/outbox-queue.ts';
+import { obliterateQueues } from '../../runtime/queues.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { bundle } from './bundle.ts';
 import { forkChild, type Child } from './ipc.ts';
@@ -106,5 +106,5 @@ async function waitUntilSettled(url: string, timeoutMs: number): Promise<void> {
 
 
 async function obliterateQueue(prefix: string): Promise<void> {
-  await obliterateOutboxQueue(redisConnection(REDIS_URL), prefix).catch(() => undefined);
+  await obliterateQueues(redisConnection(REDIS_URL), prefix).catch(() => undefined);
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redisConnection } from '../../runtime/redis-connection.ts';
-import { obliterateOutboxQueue } from '../../runtime/outbox-queue.ts';
+import { obliterateQueues } from '../../runtime/queues.ts';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.ts';
 import { bundle } from './bundle.ts';
 import { forkChild, type Child } from './ipc.ts';
@@ -147,5 +147,5 @@ function once(run: () => Promise<void>): () => Promise<void> {
 }
 
 async function obliterateQueue(prefix: string): Promise<void> {
-  await obliterateOutboxQueue(redisConnection(REDIS_URL), prefix).catch(() => undefined);
+  await obliterateQueues(redisConnection(REDIS_URL), prefix).catch(() => undefined);
 }

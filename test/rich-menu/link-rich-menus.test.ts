@@ -6,7 +6,8 @@ import { RICH_MENU_STAGES } from '../../core/rich-menu/participant-stage.ts';
 import { recordRichMenu } from '../../core/rich-menu/rich-menu.repository.ts';
 import { linkRichMenus } from '../../runtime/link-rich-menus.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
-import { obliterateRichMenuQueue, startRichMenuLinker } from '../../worker/rich-menu-link-worker.ts';
+import { startRichMenuLinker } from '../../worker/rich-menu-link-worker.ts';
+import { obliterateQueues, RICH_MENU_QUEUE } from '../../runtime/queues.ts';
 import { eventually } from '../support/ouen-harness.ts';
 import { validateLineRequest } from '../support/line-spec.ts';
 import { startRichMenuFixture, type RichMenuFixture } from '../support/rich-menu-fixture.ts';
@@ -137,7 +138,7 @@ describe('linking rich menus by stage', () => {
       expect(Date.parse(attempts[1]!.at) - Date.parse(attempts[0]!.at)).toBeGreaterThanOrEqual(2_000); // longer than the 1 s backoff a plain failure would get
     } finally {
       await linker.close();
-      await obliterateRichMenuQueue(redisConnection('redis://127.0.0.1:6379'), prefix);
+      await obliterateQueues(redisConnection('redis://127.0.0.1:6379'), prefix, [RICH_MENU_QUEUE]);
     }
   }, 60_000);
 });

@@ -8,15 +8,10 @@ import type { Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import express from 'express';
 import { redisConnection } from '../../runtime/redis-connection.ts';
-import { obliterateOutboxQueue } from '../../runtime/outbox-queue.ts';
-import { obliterateRichMenuQueue } from '../../worker/rich-menu-link-worker.ts';
-import { obliterateScheduleQueue } from '../../runtime/schedule-queue.ts';
 import { startOuen, type RunningOuen } from '../../cli/start-ouen.ts';
-import { INBOX_REPLAY_QUEUE } from '../../runtime/queues.ts';
-import { STAFF_FEED_QUEUE } from '../../runtime/queues.ts';
+import { obliterateQueues } from '../../runtime/queues.ts';
 import { createFakeLineApi, type FakeLineStore } from '../../bot/console/fake-line-api.ts';
 import { parseEnv } from '../../core/env.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
@@ -111,14 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 /** Removes what a test's ouen left in Redis under its queue prefix. */
 export async function obliterateQueue(redisUrl: string, prefix: string): Promise<void> {
-  await obliterateOutboxQueue(redisConnection(redisUrl), prefix).catch(() => undefined);
-  for (const name of [STAFF_FEED_QUEUE, INBOX_REPLAY_QUEUE]) {
-    const queue = new Queue(name, { connection: redisConnection(redisUrl), prefix });
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-  }
-  await obliterateRichMenuQueue(redisConnection(redisUrl), prefix).catch(() => undefined);
-  await obliterateScheduleQueue(redisConnection(redisUrl), prefix).catch(() => undefined);
+  await obliterateQueues(redisConnection(redisUrl), prefix).catch(() => undefined);
 }
 
 export function sign(raw: string, secret: string): string {

@@ -18,7 +18,8 @@ import type { Reminder } from '../../core/schedules/reminder.ts';
 import { reminderRegistry } from '../../core/schedules/reminder-registry.ts';
 import type { NewSchedule, ScheduleTiming } from '../../core/schedules/schedule.service.ts';
 import { redisConnection } from '../../runtime/redis-connection.ts';
-import { obliterateScheduleQueue } from '../../runtime/schedule-queue.ts';
+import { obliterateQueues } from '../../runtime/queues.ts';
+import { SCHEDULE_QUEUE } from '../../runtime/schedule-queue.ts';
 import { startScheduleWorker, type RunningSchedules } from '../../worker/schedule-worker.ts';
 import { startWorkerFixture, type WorkerFixture } from './worker-fixture.ts';
 
@@ -77,7 +78,7 @@ export async function startScheduleFixture(options: { program?: Program; clock?:
     schedules: () => running!,
     close: async () => {
       await stopSchedules();
-      await obliterateScheduleQueue(connection, prefix);
+      await obliterateQueues(connection, prefix, [SCHEDULE_QUEUE]);
       await f.close();
     },
   };

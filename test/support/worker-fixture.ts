@@ -21,7 +21,8 @@ import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import type { SqlClient } from '../../core/db/types.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createMetrics, type Metrics } from '../../core/metrics.ts';
-import { obliterateOutboxQueue, OutboxQueue } from '../../runtime/outbox-queue.ts';
+import { OUTBOX_QUEUE, OUTBOX_SEND_QUEUE, OutboxQueue } from '../../runtime/outbox-queue.ts';
+import { obliterateQueues } from '../../runtime/queues.ts';
 import { startOutboxWorker, type RunningWorker } from '../../worker/outbox-worker.ts';
 import type { RateLimits } from '../../worker/rate-limiter.ts';
 import type { DiscordDmSender } from '../../channels/discord/dm-push.ts';
@@ -87,7 +88,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     db, sql, sealer, line, channels, metrics, queue, worker,
     restartWorker: async ({ wipeRedis = false } = {}) => {
       await worker.close();
-      if (wipeRedis) await obliterateOutboxQueue(connection, prefix);
+      if (wipeRedis) await obliterateQueues(connection, prefix, [OUTBOX_QUEUE, OUTBOX_SEND_QUEUE]);
       worker = startOutboxWorker(workerOptions);
       fixture.worker = worker;
     },
@@ -105,7 +106,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     close: async () => {
       await fixture.worker.close();
       await queue.close();
-      await obliterateOutboxQueue(connection, prefix);
+      await obliterateQueues(connection, prefix, [OUTBOX_QUEUE, OUTBOX_SEND_QUEUE]);
       await new Promise((resolve) => server.close(resolve));
       await db.drop();
     },
