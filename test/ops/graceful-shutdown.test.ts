@@ -118,10 +118,11 @@ describe('ouen worker stopping', () => {
     expect(await status(inFlight.id)).toBe('sent');
     expect(pushesTo(inFlight.userId)).toHaveLength(1);
     expect(await sendJobState(inFlight.id)).toBe('completed');
-    // Due while it stopped: not planned into a request, still waiting for the next worker.
+    // Due while it stopped: not sent. A dispatch already running may have planned it into
+    // a send job, which the stopping worker no longer takes; either way it waits for the next.
     expect(held).toHaveLength(0);
     expect(await status(late.id)).toBe('pending');
-    expect(await sendJobState(late.id)).toBeNull();
+    expect([null, 'waiting']).toContain(await sendJobState(late.id));
     holding = false;
 
     // The next worker delivers what waited, once.
