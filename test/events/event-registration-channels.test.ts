@@ -136,8 +136,8 @@ describe('event registration on LINE and in Discord DMs', () => {
     expect(botTexts(h.line, taro.userId).at(-1)).toContain('キャンセルしました');
     expect((await fetch(new URL(new URL(ticket.imageUrl).pathname, h.ouen.url))).status).toBe(404);
     // Handed to the worker after commit: no wait for its sweep.
-    await eventually(() => hanako.said().includes('参加登録が確定しました'), 8_000);
-    const promoted = hanako.answers().find((b) => b.embeds?.some((e) => e.image?.url));
+    // The text and the ticket card are two DMs, posted one after the other: wait for both.
+    const promoted = await eventually(() => hanako.said().includes('参加登録が確定しました') && hanako.answers().find((b) => b.embeds?.some((e) => e.image?.url)), 8_000);
     expect(promoted?.embeds?.[0]?.image?.url).toMatch(/\/tickets\/[A-Za-z0-9_-]+\.png$/);
     const counts = await h.db.prisma.eventRegistration.groupBy({ by: ['status'], _count: true });
     expect(Object.fromEntries(counts.map((c) => [c.status, c._count]))).toEqual({ registered: 1, cancelled: 1 });
