@@ -16,7 +16,7 @@ import { errorFields } from '../../core/error-fields.ts';
 import type { RoundId } from '../../core/judging/judging-config.ts';
 import { rolesOf, type Role, type RoleMapping } from '../../core/staff/permissions.ts';
 import { commandFromComponent, segmentParams } from '../staff/staff-components.ts';
-import type { StaffCard, StaffCommand, StaffModal, StaffPick, StaffReply, StaffRequest } from '../staff/staff-types.ts';
+import type { StaffCommand, StaffModal, StaffReply, StaffRequest } from '../staff/staff-types.ts';
 import { CONTENT_CHARS, render } from '../../channels/discord/staff/render-staff-reply.ts';
 import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
 import { clipCharacters } from '../../core/clip-text.ts';

@@ -2,7 +2,7 @@ import type { Sealer } from '../crypto/sealer.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import {
-  registrationAnswersContext, type EventAnswers, type EventRegistrationFacts, type EventRegistrationStatus,
+  registrationAnswersContext, type EventAnswers, type EventRegistrationFacts,
 } from './event-registration-types.ts';
 import { ticketToken } from './ticket-token.ts';
 

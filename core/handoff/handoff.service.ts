@@ -6,7 +6,7 @@
  * keeps one open handoff per participant.
  */
 import { randomUUID } from 'node:crypto';
-import { mainMenu, translateText, type Exchange, type FlowMessage, type Text } from '../../flows/index.ts';
+import { mainMenu, type Exchange, type FlowMessage, type Text } from '../../flows/index.ts';
 import type { ProgramConfig } from '../../flows/program.ts';
 import { containsMyNumber } from '../../flows/validators/my-number.ts';
 import type { Language } from '../../flows/index.ts';

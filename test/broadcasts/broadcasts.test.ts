@@ -5,7 +5,6 @@
  * test-sent to the drafter alone, refused when the quota cannot carry them, sent at
  * their scheduled time (out of quiet hours), and reported.
  */
-import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as broadcasts from '../../core/broadcasts/broadcast.service.ts';
 import { ownParticipantOf } from '../../core/broadcasts/own-participant.ts';

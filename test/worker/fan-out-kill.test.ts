@@ -98,7 +98,7 @@ async function send(content: (n: number) => ReturnType<typeof literalText>): Pro
   await db.prisma.participant.createMany({ data: users.map((lineUserId) => ({ lineUserId })) });
   const participants = await db.prisma.participant.findMany({ where: { lineUserId: { in: users } }, select: { id: true } });
   const now = new Date();
-  const ids = await createOutboxRows(sqlClient(db.sql), new Sealer(key), participants.map((p, n) => ({ participantId: p.id, content: content(n), kind: 'broadcast', notBefore: now })), now);
+  await createOutboxRows(sqlClient(db.sql), new Sealer(key), participants.map((p, n) => ({ participantId: p.id, content: content(n), kind: 'broadcast', notBefore: now })), now);
   for (const userId of users) received.set(userId, 0);
   return users;
 }

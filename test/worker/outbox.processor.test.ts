@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxRows } from '../../core/outbox/outbox.repository.ts';
-import { RateLimitedError } from '../../runtime/delivery-failure.ts';
 import { eventually } from '../support/ouen-harness.ts';
 import { validateLineRequest } from '../support/line-spec.ts';
 import { startWorkerFixture, type WorkerFixture } from '../support/worker-fixture.ts';

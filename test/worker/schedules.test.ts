@@ -10,7 +10,6 @@ import { createLogger } from '../../core/logger.ts';
 import { DRAFT_NUDGE, MISSING_DOCUMENT } from '../../core/modules/contest.reminders.ts';
 import { EVENT_BEFORE_START, EVENT_DAY_BEFORE } from '../../core/modules/event.reminders.ts';
 import { syncEvent } from '../../core/events/sync-event.ts';
-import { fireSchedule } from '../../core/schedules/fire-schedule.ts';
 import { scheduleJobId } from '../../core/schedules/schedule-job.ts';
 import { cancelSchedule, rescheduleSchedule, scheduleReminder, type NewSchedule } from '../../core/schedules/schedule.service.ts';
 import { syncProgramSchedules } from '../../core/schedules/sync-program-schedules.ts';
