@@ -22,16 +22,22 @@ export type DueRow = Pick<tables.OutboxMessage, 'id' | 'participantId' | 'conten
  * or plan the same row. `replyTokenAt` is set while the row still carries a reply token.
  */
 export async function takeDueRows(tx: SqlClient, now: Date, limit: number): Promise<DueRow[]> {
+  // The due rows are chosen and locked by their narrow keys first: sorting every due row
+  // with its sealed content would spill to disk on a large send.
   return await tx.rows<DueRow>`
+    WITH "due" AS (
+      SELECT "id" FROM "OutboxMessage"
+      WHERE "status" = 'pending' AND "requestId" IS NULL AND "notBefore" <= ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+      ORDER BY "notBefore", "createdAt", "id"
+      LIMIT ${limit}::integer
+      FOR UPDATE SKIP LOCKED
+    )
     SELECT o."id"::text AS "id", o."participantId"::text AS "participantId", o."contentHash", o."contentSealed",
            CASE WHEN o."replyToken" IS NOT NULL THEN o."replyTokenAt" END AS "replyTokenAt",
            p."lineUserId", p."discordUserId", p."unreachableAt" IS NOT NULL AS "unreachable",
            CASE WHEN p."language" = 'en' THEN 'en' ELSE 'ja' END AS "language"
-    FROM "OutboxMessage" o JOIN "Participant" p ON p."id" = o."participantId"
-    WHERE o."status" = 'pending' AND o."requestId" IS NULL AND o."notBefore" <= ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-    ORDER BY o."notBefore", o."createdAt", o."id"
-    LIMIT ${limit}::integer
-    FOR UPDATE OF o SKIP LOCKED`;
+    FROM "due" JOIN "OutboxMessage" o ON o."id" = "due"."id" JOIN "Participant" p ON p."id" = o."participantId"
+    ORDER BY o."notBefore", o."createdAt", o."id"`;
 }
 
 export interface NewDeliveryRequest {
