@@ -33,6 +33,8 @@ const receivedBy = new Map<string, number>();
 /** Requests by endpoint and status (`POST /v2/bot/message/push 200`). */
 const statuses: Record<string, number> = {};
 const tokenOwners = new Map<string, string>();
+/** When the first and the last accepted push or multicast arrived (epoch ms): the sending phase. */
+const sendWindow = { first: 0, last: 0 };
 const counts = { reply: 0, push: 0, replyFailed: 0, byKind: { submitted: 0, error: 0, reprompt: 0, ok: 0 } };
 /** Every API call the bot made, by endpoint (user and message ids folded). */
 const calls: Record<string, number> = {};
@@ -45,6 +47,11 @@ store.appendBotMessage = (userId, input) => {
   return { seq: 0, at: '', userId, from: 'bot', ...input };
 };
 store.recordRequest = (request) => {
+  if (request.status === 200 && (request.path === '/v2/bot/message/push' || request.path === '/v2/bot/message/multicast')) {
+    const now = Date.now();
+    sendWindow.first ||= now;
+    sendWindow.last = now;
+  }
   const endpoint = `${request.method} ${request.path.replace(/\/[UCR][0-9a-f]{32}/, '/:userId').replace(/\/\d+\/content/, '/:messageId/content')}`;
   calls[endpoint] = (calls[endpoint] ?? 0) + 1;
   statuses[`${endpoint} ${request.status}`] = (statuses[`${endpoint} ${request.status}`] ?? 0) + 1;
@@ -104,11 +111,12 @@ serveRequests({
       users += 1;
       if (count > expected) duplicates += count - expected;
     }
-    return { users, duplicates, statuses, refused: store.rateLimits.refused };
+    return { users, duplicates, statuses, refused: store.rateLimits.refused, sendWindow };
   },
   /** Forgets what users received and the counts (between benchmark cases). */
   resetReceived: () => {
     receivedBy.clear();
+    Object.assign(sendWindow, { first: 0, last: 0 });
     for (const key of Object.keys(statuses)) delete statuses[key];
     for (const key of Object.keys(calls)) delete calls[key];
   },

@@ -2,7 +2,7 @@
  * Process and machine figures from Linux's /proc: peak resident memory, CPU time spent,
  * and how busy the whole machine was. Linux only, like the machines the targets are for.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ: /proc reports CPU time in ticks of 1/100 s on every Linux build that matters. */
 const TICKS_PER_SECOND = 100;
@@ -27,6 +27,20 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU seconds used so far by every live process whose command name is `name` (e.g. `postgres`). */
+export function cpuSecondsOf(name: string): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) total += cpuSeconds(Number(pid));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return total;
 }
 
 /** Busy and total CPU ticks of the whole machine, all cores together. */
