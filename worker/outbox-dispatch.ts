@@ -3,7 +3,9 @@
  * commit): takes due outbox rows in bulk (FOR UPDATE SKIP LOCKED, so several workers
  * never plan the same row), plans their delivery requests (delivery-plan.ts), writes the
  * requests and skips in the same transaction — before any call to a platform — and then
- * hands each batch to the send queue. It also hands over again every batch with a pending
+ * hands each batch to the send queue. A row never overtakes the same person's earlier
+ * pending row (in flight, being retried, or held by another dispatcher): it waits for a
+ * later run (the scheduler's, within seconds). It also hands over again every batch with a pending
  * request (a worker killed after the commit, a Redis wipe): PostgreSQL is the source of
  * truth, the queue can always be rebuilt from it.
  */
@@ -51,7 +53,8 @@ export function createDispatcher(deps: DispatchDeps) {
   async function planOnce(now: Date): Promise<DispatchResult & { batchIds: string[]; full: boolean }> {
     return await deps.transact(async (tx) => {
       const rows = await takeDueRows(tx, now, DISPATCH_ROWS);
-      const plan = planDelivery(rows, {
+      // A person's row behind an earlier one still on its way waits for a later run: order kept.
+      const plan = planDelivery(rows.filter((row) => !row.waits), {
         messageCount,
         youngReply: (row) => row.replyTokenAt !== null && isYoungReplyToken(row.replyTokenAt, now),
       });

@@ -11,10 +11,15 @@ import type { SqlClient } from '../db/types.ts';
 
 export type DeliveryEndpoint = 'push' | 'multicast' | 'discord-dm';
 
-/** A pending row whose time has come and that no request carries yet, with where it goes. */
+/**
+ * A pending row whose time has come and that no request carries yet, with where it goes.
+ * `waits`: the person has an earlier pending row that is not in this take (its request is
+ * in flight or being retried, or another dispatcher holds it): this row must not overtake
+ * it, so it stays for a later run.
+ */
 export type DueRow = Pick<tables.OutboxMessage, 'id' | 'participantId' | 'contentHash' | 'contentSealed'>
   & Pick<tables.Participant, 'lineUserId' | 'discordUserId'>
-  & tables.Computed<{ unreachable: boolean; language: 'ja' | 'en'; replyTokenAt: Date | null }>;
+  & tables.Computed<{ unreachable: boolean; language: 'ja' | 'en'; replyTokenAt: Date | null; waits: boolean }>;
 
 /**
  * Takes up to `limit` due rows, oldest first, locked for the caller's transaction; rows
@@ -35,7 +40,13 @@ export async function takeDueRows(tx: SqlClient, now: Date, limit: number): Prom
     SELECT o."id"::text AS "id", o."participantId"::text AS "participantId", o."contentHash", o."contentSealed",
            CASE WHEN o."replyToken" IS NOT NULL THEN o."replyTokenAt" END AS "replyTokenAt",
            p."lineUserId", p."discordUserId", p."unreachableAt" IS NOT NULL AS "unreachable",
-           CASE WHEN p."language" = 'en' THEN 'en' ELSE 'ja' END AS "language"
+           CASE WHEN p."language" = 'en' THEN 'en' ELSE 'ja' END AS "language",
+           EXISTS (
+             SELECT 1 FROM "OutboxMessage" e
+             WHERE e."participantId" = o."participantId" AND e."status" = 'pending'
+               AND (e."notBefore", e."createdAt", e."id") < (o."notBefore", o."createdAt", o."id")
+               AND e."id" NOT IN (SELECT "id" FROM "due")
+           ) AS "waits"
     FROM "due" JOIN "OutboxMessage" o ON o."id" = "due"."id" JOIN "Participant" p ON p."id" = o."participantId"
     ORDER BY o."notBefore", o."createdAt", o."id"`;
 }

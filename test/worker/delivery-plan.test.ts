@@ -7,7 +7,7 @@ function row(person: string, overrides: Partial<DueRow> = {}): DueRow {
   seq += 1;
   return {
     id: `row-${seq}`, participantId: person, contentHash: 'same', contentSealed: '', lineUserId: `U-${person}`, discordUserId: null,
-    unreachable: false, language: 'ja', replyTokenAt: null, ...overrides,
+    unreachable: false, language: 'ja', replyTokenAt: null, waits: false, ...overrides,
   };
 }
 const plan = (rows: DueRow[], counts: Record<string, number> = {}) =>

@@ -122,6 +122,22 @@ describe('several messages for one person at the same moment', () => {
     }
     expect(texts(seven!.lineUserId)).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `お知らせ ${n}`));
   });
+  it('keep their order when a later one becomes due while an earlier one waits for its retry', async () => {
+    const [person] = await people(1);
+    f.line.failNextPushes({ status: 500 });
+    const [first] = await createOutboxRows(f.sql, f.sealer, [{ participantId: person!.participantId, content: numbered(1), kind: 'notice', notBefore: new Date() }], new Date());
+    await f.queue.kick();
+    // The first push met a 5xx; its retry waits out the backoff while the second becomes due.
+    await eventually(async () => f.pushes().some((p) => p.to === person!.lineUserId && p.status === 500));
+    const [second] = await createOutboxRows(f.sql, f.sealer, [{ participantId: person!.participantId, content: numbered(2), kind: 'notice', notBefore: new Date() }], new Date());
+    await f.queue.kick();
+    await settled([first!], 20_000);
+    // The dispatcher's next scheduled run (every 2 s in production; a minute here) takes the second.
+    await f.queue.kick();
+    await settled([second!]);
+    expect(texts(person!.lineUserId)).toEqual(['お知らせ 1', 'お知らせ 2']);
+    expect(f.pushes().filter((p) => p.to === person!.lineUserId).map((p) => p.status)).toEqual([500, 200, 200]);
+  });
 });
 
 describe('participants in Discord DMs', () => {

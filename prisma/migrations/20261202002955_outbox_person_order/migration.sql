@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_participantId_status_idx" ON "OutboxMessage"("participantId", "status");
