@@ -59,7 +59,10 @@ export async function bookConsultation(db: SqlClient, sealer: Sealer, input: Boo
   if (!checked) return { outcome: 'unknownSlot', audit: [] };
   const { slot, problem } = checked;
   if (problem?.result === 'already') return { outcome: 'already', consultationId: problem.consultationId, slotId, audit: [] };
-  if (problem) return { ...problem, outcome: problem.result, audit: [] } as BookOutcome;
+  if (problem) {
+    const { result, ...detail } = problem;
+    return { outcome: result, ...detail, audit: [] } as BookOutcome;
+  }
   if (!await takePlace(db, slotId, now)) return { outcome: 'full', audit: [] };
   const consultationId = await insertConsultation(db, sealer, { eventId, participantId, slot, intake, now });
   return {
