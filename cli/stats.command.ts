@@ -1,6 +1,6 @@
 import { sqlClient } from '../core/db/pg-transaction.ts';
 import { sendReports } from '../core/outbox/sends.repository.ts';
-import { collectStats, statsEventOf } from '../core/stats/collect-stats.ts';
+import { collectStats, statsConsultationsOf, statsEventOf } from '../core/stats/collect-stats.ts';
 import type { Env } from '../core/env.ts';
 import { withStore } from './open-store.ts';
 
@@ -10,7 +10,7 @@ const LATEST_SENDS = 10;
 export async function runStats(env: Env, options: { json: boolean }): Promise<number> {
   const { stats, sends } = await withStore(env, async ({ db, program }) => {
     const sql = sqlClient(db.sql);
-    return { stats: await collectStats(sql, program.contest.id, statsEventOf(program)), sends: await sendReports(sql, { latest: LATEST_SENDS }) };
+    return { stats: await collectStats(sql, program.contest.id, statsEventOf(program), statsConsultationsOf(program)), sends: await sendReports(sql, { latest: LATEST_SENDS }) };
   });
   if (options.json) {
     console.log(JSON.stringify({ ...stats, sends }, null, 2));

@@ -8,6 +8,7 @@
 import type { ProgramConfig } from '../flows/program.ts';
 import { syncContest } from '../core/contests/sync-contest.ts';
 import { syncEventAndTell } from './sync-event-and-tell.ts';
+import { syncBoothSlots } from '../core/consultations/sync-booth-slots.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
@@ -58,6 +59,12 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
   try {
     await syncContest(transactOn(sql), program, clock());
     if (program.event) await syncEventAndTell(transactOn(sql), sealer, program, options.publicUrl, clock());
+    if (program.booths && program.event) {
+      const booths = await syncBoothSlots(transactOn(sql), program.booths, program.event.id, clock());
+      if (booths.orphaned > 0 || booths.clamped.length > 0) {
+        logger.warn({ orphanedBookings: booths.orphaned, clampedSlots: booths.clamped.length }, 'booth slots changed under existing bookings: contact those people (/booth)');
+      }
+    }
     // Answers whose reply failed go to the worker through this queue.
     const queue = new OutboxQueue(redisConnection(options.redisUrl), options.queuePrefix);
     closers.push(() => queue.close());

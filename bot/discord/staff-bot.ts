@@ -180,6 +180,10 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
       return { name: 'deliveries' };
     case 'event':
       return interaction.options.getBoolean('roster') ? { name: 'eventRoster' } : { name: 'event' };
+    case 'booth': {
+      const booth = interaction.options.getString('booth');
+      return booth ? { name: 'booth', boothId: booth } : { name: 'booth' };
+    }
     case 'help':
       return { name: 'help' };
     case 'broadcast':

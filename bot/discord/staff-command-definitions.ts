@@ -78,6 +78,11 @@ export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationComman
       .addBooleanOption((o) => o.setName('roster').setNameLocalizations({ ja: '名簿' })
         .setDescription('The roster as CSV (personal data; admin and staff)').setDescriptionLocalizations({ ja: '参加者名簿の CSV（個人情報。管理者・スタッフのみ）' }))
       .toJSON(),
+    command('booth', '相談ブース', 'A consultation booth\'s slots and bookings; mark no-shows', '相談ブースの枠と予約（不参加の記録）')
+      .addStringOption((o) => o.setName('booth').setNameLocalizations({ ja: 'ブース' })
+        .setDescription('Booth id from the program file (empty: every booth)').setDescriptionLocalizations({ ja: 'プログラムファイルのブースID（空欄なら全ブース）' })
+        .setMaxLength(30))
+      .toJSON(),
     broadcastCommand(),
   ];
 }

@@ -42,6 +42,7 @@ const GUIDE: GuideEntry[] = [
   { name: 'deliveries', usage: '/deliveries', sample: { name: 'deliveries' }, description: 'guide.deliveries' },
   { name: 'event', usage: '/event', sample: { name: 'event' }, description: 'guide.event' },
   { name: 'event', usage: '/event roster', sample: { name: 'eventRoster' }, description: 'guide.event-roster' },
+  { name: 'booth', usage: '/booth [booth id]', sample: { name: 'booth' }, description: 'guide.booth' },
   { name: 'broadcast', usage: '/broadcast draft <segment> [parameter] [YYYY-MM-DD HH:mm]', sample: { name: 'broadcastForm', segment: { id: 'followers', params: {} } }, description: 'guide.broadcast' },
   { name: 'broadcast', usage: '/broadcast list', sample: { name: 'broadcasts' }, description: 'guide.broadcasts' },
   { name: 'broadcast', usage: '/broadcast reports', sample: { name: 'sendReports' }, description: 'guide.reports' },

@@ -33,6 +33,8 @@ const permissions: Record<Exclude<StaffCommand['name'], 'help'>, Action> = {
   retryDelivery: 'deliveries.retry',
   event: 'event.view',
   eventRoster: 'event.roster',
+  booth: 'booths.view',
+  boothNoShow: 'booths.noShow',
   broadcastForm: 'broadcasts.draft',
   draftBroadcast: 'broadcasts.draft',
   broadcasts: 'broadcasts.reports',

@@ -20,7 +20,7 @@ import { clipCharacters } from '../../core/clip-text.ts';
 import { pageButtons } from './page-buttons.ts';
 
 export type JudgingCommand = Exclude<StaffCommand, {
-  name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'event' | 'eventRoster' | 'help'
+  name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'event' | 'eventRoster' | 'booth' | 'boothNoShow' | 'help'
     | 'broadcastForm' | 'draftBroadcast' | 'broadcasts' | 'testBroadcast' | 'answerBroadcast' | 'sendReports';
 }>;
 

@@ -15,12 +15,13 @@ import { sqlClient, transactOn } from '../../core/db/pg-transaction.ts';
 import { findEntrants, findRounds } from '../../core/judging/judging.repository.ts';
 import { judgeOf } from '../../core/judging/judging.service.ts';
 import { authorize, denialAudit, type Role } from '../../core/staff/permissions.ts';
-import { collectStats, statsEventOf } from '../../core/stats/collect-stats.ts';
+import { collectStats, statsConsultationsOf, statsEventOf } from '../../core/stats/collect-stats.ts';
 import { guideText } from './command-guide.ts';
 import { permissionFor, refusalText, roleNames } from './command-permissions.ts';
 import { runBroadcastCommand } from './broadcast-commands.ts';
 import { runDeliveryCommand } from './delivery-commands.ts';
 import { runEventCommand } from './event-commands.ts';
+import { runBoothCommand } from './booth-commands.ts';
 import { runInboxCommand } from './inbox-commands.ts';
 import { componentId } from './staff-components.ts';
 import { runJudgingCommand, type JudgingCommand } from './judging-commands.ts';
@@ -71,6 +72,9 @@ export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): P
     case 'event':
     case 'eventRoster':
       return runEventCommand(deps, { ...request, command });
+    case 'booth':
+    case 'boothNoShow':
+      return runBoothCommand(deps, { ...request, command });
     case 'broadcastForm':
     case 'draftBroadcast':
     case 'broadcasts':
@@ -121,7 +125,7 @@ export async function suggestReceipts(deps: StaffDeps, roles: Role[], typed: str
 }
 
 async function statsReply(deps: StaffDeps, language: StaffLanguage): Promise<StaffReply> {
-  const stats = await collectStats(deps.db, deps.program.contest.id, statsEventOf(deps.program));
+  const stats = await collectStats(deps.db, deps.program.contest.id, statsEventOf(deps.program), statsConsultationsOf(deps.program));
   const field = (name: 'applications' | 'participants' | 'outbox', params: Record<string, number>) => ({
     name: staffText(language, `stats.${name}`), value: staffText(language, `stats.values.${name}`, params),
   });

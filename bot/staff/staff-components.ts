@@ -32,6 +32,9 @@ export const componentId = {
   retry: (outboxId: string) => `ouen:retry:${outboxId}`,
   /** The event's roster as CSV. */
   eventRoster: 'ouen:event-roster',
+  /** Picking a booth from the overview opens its schedule (the booth id comes as `value`); a no-show. */
+  booth: 'ouen:booth',
+  noShow: (consultationId: string) => `ouen:noshow:${consultationId}`,
   /**
    * A broadcast's form (segment, its one parameter or `-`, the send time as
    * `YYYYMMDDHHmm` or `-`), its test send, and an approver's answer.
@@ -125,6 +128,14 @@ export function commandFromComponent(id: string, fields: Record<string, string> 
     }
     case 'event-roster':
       return first === undefined ? { name: 'eventRoster' } : null;
+    case 'booth': {
+      const parsed = z.string().regex(/^[a-z0-9-]{2,30}$/).safeParse(fields.value);
+      return parsed.success && first === undefined ? { name: 'booth', boothId: parsed.data } : null;
+    }
+    case 'noshow': {
+      const parsed = z.uuid().safeParse(first);
+      return parsed.success && second === undefined ? { name: 'boothNoShow', consultationId: parsed.data } : null;
+    }
     case 'bcform':
     case 'bctest':
     case 'bcapprove':

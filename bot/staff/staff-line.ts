@@ -60,6 +60,9 @@ export function parseStaffLine(line: string): StaffCommand | null {
     case 'approvals': return args.length === 0 ? { name: 'approvals' } : null;
     case 'inbox': return args.length === 0 ? { name: 'inbox' } : null;
     case 'deliveries': return args.length === 0 ? { name: 'deliveries' } : null;
+    case 'booth':
+      if (args.length === 0) return { name: 'booth' };
+      return args.length === 1 && /^[a-z0-9-]{2,30}$/.test(args[0]!) ? { name: 'booth', boothId: args[0]! } : null;
     case 'event':
       if (args.length === 0) return { name: 'event' };
       return args.length === 1 && args[0] === 'roster' ? { name: 'eventRoster' } : null;

@@ -52,6 +52,9 @@ export type StaffCommand =
   /** The event's registrations in figures, and its roster as a CSV file. */
   | { name: 'event' }
   | { name: 'eventRoster' }
+  /** A consultation booth's schedule (booth-commands.ts); without a booth, every booth in figures to pick from. */
+  | { name: 'booth'; boothId?: string }
+  | { name: 'boothNoShow'; consultationId: string }
   /** The commands the asker's roles may use. */
   | { name: 'help' }
   /** Broadcasts (broadcast-commands.ts): the form for the text, for a segment and an optional local send time (`YYYY-MM-DD HH:mm`). */

@@ -38,7 +38,10 @@ export function loadProgram(file = DEFAULT_PROGRAM_FILE): Program {
   if (file !== DEFAULT_PROGRAM_FILE && raw !== null && typeof raw === 'object' && !('judging' in raw)) {
     raw = { ...raw, judging: (JSON.parse(readFileSync(DEFAULT_PROGRAM_FILE, 'utf8')) as { judging: unknown }).judging };
   }
-  const parsed = programFileSchema.safeParse(raw);
+  const parsed = programFileSchema.superRefine((program, ctx) => {
+    // Consultations belong to the event: its day, its attendees, its per-person limit.
+    if (program.booths && !program.event) ctx.addIssue({ code: 'custom', path: ['booths'], message: 'booths need the event section' });
+  }).safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`program file ${file} is not valid:\n${problems.join('\n')}`);

@@ -18,8 +18,13 @@ export type Stats = Record<string, Record<string, number>>;
  * cancelled) is there when the program configures an event, and left out when it does
  * not; before the event is first synced its capacity is the configured one and the
  * counts are zero.
+ *
+ * `consultations` (booth slots offered, consultations booked and kept, no-shows) is there
+ * when the program configures booths (`consultationsOf`: the event they belong to).
  */
-export async function collectStats(db: SqlClient, contestId: string, event?: { id: string; capacity: number }): Promise<Stats> {
+export async function collectStats(
+  db: SqlClient, contestId: string, event?: { id: string; capacity: number }, consultationsOf?: string,
+): Promise<Stats> {
   const rows = await db.rows<tables.Computed<{ entity: string; status: string; count: number }>>`
     WITH "current" AS (
       SELECT DISTINCT ON ("participantId", "purpose") "purpose", "granted" FROM "Consent"
@@ -33,7 +38,10 @@ export async function collectStats(db: SqlClient, contestId: string, event?: { i
     UNION ALL SELECT 'webhookEvents', "status"::text, count(*)::int FROM "InboxEvent" WHERE "eventType" <> 'discord' GROUP BY "status"
     UNION ALL SELECT 'audit', 'rows', count(*)::int FROM "AuditLog"
     UNION ALL SELECT 'event', 'capacity', "capacity" FROM "Event" WHERE "id" = ${event?.id ?? null}
-    UNION ALL SELECT 'event', "status"::text, count(*)::int FROM "EventRegistration" WHERE "eventId" = ${event?.id ?? null} GROUP BY "status"`;
+    UNION ALL SELECT 'event', "status"::text, count(*)::int FROM "EventRegistration" WHERE "eventId" = ${event?.id ?? null} GROUP BY "status"
+    UNION ALL SELECT 'consultations', 'slots', count(*)::int FROM "BoothSlot" WHERE "eventId" = ${consultationsOf ?? null} AND "retiredAt" IS NULL
+    UNION ALL SELECT 'consultations', "status"::text, count(*)::int FROM "Consultation"
+      WHERE "eventId" = ${consultationsOf ?? null} AND "status" IN ('booked', 'noShow') GROUP BY "status"`;
   const count = (entity: string, status: string) => rows.find((r) => r.entity === entity && r.status === status)?.count ?? 0;
   const byStatus = (entity: string, statuses: string[]) => Object.fromEntries(statuses.map((s) => [s, count(entity, s)]));
   // The synced row's capacity (it can keep more places than configured: core/events/sync-event.ts); the configured one before the first sync.
@@ -49,10 +57,16 @@ export async function collectStats(db: SqlClient, contestId: string, event?: { i
     webhookEvents: byStatus('webhookEvents', ['pending', 'processed', 'ignored', 'failed']),
     audit: byStatus('audit', ['rows']),
     ...(event ? { event: { capacity: eventCapacity, ...byStatus('event', ['registered', 'waitlisted', 'cancelled']) } } : {}),
+    ...(consultationsOf ? { consultations: { slots: count('consultations', 'slots'), booked: count('consultations', 'booked'), noShows: count('consultations', 'noShow') } } : {}),
   };
 }
 
 /** The program's event as collectStats takes it; undefined when the program has none. */
 export function statsEventOf(program: ProgramConfig): { id: string; capacity: number } | undefined {
   return program.event && { id: program.event.id, capacity: program.event.registration.capacity };
+}
+
+/** The event the program's booth consultations belong to, for collectStats; undefined without booths. */
+export function statsConsultationsOf(program: ProgramConfig): string | undefined {
+  return program.booths ? program.event?.id : undefined;
 }

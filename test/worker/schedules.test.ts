@@ -14,6 +14,7 @@ import { scheduleJobId } from '../../core/schedules/schedule-job.ts';
 import { cancelSchedule, rescheduleSchedule, scheduleReminder, type NewSchedule } from '../../core/schedules/schedule.service.ts';
 import { syncProgramSchedules } from '../../core/schedules/sync-program-schedules.ts';
 import { eventWhen } from '../../flows/event/event-messages.ts';
+import { allSlots } from '../../flows/consult/consult-slots.ts';
 import { t } from '../../flows/engine/text.ts';
 import { translate, translateText } from '../../flows/index.ts';
 import type { ScheduleJob } from '../../runtime/schedule-queue.ts';
@@ -226,7 +227,10 @@ describe('program-derived schedules', () => {
     const run = (program: typeof f.program) => f.transact((tx) => syncProgramSchedules(tx, registry, program, now));
     // The fixture's worker synced them at start already: nothing new.
     expect(await run(f.program)).toMatchObject({ created: 0, moved: 0, cancelled: 0 });
-    const planned = await f.db.prisma.schedule.findMany({ where: { dedupeKey: { startsWith: 'program:' }, status: 'pending' }, orderBy: { runAt: 'asc' } });
+    // The booths' per-slot reminders have their own test (test/consultations/reminders.test.ts): two per slot here.
+    const boothReminders = await f.db.prisma.schedule.count({ where: { dedupeKey: { startsWith: 'program:' }, status: 'pending', entity: 'booth-slot' } });
+    expect(boothReminders).toBe(2 * allSlots(f.program.booths!).length);
+    const planned = await f.db.prisma.schedule.findMany({ where: { dedupeKey: { startsWith: 'program:' }, status: 'pending', entity: { not: 'booth-slot' } }, orderBy: { runAt: 'asc' } });
     expect(planned.map((s) => [s.reminder, s.slot, s.runAt.toISOString()])).toEqual([
       [EVENT_DAY_BEFORE, 'day-before', '2027-01-22T03:00:00.000Z'],
       [EVENT_BEFORE_START, '120m', '2027-01-23T02:00:00.000Z'],
