@@ -8,6 +8,7 @@
 import type { ProgramConfig } from '../flows/program.ts';
 import { syncContest } from '../core/contests/sync-contest.ts';
 import { syncEventAndTell } from './sync-event-and-tell.ts';
+import { syncSeminarsAndTell } from './sync-seminars-and-tell.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
 import { createSqlPool } from '../core/db/sql-pool.ts';
@@ -58,6 +59,9 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
   try {
     await syncContest(transactOn(sql), program, clock());
     if (program.event) await syncEventAndTell(transactOn(sql), sealer, program, options.publicUrl, clock());
+    // After the event: the default booking rule reads its registrations.
+    const seminars = await syncSeminarsAndTell(transactOn(sql), sealer, program, clock());
+    if (seminars?.refused.length) logger.warn({ refused: seminars.refused }, 'seminar changes in the program file refused by the bookings; the seminars keep their values');
     // Answers whose reply failed go to the worker through this queue.
     const queue = new OutboxQueue(redisConnection(options.redisUrl), options.queuePrefix);
     closers.push(() => queue.close());

@@ -4,6 +4,7 @@
  */
 import { contestServerModule } from './contest.server-module.ts';
 import { eventServerModule } from './event.server-module.ts';
+import { seminarServerModule } from './seminar.server-module.ts';
 import { serverRegistry } from './server-registry.ts';
 
-export const serverModules = serverRegistry([contestServerModule, eventServerModule]);
+export const serverModules = serverRegistry([contestServerModule, eventServerModule, seminarServerModule]);

@@ -9,10 +9,11 @@ import { ja as sharedJa } from './ja.ts';
 import { en as sharedEn } from './en.ts';
 import { contestCatalog } from '../contest/contest.catalog.ts';
 import { eventCatalog } from '../event/event.catalog.ts';
+import { seminarCatalog } from '../seminar/seminar.catalog.ts';
 import type { Language } from '../engine/types.ts';
 
-const ja = { ...sharedJa, ...contestCatalog.ja, ...eventCatalog.ja };
-const en = { ...sharedEn, ...contestCatalog.en, ...eventCatalog.en };
+const ja = { ...sharedJa, ...contestCatalog.ja, ...eventCatalog.ja, ...seminarCatalog.ja };
+const en = { ...sharedEn, ...contestCatalog.en, ...eventCatalog.en, ...seminarCatalog.en };
 
 export type MessageKey = keyof typeof ja;
 
