@@ -1,3 +1,4 @@
+import type { SeminarsConfig } from '../../flows/seminar/seminar-config.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
@@ -19,4 +20,14 @@ export async function seminarCounts(db: SqlClient): Promise<SeminarCount[]> {
            count(b."id") FILTER (WHERE b."status" = 'waitlisted')::int AS "waitlisted"
     FROM "Seminar" s LEFT JOIN "SeminarBooking" b ON b."seminarId" = s."id"
     GROUP BY s."id" ORDER BY min(s."startsAt"), s."id"`;
+}
+
+/**
+ * The program file's seminars with their figures (`ouen stats`): a seminar not yet synced
+ * counts zero with its configured capacity; one synced has the run-time capacity.
+ */
+export async function seminarStats(db: SqlClient, config: SeminarsConfig | undefined): Promise<SeminarCount[]> {
+  if (!config) return [];
+  const counted = new Map((await seminarCounts(db)).map((c) => [c.id, c]));
+  return config.list.map((s) => counted.get(s.id) ?? { id: s.id, capacity: s.capacity, booked: 0, waitlisted: 0 });
 }
