@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { releaseSeat } from './release-seat.ts';
 import { lockBooking, lockSeminar } from './seminar-lock.ts';
@@ -13,7 +14,7 @@ export async function expireSeminarOffer(
   db: SqlClient, rules: SeminarRules, input: { bookingId: string; now: Date },
 ): Promise<SeatChanges & { expired?: { participantId: string; seminarId: string } }> {
   const bookingId = z.uuid().parse(input.bookingId);
-  const [found] = await db.rows<{ seminarId: string }>`SELECT "seminarId" FROM "SeminarBooking" WHERE "id" = ${bookingId}::uuid`;
+  const [found] = await db.rows<Pick<tables.SeminarBooking, 'seminarId'>>`SELECT "seminarId" FROM "SeminarBooking" WHERE "id" = ${bookingId}::uuid`;
   const none = { offers: [], audit: [], queue: { add: [], remove: [] } };
   if (!found) return none;
   await lockSeminar(db, found.seminarId);
