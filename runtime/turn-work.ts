@@ -8,6 +8,7 @@
 import type { ProgramConfig } from '../flows/program.ts';
 import { syncContest } from '../core/contests/sync-contest.ts';
 import { syncEventAndTell } from './sync-event-and-tell.ts';
+import { syncSeminarsAndTell } from './sync-seminars-and-tell.ts';
 import { syncBoothSlots } from '../core/consultations/sync-booth-slots.ts';
 import type { Sealer } from '../core/crypto/sealer.ts';
 import { sqlClient, transactOn } from '../core/db/pg-transaction.ts';
@@ -59,6 +60,9 @@ export async function startTurnWork(options: TurnWorkOptions): Promise<TurnWork>
   try {
     await syncContest(transactOn(sql), program, clock());
     if (program.event) await syncEventAndTell(transactOn(sql), sealer, program, options.publicUrl, clock());
+    // After the event: the default booking rule reads its registrations.
+    const seminars = await syncSeminarsAndTell(transactOn(sql), sealer, program, clock());
+    if (seminars?.refused.length) logger.warn({ refused: seminars.refused }, 'seminar changes in the program file refused by the bookings; the seminars keep their values');
     if (program.booths && program.event) {
       const booths = await syncBoothSlots(transactOn(sql), program.booths, program.event.id, clock());
       if (booths.orphaned > 0 || booths.clamped.length > 0) {

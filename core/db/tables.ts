@@ -41,6 +41,8 @@ export type Consultation = AsRead<models.Consultation>;
 export type Send = AsRead<models.Send>;
 export type RichMenu = AsRead<models.RichMenu>;
 export type Schedule = AsRead<models.Schedule>;
+export type Seminar = AsRead<models.Seminar>;
+export type SeminarBooking = AsRead<models.SeminarBooking>;
 export type DeliveryRequest = AsRead<models.DeliveryRequest>;
 
 /** A json column's object, as Prisma types it. */

@@ -4,7 +4,8 @@
  */
 import { contestServerModule } from './contest.server-module.ts';
 import { eventServerModule } from './event.server-module.ts';
+import { seminarServerModule } from './seminar.server-module.ts';
 import { boothsServerModule } from './booths.server-module.ts';
 import { serverRegistry } from './server-registry.ts';
 
-export const serverModules = serverRegistry([contestServerModule, eventServerModule, boothsServerModule]);
+export const serverModules = serverRegistry([contestServerModule, eventServerModule, seminarServerModule, boothsServerModule]);

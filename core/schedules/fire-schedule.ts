@@ -1,6 +1,7 @@
 /**
  * A schedule fires once. In one transaction: the row is locked, checked (still pending,
- * due), its reminder's audience is read as it is now, one outbox row per person is written
+ * due), its reminder's change is carried out (`act`, if it has one) and its audience read
+ * as it is now, one outbox row per person is written
  * with the dedupe key `schedule:<id>:<participant>` under a send of its own (its report),
  * and the schedule is marked done. A job run twice (a stalled job, a rebuilt queue, two
  * workers) finds it done, or waits on the lock and then finds it done: nothing is written twice.
@@ -42,15 +43,22 @@ export async function fireSchedule(db: SqlClient, deps: FireDeps, scheduleId: st
     return { outcome: 'unknown-reminder', reminder: row.reminder };
   }
   const firing = { schedule: row, program: deps.program, sealer: deps.sealer, now };
+  const personal = (await reminder.act?.(db, firing)) ?? [];
   const audience = [...new Set(await reminder.audience(db, firing))];
   let outboxIds: string[] = [];
-  if (audience.length > 0) {
-    const content = reminder.content(firing);
+  if (audience.length > 0 || personal.length > 0) {
     const sendId = await createSend(db, { kind: 'reminder', label: reminder.id, createdBy: 'system' }, now);
-    outboxIds = await createOutboxRows(db, deps.sealer, audience.map((participantId) => ({
-      participantId, content, kind: `reminder:${reminder.id}`, about: { entity: row.entity, id: row.entityId },
-      dedupeKey: `schedule:${row.id}:${participantId}`, sendId, notBefore: now,
-    })), now);
+    const content = audience.length > 0 ? await reminder.content(firing, db) : null;
+    outboxIds = await createOutboxRows(db, deps.sealer, [
+      ...audience.map((participantId) => ({
+        participantId, content: content!, kind: `reminder:${reminder.id}`, about: { entity: row.entity, id: row.entityId },
+        dedupeKey: `schedule:${row.id}:${participantId}`, sendId, notBefore: now,
+      })),
+      ...personal.map((message) => ({
+        participantId: message.participantId, content: message.content, kind: message.kind, about: message.about,
+        dedupeKey: `schedule:${row.id}:${message.kind}:${message.participantId}`, sendId, notBefore: now,
+      })),
+    ], now);
   }
   await db.run`
     UPDATE "Schedule" SET "status" = 'done', "firedAt" = ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC' WHERE "id" = ${scheduleId}::uuid`;

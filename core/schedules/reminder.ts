@@ -35,8 +35,28 @@ export interface Reminder {
   id: string;
   /** The participants who get it now, read in the firing transaction. Empty: nobody (the entity is gone, the deadline passed). */
   audience(db: SqlClient, firing: Firing): Promise<string[]>;
-  /** One content for the whole audience, rendered in each person's language at send time. */
-  content(firing: Firing): OutboxContent;
+  /**
+   * One content for the whole audience, rendered in each person's language at send time.
+   * It may read the entity as it stands now (`db`, the firing transaction): a seminar whose
+   * time or room staff changed after the schedule was made.
+   */
+  content(firing: Firing, db: SqlClient): OutboxContent | Promise<OutboxContent>;
+  /**
+   * A change the firing itself carries out, before the audience is read, in the same
+   * transaction (a waitlist offer whose hold ran out moves to the next person). Answers
+   * messages for particular people, each their own (the next person's offer), written to
+   * the outbox with the firing. Absent for reminders that only tell.
+   */
+  act?(db: SqlClient, firing: Firing): Promise<PersonalMessage[]>;
+}
+
+/** A message for one person that a reminder's `act` causes. */
+export interface PersonalMessage {
+  participantId: string;
+  content: OutboxContent;
+  /** What it is, on the outbox row (`seminar-offered`). */
+  kind: string;
+  about?: { entity: string; id: string };
 }
 
 /** A schedule a module derives from the program file (a deadline nudge), re-planned at every start. */

@@ -9,11 +9,12 @@ import { ja as sharedJa } from './ja.ts';
 import { en as sharedEn } from './en.ts';
 import { contestCatalog } from '../contest/contest.catalog.ts';
 import { eventCatalog } from '../event/event.catalog.ts';
+import { seminarCatalog } from '../seminar/seminar.catalog.ts';
 import { boothsCatalog } from '../consult/consult.catalog.ts';
 import type { Language } from '../engine/types.ts';
 
-const ja = { ...sharedJa, ...contestCatalog.ja, ...eventCatalog.ja, ...boothsCatalog.ja };
-const en = { ...sharedEn, ...contestCatalog.en, ...eventCatalog.en, ...boothsCatalog.en };
+const ja = { ...sharedJa, ...contestCatalog.ja, ...eventCatalog.ja, ...seminarCatalog.ja, ...boothsCatalog.ja };
+const en = { ...sharedEn, ...contestCatalog.en, ...eventCatalog.en, ...seminarCatalog.en, ...boothsCatalog.en };
 
 export type MessageKey = keyof typeof ja;
 

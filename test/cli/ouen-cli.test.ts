@@ -48,6 +48,9 @@ describe('ouen CLI', () => {
     const stats = JSON.parse(stdout);
     expect(stats.sends).toEqual([expect.objectContaining({ id: sendId, kind: 'broadcast', label: '説明会のお知らせ', targeted: 0, sent: 0, skipped: 0, failed: 0, waiting: 0 })]);
     expect(stats.applications).toEqual({ draft: 1, submitted: 1, withdrawn: 0 });
+    // The program file's seminars, with their capacity as it stands and their bookings.
+    expect(stats.seminars.map((s: { id: string }) => s.id)).toEqual(['funding', 'marketing', 'founder-talk']);
+    expect(stats.seminars[0]).toEqual({ id: 'funding', capacity: 60, booked: 0, waitlisted: 0 });
     expect(stats.participants.total).toBe(2);
     expect(stats.consentsGranted).toEqual({ 'contest-application': 2 });
     expect(stats.consentsRefused).toEqual({ 'contest-application': 0 });

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { SqlClient } from '../db/types.ts';
+import { overlappingSeminar } from './find-overlap.ts';
+import { cancelOfferExpiry } from './offer-seats.ts';
+import { releaseSeat } from './release-seat.ts';
+import { lockBooking, lockSeminar, seminarOfBooking } from './seminar-lock.ts';
+import type { SeatChanges, SeminarRules } from './seminar-service-types.ts';
+
+export interface AcceptInput {
+  participantId: string;
+  bookingId: string;
+  now: Date;
+  actor: string;
+}
+
+/**
+ * What accepting an offer came to:
+ * - `booked`: the held seat is theirs (also for a second tap on an offer already accepted);
+ * - `expired`: the hold ran out (if the worker had not moved it on yet, it is moved on now,
+ *   and `offers` is the next person's);
+ * - `overlap`: they are booked for `overlapsWith` at the same time; the offer stays, to be
+ *   declined or accepted after cancelling the other;
+ * - `notOffered`: the booking is not an offer any more (declined, cancelled, waiting);
+ * - `notFound`: not this person's booking.
+ */
+export type AcceptOutcome =
+  | ({ outcome: 'booked' | 'expired'; seminarId: string } & SeatChanges)
+  | ({ outcome: 'overlap'; seminarId: string; overlapsWith: string } & SeatChanges)
+  | ({ outcome: 'notOffered' | 'notFound' } & SeatChanges);
+
+const inputSchema = z.object({ participantId: z.uuid(), bookingId: z.string().max(200), now: z.date(), actor: z.string().min(1).max(200) });
+
+const nothing = (): SeatChanges => ({ offers: [], audit: [], queue: { add: [], remove: [] } });
+
+/** Accepts a seat offered to this person, inside the caller's transaction, under the seminar's lock. */
+export async function acceptSeminarOffer(db: SqlClient, rules: SeminarRules, input: AcceptInput): Promise<AcceptOutcome> {
+  const { participantId, bookingId, now, actor } = inputSchema.parse(input);
+  if (!z.uuid().safeParse(bookingId).success) return { outcome: 'notFound', ...nothing() };
+  const seminarId = await seminarOfBooking(db, bookingId, participantId);
+  if (!seminarId) return { outcome: 'notFound', ...nothing() };
+  const seminar = (await lockSeminar(db, seminarId))!;
+  const booking = (await lockBooking(db, bookingId))!;
+  if (booking.status === 'booked') return { outcome: 'booked', seminarId, ...nothing() };
+  if (booking.status === 'expired') return { outcome: 'expired', seminarId, ...nothing() };
+  if (booking.status !== 'offered') return { outcome: 'notOffered', ...nothing() };
+  if (booking.offerExpiresAt!.getTime() <= now.getTime()) {
+    return { outcome: 'expired', seminarId, ...await releaseSeat(db, rules, { bookingId, seminarId, as: 'expired', now, actor: 'system' }) };
+  }
+  const overlapsWith = await overlappingSeminar(db, participantId, seminar);
+  if (overlapsWith) return { outcome: 'overlap', seminarId, overlapsWith, ...nothing() };
+  const at = now.toISOString();
+  // The seat was counted as held when it was offered: accepting changes no counter.
+  await db.run`
+    UPDATE "SeminarBooking" SET "status" = 'booked', "offerExpiresAt" = NULL, "updatedAt" = ${at}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${bookingId}::uuid`;
+  return {
+    outcome: 'booked', seminarId, offers: [],
+    audit: [{ actor, action: 'seminar.accepted', entity: 'seminar-booking', entityId: bookingId, detail: { seminarId } }],
+    queue: await cancelOfferExpiry(db, bookingId),
+  };
+}

@@ -1,0 +1,36 @@
+import type * as tables from '../db/tables.ts';
+import type { SqlClient } from '../db/types.ts';
+
+export type LockedSeminar = Pick<tables.Seminar, 'id' | 'capacity' | 'heldCount' | 'startsAt' | 'endsAt'>;
+
+/**
+ * Takes the seminar row's lock for the rest of the transaction and reads it; null when it
+ * was never synced. Everything that moves a booking between booked, waitlisted, offered
+ * and ended takes this lock first, so those changes happen one at a time per seminar, in
+ * the order join numbers are drawn: positions read under it are exact, and `heldCount`
+ * is always the number of booked and offered rows.
+ *
+ * `FOR NO KEY UPDATE`, as core/events/event-lock.ts explains: it does not block the
+ * foreign-key checks of bookings that merely point at the seminar. Relies on READ
+ * COMMITTED: each statement after the lock sees what the previous holder committed.
+ */
+export async function lockSeminar(tx: SqlClient, seminarId: string): Promise<LockedSeminar | null> {
+  const rows = await tx.rows<LockedSeminar>`
+    SELECT "id", "capacity", "heldCount", "startsAt", "endsAt" FROM "Seminar" WHERE "id" = ${seminarId} FOR NO KEY UPDATE`;
+  return rows[0] ?? null;
+}
+
+/** A booking's seminar, when the booking is this person's; read before the seminar's lock is taken, checked again under it. */
+export async function seminarOfBooking(tx: SqlClient, bookingId: string, participantId: string): Promise<string | null> {
+  const rows = await tx.rows<Pick<tables.SeminarBooking, 'seminarId'>>`
+    SELECT "seminarId" FROM "SeminarBooking" WHERE "id" = ${bookingId}::uuid AND "participantId" = ${participantId}::uuid`;
+  return rows[0]?.seminarId ?? null;
+}
+
+/** The booking's row locked, under its seminar's lock. */
+export async function lockBooking(tx: SqlClient, bookingId: string): Promise<Pick<tables.SeminarBooking, 'id' | 'seminarId' | 'participantId' | 'status' | 'offerExpiresAt' | 'joinOrder'> | null> {
+  const rows = await tx.rows<Pick<tables.SeminarBooking, 'id' | 'seminarId' | 'participantId' | 'status' | 'offerExpiresAt' | 'joinOrder'>>`
+    SELECT "id"::text AS "id", "seminarId", "participantId"::text AS "participantId", "status"::text AS "status", "offerExpiresAt", "joinOrder"
+    FROM "SeminarBooking" WHERE "id" = ${bookingId}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
+}

@@ -1,0 +1,72 @@
+/**
+ * What the seminar module reads and writes: its facts (the seminars as they stand now —
+ * staff may have changed capacity, time or room — and the person's live bookings, loaded
+ * by core before each turn), its program section (optional), its effects and outcomes.
+ */
+import type { Localized } from '../engine/base-program.ts';
+import type { ModuleDeps } from '../engine/module.ts';
+import type { SeminarsConfig } from './seminar-config.ts';
+
+/** A seminar as it stands at run time (the database's, not the file's). */
+export interface SeminarState {
+  id: string;
+  capacity: number;
+  /** Seats booked or held for someone offered one. */
+  held: number;
+  /** People waiting without an offer. */
+  waiting: number;
+  startsAt: string;
+  endsAt: string;
+  room: Localized;
+}
+
+export type LiveBookingStatus = 'booked' | 'waitlisted' | 'offered';
+
+export interface BookingFacts {
+  bookingId: string;
+  seminarId: string;
+  status: LiveBookingStatus;
+  /** 1 for the next person waiting; only while waitlisted. */
+  position?: number;
+  /** ISO; only while offered. */
+  offerExpiresAt?: string;
+}
+
+export interface SeminarFacts {
+  seminars: SeminarState[];
+  /** The person's live bookings (ended ones are history, not shown). */
+  bookings: BookingFacts[];
+  /** Whether the program's booking rule lets this person book (a registered attendee by default). */
+  mayBook: boolean;
+}
+
+export type SeminarEffect =
+  | { type: 'bookSeminar'; seminarId: string }
+  /** Gives a booking up, whatever it is: a seat (until the cutoff), a place in the queue, an offer. Core checks it is theirs. */
+  | { type: 'cancelSeminarBooking'; bookingId: string }
+  | { type: 'acceptSeminarOffer'; bookingId: string };
+
+export type SeminarOutcome =
+  | { effect: 'bookSeminar'; result: 'booked'; seminarId: string; bookingId: string }
+  | { effect: 'bookSeminar'; result: 'waitlisted'; seminarId: string; bookingId: string; position: number; waitOnly: boolean }
+  | { effect: 'bookSeminar'; result: 'already'; seminarId: string; status: LiveBookingStatus; position?: number }
+  | { effect: 'bookSeminar'; result: 'overlap'; seminarId: string; overlapsWith: string }
+  | { effect: 'bookSeminar'; result: 'past' | 'notRegistered' | 'unknown'; seminarId: string }
+  | { effect: 'cancelSeminarBooking'; result: 'cancelled' | 'left' | 'declined'; seminarId: string }
+  | { effect: 'cancelSeminarBooking'; result: 'tooLate'; seminarId: string; cutoffAt: string }
+  | { effect: 'cancelSeminarBooking'; result: 'notFound' | 'already' }
+  | { effect: 'acceptSeminarOffer'; result: 'booked' | 'expired'; seminarId: string }
+  | { effect: 'acceptSeminarOffer'; result: 'overlap'; seminarId: string; overlapsWith: string }
+  | { effect: 'acceptSeminarOffer'; result: 'notFound' | 'notOffered' };
+
+export interface SeminarTypes {
+  facts: SeminarFacts | null;
+  config: SeminarsConfig | undefined;
+  effect: SeminarEffect;
+  outcome: SeminarOutcome;
+}
+
+/** The module's id: its facts are `deps.facts.seminars`, its section `program.seminars`. */
+export const SEMINAR_MODULE = 'seminars';
+
+export type SeminarDeps = ModuleDeps<typeof SEMINAR_MODULE, SeminarTypes>;
