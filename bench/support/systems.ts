@@ -29,8 +29,12 @@ export interface RunningSystem {
   fake: Child;
   driver: LoadDriver;
   platform: LinePlatform;
+  /** Posts signed webhook bodies to the system under test. */
+  poster: WebhookPoster;
   /** Only for ouen: the database, for backend CPU and the final counts. */
   database?: BenchDatabase;
+  /** The bot's user id: the `destination` of every webhook body. */
+  destination: string;
   /** Latest processing backlog reported by ouen (always 0 for the echo bot). */
   backlog: { current: number; max: number };
   stop(): Promise<void>;
@@ -43,6 +47,8 @@ export interface SystemOptions {
   /** Extra Node flags for the system under test, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
   queryStats?: boolean;
+  /** A program file instead of the built-in program (OUEN_PROGRAM_FILE); ouen only. */
+  programFile?: string;
 }
 
 export async function startOuenSystem(options: SystemOptions): Promise<RunningSystem> {
@@ -76,6 +82,7 @@ export async function startOuenSystem(options: SystemOptions): Promise<RunningSy
         LOG_LEVEL: 'info',
         NODE_ENV: 'production',
         BENCH_QUERY_STATS: options.queryStats ? '1' : '0',
+        ...(options.programFile ? { OUEN_PROGRAM_FILE: options.programFile } : {}),
       },
       // As `npm start` and the `ouen` command run it (scripts/node-flags.mjs).
       nodeFlags: [...SERVER_NODE_FLAGS, ...(options.nodeFlags ?? [])],
@@ -89,7 +96,7 @@ export async function startOuenSystem(options: SystemOptions): Promise<RunningSy
       backlog.max = Math.max(backlog.max, value);
     });
     const driving = drive(fake, `http://127.0.0.1:${port}/webhooks/line`, secret, botUserId);
-    return { name: 'ouen', sut, fake, database, backlog, ...driving, stop: () => (driving.poster.close(), stop()) };
+    return { name: 'ouen', sut, fake, database, backlog, destination: botUserId, ...driving, stop: () => (driving.poster.close(), stop()) };
   } catch (error) {
     await stop();
     throw error;
@@ -114,7 +121,7 @@ export async function startEchoSystem(options: SystemOptions): Promise<RunningSy
     const { port } = await sut.ready;
     const backlog = { current: 0, max: 0 };
     const driving = drive(fake, `http://127.0.0.1:${port}/webhooks/line`, secret, botUserId, true);
-    return { name: 'echo', sut, fake, backlog, ...driving, stop: () => (driving.poster.close(), stop()) };
+    return { name: 'echo', sut, fake, backlog, destination: botUserId, ...driving, stop: () => (driving.poster.close(), stop()) };
   } catch (error) {
     await stop();
     throw error;
