@@ -33,11 +33,11 @@ export const seminarServerModule: ServerModule<'seminars', SeminarTypes> = {
   },
 
   handlers: {
-    async bookSeminar(effect, turn) {
+    async 'seminars.book'(effect, turn) {
       const rules = seminarRules(turn.program);
-      if (!rules) return { outcome: { effect: 'bookSeminar', result: 'unknown', seminarId: effect.seminarId } };
+      if (!rules) return { outcome: { effect: 'seminars.book', result: 'unknown', seminarId: effect.seminarId } };
       const done = await bookSeminar(turn.db, rules, { seminarId: effect.seminarId, participantId: turn.participantId, now: turn.now, actor: turn.actor });
-      const base = { effect: 'bookSeminar', seminarId: effect.seminarId } as const;
+      const base = { effect: 'seminars.book', seminarId: effect.seminarId } as const;
       const facts = await factsAfter(turn.db, turn, turn.participantId, turn.facts);
       switch (done.outcome) {
         case 'booked': return { facts, outcome: { ...base, result: 'booked', bookingId: done.bookingId }, audit: done.audit };
@@ -48,45 +48,45 @@ export const seminarServerModule: ServerModule<'seminars', SeminarTypes> = {
       }
     },
 
-    async cancelSeminarBooking(effect, turn) {
+    async 'seminars.cancel'(effect, turn) {
       const rules = seminarRules(turn.program);
-      if (!rules) return { outcome: { effect: 'cancelSeminarBooking', result: 'notFound' } };
+      if (!rules) return { outcome: { effect: 'seminars.cancel', result: 'notFound' } };
       const done = await cancelSeminarBooking(turn.db, rules, { participantId: turn.participantId, bookingId: effect.bookingId, now: turn.now, actor: turn.actor });
       const notify = await offerNotifications(turn.db, turn.program.seminars!, turn.program.timeZone, done.offers);
       switch (done.outcome) {
         case 'tooLate':
-          return { outcome: { effect: 'cancelSeminarBooking', result: 'tooLate', seminarId: done.seminarId, cutoffAt: done.cutoffAt.toISOString() } };
+          return { outcome: { effect: 'seminars.cancel', result: 'tooLate', seminarId: done.seminarId, cutoffAt: done.cutoffAt.toISOString() } };
         case 'notFound':
         case 'already':
-          return { outcome: { effect: 'cancelSeminarBooking', result: done.outcome } };
+          return { outcome: { effect: 'seminars.cancel', result: done.outcome } };
         default:
           return {
             facts: await factsAfter(turn.db, turn, turn.participantId, turn.facts),
-            outcome: { effect: 'cancelSeminarBooking', result: done.outcome, seminarId: done.seminarId }, audit: done.audit, notify,
+            outcome: { effect: 'seminars.cancel', result: done.outcome, seminarId: done.seminarId }, audit: done.audit, notify,
           };
       }
     },
 
-    async acceptSeminarOffer(effect, turn) {
+    async 'seminars.accept'(effect, turn) {
       const rules = seminarRules(turn.program);
-      if (!rules) return { outcome: { effect: 'acceptSeminarOffer', result: 'notFound' } };
+      if (!rules) return { outcome: { effect: 'seminars.accept', result: 'notFound' } };
       const done = await acceptSeminarOffer(turn.db, rules, { participantId: turn.participantId, bookingId: effect.bookingId, now: turn.now, actor: turn.actor });
       const notify = await offerNotifications(turn.db, turn.program.seminars!, turn.program.timeZone, done.offers);
       const facts = await factsAfter(turn.db, turn, turn.participantId, turn.facts);
       switch (done.outcome) {
         case 'overlap':
-          return { facts, outcome: { effect: 'acceptSeminarOffer', result: 'overlap', seminarId: done.seminarId, overlapsWith: done.overlapsWith } };
+          return { facts, outcome: { effect: 'seminars.accept', result: 'overlap', seminarId: done.seminarId, overlapsWith: done.overlapsWith } };
         case 'notFound':
         case 'notOffered':
-          return { facts, outcome: { effect: 'acceptSeminarOffer', result: done.outcome } };
+          return { facts, outcome: { effect: 'seminars.accept', result: done.outcome } };
         default:
-          return { facts, outcome: { effect: 'acceptSeminarOffer', result: done.outcome, seminarId: done.seminarId }, audit: done.audit, notify };
+          return { facts, outcome: { effect: 'seminars.accept', result: done.outcome, seminarId: done.seminarId }, audit: done.audit, notify };
       }
     },
   },
 
   // Each takes a seminar's row lock, held until the batch commits: as late as they can.
-  lateEffects: ['bookSeminar', 'cancelSeminarBooking', 'acceptSeminarOffer'],
+  lateEffects: ['seminars.book', 'seminars.cancel', 'seminars.accept'],
 };
 
 /** The facts after an effect: the seminars and this person's bookings re-read (both changed). */

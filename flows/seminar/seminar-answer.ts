@@ -27,7 +27,7 @@ function messageFor(outcome: SeminarOutcome, config: SeminarsConfig, deps: Semin
   const title = (seminarId: string): Text => titleText(configOf(config, seminarId), seminarId);
   const stateOf = (seminarId: string) => deps.facts.seminars?.seminars.find((s) => s.id === seminarId);
   switch (outcome.effect) {
-    case 'bookSeminar': {
+    case 'seminars.book': {
       const state = stateOf(outcome.seminarId);
       switch (outcome.result) {
         case 'booked':
@@ -50,7 +50,7 @@ function messageFor(outcome: SeminarOutcome, config: SeminarsConfig, deps: Semin
       }
       break;
     }
-    case 'cancelSeminarBooking':
+    case 'seminars.cancel':
       switch (outcome.result) {
         case 'cancelled': return say(t('seminars.cancelled', { title: title(outcome.seminarId) }));
         case 'left': return say(t('seminars.left', { title: title(outcome.seminarId) }));
@@ -61,7 +61,7 @@ function messageFor(outcome: SeminarOutcome, config: SeminarsConfig, deps: Semin
         case 'already': return say(t('seminars.alreadyEnded'));
       }
       break;
-    case 'acceptSeminarOffer':
+    case 'seminars.accept':
       switch (outcome.result) {
         case 'booked': return say(t('seminars.accepted', params(config, stateOf(outcome.seminarId), outcome.seminarId, deps)));
         case 'expired': return say(t('seminars.offerExpired', { title: title(outcome.seminarId) }));

@@ -70,7 +70,7 @@ function fromButton(value: string, config: SeminarsConfig, facts: SeminarFacts, 
   if (value.startsWith(CANCEL_VALUE)) return askCancel(value.slice(CANCEL_VALUE.length), config, facts);
   if (value.startsWith(ACCEPT_VALUE)) {
     // Whose the offer is and whether it still holds, core decides.
-    return { state: null, messages: [], effects: [{ type: 'acceptSeminarOffer', bookingId: value.slice(ACCEPT_VALUE.length) }], continuation: ACCEPTED };
+    return { state: null, messages: [], effects: [{ type: 'seminars.accept', bookingId: value.slice(ACCEPT_VALUE.length) }], continuation: ACCEPTED };
   }
   return null;
 }
@@ -107,7 +107,7 @@ function book(seminarId: string, config: SeminarsConfig, facts: SeminarFacts, de
   const state = facts.seminars.find((s) => s.id === seminarId);
   const mine = bookingFor(facts, seminarId);
   if (state && mine) return end([alreadyMessage(config, state, mine)]);
-  return { state: null, messages: [], effects: [{ type: 'bookSeminar', seminarId }], continuation: BOOKED };
+  return { state: null, messages: [], effects: [{ type: 'seminars.book', seminarId }], continuation: BOOKED };
 }
 
 function askCancel(bookingId: string, config: SeminarsConfig, facts: SeminarFacts): Outcome {
@@ -131,7 +131,7 @@ function handleCancel(bookingId: string, input: FlowInput, config: SeminarsConfi
 }
 
 function cancel(bookingId: string): Outcome {
-  return { state: null, messages: [], effects: [{ type: 'cancelSeminarBooking', bookingId }], continuation: CANCELLED };
+  return { state: null, messages: [], effects: [{ type: 'seminars.cancel', bookingId }], continuation: CANCELLED };
 }
 
 /** Taken while the flow is not active: the module's buttons in older messages and pushed offers. */

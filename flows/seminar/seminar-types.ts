@@ -41,23 +41,23 @@ export interface SeminarFacts {
 }
 
 export type SeminarEffect =
-  | { type: 'bookSeminar'; seminarId: string }
+  | { type: 'seminars.book'; seminarId: string }
   /** Gives a booking up, whatever it is: a seat (until the cutoff), a place in the queue, an offer. Core checks it is theirs. */
-  | { type: 'cancelSeminarBooking'; bookingId: string }
-  | { type: 'acceptSeminarOffer'; bookingId: string };
+  | { type: 'seminars.cancel'; bookingId: string }
+  | { type: 'seminars.accept'; bookingId: string };
 
 export type SeminarOutcome =
-  | { effect: 'bookSeminar'; result: 'booked'; seminarId: string; bookingId: string }
-  | { effect: 'bookSeminar'; result: 'waitlisted'; seminarId: string; bookingId: string; position: number; waitOnly: boolean }
-  | { effect: 'bookSeminar'; result: 'already'; seminarId: string; status: LiveBookingStatus; position?: number }
-  | { effect: 'bookSeminar'; result: 'overlap'; seminarId: string; overlapsWith: string }
-  | { effect: 'bookSeminar'; result: 'past' | 'notRegistered' | 'unknown'; seminarId: string }
-  | { effect: 'cancelSeminarBooking'; result: 'cancelled' | 'left' | 'declined'; seminarId: string }
-  | { effect: 'cancelSeminarBooking'; result: 'tooLate'; seminarId: string; cutoffAt: string }
-  | { effect: 'cancelSeminarBooking'; result: 'notFound' | 'already' }
-  | { effect: 'acceptSeminarOffer'; result: 'booked' | 'expired'; seminarId: string }
-  | { effect: 'acceptSeminarOffer'; result: 'overlap'; seminarId: string; overlapsWith: string }
-  | { effect: 'acceptSeminarOffer'; result: 'notFound' | 'notOffered' };
+  | { effect: 'seminars.book'; result: 'booked'; seminarId: string; bookingId: string }
+  | { effect: 'seminars.book'; result: 'waitlisted'; seminarId: string; bookingId: string; position: number; waitOnly: boolean }
+  | { effect: 'seminars.book'; result: 'already'; seminarId: string; status: LiveBookingStatus; position?: number }
+  | { effect: 'seminars.book'; result: 'overlap'; seminarId: string; overlapsWith: string }
+  | { effect: 'seminars.book'; result: 'past' | 'notRegistered' | 'unknown'; seminarId: string }
+  | { effect: 'seminars.cancel'; result: 'cancelled' | 'left' | 'declined'; seminarId: string }
+  | { effect: 'seminars.cancel'; result: 'tooLate'; seminarId: string; cutoffAt: string }
+  | { effect: 'seminars.cancel'; result: 'notFound' | 'already' }
+  | { effect: 'seminars.accept'; result: 'booked' | 'expired'; seminarId: string }
+  | { effect: 'seminars.accept'; result: 'overlap'; seminarId: string; overlapsWith: string }
+  | { effect: 'seminars.accept'; result: 'notFound' | 'notOffered' };
 
 export interface SeminarTypes {
   facts: SeminarFacts | null;

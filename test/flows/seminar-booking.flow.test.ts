@@ -55,7 +55,7 @@ class Person {
   }
 
   private apply(effect: Effect): Outcome[] {
-    if (!effect.type.includes('Seminar')) return [];
+    if (!effect.type.startsWith('seminars.')) return [];
     if (!this.next) throw new Error(`no outcome prepared for ${effect.type}`);
     return [this.next];
   }
@@ -88,21 +88,21 @@ describe('seminar booking', () => {
 
   it('books, and answers with the time and room', () => {
     const p = new Person().send('セミナー予約').choose('seminar-pick:funding');
-    p.next = { effect: 'bookSeminar', result: 'booked', seminarId: 'funding', bookingId: 'b1' };
+    p.next = { effect: 'seminars.book', result: 'booked', seminarId: 'funding', bookingId: 'b1' };
     p.choose('seminar-book:funding');
-    expect(p.effects).toEqual([{ type: 'bookSeminar', seminarId: 'funding' }]);
+    expect(p.effects).toEqual([{ type: 'seminars.book', seminarId: 'funding' }]);
     expect(p.said).toContain('予約しました');
     expect(p.said).toContain('会議室A（2階）');
     expect(p.state.active).toBeNull();
   });
 
   it.each([
-    [{ effect: 'bookSeminar', result: 'waitlisted', seminarId: 'funding', bookingId: 'b1', position: 4, waitOnly: false }, 'キャンセル待ち（4番目）', ['seminar-cancel:b1']],
-    [{ effect: 'bookSeminar', result: 'waitlisted', seminarId: 'funding', bookingId: 'b1', position: 1, waitOnly: true }, '座席数がまだ決まっていない', ['seminar-cancel:b1']],
-    [{ effect: 'bookSeminar', result: 'overlap', seminarId: 'founder-talk', overlapsWith: 'marketing' }, '「小さく始めるマーケティング ― SNSと地域メディアの使い方」のご予約と時間が重なる', []],
-    [{ effect: 'bookSeminar', result: 'past', seminarId: 'funding' }, 'すでに始まっているか終了している', []],
-    [{ effect: 'bookSeminar', result: 'notRegistered', seminarId: 'funding' }, '参加登録済みの方が対象', []],
-    [{ effect: 'bookSeminar', result: 'unknown', seminarId: 'funding' }, '見つかりませんでした', []],
+    [{ effect: 'seminars.book', result: 'waitlisted', seminarId: 'funding', bookingId: 'b1', position: 4, waitOnly: false }, 'キャンセル待ち（4番目）', ['seminar-cancel:b1']],
+    [{ effect: 'seminars.book', result: 'waitlisted', seminarId: 'funding', bookingId: 'b1', position: 1, waitOnly: true }, '座席数がまだ決まっていない', ['seminar-cancel:b1']],
+    [{ effect: 'seminars.book', result: 'overlap', seminarId: 'founder-talk', overlapsWith: 'marketing' }, '「小さく始めるマーケティング ― SNSと地域メディアの使い方」のご予約と時間が重なる', []],
+    [{ effect: 'seminars.book', result: 'past', seminarId: 'funding' }, 'すでに始まっているか終了している', []],
+    [{ effect: 'seminars.book', result: 'notRegistered', seminarId: 'funding' }, '参加登録済みの方が対象', []],
+    [{ effect: 'seminars.book', result: 'unknown', seminarId: 'funding' }, '見つかりませんでした', []],
   ] as Array<[Outcome, string, string[]]>)('answers %o clearly', (outcome, words, buttons) => {
     const p = new Person().send('セミナー予約').choose('seminar-pick:funding');
     p.next = outcome;
@@ -180,10 +180,10 @@ describe('my seminars', () => {
   });
 
   it.each([
-    ['b-funding', '予約をキャンセルしますか', { effect: 'cancelSeminarBooking', result: 'cancelled', seminarId: 'funding' }, 'キャンセルしました'],
-    ['b-marketing', 'キャンセル待ちをやめますか', { effect: 'cancelSeminarBooking', result: 'left', seminarId: 'marketing' }, 'キャンセル待ちをやめました'],
-    ['b-founder-talk', '辞退しますか', { effect: 'cancelSeminarBooking', result: 'declined', seminarId: 'founder-talk' }, '辞退しました'],
-    ['b-funding', '予約をキャンセルしますか', { effect: 'cancelSeminarBooking', result: 'tooLate', seminarId: 'funding', cutoffAt: '2027-01-23T01:30:00.000Z' }, '2027年1月23日 10:30 で終了'],
+    ['b-funding', '予約をキャンセルしますか', { effect: 'seminars.cancel', result: 'cancelled', seminarId: 'funding' }, 'キャンセルしました'],
+    ['b-marketing', 'キャンセル待ちをやめますか', { effect: 'seminars.cancel', result: 'left', seminarId: 'marketing' }, 'キャンセル待ちをやめました'],
+    ['b-founder-talk', '辞退しますか', { effect: 'seminars.cancel', result: 'declined', seminarId: 'founder-talk' }, '辞退しました'],
+    ['b-funding', '予約をキャンセルしますか', { effect: 'seminars.cancel', result: 'tooLate', seminarId: 'funding', cutoffAt: '2027-01-23T01:30:00.000Z' }, '2027年1月23日 10:30 で終了'],
   ] as Array<[string, string, Outcome, string]>)('asks before giving %s up, then answers', (bookingId, question, outcome, words) => {
     const p = new Person();
     p.facts = { ...p.facts, bookings: mine };
@@ -191,7 +191,7 @@ describe('my seminars', () => {
     expect(p.said).toContain(question);
     p.next = outcome;
     p.choose('yes');
-    expect(p.effects).toEqual([{ type: 'cancelSeminarBooking', bookingId }]);
+    expect(p.effects).toEqual([{ type: 'seminars.cancel', bookingId }]);
     expect(p.said).toContain(words);
   });
 
@@ -205,23 +205,23 @@ describe('my seminars', () => {
 
   it('sends a guessed or someone else\'s booking id to core, and says it was not found', () => {
     const p = new Person();
-    p.next = { effect: 'cancelSeminarBooking', result: 'notFound' };
+    p.next = { effect: 'seminars.cancel', result: 'notFound' };
     p.choose('seminar-cancel:00000000-0000-4000-8000-000000000000');
-    expect(p.effects).toEqual([{ type: 'cancelSeminarBooking', bookingId: '00000000-0000-4000-8000-000000000000' }]);
+    expect(p.effects).toEqual([{ type: 'seminars.cancel', bookingId: '00000000-0000-4000-8000-000000000000' }]);
     expect(p.said).toContain('そのご予約は見つかりませんでした');
   });
 
   it.each([
-    [{ effect: 'acceptSeminarOffer', result: 'booked', seminarId: 'founder-talk' }, 'ご予約が確定しました'],
-    [{ effect: 'acceptSeminarOffer', result: 'expired', seminarId: 'founder-talk' }, '回答期限が過ぎた'],
-    [{ effect: 'acceptSeminarOffer', result: 'overlap', seminarId: 'founder-talk', overlapsWith: 'marketing' }, '時間が重なる'],
-    [{ effect: 'acceptSeminarOffer', result: 'notOffered' }, 'このご案内はすでに終了'],
-    [{ effect: 'acceptSeminarOffer', result: 'notFound' }, '見つかりませんでした'],
+    [{ effect: 'seminars.accept', result: 'booked', seminarId: 'founder-talk' }, 'ご予約が確定しました'],
+    [{ effect: 'seminars.accept', result: 'expired', seminarId: 'founder-talk' }, '回答期限が過ぎた'],
+    [{ effect: 'seminars.accept', result: 'overlap', seminarId: 'founder-talk', overlapsWith: 'marketing' }, '時間が重なる'],
+    [{ effect: 'seminars.accept', result: 'notOffered' }, 'このご案内はすでに終了'],
+    [{ effect: 'seminars.accept', result: 'notFound' }, '見つかりませんでした'],
   ] as Array<[Outcome, string]>)('accepts an offer from the pushed button and answers %o', (outcome, words) => {
     const p = new Person();
     p.next = outcome;
     p.choose('seminar-accept:b-founder-talk');
-    expect(p.effects).toEqual([{ type: 'acceptSeminarOffer', bookingId: 'b-founder-talk' }]);
+    expect(p.effects).toEqual([{ type: 'seminars.accept', bookingId: 'b-founder-talk' }]);
     expect(p.said).toContain(words);
   });
 });

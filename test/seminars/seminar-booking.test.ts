@@ -38,7 +38,7 @@ const cancel = (participantId: string, bookingId: string, at = now) =>
 const person = () => newParticipant(db.prisma);
 const held = async (id: string) => (await db.prisma.seminar.findUniqueOrThrow({ where: { id } })).heldCount;
 
-describe('bookSeminar', () => {
+describe('seminars.book', () => {
   it('books a free seat, counts it and writes the audit without personal data', async () => {
     const p = await person();
     const outcome = await book('morning', p);
@@ -99,7 +99,7 @@ describe('bookSeminar', () => {
   });
 });
 
-describe('cancelSeminarBooking', () => {
+describe('seminars.cancel', () => {
   it('cancels a seat before the cutoff and frees it; a second tap is answered "already"', async () => {
     await syncTestSeminars(transactOn(db.sql), [seminar('cancel-me', 3, '10:00', '11:00')]);
     const p = await person();
