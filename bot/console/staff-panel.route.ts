@@ -24,7 +24,7 @@ const staffRequestSchema = z.object({
   /** Who is asking: a judge's roster id (to score), else a name for the audit log and signatures. */
   as: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(),
   line: z.string().max(300).optional(),
-  command: z.enum(['stats', 'applications', 'application', 'inbox', 'approvals', 'progress', 'ranking', 'deliveries', 'event', 'help', 'broadcast', 'broadcasts', 'sendReports']).optional(),
+  command: z.enum(['stats', 'applications', 'application', 'inbox', 'approvals', 'progress', 'ranking', 'deliveries', 'event', 'seminars', 'booth', 'help', 'broadcast', 'broadcasts', 'sendReports']).optional(),
   /** A broadcast's segment as `id` or `id:parameter` (`applicants:submitted`, `round:document`), and an optional local send time. */
   segment: z.string().regex(/^[a-z][a-z0-9-]{0,30}(:[a-z0-9-]{1,30})?$/).optional(),
   sendAt: z.string().trim().max(16).optional(),
@@ -85,7 +85,7 @@ function commandOf(body: PanelRequest): StaffCommand | null {
   if (body.line) return parseStaffLine(body.line);
   switch (body.command) {
     case 'stats': case 'inbox': case 'approvals': case 'progress': case 'ranking': case 'deliveries': case 'event': case 'help':
-    case 'broadcasts': case 'sendReports':
+    case 'broadcasts': case 'sendReports': case 'seminars': case 'booth':
       return { name: body.command };
     case 'broadcast': {
       if (!body.segment) return null;

@@ -15,7 +15,7 @@ import type { Logger } from '../../core/logger.ts';
 import { errorFields } from '../../core/error-fields.ts';
 import type { RoundId } from '../../core/judging/judging-config.ts';
 import { rolesOf, type Role, type RoleMapping } from '../../core/staff/permissions.ts';
-import { commandFromComponent, segmentParams } from '../staff/staff-components.ts';
+import { commandFromComponent, segmentParams, seminarIdSchema, waitingReference } from '../staff/staff-components.ts';
 import type { StaffCommand, StaffModal, StaffReply, StaffRequest } from '../staff/staff-types.ts';
 import { CONTENT_CHARS, render } from '../../channels/discord/staff/render-staff-reply.ts';
 import { staffText, type StaffLanguage } from '../staff/staff-messages.ts';
@@ -57,7 +57,7 @@ type Answerable = ChatInputCommandInteraction | ButtonInteraction | StringSelect
 
 /** Commands that answer with a form (a modal): the answer form, and a page of the scoring form (`/score` itself answers with the criteria). */
 function opensForm(command: StaffCommand): boolean {
-  return command.name === 'replyForm' || command.name === 'broadcastForm' || (command.name === 'score' && command.page !== undefined);
+  return command.name === 'replyForm' || command.name === 'broadcastForm' || command.name === 'seminarForm' || (command.name === 'score' && command.page !== undefined);
 }
 
 /** How the member is named in their signature: server nickname, then display name, then user name. */
@@ -182,8 +182,11 @@ function parseCommand(interaction: ChatInputCommandInteraction): StaffCommand | 
       return interaction.options.getBoolean('roster') ? { name: 'eventRoster' } : { name: 'event' };
     case 'booth': {
       const booth = interaction.options.getString('booth');
+      if (booth && interaction.options.getBoolean('roster')) return { name: 'boothRoster', boothId: booth };
       return booth ? { name: 'booth', boothId: booth } : { name: 'booth' };
     }
+    case 'seminars':
+      return seminarsCommand(interaction);
     case 'help':
       return { name: 'help' };
     case 'broadcast':
@@ -208,6 +211,43 @@ function broadcastCommand(interaction: ChatInputCommandInteraction): StaffComman
   const param = segment === 'round' ? interaction.options.getString('round') : segment === 'applicants' ? interaction.options.getString('status') : null;
   const sendAt = interaction.options.getString('send_at');
   return { name: 'broadcastForm', segment: { id: segment, params: segmentParams(segment, param ?? undefined) }, ...(sendAt ? { sendAt } : {}) };
+}
+
+/**
+ * `/seminars list|show|roster|move|capacity|time|room`. Option values are checked by zod
+ * here (ids, references, positions) and in seminar-commands.ts (seats, times, rooms), where
+ * a bad value gets its own answer.
+ */
+function seminarsCommand(interaction: ChatInputCommandInteraction): StaffCommand | null {
+  const sub = interaction.options.getSubcommand(true);
+  if (sub === 'list') return { name: 'seminars' };
+  const seminarId = seminarIdSchema.safeParse(interaction.options.getString('seminar')?.trim().toLowerCase());
+  if (!seminarId.success) return null;
+  const id = seminarId.data;
+  switch (sub) {
+    case 'show': return { name: 'seminar', seminarId: id };
+    case 'roster': return { name: 'seminarRoster', seminarId: id };
+    case 'move': {
+      const booking = waitingReference.safeParse(interaction.options.getString('waiting')?.trim());
+      const position = interaction.options.getInteger('position');
+      return booking.success && position !== null ? { name: 'seminarMove', seminarId: id, booking: booking.data, position } : null;
+    }
+    case 'capacity': {
+      const seats = interaction.options.getInteger('seats');
+      return seats === null ? null : { name: 'changeSeminar', seminarId: id, capacity: String(seats) };
+    }
+    case 'time': {
+      const start = interaction.options.getString('start');
+      const end = interaction.options.getString('end');
+      return start ? { name: 'changeSeminar', seminarId: id, start, ...(end ? { end } : {}) } : null;
+    }
+    case 'room': {
+      const ja = interaction.options.getString('room');
+      const en = interaction.options.getString('room_en');
+      return ja ? { name: 'changeSeminar', seminarId: id, roomJa: ja, ...(en ? { roomEn: en } : {}) } : null;
+    }
+    default: return null;
+  }
 }
 
 /** Role ids from a cached member or from the raw member Discord sent; none in a DM. */

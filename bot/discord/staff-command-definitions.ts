@@ -82,9 +82,49 @@ export function staffCommandDefinitions(): RESTPostAPIChatInputApplicationComman
       .addStringOption((o) => o.setName('booth').setNameLocalizations({ ja: 'ブース' })
         .setDescription('Booth id from the program file (empty: every booth)').setDescriptionLocalizations({ ja: 'プログラムファイルのブースID（空欄なら全ブース）' })
         .setMaxLength(30))
+      .addBooleanOption((o) => o.setName('roster').setNameLocalizations({ ja: '名簿' })
+        .setDescription('The booth\'s bookers as CSV (personal data; admin and staff)').setDescriptionLocalizations({ ja: '予約者名簿の CSV（個人情報。管理者・スタッフのみ）' }))
       .toJSON(),
+    seminarsCommand(),
     broadcastCommand(),
   ];
+}
+
+const seminarOption = (o: SlashCommandStringOption) => o.setName('seminar').setNameLocalizations({ ja: 'セミナー' })
+  .setDescription('Seminar id from the program file').setDescriptionLocalizations({ ja: 'プログラムファイルのセミナーID' })
+  .setRequired(true).setMaxLength(40);
+
+/**
+ * `/seminars`: the list in figures; one seminar's people and waitlist; its roster as CSV;
+ * and the changes staff make at run time (waitlist order, capacity, time, room), each
+ * audited; a time change's notice to the people concerned waits for an approver.
+ */
+function seminarsCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  const time = (name: string, ja: string, description: string, descriptionJa: string) => (o: SlashCommandStringOption) => o.setName(name).setNameLocalizations({ ja })
+    .setDescription(description).setDescriptionLocalizations({ ja: descriptionJa }).setMaxLength(16);
+  return command('seminars', 'セミナー', 'Seminars: bookings, waitlists, rosters and changes', 'セミナー: 予約・キャンセル待ち・名簿・変更')
+    .addSubcommand((s) => subcommand('list', '一覧', 'Every seminar: capacity, booked, offered, waitlisted', '全セミナーの定員・予約・ご案内中・キャンセル待ち')(s))
+    .addSubcommand((s) => subcommand('show', '表示', 'One seminar\'s bookings and waitlist in order', 'セミナーの予約者とキャンセル待ちの順番')(s).addStringOption(seminarOption))
+    .addSubcommand((s) => subcommand('roster', '名簿', 'The roster as CSV (personal data; admin and staff)', '参加者名簿の CSV（個人情報。管理者・スタッフのみ）')(s).addStringOption(seminarOption))
+    .addSubcommand((s) => subcommand('move', '順番', 'Move someone waiting to a position', 'キャンセル待ちの人を指定の順番へ移動')(s).addStringOption(seminarOption)
+      .addStringOption((o) => o.setName('waiting').setNameLocalizations({ ja: '参照番号' })
+        .setDescription('Their reference as /seminars show lists it (8 characters)').setDescriptionLocalizations({ ja: '/seminars 表示 の参照番号（8 文字）' })
+        .setRequired(true).setMinLength(8).setMaxLength(36))
+      .addIntegerOption((o) => o.setName('position').setNameLocalizations({ ja: '順番' })
+        .setDescription('New place in the waitlist (1 = next offered)').setDescriptionLocalizations({ ja: '新しい順番（1 = 次にご案内）' })
+        .setRequired(true).setMinValue(1).setMaxValue(10_000)))
+    .addSubcommand((s) => subcommand('capacity', '定員', 'Change the capacity (raising it offers seats to people waiting)', '定員を変更（増やすと待っている人へ順にご案内）')(s).addStringOption(seminarOption)
+      .addIntegerOption((o) => o.setName('seats').setNameLocalizations({ ja: '席数' })
+        .setDescription('Seats').setDescriptionLocalizations({ ja: '席数' }).setRequired(true).setMinValue(0).setMaxValue(10_000)))
+    .addSubcommand((s) => subcommand('time', '時間', 'Change the time (people concerned are told once approved)', '時間を変更（関係者へのお知らせは承認後に送信）')(s).addStringOption(seminarOption)
+      .addStringOption((o) => time('start', '開始', 'Start: HH:mm on its day, or YYYY-MM-DD HH:mm (Japan time)', '開始: HH:mm（同じ日）か YYYY-MM-DD HH:mm（日本時間）')(o).setRequired(true))
+      .addStringOption(time('end', '終了', 'End (empty: keeps the length)', '終了（空欄なら長さはそのまま）')))
+    .addSubcommand((s) => subcommand('room', '会場', 'Change the room', '会場を変更')(s).addStringOption(seminarOption)
+      .addStringOption((o) => o.setName('room').setNameLocalizations({ ja: '会場' })
+        .setDescription('Room in Japanese').setDescriptionLocalizations({ ja: '会場（日本語）' }).setRequired(true).setMaxLength(200))
+      .addStringOption((o) => o.setName('room_en').setNameLocalizations({ ja: '会場_英語' })
+        .setDescription('Room in English (empty: as the Japanese)').setDescriptionLocalizations({ ja: '会場（英語。空欄なら日本語と同じ）' }).setMaxLength(200)))
+    .toJSON();
 }
 
 /**

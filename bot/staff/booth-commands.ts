@@ -5,8 +5,11 @@
  * and intake only for roles that may see personal data (`booths.personal`, each such view
  * audited by core/consultations/booth-schedule.ts) — and a no-show button per booking
  * that has begun, for roles that may mark one (`booths.noShow`, audited by the service).
+ * `/booth roster` (or the card's button) hands the schedule over as CSV with the bookers
+ * (`booths.roster`, personal data, audited by core/consultations/export-booth-roster.ts).
  */
 import { boothSchedule, type ScheduledSlot } from '../../core/consultations/booth-schedule.ts';
+import { exportBoothRosterCsv } from '../../core/consultations/export-booth-roster.ts';
 import { markNoShow } from '../../core/consultations/mark-no-show.ts';
 import { authorize } from '../../core/staff/permissions.ts';
 import { formatDate, calendarDate, localTime } from '../../flows/engine/dates.ts';
@@ -15,7 +18,7 @@ import { componentId } from './staff-components.ts';
 import { staffText, type StaffLanguage } from './staff-messages.ts';
 import type { StaffButton, StaffCommand, StaffDeps, StaffReply, StaffRequest } from './staff-types.ts';
 
-export type BoothCommand = Extract<StaffCommand, { name: 'booth' | 'boothNoShow' }>;
+export type BoothCommand = Extract<StaffCommand, { name: 'booth' | 'boothNoShow' | 'boothRoster' }>;
 
 /** What an intake shows in the card: enough to prepare, within Discord's 4,096 characters. */
 const INTAKE_CHARS = 80;
@@ -35,6 +38,14 @@ export async function runBoothCommand(deps: StaffDeps, request: StaffRequest & {
   if (!boothId) return overview(deps, language);
   const booth = config.booths.find((b) => b.id === boothId);
   if (!booth) return { text: staffText(language, 'booth.unknown', { id: boothId, ids: config.booths.map((b) => b.id).join(', ') }) };
+  if (command.name === 'boothRoster') {
+    // `booths.roster` was checked; the intakes go with it only where `booths.personal` allows them too.
+    const { text, rows } = await exportBoothRosterCsv(deps.transact, deps.sealer, {
+      eventId: event.id, boothId: booth.id, event, intake: authorize(request.roles, 'booths.personal').allowed,
+      actor: request.actor, now: deps.clock(), timeZone: deps.program.timeZone,
+    });
+    return { text: staffText(language, 'booth.roster.file', { organisation: booth.organisation[language], rows }), file: { name: `booth-roster-${booth.id}.csv`, content: text } };
+  }
   const personal = authorize(request.roles, 'booths.personal').allowed;
   const now = deps.clock();
   const slots = await boothSchedule(deps.transact, deps.sealer, { eventId: event.id, boothId: booth.id, event, personal, actor: request.actor, now });
@@ -53,11 +64,15 @@ export async function runBoothCommand(deps: StaffDeps, request: StaffRequest & {
     topic: booth.topic[language], day: first ? formatDate(calendarDate(first.startsAt, timeZone), language) : '',
     booked: live.reduce((n, s) => n + s.booked, 0), places: live.reduce((n, s) => n + s.capacity, 0),
   });
-  const buttons: StaffButton[] = authorize(request.roles, 'booths.noShow').allowed
+  const roster: StaffButton[] = authorize(request.roles, 'booths.roster').allowed
+    ? [{ id: componentId.boothRoster(booth.id), label: staffText(language, 'booth.button.roster'), style: 'secondary' }]
+    : [];
+  const noShows: StaffButton[] = authorize(request.roles, 'booths.noShow').allowed
     ? slots.filter((s) => s.startsAt.getTime() <= now.getTime()).flatMap((slot) => slot.consultations.filter((c) => c.status === 'booked').map((c) => ({
       id: componentId.noShow(c.consultationId), label: staffText(language, 'booth.button.noShow', { time: localTime(slot.startsAt, timeZone), reference: c.reference }), style: 'secondary' as const,
-    }))).slice(-BUTTONS)
+    }))).slice(-(BUTTONS - roster.length))
     : [];
+  const buttons = [...roster, ...noShows];
   return {
     card: {
       title: staffText(language, 'booth.title', { organisation: booth.organisation[language] }),

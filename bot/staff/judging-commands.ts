@@ -20,7 +20,8 @@ import { clipCharacters } from '../../core/clip-text.ts';
 import { pageButtons } from './page-buttons.ts';
 
 export type JudgingCommand = Exclude<StaffCommand, {
-  name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'event' | 'eventRoster' | 'booth' | 'boothNoShow' | 'help'
+  name: 'stats' | 'applications' | 'application' | 'document' | 'inbox' | 'replyForm' | 'reply' | 'closeHandoff' | 'deliveries' | 'retryDelivery' | 'event' | 'eventRoster' | 'booth' | 'boothNoShow' | 'boothRoster' | 'help'
+    | 'seminars' | 'seminar' | 'seminarRoster' | 'seminarMove' | 'seminarForm' | 'changeSeminar' | 'seminarNotices' | 'answerSeminarNotice'
     | 'broadcastForm' | 'draftBroadcast' | 'broadcasts' | 'testBroadcast' | 'answerBroadcast' | 'sendReports';
 }>;
 

@@ -22,6 +22,7 @@ import { runBroadcastCommand } from './broadcast-commands.ts';
 import { runDeliveryCommand } from './delivery-commands.ts';
 import { runEventCommand } from './event-commands.ts';
 import { runBoothCommand } from './booth-commands.ts';
+import { runSeminarCommand } from './seminar-commands.ts';
 import { runInboxCommand } from './inbox-commands.ts';
 import { componentId } from './staff-components.ts';
 import { runJudgingCommand, type JudgingCommand } from './judging-commands.ts';
@@ -74,7 +75,17 @@ export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): P
       return runEventCommand(deps, { ...request, command });
     case 'booth':
     case 'boothNoShow':
+    case 'boothRoster':
       return runBoothCommand(deps, { ...request, command });
+    case 'seminars':
+    case 'seminar':
+    case 'seminarRoster':
+    case 'seminarMove':
+    case 'seminarForm':
+    case 'changeSeminar':
+    case 'seminarNotices':
+    case 'answerSeminarNotice':
+      return runSeminarCommand(deps, { ...request, command });
     case 'broadcastForm':
     case 'draftBroadcast':
     case 'broadcasts':
@@ -89,19 +100,22 @@ export async function runStaffCommand(deps: StaffDeps, request: StaffRequest): P
 
 /**
  * Everything awaiting the approver, one mechanism (core/approvals): a round's results
- * (judging-commands.ts) and broadcasts, each with its own buttons.
+ * (judging-commands.ts), broadcasts and seminar time changes' notices, each with its own buttons.
  */
 async function approvalsReply(deps: StaffDeps, request: StaffRequest): Promise<StaffReply> {
   const command = request.command as Extract<StaffCommand, { name: 'approvals' }>;
   const results = await runJudgingCommand(deps, { ...request, command });
-  // Broadcasts on the first page only: the later pages are the results' applications.
-  if ((command.page ?? 0) > 0 || !authorize(request.roles, 'broadcasts.approve').allowed) return results;
-  const broadcasts = await runBroadcastCommand(deps, { ...request, command: { name: 'broadcasts' } });
-  if (!broadcasts.cards) return results;
-  const resultCards = results.cards ?? [];
+  // Broadcasts and notices on the first page only: the later pages are the results' applications.
+  if ((command.page ?? 0) > 0) return results;
+  const others = [
+    ...(authorize(request.roles, 'broadcasts.approve').allowed ? [await runBroadcastCommand(deps, { ...request, command: { name: 'broadcasts' } })] : []),
+    ...(authorize(request.roles, 'seminars.approveNotice').allowed && deps.program.seminars
+      ? [await runSeminarCommand(deps, { ...request, command: { name: 'seminarNotices' } })] : []),
+  ].filter((reply) => reply.cards);
+  if (others.length === 0) return results;
   return {
-    cards: [...resultCards, ...broadcasts.cards].slice(0, 10),
-    buttons: [...(results.buttons ?? []), ...(broadcasts.buttons ?? [])].slice(0, 25),
+    cards: [...(results.cards ?? []), ...others.flatMap((r) => r.cards!)].slice(0, 10),
+    buttons: [...(results.buttons ?? []), ...others.flatMap((r) => r.buttons ?? [])].slice(0, 25),
   };
 }
 

@@ -35,6 +35,19 @@ export const componentId = {
   /** Picking a booth from the overview opens its schedule (the booth id comes as `value`); a no-show. */
   booth: 'ouen:booth',
   noShow: (consultationId: string) => `ouen:noshow:${consultationId}`,
+  /** A booth's schedule as CSV. */
+  boothRoster: (boothId: string) => `ouen:broster:${boothId}`,
+  /** Picking a seminar from the list opens it (the seminar id comes as `value`). */
+  seminar: 'ouen:seminar',
+  seminarRoster: (seminarId: string) => `ouen:sroster:${seminarId}`,
+  /** Someone waiting moved to `position` (one up or down from where the card showed them). */
+  seminarMove: (seminarId: string, bookingId: string, position: number) => `ouen:smove:${seminarId}:${bookingId}:${position}`,
+  /** The change form's button, and the form itself. */
+  seminarForm: (seminarId: string) => `ouen:sform:${seminarId}`,
+  changeSeminar: (seminarId: string) => `ouen:schange:${seminarId}`,
+  /** An approver's answer to a seminar time change's notice. */
+  approveSeminarNotice: (approvalId: string) => `ouen:snapprove:${approvalId}`,
+  rejectSeminarNotice: (approvalId: string) => `ouen:snreject:${approvalId}`,
   /**
    * A broadcast's form (segment, its one parameter or `-`, the send time as
    * `YYYYMMDDHHmm` or `-`), its test send, and an approver's answer.
@@ -45,6 +58,47 @@ export const componentId = {
   approveBroadcast: (approvalId: string) => `ouen:bcapprove:${approvalId}`,
   rejectBroadcast: (approvalId: string) => `ouen:bcreject:${approvalId}`,
 };
+
+const boothId = z.string().regex(/^[a-z0-9-]{2,30}$/);
+export const seminarIdSchema = z.string().regex(/^[a-z0-9-]{2,40}$/);
+/** Someone waiting: a booking id, or its first 8 characters as the card shows them. */
+export const waitingReference = z.string().toLowerCase().regex(/^[0-9a-f]{8}(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/);
+const position = z.coerce.number().int().min(1).max(10_000);
+const changeFields = z.object({
+  capacity: z.string().max(10).optional(), start: z.string().max(20).optional(), end: z.string().max(20).optional(),
+  roomJa: z.string().max(200).optional(), roomEn: z.string().max(200).optional(),
+}).strict();
+
+/** The seminar components: a pick, the roster, a waitlist move, the change form and its submission, a notice's answer. */
+function seminarComponent(kind: string, parts: string[], fields: Record<string, string>): StaffCommand | null {
+  const [first, second, third, extra] = parts;
+  if (kind === 'seminar') {
+    const parsed = seminarIdSchema.safeParse(fields.value);
+    return parsed.success && first === undefined ? { name: 'seminar', seminarId: parsed.data } : null;
+  }
+  if (kind === 'snapprove' || kind === 'snreject') {
+    const parsed = z.uuid().safeParse(first);
+    return parsed.success && second === undefined ? { name: 'answerSeminarNotice', approvalId: parsed.data, approve: kind === 'snapprove' } : null;
+  }
+  const seminarId = seminarIdSchema.safeParse(first);
+  if (!seminarId.success) return null;
+  switch (kind) {
+    case 'sroster': return second === undefined ? { name: 'seminarRoster', seminarId: seminarId.data } : null;
+    case 'sform': return second === undefined ? { name: 'seminarForm', seminarId: seminarId.data } : null;
+    case 'smove': {
+      const parsed = z.tuple([z.uuid(), position]).safeParse([second, third]);
+      return parsed.success && extra === undefined ? { name: 'seminarMove', seminarId: seminarId.data, booking: parsed.data[0], position: parsed.data[1] } : null;
+    }
+    case 'schange': {
+      const parsed = changeFields.safeParse(fields);
+      if (!parsed.success || second !== undefined) return null;
+      // Empty inputs of the form change nothing.
+      const given = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined && v.trim() !== ''));
+      return { name: 'changeSeminar', seminarId: seminarId.data, ...given };
+    }
+    default: return null;
+  }
+}
 
 const segmentId = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/);
 const segmentParam = z.string().regex(/^[a-z0-9-]{1,30}$/);
@@ -132,6 +186,18 @@ export function commandFromComponent(id: string, fields: Record<string, string> 
       const parsed = z.string().regex(/^[a-z0-9-]{2,30}$/).safeParse(fields.value);
       return parsed.success && first === undefined ? { name: 'booth', boothId: parsed.data } : null;
     }
+    case 'broster': {
+      const parsed = boothId.safeParse(first);
+      return parsed.success && second === undefined ? { name: 'boothRoster', boothId: parsed.data } : null;
+    }
+    case 'seminar':
+    case 'sroster':
+    case 'sform':
+    case 'smove':
+    case 'schange':
+    case 'snapprove':
+    case 'snreject':
+      return seminarComponent(kind, id.split(':').slice(2), fields);
     case 'noshow': {
       const parsed = z.uuid().safeParse(first);
       return parsed.success && second === undefined ? { name: 'boothNoShow', consultationId: parsed.data } : null;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { RoundId } from '../../core/judging/judging-config.ts';
-import { segmentParams } from './staff-components.ts';
+import { seminarIdSchema, segmentParams, waitingReference } from './staff-components.ts';
 import type { StaffCommand } from './staff-types.ts';
 
 const ROUNDS = new Set(['document', 'presentation', 'final']);
@@ -62,7 +62,11 @@ export function parseStaffLine(line: string): StaffCommand | null {
     case 'deliveries': return args.length === 0 ? { name: 'deliveries' } : null;
     case 'booth':
       if (args.length === 0) return { name: 'booth' };
+      if (args.length === 2 && args[0] === 'roster' && /^[a-z0-9-]{2,30}$/.test(args[1]!)) return { name: 'boothRoster', boothId: args[1]! };
       return args.length === 1 && /^[a-z0-9-]{2,30}$/.test(args[0]!) ? { name: 'booth', boothId: args[0]! } : null;
+    case 'seminars':
+    case 'seminar':
+      return seminarLine(args);
     case 'event':
       if (args.length === 0) return { name: 'event' };
       return args.length === 1 && args[0] === 'roster' ? { name: 'eventRoster' } : null;
@@ -75,6 +79,36 @@ export function parseStaffLine(line: string): StaffCommand | null {
       const votes = z.coerce.number().int().min(0).safeParse(args[1]);
       return receipt && votes.success && args.length === 2 ? { name: 'votes', receipt, votes: votes.data } : null;
     }
+    default: return null;
+  }
+}
+
+/**
+ * `/seminars`, `/seminars <id>`, `/seminars roster <id>`, `/seminars move <id> <reference>
+ * <position>`, `/seminars capacity <id> <seats>`, `/seminars time <id> <start> [end]`
+ * (each `HH:mm` or `YYYY-MM-DD HH:mm`), `/seminars room <id> <room…>` (the rest of the line).
+ * Values are checked where they are used (seminar-commands.ts), so a bad one gets its own answer.
+ */
+function seminarLine(args: string[]): StaffCommand | null {
+  const [action, id, ...rest] = args;
+  if (action === undefined) return { name: 'seminars' };
+  if (id === undefined) return seminarIdSchema.safeParse(action).success ? { name: 'seminar', seminarId: action } : null;
+  if (!seminarIdSchema.safeParse(id).success) return null;
+  switch (action) {
+    case 'roster': return rest.length === 0 ? { name: 'seminarRoster', seminarId: id } : null;
+    case 'move': {
+      const booking = waitingReference.safeParse(rest[0]);
+      const position = z.coerce.number().int().min(1).max(10_000).safeParse(rest[1]);
+      return booking.success && position.success && rest.length === 2 ? { name: 'seminarMove', seminarId: id, booking: booking.data, position: position.data } : null;
+    }
+    case 'capacity': return rest.length === 1 ? { name: 'changeSeminar', seminarId: id, capacity: rest[0]! } : null;
+    case 'time': {
+      // A date and a time are two words: join each date with the time after it.
+      const times = rest.reduce<string[]>((all, word) => (/^\d{1,2}:\d{2}$/.test(word) && /^\d{4}-\d{2}-\d{2}$/.test(all.at(-1) ?? '') ? [...all.slice(0, -1), `${all.at(-1)} ${word}`] : [...all, word]), []);
+      if (times.length < 1 || times.length > 2) return null;
+      return { name: 'changeSeminar', seminarId: id, start: times[0]!, ...(times[1] ? { end: times[1] } : {}) };
+    }
+    case 'room': return rest.length > 0 ? { name: 'changeSeminar', seminarId: id, roomJa: rest.join(' ') } : null;
     default: return null;
   }
 }

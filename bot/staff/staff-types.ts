@@ -55,6 +55,20 @@ export type StaffCommand =
   /** A consultation booth's schedule (booth-commands.ts); without a booth, every booth in figures to pick from. */
   | { name: 'booth'; boothId?: string }
   | { name: 'boothNoShow'; consultationId: string }
+  /** A booth's schedule as CSV, with bookers (and intakes for roles that may see them). */
+  | { name: 'boothRoster'; boothId: string }
+  /** Seminars (seminar-commands.ts): every seminar in figures; one seminar's people; its roster as CSV. */
+  | { name: 'seminars' }
+  | { name: 'seminar'; seminarId: string }
+  | { name: 'seminarRoster'; seminarId: string }
+  /** Someone waiting (booking id or its first 8 characters) moved to a position in the waitlist. */
+  | { name: 'seminarMove'; seminarId: string; booking: string; position: number }
+  /** The form to change capacity, time and room; and the change as typed (validated in seminar-commands.ts). */
+  | { name: 'seminarForm'; seminarId: string }
+  | { name: 'changeSeminar'; seminarId: string; capacity?: string; start?: string; end?: string; roomJa?: string; roomEn?: string }
+  /** Notices of seminar time changes awaiting approval, and an approver's answer. */
+  | { name: 'seminarNotices' }
+  | { name: 'answerSeminarNotice'; approvalId: string; approve: boolean }
   /** The commands the asker's roles may use. */
   | { name: 'help' }
   /** Broadcasts (broadcast-commands.ts): the form for the text, for a segment and an optional local send time (`YYYY-MM-DD HH:mm`). */

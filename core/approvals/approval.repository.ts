@@ -6,7 +6,8 @@
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
-export type ApprovalKind = 'judging-results' | 'broadcast';
+/** `seminar-change`: the notice of a seminar's new time to the people it concerns (core/seminars/seminar-notice.ts). */
+export type ApprovalKind = 'judging-results' | 'broadcast' | 'seminar-change';
 
 export type ApprovalRow = Pick<tables.Approval, 'id' | 'subject' | 'contestId' | 'roundId' | 'draftedBy' | 'draftedAt' | 'decidedBy' | 'decidedAt' | 'messages' | 'sendAt' | 'sendId'> & {
   kind: ApprovalKind;

@@ -58,7 +58,8 @@ export async function exportEventRosterCsv(
   return { text, rows: records.length };
 }
 
-function answerText(question: EventQuestion, answer: string | undefined): string {
+/** An answer as people read it: a choice's label (Japanese), not its value. */
+export function answerText(question: EventQuestion, answer: string | undefined): string {
   if (answer === undefined) return '';
   if (question.kind !== 'choice') return answer;
   return question.choices?.find((c) => c.value === answer)?.label.ja ?? answer;

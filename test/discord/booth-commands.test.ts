@@ -102,7 +102,7 @@ describe('/booth in Discord', () => {
     expect(text).toContain(`・${firstBooking.slice(0, 8)} 千葉 太郎`);
     expect(text).toContain('創業融資の\\*\\*申込\\*\\*について');
     expect(text).toContain('船橋 花子');
-    expect(components(body).map((c) => c.custom_id)).toEqual([`ouen:noshow:${firstBooking}`]);
+    expect(components(body).map((c) => c.custom_id)).toEqual(['ouen:broster:funding', `ouen:noshow:${firstBooking}`]);
     const viewed = await db.prisma.auditLog.findFirstOrThrow({ where: { action: 'booths.scheduleViewed', actor: `discord:${staffUser}` } });
     expect(viewed.detail).toEqual({ eventId: event.id, consultations: 2, personal: true });
     expect(JSON.stringify(viewed.detail)).not.toContain('千葉 太郎');

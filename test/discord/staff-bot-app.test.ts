@@ -37,7 +37,7 @@ describe('the staff bot in ouen', () => {
     expect(await runDiscordRegister(env)).toBe(0);
     const put = await discord.waitForRequest((r) => r.method === 'PUT' && r.path === `/applications/${discord.applicationId}/guilds/${GUILD}/commands`);
     expect((put.body as Array<{ name: string }>).map((c) => c.name)).toEqual([
-      'stats', 'applications', 'application', 'round', 'score', 'recuse', 'progress', 'ranking', 'scores', 'decide', 'decide-all', 'publish', 'approvals', 'inbox', 'deliveries', 'help', 'preview', 'votes', 'event', 'booth', 'broadcast',
+      'stats', 'applications', 'application', 'round', 'score', 'recuse', 'progress', 'ranking', 'scores', 'decide', 'decide-all', 'publish', 'approvals', 'inbox', 'deliveries', 'help', 'preview', 'votes', 'event', 'booth', 'seminars', 'broadcast',
     ]);
     expect(put.body).toContainEqual(expect.objectContaining({ name: 'stats', name_localizations: { ja: '状況' } }));
     expect(discord.invalidRequests()).toEqual([]);
