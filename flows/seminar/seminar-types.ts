@@ -3,6 +3,7 @@
  * staff may have changed capacity, time or room — and the person's live bookings, loaded
  * by core before each turn), its program section (optional), its effects and outcomes.
  */
+import type { OtherBooking } from '../bookings/other-booking.ts';
 import type { Localized } from '../engine/base-program.ts';
 import type { ModuleDeps } from '../engine/module.ts';
 import type { SeminarsConfig } from './seminar-config.ts';
@@ -50,13 +51,14 @@ export type SeminarOutcome =
   | { effect: 'bookSeminar'; result: 'booked'; seminarId: string; bookingId: string }
   | { effect: 'bookSeminar'; result: 'waitlisted'; seminarId: string; bookingId: string; position: number; waitOnly: boolean }
   | { effect: 'bookSeminar'; result: 'already'; seminarId: string; status: LiveBookingStatus; position?: number }
-  | { effect: 'bookSeminar'; result: 'overlap'; seminarId: string; overlapsWith: string }
+  /** `other`: the person's booked seminar or consultation in the way (either kind clashes). */
+  | { effect: 'bookSeminar'; result: 'overlap'; seminarId: string; other: OtherBooking }
   | { effect: 'bookSeminar'; result: 'past' | 'notRegistered' | 'unknown'; seminarId: string }
   | { effect: 'cancelSeminarBooking'; result: 'cancelled' | 'left' | 'declined'; seminarId: string }
   | { effect: 'cancelSeminarBooking'; result: 'tooLate'; seminarId: string; cutoffAt: string }
   | { effect: 'cancelSeminarBooking'; result: 'notFound' | 'already' }
   | { effect: 'acceptSeminarOffer'; result: 'booked' | 'expired'; seminarId: string }
-  | { effect: 'acceptSeminarOffer'; result: 'overlap'; seminarId: string; overlapsWith: string }
+  | { effect: 'acceptSeminarOffer'; result: 'overlap'; seminarId: string; other: OtherBooking }
   | { effect: 'acceptSeminarOffer'; result: 'notFound' | 'notOffered' };
 
 export interface SeminarTypes {
