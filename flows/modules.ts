@@ -12,12 +12,13 @@ import { contestModule } from './contest/contest.module.ts';
 import { eventModule } from './event/event.module.ts';
 import { seminarModule } from './seminar/seminar.module.ts';
 import { boothsModule } from './consult/consult.module.ts';
+import { myBookingsModule } from './my-bookings/my-bookings.module.ts';
 import { createFlowEngine } from './engine/engine.ts';
 import type { FlowModule, ModuleTypes } from './engine/module.ts';
 import { programSchemaOf } from './engine/program-schema.ts';
 import type { EngineEffect } from './engine/types.ts';
 
-export const flowModules = [contestModule, eventModule, seminarModule, boothsModule] as const;
+export const flowModules = [contestModule, eventModule, seminarModule, boothsModule, myBookingsModule] as const;
 
 type Registered = (typeof flowModules)[number];
 /** The types a module declared (its `FlowModule<Id, Types>`). */

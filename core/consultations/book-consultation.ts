@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { redactMyNumbers } from '../../flows/validators/my-number.ts';
 import type { AuditEntry } from '../audit/audit-log.ts';
+import type { Clash } from '../bookings/overlapping-booking.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlClient } from '../db/types.ts';
 import { lockForBooking } from './consultation-lock.ts';
@@ -24,14 +25,14 @@ export interface BookInput {
  * What came of a booking; the flow answers from it. Domain refusals are outcomes:
  * `already` (they hold this slot: a double tap), `notEligible` (not registered for the
  * event, when the rules ask it), `limit`, `past`, `tooSoon` (inside the minimum notice),
- * `overlap` (names the slot of their consultation in the way), `full`, `unknownSlot`.
+ * `overlap` (their booked consultation or seminar in the way, `clash`), `full`, `unknownSlot`.
  * `audit` is for the caller to append (no intake, nothing personal).
  */
 export type BookOutcome =
   | { outcome: 'booked'; consultationId: string; slotId: string; audit: AuditEntry[] }
   | { outcome: 'already'; consultationId: string; slotId: string; audit: AuditEntry[] }
   | { outcome: 'limit'; limit: number; audit: AuditEntry[] }
-  | { outcome: 'overlap'; slotId: string; audit: AuditEntry[] }
+  | { outcome: 'overlap'; clash: Clash; audit: AuditEntry[] }
   | { outcome: 'notEligible' | 'past' | 'tooSoon' | 'full' | 'unknownSlot'; audit: AuditEntry[] };
 
 const inputSchema = z.object({

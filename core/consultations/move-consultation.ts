@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-log.ts';
+import type { Clash } from '../bookings/overlapping-booking.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type { SqlClient } from '../db/types.ts';
 import { insertConsultation } from './book-consultation.ts';
@@ -24,11 +25,11 @@ export interface MoveInput {
  * What came of a move. Every outcome but `moved` leaves the old booking exactly as it was:
  * `notFound` (not theirs), `closed` (cancelled or moved already), `cutoff` (the old one
  * starts too soon to change), `same`, and the new slot's refusals (`full`, `past`,
- * `tooSoon`, `overlap` with another of theirs, `unknownSlot`).
+ * `tooSoon`, `overlap` with another booking of theirs of either kind, `unknownSlot`).
  */
 export type MoveOutcome =
   | { outcome: 'moved'; consultationId: string; slotId: string; audit: AuditEntry[] }
-  | { outcome: 'overlap'; slotId: string; audit: AuditEntry[] }
+  | { outcome: 'overlap'; clash: Clash; audit: AuditEntry[] }
   | { outcome: 'notFound' | 'closed' | 'cutoff' | 'same' | 'full' | 'past' | 'tooSoon' | 'unknownSlot'; audit: AuditEntry[] };
 
 const inputSchema = z.object({
@@ -56,7 +57,7 @@ export async function moveConsultation(db: SqlClient, sealer: Sealer, input: Mov
   const checked = await checkSlot(db, { eventId, slotId, participantId, rules, now, moving: old.id });
   if (!checked) return { outcome: 'unknownSlot', audit: [] };
   const { slot, problem } = checked;
-  if (problem?.result === 'overlap') return { outcome: 'overlap', slotId: problem.slotId, audit: [] };
+  if (problem?.result === 'overlap') return { outcome: 'overlap', clash: problem.clash, audit: [] };
   if (problem) return { outcome: problem.result as 'past' | 'tooSoon' | 'unknownSlot', audit: [] };
   if (!await takePlace(db, slotId, now)) return { outcome: 'full', audit: [] };
 

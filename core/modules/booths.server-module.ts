@@ -7,6 +7,7 @@
  */
 import type { BoothsConfig } from '../../flows/consult/consult-config.ts';
 import type { BoothsTypes } from '../../flows/consult/consult-types.ts';
+import { nameOtherBooking } from '../bookings/name-other-booking.ts';
 import { bookConsultation } from '../consultations/book-consultation.ts';
 import { loadBoothsFacts } from '../consultations/booths-facts.ts';
 import { cancelConsultation } from '../consultations/cancel-consultation.ts';
@@ -34,6 +35,7 @@ export const boothsServerModule: ServerModule<'booths', BoothsTypes> = {
       const done = await bookConsultation(turn.db, turn.sealer, {
         eventId, participantId: turn.participantId, slotId: effect.slotId, intake: effect.intake, rules: rulesOf(config), now: turn.now, actor: turn.actor,
       });
+      if (done.outcome === 'overlap') return { outcome: { effect: 'booths.book', result: 'overlap', other: nameOtherBooking(done.clash, turn.program) } };
       const { audit, outcome, ...rest } = done;
       const facts = outcome === 'booked' ? await factsAfter(turn.db, config, eventId, turn.participantId) : undefined;
       return { ...(facts ? { facts } : {}), outcome: { effect: 'booths.book', result: outcome, ...rest } as BoothsTypes['outcome'], audit };
@@ -56,6 +58,7 @@ export const boothsServerModule: ServerModule<'booths', BoothsTypes> = {
         eventId, participantId: turn.participantId, consultationId: effect.consultationId, slotId: effect.slotId,
         rules: rulesOf(config), now: turn.now, actor: turn.actor,
       });
+      if (done.outcome === 'overlap') return { outcome: { effect: 'booths.move', result: 'overlap', other: nameOtherBooking(done.clash, turn.program) } };
       const { audit, outcome, ...rest } = done;
       const facts = outcome === 'moved' ? await factsAfter(turn.db, config, eventId, turn.participantId) : undefined;
       return { ...(facts ? { facts } : {}), outcome: { effect: 'booths.move', result: outcome, ...rest } as BoothsTypes['outcome'], audit };

@@ -10,6 +10,7 @@
  * (worker/schedule-worker.ts, every 30 s by default).
  */
 import type { SeminarFacts, SeminarTypes } from '../../flows/seminar/seminar-types.ts';
+import { nameOtherBooking } from '../bookings/name-other-booking.ts';
 import type { SqlClient } from '../db/types.ts';
 import { acceptSeminarOffer } from '../seminars/accept-offer.ts';
 import { bookSeminar } from '../seminars/book-seminar.ts';
@@ -43,7 +44,7 @@ export const seminarServerModule: ServerModule<'seminars', SeminarTypes> = {
         case 'booked': return { facts, outcome: { ...base, result: 'booked', bookingId: done.bookingId }, audit: done.audit };
         case 'waitlisted': return { facts, outcome: { ...base, result: 'waitlisted', bookingId: done.bookingId, position: done.position, waitOnly: done.waitOnly }, audit: done.audit };
         case 'already': return { facts, outcome: { ...base, result: 'already', status: done.status, ...(done.position === undefined ? {} : { position: done.position }) } };
-        case 'overlap': return { outcome: { ...base, result: 'overlap', overlapsWith: done.overlapsWith } };
+        case 'overlap': return { outcome: { ...base, result: 'overlap', other: nameOtherBooking(done.clash, turn.program) } };
         default: return { outcome: { ...base, result: done.outcome } };
       }
     },
@@ -75,7 +76,7 @@ export const seminarServerModule: ServerModule<'seminars', SeminarTypes> = {
       const facts = await factsAfter(turn.db, turn, turn.participantId, turn.facts);
       switch (done.outcome) {
         case 'overlap':
-          return { facts, outcome: { effect: 'seminars.accept', result: 'overlap', seminarId: done.seminarId, overlapsWith: done.overlapsWith } };
+          return { facts, outcome: { effect: 'seminars.accept', result: 'overlap', seminarId: done.seminarId, other: nameOtherBooking(done.clash, turn.program) } };
         case 'notFound':
         case 'notOffered':
           return { facts, outcome: { effect: 'seminars.accept', result: done.outcome } };

@@ -6,6 +6,7 @@ import { contestServerModule } from './contest.server-module.ts';
 import { eventServerModule } from './event.server-module.ts';
 import { seminarServerModule } from './seminar.server-module.ts';
 import { boothsServerModule } from './booths.server-module.ts';
+import { myBookingsServerModule } from './my-bookings.server-module.ts';
 import { serverRegistry } from './server-registry.ts';
 
-export const serverModules = serverRegistry([contestServerModule, eventServerModule, seminarServerModule, boothsServerModule]);
+export const serverModules = serverRegistry([contestServerModule, eventServerModule, seminarServerModule, boothsServerModule, myBookingsServerModule]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { overlappingBooking, type Clash } from '../bookings/overlapping-booking.ts';
 import type { SqlClient } from '../db/types.ts';
-import { overlappingSeminar } from './find-overlap.ts';
 import { cancelOfferExpiry } from './offer-seats.ts';
 import { releaseSeat } from './release-seat.ts';
 import { lockBooking, lockSeminar, seminarOfBooking } from './seminar-lock.ts';
@@ -18,14 +18,14 @@ export interface AcceptInput {
  * - `booked`: the held seat is theirs (also for a second tap on an offer already accepted);
  * - `expired`: the hold ran out (if the worker had not moved it on yet, it is moved on now,
  *   and `offers` is the next person's);
- * - `overlap`: they are booked for `overlapsWith` at the same time; the offer stays, to be
- *   declined or accepted after cancelling the other;
+ * - `overlap`: they hold a booked seminar or consultation (`clash`) at the same time; the
+ *   offer stays, to be declined or accepted after cancelling the other;
  * - `notOffered`: the booking is not an offer any more (declined, cancelled, waiting);
  * - `notFound`: not this person's booking.
  */
 export type AcceptOutcome =
   | ({ outcome: 'booked' | 'expired'; seminarId: string } & SeatChanges)
-  | ({ outcome: 'overlap'; seminarId: string; overlapsWith: string } & SeatChanges)
+  | ({ outcome: 'overlap'; seminarId: string; clash: Clash } & SeatChanges)
   | ({ outcome: 'notOffered' | 'notFound' } & SeatChanges);
 
 const inputSchema = z.object({ participantId: z.uuid(), bookingId: z.string().max(200), now: z.date(), actor: z.string().min(1).max(200) });
@@ -46,8 +46,9 @@ export async function acceptSeminarOffer(db: SqlClient, rules: SeminarRules, inp
   if (booking.offerExpiresAt!.getTime() <= now.getTime()) {
     return { outcome: 'expired', seminarId, ...await releaseSeat(db, rules, { bookingId, seminarId, as: 'expired', now, actor: 'system' }) };
   }
-  const overlapsWith = await overlappingSeminar(db, participantId, seminar);
-  if (overlapsWith) return { outcome: 'overlap', seminarId, overlapsWith, ...nothing() };
+  // Sound because this runs in the person's turn, which holds their participant row's lock (overlapping-booking.ts).
+  const clash = await overlappingBooking(db, participantId, { startsAt: seminar.startsAt, endsAt: seminar.endsAt, seminarId });
+  if (clash) return { outcome: 'overlap', seminarId, clash, ...nothing() };
   const at = now.toISOString();
   // The seat was counted as held when it was offered: accepting changes no counter.
   await db.run`

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-log.ts';
+import { overlappingBooking, type Clash } from '../bookings/overlapping-booking.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
-import { overlappingSeminar } from './find-overlap.ts';
 import { mayBookSeminars } from './may-book.ts';
 import { liveBooking } from './seminar-bookings.ts';
 import { lockSeminar } from './seminar-lock.ts';
@@ -23,7 +23,7 @@ export interface BookInput {
  * - `waitlisted`: no seat free (or people wait before this person), `position` 1 = next;
  *   `waitOnly` when the seminar has no seats at all yet (capacity 0);
  * - `already`: the person holds a live booking of it (a second booking, a double tap);
- * - `overlap`: they are booked for `overlapsWith`, whose time overlaps;
+ * - `overlap`: they hold a booked seminar or consultation (`clash`) whose time overlaps;
  * - `past`: it has started or ended; `notRegistered`: the program's rule does not let
  *   them book; `unknown`: no such seminar (never synced).
  */
@@ -31,7 +31,7 @@ export type BookOutcome =
   | { outcome: 'booked'; bookingId: string; audit: AuditEntry[] }
   | { outcome: 'waitlisted'; bookingId: string; position: number; waitOnly: boolean; audit: AuditEntry[] }
   | { outcome: 'already'; bookingId: string; status: 'booked' | 'waitlisted' | 'offered'; position?: number; audit: AuditEntry[] }
-  | { outcome: 'overlap'; overlapsWith: string; audit: AuditEntry[] }
+  | { outcome: 'overlap'; clash: Clash; audit: AuditEntry[] }
   | { outcome: 'past' | 'notRegistered' | 'unknown'; audit: AuditEntry[] };
 
 const inputSchema = z.object({
@@ -60,8 +60,9 @@ export async function bookSeminar(db: SqlClient, rules: SeminarRules, input: Boo
   if (!(await mayBookSeminars(db, rules, [participantId])).has(participantId)) return { outcome: 'notRegistered', audit: [] };
   const held = await liveBooking(db, seminarId, participantId);
   if (held) return { outcome: 'already', ...held, audit: [] };
-  const overlapsWith = await overlappingSeminar(db, participantId, seminar);
-  if (overlapsWith) return { outcome: 'overlap', overlapsWith, audit: [] };
+  // Sound because this runs in the person's turn, which holds their participant row's lock (overlapping-booking.ts).
+  const clash = await overlappingBooking(db, participantId, { startsAt: seminar.startsAt, endsAt: seminar.endsAt, seminarId });
+  if (clash) return { outcome: 'overlap', clash, audit: [] };
 
   const joined = await insertWaiting(db, seminarId, participantId, now);
   if (!joined) {

@@ -11,10 +11,11 @@ import { contestCatalog } from '../contest/contest.catalog.ts';
 import { eventCatalog } from '../event/event.catalog.ts';
 import { seminarCatalog } from '../seminar/seminar.catalog.ts';
 import { boothsCatalog } from '../consult/consult.catalog.ts';
+import { myBookingsCatalog } from '../my-bookings/my-bookings.catalog.ts';
 import type { Language } from '../engine/types.ts';
 
-const ja = { ...sharedJa, ...contestCatalog.ja, ...eventCatalog.ja, ...seminarCatalog.ja, ...boothsCatalog.ja };
-const en = { ...sharedEn, ...contestCatalog.en, ...eventCatalog.en, ...seminarCatalog.en, ...boothsCatalog.en };
+const ja = { ...sharedJa, ...contestCatalog.ja, ...eventCatalog.ja, ...seminarCatalog.ja, ...boothsCatalog.ja, ...myBookingsCatalog.ja };
+const en = { ...sharedEn, ...contestCatalog.en, ...eventCatalog.en, ...seminarCatalog.en, ...boothsCatalog.en, ...myBookingsCatalog.en };
 
 export type MessageKey = keyof typeof ja;
 

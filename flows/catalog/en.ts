@@ -124,4 +124,6 @@ export const en: Record<keyof typeof ja, string> = {
   'reprompt.municipality.outsideChiba': 'Please name a municipality in Chiba. If your base is outside Chiba, send "back".',
   'reprompt.municipality.unknown': 'I could not find that municipality. Please write it like 船橋市.',
   'reprompt.municipality.suggest': 'Did you mean: {suggestions}',
+  'overlap.seminar': 'the seminar "{name}" ({when})',
+  'overlap.consultation': 'the consultation at "{name}" ({when})',
 };

@@ -122,4 +122,6 @@ export const ja = {
   'reprompt.municipality.outsideChiba': '千葉県内の市町村名でお願いします。県外が拠点の場合は「戻る」で前の質問に戻れます。',
   'reprompt.municipality.unknown': '市町村名を読み取れませんでした。「船橋市」のようにお送りください。',
   'reprompt.municipality.suggest': 'もしかして：{suggestions}',
+  'overlap.seminar': 'セミナー「{name}」（{when}）',
+  'overlap.consultation': '「{name}」での個別相談（{when}）',
 } as const;

@@ -3,13 +3,14 @@
  * why not — and where that leaves the person (a refused booking goes back to the booth's
  * free times with the intake kept; a refused move keeps the old booking, and says so).
  */
+import { otherBookingText } from '../bookings/other-booking.ts';
 import type { FlowAnswer } from '../engine/module.ts';
 import { t } from '../engine/text.ts';
 import type { FlowMessage, Text } from '../engine/types.ts';
 import { askSlot } from './consult-ask.ts';
 import type { BoothsConfig } from './consult-config.ts';
 import { cutoffText, MOVED, say } from './consult-manage.ts';
-import { bookingCard, bookingParams, slotWhen } from './consult-messages.ts';
+import { bookingCard, slotWhen } from './consult-messages.ts';
 import { findSlot } from './consult-slots.ts';
 import type { BoothsDeps, BoothsOutcome, ConsultationFacts, SlotRefusal } from './consult-types.ts';
 import { BOOKED } from './consult.flow.ts';
@@ -74,7 +75,7 @@ function refusalText(config: BoothsConfig, refusal: SlotRefusal, deps: BoothsDep
     case 'past': return t('booths.past');
     case 'tooSoon': return t('booths.tooSoon', { minutes: config.settings.minNoticeMinutes });
     case 'unknownSlot': return t('booths.unknownSlot');
-    case 'overlap': return t('booths.overlap', bookingParams(config, refusal.slotId, deps.program.timeZone));
+    case 'overlap': return t('booths.overlap', { other: otherBookingText(refusal.other, deps.program.timeZone) });
   }
 }
 

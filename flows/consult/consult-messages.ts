@@ -80,10 +80,3 @@ export function boothRows(booth: BoothConfig): SummaryRow[] {
 export function lockedText(config: BoothsConfig, deps: BoothsDeps): Text {
   return t('booths.card.locked', { minutes: config.settings.changeCutoffMinutes, contact: contactText(deps.program) });
 }
-
-/** "Booth X (time)" for a refusal that names another booking. */
-export function bookingParams(config: BoothsConfig, slotId: string, timeZone: string): { organisation: Text; when: Text } {
-  const found = findSlot(config, slotId);
-  if (!found) return { organisation: { literal: { ja: slotId, en: slotId } }, when: { literal: { ja: '', en: '' } } };
-  return { organisation: organisation(found.booth), when: slotWhen(found.slot, timeZone) };
-}

@@ -7,6 +7,7 @@
  * The module's id is `booths` because the engine keys a module's program section, facts
  * and catalog by its id, and the program file calls the section `booths`.
  */
+import type { OtherBooking } from '../bookings/other-booking.ts';
 import type { ModuleDeps } from '../engine/module.ts';
 import type { BoothsConfig } from './consult-config.ts';
 
@@ -37,10 +38,10 @@ export type BoothsEffect =
   | { type: 'booths.cancel'; consultationId: string }
   | { type: 'booths.move'; consultationId: string; slotId: string };
 
-/** Refusals a booking and a move share. `overlap` names the person's consultation in the way. */
+/** Refusals a booking and a move share. `overlap` names the person's booking in the way: a consultation or a booked seminar. */
 export type SlotRefusal =
   | { result: 'full' | 'past' | 'tooSoon' | 'unknownSlot' }
-  | { result: 'overlap'; slotId: string };
+  | { result: 'overlap'; other: OtherBooking };
 
 export type BoothsOutcome =
   | { effect: 'booths.book'; result: 'booked' | 'already'; consultationId: string; slotId: string }

@@ -26,6 +26,17 @@ export function ticketCard(
   };
 }
 
+/** Where the person stands on the waitlist, with the button to leave it. */
+export function waitlistMessage(key: 'event.waitlisted' | 'event.already.waitlisted', position: number, registrationId: string): FlowMessage {
+  return { type: 'text', text: t(key, { position }), choices: [{ label: t('event.waitlist.leave'), value: `${CANCEL_VALUE}${registrationId}` }] };
+}
+
+/** The person's attendee type as the event names it, for the ticket. */
+export function attendeeLabel(event: EventConfig, attendeeType: string | undefined): Text | undefined {
+  const type = event.attendeeTypes.find((a) => a.value === attendeeType);
+  return type ? { literal: type.label } : undefined;
+}
+
 /** Told by push when a place came free and the first person waiting got it. */
 export function promotedMessages(event: EventConfig, ticket: TicketFacts, registrationId: string, timeZone: string): FlowMessage[] {
   return [

@@ -15,7 +15,7 @@ import { firstUnanswered, pathOf, promptFor, repromptFor } from '../engine/step.
 import { t } from '../engine/text.ts';
 import type { Answers, Choice, FlowInput, FlowMessage, FlowState, SummaryRow, Text } from '../engine/types.ts';
 import type { EventConfig } from './event-config.ts';
-import { CANCEL_VALUE, eventWhen, ticketCard } from './event-messages.ts';
+import { attendeeLabel, CANCEL_VALUE, eventWhen, ticketCard, waitlistMessage } from './event-messages.ts';
 import { eventSteps, SKIP, type EventStep } from './event-steps.ts';
 import type { EventDeps, EventEffect, EventOutcome } from './event-types.ts';
 
@@ -146,7 +146,7 @@ export function answerEvent(continuation: string, outcomes: readonly EventOutcom
   }
   switch (outcome.result) {
     case 'registered':
-      return { messages: [say(t('event.registered')), ticketCard(event, outcome.ticket, registrationId, deps.program.timeZone, attendeeLabel(event, deps))] };
+      return { messages: [say(t('event.registered')), ticketCard(event, outcome.ticket, registrationId, deps.program.timeZone, attendeeLabel(event, deps.facts.event?.attendeeType))] };
     case 'waitlisted':
       return { messages: [waitlistMessage('event.waitlisted', outcome.position, registrationId)] };
     case 'closed':
@@ -165,19 +165,10 @@ function showRegistration(event: EventConfig, deps: EventDeps, again = false): O
   if (!registration) return end([say(t('event.mine.none'))]);
   if (registration.status === 'cancelled') return end([say(t('event.mine.cancelled'))]);
   if (registration.status === 'waitlisted') return end([waitlistMessage('event.already.waitlisted', registration.position ?? 0, registration.registrationId)]);
-  const card = ticketCard(event, registration.ticket!, registration.registrationId, deps.program.timeZone, attendeeLabel(event, deps));
+  const card = ticketCard(event, registration.ticket!, registration.registrationId, deps.program.timeZone, attendeeLabel(event, deps.facts.event?.attendeeType));
   return end(again ? [say(t('event.already.registered')), card] : [card]);
 }
 
-/** The person's attendee type as the event names it, for the ticket. */
-function attendeeLabel(event: EventConfig, deps: EventDeps): Text | undefined {
-  const type = event.attendeeTypes.find((a) => a.value === deps.facts.event?.attendeeType);
-  return type ? { literal: type.label } : undefined;
-}
-
-function waitlistMessage(key: 'event.waitlisted' | 'event.already.waitlisted', position: number, registrationId: string): FlowMessage {
-  return { type: 'text', text: t(key, { position }), choices: [{ label: t('event.waitlist.leave'), value: `${CANCEL_VALUE}${registrationId}` }] };
-}
 
 function showCard(answers: Answers, event: EventConfig, deps: EventDeps): Outcome {
   const rows: SummaryRow[] = pathOf(eventSteps(event), answers).filter((s) => s.label).map((step) => {

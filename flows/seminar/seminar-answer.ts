@@ -3,6 +3,7 @@
  * outcome core reported and the facts after it (the seminar's time and room as they
  * stand, the person's place in the queue).
  */
+import { otherBookingText } from '../bookings/other-booking.ts';
 import { contactText } from '../engine/contact.ts';
 import type { FlowAnswer } from '../engine/module.ts';
 import { t } from '../engine/text.ts';
@@ -40,7 +41,7 @@ function messageFor(outcome: SeminarOutcome, config: SeminarsConfig, deps: Semin
           return say(t('seminars.already.booked', { title: title(outcome.seminarId) }));
         }
         case 'overlap':
-          return say(t('seminars.overlap', { title: title(outcome.seminarId), other: title(outcome.overlapsWith) }));
+          return say(t('seminars.overlap', { title: title(outcome.seminarId), other: otherBookingText(outcome.other, deps.program.timeZone) }));
         case 'past':
           return say(t('seminars.past', { title: title(outcome.seminarId) }));
         case 'notRegistered':
@@ -65,7 +66,7 @@ function messageFor(outcome: SeminarOutcome, config: SeminarsConfig, deps: Semin
       switch (outcome.result) {
         case 'booked': return say(t('seminars.accepted', params(config, stateOf(outcome.seminarId), outcome.seminarId, deps)));
         case 'expired': return say(t('seminars.offerExpired', { title: title(outcome.seminarId) }));
-        case 'overlap': return say(t('seminars.overlap', { title: title(outcome.seminarId), other: title(outcome.overlapsWith) }));
+        case 'overlap': return say(t('seminars.overlap', { title: title(outcome.seminarId), other: otherBookingText(outcome.other, deps.program.timeZone) }));
         case 'notFound': return say(t('seminars.notFound'));
         case 'notOffered': return say(t('seminars.notOffered'));
       }

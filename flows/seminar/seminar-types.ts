@@ -3,6 +3,7 @@
  * staff may have changed capacity, time or room — and the person's live bookings, loaded
  * by core before each turn), its program section (optional), its effects and outcomes.
  */
+import type { OtherBooking } from '../bookings/other-booking.ts';
 import type { Localized } from '../engine/base-program.ts';
 import type { ModuleDeps } from '../engine/module.ts';
 import type { SeminarsConfig } from './seminar-config.ts';
@@ -50,13 +51,14 @@ export type SeminarOutcome =
   | { effect: 'seminars.book'; result: 'booked'; seminarId: string; bookingId: string }
   | { effect: 'seminars.book'; result: 'waitlisted'; seminarId: string; bookingId: string; position: number; waitOnly: boolean }
   | { effect: 'seminars.book'; result: 'already'; seminarId: string; status: LiveBookingStatus; position?: number }
-  | { effect: 'seminars.book'; result: 'overlap'; seminarId: string; overlapsWith: string }
+  /** `other`: the person's booked seminar or consultation in the way (either kind clashes). */
+  | { effect: 'seminars.book'; result: 'overlap'; seminarId: string; other: OtherBooking }
   | { effect: 'seminars.book'; result: 'past' | 'notRegistered' | 'unknown'; seminarId: string }
   | { effect: 'seminars.cancel'; result: 'cancelled' | 'left' | 'declined'; seminarId: string }
   | { effect: 'seminars.cancel'; result: 'tooLate'; seminarId: string; cutoffAt: string }
   | { effect: 'seminars.cancel'; result: 'notFound' | 'already' }
   | { effect: 'seminars.accept'; result: 'booked' | 'expired'; seminarId: string }
-  | { effect: 'seminars.accept'; result: 'overlap'; seminarId: string; overlapsWith: string }
+  | { effect: 'seminars.accept'; result: 'overlap'; seminarId: string; other: OtherBooking }
   | { effect: 'seminars.accept'; result: 'notFound' | 'notOffered' };
 
 export interface SeminarTypes {

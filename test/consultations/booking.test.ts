@@ -94,7 +94,7 @@ describe('booking a consultation', () => {
     const p = await person();
     // yorozu 13:30–14:00 overlaps funding 13:50–14:10.
     expect((await book(p, yorozu[0]!.id)).outcome).toBe('booked');
-    expect(await book(p, funding[1]!.id)).toEqual({ outcome: 'overlap', slotId: yorozu[0]!.id, audit: [] });
+    expect(await book(p, funding[1]!.id)).toMatchObject({ outcome: 'overlap', clash: { kind: 'consultation', slotId: yorozu[0]!.id, boothId: 'yorozu' }, audit: [] });
   });
 
   it('refuses a booking over the per-person limit', async () => {
@@ -154,7 +154,7 @@ describe('moving', () => {
     const mine = await book(p, yorozu[6]!.id);
     expect(mine.outcome).toBe('booked');
     // tax-labour 16:40–17:00 overlaps yorozu 16:30–17:00.
-    expect(await move(p, idOf(booked), tax[8]!.id)).toEqual({ outcome: 'overlap', slotId: yorozu[6]!.id, audit: [] });
+    expect(await move(p, idOf(booked), tax[8]!.id)).toMatchObject({ outcome: 'overlap', clash: { kind: 'consultation', slotId: yorozu[6]!.id }, audit: [] });
     const late = new Date(Date.parse(tax[3]!.startsAt) - 59 * 60_000);
     expect((await move(p, idOf(booked), tax[5]!.id, late)).outcome).toBe('cutoff');
     expect((await move(other, idOf(booked), tax[5]!.id)).outcome).toBe('notFound');

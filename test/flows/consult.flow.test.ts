@@ -134,7 +134,10 @@ describe('booking a consultation', () => {
       [{ effect: 'booths.book', result: 'past' }, 'もう過ぎています'],
       [{ effect: 'booths.book', result: 'tooSoon' }, '開始30分前まで'],
       [{ effect: 'booths.book', result: 'unknownSlot' }, '見つかりませんでした'],
-      [{ effect: 'booths.book', result: 'overlap', slotId: yorozu[0]!.id }, '予約済みの「千葉県よろず支援拠点」（1月23日(土) 13:30–14:00）と重なっています'],
+      [{ effect: 'booths.book', result: 'overlap', other: { kind: 'consultation', name: { ja: '千葉県よろず支援拠点', en: 'Chiba Yorozu' }, startsAt: yorozu[0]!.startsAt, endsAt: yorozu[0]!.endsAt } },
+        'ご予約済みの「千葉県よろず支援拠点」での個別相談（1月23日(土) 13:30–14:00）と重なっています'],
+      [{ effect: 'booths.book', result: 'overlap', other: { kind: 'seminar', name: { ja: '資金調達入門', en: 'Funding' }, startsAt: '2027-01-23T04:00:00.000Z', endsAt: '2027-01-23T05:00:00.000Z' } },
+        'ご予約済みのセミナー「資金調達入門」（1月23日(土) 13:00–14:00）と重なっています'],
     ];
     for (const [outcome, text] of cases) {
       const person = new Person().send('相談予約').choose('consult-booth:funding').choose(`consult-slot:${funding[2]!.id}`).send('販路について');

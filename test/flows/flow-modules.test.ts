@@ -109,8 +109,8 @@ describe('a flow module added through the registry', () => {
 });
 
 describe('the program\'s registry', () => {
-  it('lists the contest, the event, the seminars and the booths, whose catalog entries are in the flat catalog', () => {
-    expect(flowModules.map((m) => m.id)).toEqual(['contest', 'event', 'seminars', 'booths']);
+  it('lists the contest, the event, the seminars, the booths and my bookings, whose catalog entries are in the flat catalog', () => {
+    expect(flowModules.map((m) => m.id)).toEqual(['contest', 'event', 'seminars', 'booths', 'my-bookings']);
     for (const module of flowModules) {
       for (const [key, text] of Object.entries(module.catalog?.ja ?? {})) expect(translate('ja', key as never)).toBe(text);
       for (const [key, text] of Object.entries(module.catalog?.en ?? {})) expect(translate('en', key as never)).toBe(text);

@@ -99,7 +99,10 @@ describe('seminar booking', () => {
   it.each([
     [{ effect: 'seminars.book', result: 'waitlisted', seminarId: 'funding', bookingId: 'b1', position: 4, waitOnly: false }, 'キャンセル待ち（4番目）', ['seminar-cancel:b1']],
     [{ effect: 'seminars.book', result: 'waitlisted', seminarId: 'funding', bookingId: 'b1', position: 1, waitOnly: true }, '座席数がまだ決まっていない', ['seminar-cancel:b1']],
-    [{ effect: 'seminars.book', result: 'overlap', seminarId: 'founder-talk', overlapsWith: 'marketing' }, '「小さく始めるマーケティング ― SNSと地域メディアの使い方」のご予約と時間が重なる', []],
+    [{ effect: 'seminars.book', result: 'overlap', seminarId: 'founder-talk', other: { kind: 'seminar', name: { ja: '小さく始めるマーケティング', en: 'Marketing' }, startsAt: '2027-01-23T04:00:00.000Z', endsAt: '2027-01-23T05:00:00.000Z' } },
+      'ご予約済みのセミナー「小さく始めるマーケティング」（1月23日(土) 13:00–14:00）と時間が重なる', []],
+    [{ effect: 'seminars.book', result: 'overlap', seminarId: 'founder-talk', other: { kind: 'consultation', name: { ja: '日本政策金融公庫', en: 'JFC' }, startsAt: '2027-01-23T04:20:00.000Z', endsAt: '2027-01-23T04:40:00.000Z' } },
+      'ご予約済みの「日本政策金融公庫」での個別相談（1月23日(土) 13:20–13:40）と時間が重なる', []],
     [{ effect: 'seminars.book', result: 'past', seminarId: 'funding' }, 'すでに始まっているか終了している', []],
     [{ effect: 'seminars.book', result: 'notRegistered', seminarId: 'funding' }, '参加登録済みの方が対象', []],
     [{ effect: 'seminars.book', result: 'unknown', seminarId: 'funding' }, '見つかりませんでした', []],
@@ -214,7 +217,7 @@ describe('my seminars', () => {
   it.each([
     [{ effect: 'seminars.accept', result: 'booked', seminarId: 'founder-talk' }, 'ご予約が確定しました'],
     [{ effect: 'seminars.accept', result: 'expired', seminarId: 'founder-talk' }, '回答期限が過ぎた'],
-    [{ effect: 'seminars.accept', result: 'overlap', seminarId: 'founder-talk', overlapsWith: 'marketing' }, '時間が重なる'],
+    [{ effect: 'seminars.accept', result: 'overlap', seminarId: 'founder-talk', other: { kind: 'consultation', name: { ja: '日本政策金融公庫', en: 'JFC' }, startsAt: '2027-01-23T04:20:00.000Z', endsAt: '2027-01-23T04:40:00.000Z' } }, '「日本政策金融公庫」での個別相談'],
     [{ effect: 'seminars.accept', result: 'notOffered' }, 'このご案内はすでに終了'],
     [{ effect: 'seminars.accept', result: 'notFound' }, '見つかりませんでした'],
   ] as Array<[Outcome, string]>)('accepts an offer from the pushed button and answers %o', (outcome, words) => {

@@ -60,7 +60,7 @@ describe('seminars.book', () => {
   it('refuses an overlapping seminar and names the one it overlaps; back-to-back is fine', async () => {
     const p = await person();
     expect((await book('morning', p)).outcome).toBe('booked');
-    expect(await book('clash', p)).toEqual({ outcome: 'overlap', overlapsWith: 'morning', audit: [] });
+    expect(await book('clash', p)).toMatchObject({ outcome: 'overlap', clash: { kind: 'seminar', seminarId: 'morning' }, audit: [] });
     expect((await book('after', p)).outcome).toBe('booked');
     expect(await db.prisma.seminarBooking.count({ where: { participantId: p, seminarId: 'clash' } })).toBe(0);
   });

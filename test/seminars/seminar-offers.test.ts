@@ -126,7 +126,7 @@ describe('a freed seat', () => {
     expect((await book('other', waiting[0]!)).outcome).toBe('booked');
     await cancel(holder, holding);
     const offered = await bookingOf(waiting[0]!, 'one');
-    expect(await accept(waiting[0]!, offered.id)).toMatchObject({ outcome: 'overlap', overlapsWith: 'other' });
+    expect(await accept(waiting[0]!, offered.id)).toMatchObject({ outcome: 'overlap', clash: { kind: 'seminar', seminarId: 'other' } });
     expect(await bookingOf(waiting[0]!, 'one')).toMatchObject({ status: 'offered' });
   });
 });
