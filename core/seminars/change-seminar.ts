@@ -23,8 +23,9 @@ export interface SeminarChange {
  * - `unchanged`: nothing differed;
  * - `belowHeld`: the capacity asked for is below the seats already booked or offered
  *   (`held`): nobody loses a seat they were given; cancel bookings first;
- * - `overlap`: the new time would overlap other seminars `conflicts` people are booked
- *   for (`people`: how many); nothing changed;
+ * - `overlap`: the new time would overlap other seminars or consultations (`booth:<id>`)
+ *   in `conflicts` that people booked here are booked for (`people`: how many); nothing
+ *   changed;
  * - `invalid`: the start is not before the end, or the capacity is negative;
  * - `unknown`: no such seminar.
  */
@@ -98,19 +99,31 @@ export async function changeSeminar(
   };
 }
 
-/** People booked here who are also booked for another seminar the new time would overlap, and those seminars. */
+/**
+ * People booked here who are also booked, at the new time, for another seminar or a
+ * consultation, and what they are booked for (seminar ids; `booth:<id>` for a booth).
+ * Consultations are read without the booths' lock (taking it here, after the seminars'
+ * lock, would reverse the order turns take them in): a consultation booked in the same
+ * instant as the change can slip past; the person's next booking check sees the clash.
+ */
 async function timeConflicts(tx: SqlClient, seminarId: string, startsAt: Date, endsAt: Date): Promise<{ people: number; conflicts: string[] }> {
   const [from, to] = [startsAt.toISOString(), endsAt.toISOString()];
   await tx.rows`
     SELECT "id" FROM "Seminar"
     WHERE "id" <> ${seminarId} AND "startsAt" < ${to}::timestamptz AT TIME ZONE 'UTC' AND "endsAt" > ${from}::timestamptz AT TIME ZONE 'UTC'
     ORDER BY "id" FOR SHARE`;
-  const rows = await tx.rows<Pick<tables.SeminarBooking, 'participantId' | 'seminarId'>>`
-    SELECT DISTINCT b."participantId"::text AS "participantId", o."seminarId"
+  const rows = await tx.rows<tables.Computed<{ participantId: string; conflict: string }>>`
+    SELECT DISTINCT b."participantId"::text AS "participantId", o."seminarId" AS "conflict"
     FROM "SeminarBooking" b
     JOIN "SeminarBooking" o ON o."participantId" = b."participantId" AND o."status" = 'booked' AND o."seminarId" <> ${seminarId}
     JOIN "Seminar" s ON s."id" = o."seminarId"
     WHERE b."seminarId" = ${seminarId} AND b."status" = 'booked'
-      AND s."startsAt" < ${to}::timestamptz AT TIME ZONE 'UTC' AND s."endsAt" > ${from}::timestamptz AT TIME ZONE 'UTC'`;
-  return { people: new Set(rows.map((r) => r.participantId)).size, conflicts: [...new Set(rows.map((r) => r.seminarId))].sort() };
+      AND s."startsAt" < ${to}::timestamptz AT TIME ZONE 'UTC' AND s."endsAt" > ${from}::timestamptz AT TIME ZONE 'UTC'
+    UNION
+    SELECT DISTINCT b."participantId"::text, 'booth:' || c."boothId"
+    FROM "SeminarBooking" b
+    JOIN "Consultation" c ON c."participantId" = b."participantId" AND c."status" = 'booked'
+    WHERE b."seminarId" = ${seminarId} AND b."status" = 'booked'
+      AND c."startsAt" < ${to}::timestamptz AT TIME ZONE 'UTC' AND c."endsAt" > ${from}::timestamptz AT TIME ZONE 'UTC'`;
+  return { people: new Set(rows.map((r) => r.participantId)).size, conflicts: [...new Set(rows.map((r) => r.conflict))].sort() };
 }

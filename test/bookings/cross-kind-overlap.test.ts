@@ -16,6 +16,7 @@ import { transactOn } from '../../core/db/pg-transaction.ts';
 import { acceptSeminarOffer } from '../../core/seminars/accept-offer.ts';
 import { bookSeminar } from '../../core/seminars/book-seminar.ts';
 import { cancelSeminarBooking } from '../../core/seminars/cancel-booking.ts';
+import { changeSeminar } from '../../core/seminars/change-seminar.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { BOOKING_TIME, event, registeredPerson, rules as boothRules, slotsOf, syncAll } from '../support/booth-fixtures.ts';
 import { program } from '../support/flow-harness.ts';
@@ -48,8 +49,8 @@ const idOf = (o: object): string => ('consultationId' in o ? o.consultationId : 
 beforeAll(async () => {
   db = await createTestDatabase();
   await syncAll(db.sql, sealer);
-  // The built-in seminars, plus one seat at 14:00–14:40 for the offer.
-  await syncTestSeminars(transact(), [...program.seminars!.list, seminar('one-seat', 1, '14:00', '14:40')], now);
+  // The built-in seminars, plus one seat at 14:00–14:40 for the offer and a late talk whose time staff move.
+  await syncTestSeminars(transact(), [...program.seminars!.list, seminar('one-seat', 1, '14:00', '14:40'), seminar('late-talk', 5, '16:00', '16:40')], now);
 });
 
 afterAll(async () => {
@@ -126,5 +127,16 @@ describe('a seminar and a consultation at the same time', () => {
     const consultation = await bookSlot(q, after.id);
     expect((await cancelSlot(q, idOf(consultation))).outcome).toBe('cancelled');
     expect((await bookSeat(q, 'marketing')).outcome).toBe('booked'); // 14:30–15:20, over the cancelled slot
+  });
+
+  it('refuses a staff time change that would put a booked seminar over a booked consultation, naming the booth; nothing changes', async () => {
+    const p = await person();
+    expect((await bookSeat(p, 'late-talk')).outcome).toBe('booked');
+    expect((await bookSlot(p, tax[0]!.id)).outcome).toBe('booked'); // 14:00–14:20
+    const moved = await transact()((tx) => changeSeminar(tx, seminarRules(), {
+      seminarId: 'late-talk', change: { startsAt: new Date('2027-01-23T14:10:00+09:00'), endsAt: new Date('2027-01-23T14:50:00+09:00') }, now, actor: 'discord:staff',
+    }));
+    expect(moved).toEqual({ outcome: 'overlap', people: 1, conflicts: ['booth:tax-labour'] });
+    expect((await db.prisma.seminar.findUniqueOrThrow({ where: { id: 'late-talk' } })).startsAt.toISOString()).toBe('2027-01-23T07:00:00.000Z');
   });
 });
