@@ -115,13 +115,13 @@ async function send(event: unknown): Promise<void> {
 const say = (user: LineUser, text: string) => send(user.text(text));
 const tap = (user: LineUser, value: string) => send(user.choose(value));
 const lastSaid = (user: LineUser) => botTexts(h.line, user.userId).at(-1) ?? '';
+const allSaid = (user: LineUser) => botTexts(h.line, user.userId).join('\n');
 /** Everything the bot answered the user's latest turn (a reply may hold several messages). */
 async function answerTo(user: LineUser, value: string): Promise<string> {
   const before = botTexts(h.line, user.userId).length;
   await tap(user, value);
   return botTexts(h.line, user.userId).slice(before).join('\n');
 }
-const allSaid = (user: LineUser) => botTexts(h.line, user.userId).join('\n');
 
 /** The button values (postback data without the `c:` prefix) in a bot message. */
 function buttonsIn(message: unknown): string[] {
@@ -147,8 +147,8 @@ function deliveredSince(mark: number): Map<string, string[]> {
 }
 /** The LINE users among `users` who got a message containing `words` since `mark`. */
 function reached(mark: number, words: string, users: Iterable<string> = allLineUsers()): Set<string> {
-  const delivered = deliveredSince(mark);
-  return new Set([...users].filter((u) => delivered.get(u)?.some((text) => text.includes(words))));
+  const byUser = deliveredSince(mark);
+  return new Set([...users].filter((u) => byUser.get(u)?.some((text) => text.includes(words))));
 }
 const allLineUsers = () => [...Object.values(named).map((u) => u.userId), ...crowd.map((p) => p.lineUserId)];
 const lineUserOf = (participantId: string) => [...participantOf].find(([, p]) => p === participantId)?.[0];
@@ -335,6 +335,8 @@ describe('the Grand Meetup, from registration to the day', () => {
   }, 30_000);
 
   it('offers seats freed in the crowd\'s seminar to the first people waiting, in join order, who accept', async () => {
+    // Through the services, as the crowd came: the offers are rows with their expiry schedules;
+    // telling people is the turn's part (the named people above are told through the outbox).
     const waitingBefore = await h.db.prisma.seminarBooking.findMany({ where: { seminarId: 'funding', status: 'waitlisted' }, orderBy: { joinOrder: 'asc' } });
     const holders = await h.db.prisma.seminarBooking.findMany({ where: { seminarId: 'funding', status: 'booked' }, take: FUNDING_CANCELS, orderBy: { joinOrder: 'desc' } });
     const cancels = await Promise.all(holders.map((b) => audited((tx) => cancelSeminarBooking(tx, seminarRulesNow(), {
