@@ -17,7 +17,8 @@
  * and overbooking read from the database (seats held beyond capacity, slots booked
  * beyond capacity, a person holding two live bookings of one seminar): must be 0.
  *
- * Options: --users N (500) --check (exit 1 when a target is not met).
+ * Options: --users N (500) --check (exit 1 when a target is not met) --query-stats (SQL
+ * statements of each measured phase by total time; slows ouen slightly).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,9 +29,12 @@ import pg from 'pg';
 import { callbackBody, postbackEvent, textMessageEvent } from '../bot/console/webhook-events.ts';
 import { messageId, quoteToken } from '../bot/console/line-ids.ts';
 import { Latencies } from './support/latency.ts';
+import type { QueryStat } from './support/query-stats.ts';
 import { startOuenSystem, type RunningSystem } from './support/systems.ts';
 
-const { values: args } = parseArgs({ options: { users: { type: 'string', default: '500' }, check: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { users: { type: 'string', default: '500' }, check: { type: 'boolean', default: false }, 'query-stats': { type: 'boolean', default: false } },
+});
 const USERS = Number(args.users);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runDir = join(root, 'bench', 'results', `booking-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -62,7 +66,7 @@ const programFile = join(runDir, 'program.json');
 writeFileSync(programFile, JSON.stringify(program));
 
 console.log(`booking rush: ${USERS} people; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-const system = await startOuenSystem({ logFile: join(runDir, 'ouen.log'), programFile });
+const system = await startOuenSystem({ logFile: join(runDir, 'ouen.log'), programFile, queryStats: args['query-stats'] });
 const pool = new pg.Pool({ connectionString: system.database!.url, max: 2 });
 let failed = false;
 try {
@@ -81,7 +85,9 @@ try {
   const seminarIds = program.seminars.list.map((s) => s.id);
   const boothIds = program.booths.booths.map((b) => b.id);
 
+  await takeQueryStats();
   const baseline = await runPhase(system, users, () => ['メニュー', '参加登録確認', 'メニュー', '参加登録確認', 'メニュー', '参加登録確認', 'メニュー', '参加登録確認']);
+  const baselineQueries = await takeQueryStats();
   const rush = await runPhase(system, users, (_, i) => {
     const seminar = seminarIds[i % seminarIds.length]!;
     const booth = boothIds[i % boothIds.length]!;
@@ -93,6 +99,7 @@ try {
     ];
   });
 
+  const rushQueries = await takeQueryStats();
   const outcome = await outcomes();
   const rushSeconds = (rush.endedAt - rush.startedAt) / 1000;
   const bookingsPerSecond = (outcome.seminarBooked + outcome.seminarWaitlisted + outcome.consultations) / rushSeconds;
@@ -111,6 +118,13 @@ try {
   console.log(`bookings/s: ${bookingsPerSecond.toFixed(1)} (seats, waitlist places and consultations taken during the ${rushSeconds.toFixed(2)} s rush)`);
   console.log(`overbooking: ${outcome.overbooked} (seminars over capacity ${outcome.seminarsOver}, slots over capacity ${outcome.slotsOver}, people with two live bookings of one seminar ${outcome.doubleSeminar}, consultation held twice in a slot ${outcome.doubleSlot})`);
   console.log(`contention ratio (rush p99 ÷ baseline p99): ${ratio.toFixed(2)}`);
+  for (const [name, stats] of [['baseline', baselineQueries], ['rush', rushQueries]] as const) {
+    if (stats.length === 0) continue;
+    console.log(`\nSQL in the ${name}, by total time (top 12):`);
+    for (const q of stats.sort((a, b) => b.totalMs - a.totalMs).slice(0, 12)) {
+      console.log(`${q.totalMs.toFixed(0).padStart(7)} ms ${String(q.calls).padStart(6)}×  ${q.sql.slice(0, 110)}`);
+    }
+  }
   const verdicts = [
     ['0 overbooking', outcome.overbooked === 0],
     ['the whole rush answered in under 10 s', rushSeconds < 10 && rush.answered === rush.turns.count],
@@ -151,6 +165,11 @@ async function turn(running: RunningSystem, userId: string, answer: Answer, phas
   phase.answered += 1;
   if (delivered.kind === 'error') phase.errors += 1;
   if (delivered.kind === 'reprompt') phase.reprompts += 1;
+}
+
+/** The statements ouen ran since the last call (empty without --query-stats). */
+async function takeQueryStats(): Promise<QueryStat[]> {
+  return args['query-stats'] ? await system.sut.request<QueryStat[]>('queryStats') : [];
 }
 
 async function count(sql: string): Promise<number> {

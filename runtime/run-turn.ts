@@ -16,7 +16,7 @@
  */
 import { redactMyNumbersDeep } from '../flows/validators/my-number.ts';
 import {
-  ENGINE_EFFECT_TYPES, flowEngine, translateText, type ChannelInput, type ConversationState, type EffectOutcome, type FlowDeps, type FlowEngine,
+  flowEngine, translateText, type ChannelInput, type ConversationState, type EffectOutcome, type FlowDeps, type FlowEngine,
   type FlowInput, type FlowMessage, type Language, type StepResult,
 } from '../flows/index.ts';
 import type { ProgramConfig } from '../flows/program.ts';
@@ -136,7 +136,7 @@ export async function runTurns(services: TurnServices, requests: TurnRequest[]):
     // commit (the contest's receipt counter) go last, to hold it as briefly as they can.
     const late = (turn: Turn) => turn.stepped !== undefined && modules.server.runsLate(turn.stepped.step.effects);
     const done: Done[] = [];
-    for (const turn of [...turns.filter((t) => !late(t)), ...inLockOrder(turns.filter(late))]) {
+    for (const turn of [...turns.filter((t) => !late(t)), ...inLockOrder(turns.filter(late), modules.server)]) {
       const deferred = new Map<string, unknown[]>();
       const ran = await isolated(db, (tx) => runTurn(tx, services, modules, turn, deferred));
       if (!ran.ok) {
@@ -225,8 +225,8 @@ interface Done {
  * hold until commit (the contest's receipt counter, the event's places) in the same
  * order, so two batches never wait for each other.
  */
-function inLockOrder(turns: Turn[]): Turn[] {
-  const key = (turn: Turn) => turn.stepped?.step.effects.map((e) => e.type).filter((type) => !ENGINE_EFFECT_TYPES.has(type)).sort()[0] ?? '';
+function inLockOrder(turns: Turn[], server: ServerRegistry): Turn[] {
+  const key = (turn: Turn) => server.lockKeyOf(turn.stepped?.step.effects ?? []);
   return [...turns].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 

@@ -86,8 +86,11 @@ export const seminarServerModule: ServerModule<'seminars', SeminarTypes> = {
     },
   },
 
-  // Each takes a seminar's row lock, held until the batch commits: as late as they can.
+  // Each takes one seminar's row lock, held until the batch commits: as late as they can,
+  // and in ascending order of seminar across the batch (after the booths' and the event's
+  // locks, whose keys sort first), so two batches never wait for each other in a cycle.
   lateEffects: ['seminars.book', 'seminars.cancel', 'seminars.accept'],
+  lockKey: (effect) => `seminars:${effect.seminarId ?? ''}`,
 };
 
 /** The facts after an effect: the seminars and this person's bookings re-read (both changed). */

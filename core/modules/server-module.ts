@@ -107,6 +107,13 @@ export interface ServerModule<Id extends string, T extends ModuleTypes, Stored e
    * (the contest's receipt counter), so they take it as late as they can.
    */
   lateEffects?: ReadonlyArray<T['effect']['type']>;
+  /**
+   * Late turns of a batch run in the order of this key (default: the effect type), so every
+   * batch takes the locks they need in one global order and two batches never wait for
+   * each other in a cycle: a module whose effects lock one of several rows (a seminar)
+   * names the row, so batches lock them in ascending order.
+   */
+  lockKey?(effect: T['effect']): string;
   /** Writes handed over with `defer`, written for all the batch's surviving turns in one statement. */
   deferred?: { write(db: SqlClient, writes: Deferred[], now: Date): Promise<void> };
   /** Removes what an unsent message became (an answer, a document). */

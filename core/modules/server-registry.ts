@@ -13,6 +13,8 @@ export interface ServerRegistry {
   ownerOf(effectType: string): AnyServerModule | undefined;
   /** Whether a turn with these effects should run after the others of its batch (ServerModule.lateEffects). */
   runsLate(effects: readonly EffectBase[]): boolean;
+  /** Where a late turn with these effects runs among the others (ServerModule.lockKey): the smallest of its effects' keys. */
+  lockKeyOf(effects: readonly EffectBase[]): string;
 }
 
 export function serverRegistry(modules: readonly AnyServerModule[]): ServerRegistry {
@@ -34,6 +36,10 @@ export function serverRegistry(modules: readonly AnyServerModule[]): ServerRegis
     modules,
     ownerOf: (type) => owners.get(type),
     runsLate: (effects) => effects.some((e) => late.has(e.type)),
+    lockKeyOf: (effects) => effects
+      .filter((e) => !ENGINE_EFFECT_TYPES.has(e.type))
+      .map((e) => owners.get(e.type)?.lockKey?.(e) ?? e.type)
+      .sort()[0] ?? '',
   };
 }
 

@@ -8,29 +8,19 @@ export type LockedSeminar = Pick<tables.Seminar, 'id' | 'capacity' | 'heldCount'
  * was never synced. Everything that moves a booking between booked, waitlisted, offered
  * and ended takes this lock first, so those changes happen one at a time per seminar, in
  * the order join numbers are drawn: positions read under it are exact, and `heldCount`
- * is always the number of booked and offered rows.
+ * is always the number of booked and offered rows. A change takes one seminar's lock
+ * (a staff time change also shares the overlapping ones'); in a batch of turns, which
+ * holds its locks until commit, turns take them in ascending seminar order
+ * (`lockKey` in core/modules/seminar.server-module.ts), so batches cannot deadlock.
  *
  * `FOR NO KEY UPDATE`, as core/events/event-lock.ts explains: it does not block the
  * foreign-key checks of bookings that merely point at the seminar. Relies on READ
  * COMMITTED: each statement after the lock sees what the previous holder committed.
  */
 export async function lockSeminar(tx: SqlClient, seminarId: string): Promise<LockedSeminar | null> {
-  await lockSeminars(tx);
   const rows = await tx.rows<LockedSeminar>`
     SELECT "id", "capacity", "heldCount", "startsAt", "endsAt" FROM "Seminar" WHERE "id" = ${seminarId} FOR NO KEY UPDATE`;
   return rows[0] ?? null;
-}
-
-/**
- * One lock over all seminars (an advisory lock, no row), taken before any seminar's row:
- * a batch of turns holds its locks until commit, and two batches booking two seminars in
- * opposite orders deadlocked (measured: 60 of 500 people in bench:booking's rush got the
- * apology). Re-entrant within a transaction. The effect types are named `seminars.*` so
- * that, in a batch, turns take it after the booths' and the event's locks (turns with late
- * effects run sorted by effect type), the one order every path keeps.
- */
-export async function lockSeminars(tx: SqlClient): Promise<void> {
-  await tx.run`SELECT pg_advisory_xact_lock(hashtext('seminars'))`;
 }
 
 /** A booking's seminar, when the booking is this person's; read before the seminar's lock is taken, checked again under it. */

@@ -70,7 +70,8 @@ function fromButton(value: string, config: SeminarsConfig, facts: SeminarFacts, 
   if (value.startsWith(CANCEL_VALUE)) return askCancel(value.slice(CANCEL_VALUE.length), config, facts);
   if (value.startsWith(ACCEPT_VALUE)) {
     // Whose the offer is and whether it still holds, core decides.
-    return { state: null, messages: [], effects: [{ type: 'seminars.accept', bookingId: value.slice(ACCEPT_VALUE.length) }], continuation: ACCEPTED };
+    const bookingId = value.slice(ACCEPT_VALUE.length);
+    return { state: null, messages: [], effects: [{ type: 'seminars.accept', bookingId, seminarId: seminarOf(facts, bookingId) }], continuation: ACCEPTED };
   }
   return null;
 }
@@ -113,7 +114,7 @@ function book(seminarId: string, config: SeminarsConfig, facts: SeminarFacts, de
 function askCancel(bookingId: string, config: SeminarsConfig, facts: SeminarFacts): Outcome {
   const booking = facts.bookings.find((b) => b.bookingId === bookingId);
   // Not among the person's live bookings (ended, someone else's, guessed): core answers which.
-  if (!booking) return cancel(bookingId);
+  if (!booking) return cancel(bookingId, facts);
   const title = titleText(configOf(config, booking.seminarId), booking.seminarId);
   const key = booking.status === 'booked' ? 'seminars.cancel.confirm.booked' : booking.status === 'waitlisted' ? 'seminars.cancel.confirm.waitlisted' : 'seminars.cancel.confirm.offered';
   return {
@@ -127,11 +128,16 @@ function handleCancel(bookingId: string, input: FlowInput, config: SeminarsConfi
   const parsed = parseInput({ kind: 'confirm', choices: yesNo() }, input, context(deps));
   if (!parsed.ok) return askCancel(bookingId, config, facts);
   if (parsed.value === 'no') return end([say(t('seminars.cancel.kept'))]);
-  return cancel(bookingId);
+  return cancel(bookingId, facts);
 }
 
-function cancel(bookingId: string): Outcome {
-  return { state: null, messages: [], effects: [{ type: 'seminars.cancel', bookingId }], continuation: CANCELLED };
+function cancel(bookingId: string, facts: SeminarFacts): Outcome {
+  return { state: null, messages: [], effects: [{ type: 'seminars.cancel', bookingId, seminarId: seminarOf(facts, bookingId) }], continuation: CANCELLED };
+}
+
+/** The seminar of one of the person's live bookings; null for any other id. */
+function seminarOf(facts: SeminarFacts, bookingId: string): string | null {
+  return facts.bookings.find((b) => b.bookingId === bookingId)?.seminarId ?? null;
 }
 
 /** Taken while the flow is not active: the module's buttons in older messages and pushed offers. */

@@ -43,9 +43,14 @@ export interface SeminarFacts {
 
 export type SeminarEffect =
   | { type: 'seminars.book'; seminarId: string }
-  /** Gives a booking up, whatever it is: a seat (until the cutoff), a place in the queue, an offer. Core checks it is theirs. */
-  | { type: 'seminars.cancel'; bookingId: string }
-  | { type: 'seminars.accept'; bookingId: string };
+  /**
+   * Gives a booking up, whatever it is: a seat (until the cutoff), a place in the queue, an
+   * offer. Core checks it is theirs. `seminarId`: the booking's seminar as the person's own
+   * bookings say (null when it is not among them: core answers `notFound` without a lock);
+   * it only orders the batch's locks (ServerModule.lockKey).
+   */
+  | { type: 'seminars.cancel'; bookingId: string; seminarId: string | null }
+  | { type: 'seminars.accept'; bookingId: string; seminarId: string | null };
 
 export type SeminarOutcome =
   | { effect: 'seminars.book'; result: 'booked'; seminarId: string; bookingId: string }

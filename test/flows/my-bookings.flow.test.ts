@@ -94,7 +94,7 @@ describe('予約確認 (my bookings)', () => {
   it('hands each button to the module that owns it', () => {
     const d = deps(everything);
     expect(text(send({ type: 'choice', value: 'seminar-cancel:b-fund' }, d).messages[0]!)).toContain('予約をキャンセルしますか');
-    expect(send({ type: 'choice', value: 'seminar-accept:b-talk' }, d).effects).toEqual([{ type: 'seminars.accept', bookingId: 'b-talk' }]);
+    expect(send({ type: 'choice', value: 'seminar-accept:b-talk' }, d).effects).toEqual([{ type: 'seminars.accept', bookingId: 'b-talk', seminarId: 'founder-talk' }]);
     expect(text(send({ type: 'choice', value: 'consult-cancel:c-1' }, d).messages[0]!)).toContain('「千葉県よろず支援拠点」の予約をキャンセルしますか');
     const move = send({ type: 'choice', value: 'consult-move:c-2' }, d);
     expect(move.state.active).toMatchObject({ flowId: 'consult-booking' });

@@ -194,7 +194,7 @@ describe('my seminars', () => {
     expect(p.said).toContain(question);
     p.next = outcome;
     p.choose('yes');
-    expect(p.effects).toEqual([{ type: 'seminars.cancel', bookingId }]);
+    expect(p.effects).toEqual([{ type: 'seminars.cancel', bookingId, seminarId: bookingId.slice('b-'.length) }]);
     expect(p.said).toContain(words);
   });
 
@@ -210,7 +210,7 @@ describe('my seminars', () => {
     const p = new Person();
     p.next = { effect: 'seminars.cancel', result: 'notFound' };
     p.choose('seminar-cancel:00000000-0000-4000-8000-000000000000');
-    expect(p.effects).toEqual([{ type: 'seminars.cancel', bookingId: '00000000-0000-4000-8000-000000000000' }]);
+    expect(p.effects).toEqual([{ type: 'seminars.cancel', bookingId: '00000000-0000-4000-8000-000000000000', seminarId: null }]);
     expect(p.said).toContain('そのご予約は見つかりませんでした');
   });
 
@@ -222,9 +222,10 @@ describe('my seminars', () => {
     [{ effect: 'seminars.accept', result: 'notFound' }, '見つかりませんでした'],
   ] as Array<[Outcome, string]>)('accepts an offer from the pushed button and answers %o', (outcome, words) => {
     const p = new Person();
+    p.facts = { ...p.facts, bookings: mine };
     p.next = outcome;
     p.choose('seminar-accept:b-founder-talk');
-    expect(p.effects).toEqual([{ type: 'seminars.accept', bookingId: 'b-founder-talk' }]);
+    expect(p.effects).toEqual([{ type: 'seminars.accept', bookingId: 'b-founder-talk', seminarId: 'founder-talk' }]);
     expect(p.said).toContain(words);
   });
 });
