@@ -46,6 +46,8 @@ const tap = (value: string): Answer => ({ postback: `c:${value}` });
 
 interface Phase {
   turns: Latencies;
+  /** The same latencies by position in the person's script (which message is slow). */
+  bySteps: Latencies[];
   answered: number;
   /** Answers that were the apology for a failed turn. */
   errors: number;
@@ -113,6 +115,9 @@ try {
     const { count: messages, p50, p99, max } = phase.turns.summary();
     console.log(`| ${name} | ${messages} | ${phase.answered} | ${phase.errors} | ${phase.reprompts} | ${((phase.endedAt - phase.startedAt) / 1000).toFixed(2)} s | ${p50} ms | ${p99} ms | ${max} ms |`);
   }
+  for (const [name, phase] of rows) {
+    console.log(`${name}, p50 / p99 by message: ${phase.bySteps.map((l, n) => `${n + 1}: ${l.summary().p50} / ${l.summary().p99}`).join(', ')} (ms)`);
+  }
   console.log(`\nseminars: ${outcome.seminarBooked} booked + ${outcome.seminarOffered} offered (of ${outcome.seminarCapacity} seats), ${outcome.seminarWaitlisted} waitlisted`);
   console.log(`consultations: ${outcome.consultations} booked (of ${outcome.slotCapacity} places in ${slots.rows.length} slots)`);
   console.log(`bookings/s: ${bookingsPerSecond.toFixed(1)} (seats, waitlist places and consultations taken during the ${rushSeconds.toFixed(2)} s rush)`);
@@ -140,15 +145,15 @@ process.exit(failed ? 1 : 0);
 
 /** Everyone at once; each person's messages one after another, each after the previous answer. */
 async function runPhase(running: RunningSystem, users: string[], script: (userId: string, i: number) => Answer[]): Promise<Phase> {
-  const phase: Phase = { turns: new Latencies(), answered: 0, errors: 0, reprompts: 0, startedAt: performance.now(), endedAt: 0 };
+  const phase: Phase = { turns: new Latencies(), bySteps: [], answered: 0, errors: 0, reprompts: 0, startedAt: performance.now(), endedAt: 0 };
   await Promise.all(users.map(async (userId, i) => {
-    for (const answer of script(userId, i)) await turn(running, userId, answer, phase);
+    for (const [step, answer] of script(userId, i).entries()) await turn(running, userId, answer, phase, (phase.bySteps[step] ??= new Latencies()));
   }));
   phase.endedAt = performance.now();
   return phase;
 }
 
-async function turn(running: RunningSystem, userId: string, answer: Answer, phase: Phase): Promise<void> {
+async function turn(running: RunningSystem, userId: string, answer: Answer, phase: Phase, step: Latencies): Promise<void> {
   const replyToken = await running.platform.token(userId);
   const event = typeof answer === 'string'
     ? textMessageEvent(userId, Date.now(), replyToken, { id: messageId(), text: answer, quoteToken: quoteToken() })
@@ -162,6 +167,7 @@ async function turn(running: RunningSystem, userId: string, answer: Answer, phas
   }
   const delivered = await waiter.delivered;
   phase.turns.add(delivered.at - sentAt);
+  step.add(delivered.at - sentAt);
   phase.answered += 1;
   if (delivered.kind === 'error') phase.errors += 1;
   if (delivered.kind === 'reprompt') phase.reprompts += 1;
