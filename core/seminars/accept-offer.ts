@@ -1,17 +1,11 @@
-import { z } from 'zod';
 import { overlappingBooking, type Clash } from '../bookings/overlapping-booking.ts';
 import type { SqlClient } from '../db/types.ts';
 import { cancelOfferExpiry } from './offer-seats.ts';
 import { releaseSeat } from './release-seat.ts';
-import { lockBooking, lockSeminar, seminarOfBooking } from './seminar-lock.ts';
-import type { SeatChanges, SeminarRules } from './seminar-service-types.ts';
+import { lockOwnBooking, type OwnBookingInput } from './seminar-lock.ts';
+import { noSeatChanges as nothing, type SeatChanges, type SeminarRules } from './seminar-service-types.ts';
 
-export interface AcceptInput {
-  participantId: string;
-  bookingId: string;
-  now: Date;
-  actor: string;
-}
+export type AcceptInput = OwnBookingInput;
 
 /**
  * What accepting an offer came to:
@@ -28,18 +22,11 @@ export type AcceptOutcome =
   | ({ outcome: 'overlap'; seminarId: string; clash: Clash } & SeatChanges)
   | ({ outcome: 'notOffered' | 'notFound' } & SeatChanges);
 
-const inputSchema = z.object({ participantId: z.uuid(), bookingId: z.string().max(200), now: z.date(), actor: z.string().min(1).max(200) });
-
-const nothing = (): SeatChanges => ({ offers: [], audit: [], queue: { add: [], remove: [] } });
-
 /** Accepts a seat offered to this person, inside the caller's transaction, under the seminar's lock. */
 export async function acceptSeminarOffer(db: SqlClient, rules: SeminarRules, input: AcceptInput): Promise<AcceptOutcome> {
-  const { participantId, bookingId, now, actor } = inputSchema.parse(input);
-  if (!z.uuid().safeParse(bookingId).success) return { outcome: 'notFound', ...nothing() };
-  const seminarId = await seminarOfBooking(db, bookingId, participantId);
-  if (!seminarId) return { outcome: 'notFound', ...nothing() };
-  const seminar = (await lockSeminar(db, seminarId))!;
-  const booking = (await lockBooking(db, bookingId))!;
+  const own = await lockOwnBooking(db, input);
+  if (!own) return { outcome: 'notFound', ...nothing() };
+  const { participantId, bookingId, now, actor, seminarId, seminar, booking } = own;
   if (booking.status === 'booked') return { outcome: 'booked', seminarId, ...nothing() };
   if (booking.status === 'expired') return { outcome: 'expired', seminarId, ...nothing() };
   if (booking.status !== 'offered') return { outcome: 'notOffered', ...nothing() };

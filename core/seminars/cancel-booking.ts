@@ -1,18 +1,10 @@
-import { z } from 'zod';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { releaseSeat } from './release-seat.ts';
-import { lockBooking, lockSeminar, seminarOfBooking } from './seminar-lock.ts';
-import type { SeatChanges, SeminarRules } from './seminar-service-types.ts';
+import { lockOwnBooking, type OwnBookingInput } from './seminar-lock.ts';
+import { noSeatChanges as nothing, type SeatChanges, type SeminarRules } from './seminar-service-types.ts';
 
-export interface CancelBookingInput {
-  /** Who asks: only their own booking can be given up. */
-  participantId: string;
-  /** As the flow has it (a button's postback): checked, never trusted. */
-  bookingId: string;
-  now: Date;
-  actor: string;
-}
+export type CancelBookingInput = OwnBookingInput;
 
 /**
  * What giving a booking up came to:
@@ -28,18 +20,11 @@ export type CancelBookingOutcome =
   | ({ outcome: 'tooLate'; seminarId: string; cutoffAt: Date } & SeatChanges)
   | ({ outcome: 'notFound' | 'already' } & SeatChanges);
 
-const inputSchema = z.object({ participantId: z.uuid(), bookingId: z.string().max(200), now: z.date(), actor: z.string().min(1).max(200) });
-
-const nothing = (): SeatChanges => ({ offers: [], audit: [], queue: { add: [], remove: [] } });
-
 /** Gives up a person's own booking inside the caller's transaction, under the seminar's lock. */
 export async function cancelSeminarBooking(db: SqlClient, rules: SeminarRules, input: CancelBookingInput): Promise<CancelBookingOutcome> {
-  const { participantId, bookingId, now, actor } = inputSchema.parse(input);
-  if (!z.uuid().safeParse(bookingId).success) return { outcome: 'notFound', ...nothing() };
-  const seminarId = await seminarOfBooking(db, bookingId, participantId);
-  if (!seminarId) return { outcome: 'notFound', ...nothing() };
-  const seminar = (await lockSeminar(db, seminarId))!;
-  const booking = (await lockBooking(db, bookingId))!;
+  const own = await lockOwnBooking(db, input);
+  if (!own) return { outcome: 'notFound', ...nothing() };
+  const { bookingId, now, actor, seminarId, seminar, booking } = own;
   switch (booking.status) {
     case 'booked': {
       const cutoffAt = new Date(seminar.startsAt.getTime() - rules.settings.cancelCutoffHours * 3_600_000);

@@ -3,7 +3,7 @@ import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 import { releaseSeat } from './release-seat.ts';
 import { lockBooking, lockSeminar } from './seminar-lock.ts';
-import type { SeatChanges, SeminarRules } from './seminar-service-types.ts';
+import { noSeatChanges, type SeatChanges, type SeminarRules } from './seminar-service-types.ts';
 
 /**
  * An offer's hold ran out (its schedule fired): the booking expires and the seat is
@@ -15,7 +15,7 @@ export async function expireSeminarOffer(
 ): Promise<SeatChanges & { expired?: { participantId: string; seminarId: string } }> {
   const bookingId = z.uuid().parse(input.bookingId);
   const [found] = await db.rows<Pick<tables.SeminarBooking, 'seminarId'>>`SELECT "seminarId" FROM "SeminarBooking" WHERE "id" = ${bookingId}::uuid`;
-  const none = { offers: [], audit: [], queue: { add: [], remove: [] } };
+  const none = noSeatChanges();
   if (!found) return none;
   await lockSeminar(db, found.seminarId);
   const booking = await lockBooking(db, bookingId);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
 
@@ -36,4 +37,31 @@ export async function lockBooking(tx: SqlClient, bookingId: string): Promise<Pic
     SELECT "id"::text AS "id", "seminarId", "participantId"::text AS "participantId", "status"::text AS "status", "offerExpiresAt", "joinOrder"
     FROM "SeminarBooking" WHERE "id" = ${bookingId}::uuid FOR UPDATE`;
   return rows[0] ?? null;
+}
+
+/** A change a person makes to one of their own bookings (cancel, decline, accept). */
+export interface OwnBookingInput {
+  /** Who asks: only their own booking can be changed. */
+  participantId: string;
+  /** As the flow has it (a button's postback): checked, never trusted. */
+  bookingId: string;
+  now: Date;
+  actor: string;
+}
+
+const ownBookingSchema = z.object({ participantId: z.uuid(), bookingId: z.string().max(200), now: z.date(), actor: z.string().min(1).max(200) });
+
+/**
+ * The person's own booking and its seminar, both locked (the seminar's first), with the
+ * checked input; null for a malformed id, someone else's and one that does not exist,
+ * which callers answer alike (`notFound`), so nothing leaks about others.
+ */
+export async function lockOwnBooking(db: SqlClient, input: OwnBookingInput) {
+  const parsed = ownBookingSchema.parse(input);
+  if (!z.uuid().safeParse(parsed.bookingId).success) return null;
+  const seminarId = await seminarOfBooking(db, parsed.bookingId, parsed.participantId);
+  if (!seminarId) return null;
+  const seminar = (await lockSeminar(db, seminarId))!;
+  const booking = (await lockBooking(db, parsed.bookingId))!;
+  return { ...parsed, seminarId, seminar, booking };
 }

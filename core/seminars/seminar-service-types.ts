@@ -34,3 +34,6 @@ export interface SeatChanges {
   audit: AuditEntry[];
   queue: ScheduleQueueChanges;
 }
+
+/** No offers, no audit, no schedule changes: what a refusal did. */
+export const noSeatChanges = (): SeatChanges => ({ offers: [], audit: [], queue: { add: [], remove: [] } });
