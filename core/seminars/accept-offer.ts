@@ -1,6 +1,7 @@
 import { overlappingBooking, type Clash } from '../bookings/overlapping-booking.ts';
 import type { SqlClient } from '../db/types.ts';
 import { cancelOfferExpiry } from './offer-seats.ts';
+import { mayBookSeminars } from './may-book.ts';
 import { releaseSeat } from './release-seat.ts';
 import { lockOwnBooking, type OwnBookingInput } from './seminar-lock.ts';
 import { noSeatChanges as nothing, type SeatChanges, type SeminarRules } from './seminar-service-types.ts';
@@ -14,11 +15,13 @@ export type AcceptInput = OwnBookingInput;
  *   and `offers` is the next person's);
  * - `overlap`: they hold a booked seminar or consultation (`clash`) at the same time; the
  *   offer stays, to be declined or accepted after cancelling the other;
+ * - `notRegistered`: the program's rule no longer lets them book (their event
+ *   registration was cancelled since the offer); the offer stays until its hold ends;
  * - `notOffered`: the booking is not an offer any more (declined, cancelled, waiting);
  * - `notFound`: not this person's booking.
  */
 export type AcceptOutcome =
-  | ({ outcome: 'booked' | 'expired'; seminarId: string } & SeatChanges)
+  | ({ outcome: 'booked' | 'expired' | 'notRegistered'; seminarId: string } & SeatChanges)
   | ({ outcome: 'overlap'; seminarId: string; clash: Clash } & SeatChanges)
   | ({ outcome: 'notOffered' | 'notFound' } & SeatChanges);
 
@@ -33,6 +36,7 @@ export async function acceptSeminarOffer(db: SqlClient, rules: SeminarRules, inp
   if (booking.offerExpiresAt!.getTime() <= now.getTime()) {
     return { outcome: 'expired', seminarId, ...await releaseSeat(db, rules, { bookingId, seminarId, as: 'expired', now, actor: 'system' }) };
   }
+  if (!(await mayBookSeminars(db, rules, [participantId])).has(participantId)) return { outcome: 'notRegistered', seminarId, ...nothing() };
   // Sound because this runs in the person's turn, which holds their participant row's lock (overlapping-booking.ts).
   const clash = await overlappingBooking(db, participantId, { startsAt: seminar.startsAt, endsAt: seminar.endsAt, seminarId });
   if (clash) return { outcome: 'overlap', seminarId, clash, ...nothing() };

@@ -66,6 +66,7 @@ function messageFor(outcome: SeminarOutcome, config: SeminarsConfig, deps: Semin
       switch (outcome.result) {
         case 'booked': return say(t('seminars.accepted', params(config, stateOf(outcome.seminarId), outcome.seminarId, deps)));
         case 'expired': return say(t('seminars.offerExpired', { title: title(outcome.seminarId) }));
+        case 'notRegistered': return say(t('seminars.notRegistered'));
         case 'overlap': return say(t('seminars.overlap', { title: title(outcome.seminarId), other: otherBookingText(outcome.other, deps.program.timeZone) }));
         case 'notFound': return say(t('seminars.notFound'));
         case 'notOffered': return say(t('seminars.notOffered'));

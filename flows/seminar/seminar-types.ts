@@ -62,7 +62,7 @@ export type SeminarOutcome =
   | { effect: 'seminars.cancel'; result: 'cancelled' | 'left' | 'declined'; seminarId: string }
   | { effect: 'seminars.cancel'; result: 'tooLate'; seminarId: string; cutoffAt: string }
   | { effect: 'seminars.cancel'; result: 'notFound' | 'already' }
-  | { effect: 'seminars.accept'; result: 'booked' | 'expired'; seminarId: string }
+  | { effect: 'seminars.accept'; result: 'booked' | 'expired' | 'notRegistered'; seminarId: string }
   | { effect: 'seminars.accept'; result: 'overlap'; seminarId: string; other: OtherBooking }
   | { effect: 'seminars.accept'; result: 'notFound' | 'notOffered' };
 

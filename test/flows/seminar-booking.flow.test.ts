@@ -218,6 +218,7 @@ describe('my seminars', () => {
     [{ effect: 'seminars.accept', result: 'booked', seminarId: 'founder-talk' }, 'ご予約が確定しました'],
     [{ effect: 'seminars.accept', result: 'expired', seminarId: 'founder-talk' }, '回答期限が過ぎた'],
     [{ effect: 'seminars.accept', result: 'overlap', seminarId: 'founder-talk', other: { kind: 'consultation', name: { ja: '日本政策金融公庫', en: 'JFC' }, startsAt: '2027-01-23T04:20:00.000Z', endsAt: '2027-01-23T04:40:00.000Z' } }, '「日本政策金融公庫」での個別相談'],
+    [{ effect: 'seminars.accept', result: 'notRegistered', seminarId: 'founder-talk' }, '参加登録済みの方が対象'],
     [{ effect: 'seminars.accept', result: 'notOffered' }, 'このご案内はすでに終了'],
     [{ effect: 'seminars.accept', result: 'notFound' }, '見つかりませんでした'],
   ] as Array<[Outcome, string]>)('accepts an offer from the pushed button and answers %o', (outcome, words) => {

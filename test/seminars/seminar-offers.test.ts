@@ -129,6 +129,17 @@ describe('a freed seat', () => {
     expect(await accept(waiting[0]!, offered.id)).toMatchObject({ outcome: 'overlap', clash: { kind: 'seminar', seminarId: 'other' } });
     expect(await bookingOf(waiting[0]!, 'one')).toMatchObject({ status: 'offered' });
   });
+
+  it('is not accepted once the booking rule no longer lets the person book (no registered place any more); the offer stays', async () => {
+    const { holder, holding, waiting } = await fullWithQueue(1);
+    await cancel(holder, holding);
+    const offered = await bookingOf(waiting[0]!, 'one');
+    // The rule as it stands when they tap: registered attendees of an event they hold no place at.
+    const registeredOnly = rules({ whoMayBook: 'registered' }, 'an-event-without-them');
+    const refused = await audited(tx(), now, (t) => acceptSeminarOffer(t, registeredOnly, { participantId: waiting[0]!, bookingId: offered.id, now, actor: 'test' }));
+    expect(refused).toMatchObject({ outcome: 'notRegistered', seminarId: 'one' });
+    expect(await bookingOf(waiting[0]!, 'one')).toMatchObject({ status: 'offered' });
+  });
 });
 
 describe('seminar reminders', () => {
