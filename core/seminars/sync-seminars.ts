@@ -31,8 +31,13 @@ export interface SeminarSync {
  */
 export async function syncSeminars(transact: Transact, rules: SeminarRules, config: SeminarsConfig, now: Date): Promise<SeminarSync> {
   return transact(async (tx) => {
+    // Several processes may start at once (two `ouen web`): one syncs at a time, and the
+    // next, once it holds the lock, sees what the first wrote (READ COMMITTED), so no
+    // seminar is inserted twice. The seminars' rows are then locked in ascending order,
+    // the order a batch of turns takes them in (seminar.server-module.ts `lockKey`).
+    await tx.run`SELECT pg_advisory_xact_lock(hashtext('seminars:sync'))`;
     const sync: SeminarSync = { created: [], updated: [], refused: [], offers: [], queue: noQueueChanges() };
-    for (const seminar of config.list) {
+    for (const seminar of [...config.list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
       const digest = configDigest(seminar);
       const before = await lockSeminar(tx, seminar.id);
       if (!before) {
