@@ -4,8 +4,9 @@
  * concurrency are core's, tested on real PostgreSQL in test/consultations.
  */
 import { describe, expect, it } from 'vitest';
-import { advance, answer, initialState, translateText } from '../../flows/index.ts';
-import type { ConversationState, Effect, FlowDeps, FlowInput, FlowMessage, Language, Outcome } from '../../flows/index.ts';
+import { translateText } from '../../flows/index.ts';
+import type { Effect, FlowDeps, Language, Outcome } from '../../flows/index.ts';
+import { ModulePerson } from '../support/module-person.ts';
 import type { BoothsFacts } from '../../flows/consult/consult-types.ts';
 import { allSlots } from '../../flows/consult/consult-slots.ts';
 import { BOOKING_TIME, booths, slotsOf } from '../support/booth-fixtures.ts';
@@ -16,41 +17,20 @@ const yorozu = slotsOf('yorozu');
 const allFree = () => Object.fromEntries(allSlots(booths).map((s) => [s.id, s.capacity]));
 
 /** A person and what core would answer: `next` is the outcome of the next effect. */
-class Person {
-  state: ConversationState = initialState();
+class Person extends ModulePerson {
   facts: BoothsFacts = { eligible: true, consultations: [], free: allFree() };
-  effects: Effect[] = [];
-  messages: FlowMessage[] = [];
   next: Outcome | null = null;
 
-  constructor(public now: Date = BOOKING_TIME, public language: Language = 'ja') {}
-
-  send(input: FlowInput | string): this {
-    const flowInput: FlowInput = typeof input === 'string' ? { type: 'text', text: input } : input;
-    const step = advance(this.state, flowInput, this.deps());
-    const outcomes = step.effects.flatMap((effect) => this.apply(effect));
-    const answered = answer(step, outcomes.map((outcome) => ({ module: 'booths', outcome })), this.deps());
-    this.state = answered.state;
-    this.effects = step.effects;
-    this.messages = answered.messages;
-    return this;
+  constructor(now: Date = BOOKING_TIME, language: Language = 'ja') {
+    super('booths', now, language);
   }
 
-  choose(value: string): this {
-    return this.send({ type: 'choice', value });
-  }
 
   get said(): string {
     return this.messages.map((m) => (m.type === 'text' ? translateText(m.text, this.language) : [translateText(m.title, this.language), ...m.rows.map((r) => `${translateText(r.label, this.language)}: ${translateText(r.value, this.language)}`)].join('\n'))).join('\n');
   }
 
-  get offered(): string[] {
-    const last = this.messages.at(-1);
-    if (!last) return [];
-    return last.type === 'text' ? (last.choices ?? []).map((c) => c.value) : last.actions.map((a) => a.value);
-  }
-
-  private apply(effect: Effect): Outcome[] {
+  protected apply(effect: Effect): Outcome[] {
     if (!effect.type.startsWith('booths.')) return [];
     const outcome = this.next ?? { effect: 'booths.book', result: 'booked', consultationId: 'c1', slotId: (effect as { slotId: string }).slotId };
     this.next = null;
@@ -61,7 +41,7 @@ class Person {
     return [outcome];
   }
 
-  private deps(): FlowDeps {
+  protected deps(): FlowDeps {
     return { now: this.now, program, language: this.language, facts: { contest: null, event: null, booths: this.facts } };
   }
 }

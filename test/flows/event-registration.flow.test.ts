@@ -4,8 +4,9 @@
  * concurrency) are core's, tested on real PostgreSQL in test/events.
  */
 import { describe, expect, it } from 'vitest';
-import { advance, answer, initialState, translateText } from '../../flows/index.ts';
-import type { ConversationState, Effect, FlowDeps, FlowInput, FlowMessage, Language, Outcome } from '../../flows/index.ts';
+import { translateText } from '../../flows/index.ts';
+import type { Effect, FlowDeps, Language, Outcome } from '../../flows/index.ts';
+import { ModulePerson } from '../support/module-person.ts';
 import type { RegistrationFacts } from '../../flows/event/event-types.ts';
 import { program } from '../support/flow-harness.ts';
 import { AFTER_CLOSING, BEFORE_OPENING, REGISTRATION_OPEN } from '../support/event-fixtures.ts';
@@ -13,41 +14,26 @@ import { AFTER_CLOSING, BEFORE_OPENING, REGISTRATION_OPEN } from '../support/eve
 const TICKET = { token: 'tok', imageUrl: 'https://ouen.example/tickets/tok.png' };
 
 /** A person and what core would answer: `next` is the outcome the next registration gets. */
-class Person {
-  state: ConversationState = initialState();
+class Person extends ModulePerson {
   registration: RegistrationFacts | null = null;
-  effects: Effect[] = [];
-  messages: FlowMessage[] = [];
   next: Outcome = { effect: 'registerForEvent', result: 'registered', ticket: TICKET };
 
-  constructor(public now: Date = REGISTRATION_OPEN, public language: Language = 'ja') {}
-
-  send(input: FlowInput | string): this {
-    const flowInput: FlowInput = typeof input === 'string' ? { type: 'text', text: input } : input;
-    const step = advance(this.state, flowInput, this.deps());
-    const outcomes = step.effects.flatMap((effect) => this.apply(effect));
-    const answered = answer(step, outcomes.map((outcome) => ({ module: 'event', outcome })), this.deps());
-    this.state = answered.state;
-    this.effects = step.effects;
-    this.messages = answered.messages;
-    return this;
+  constructor(now: Date = REGISTRATION_OPEN, language: Language = 'ja') {
+    super('event', now, language);
   }
 
-  choose(value: string): this {
-    return this.send({ type: 'choice', value });
-  }
 
   get said(): string {
     return this.messages.map((m) => (m.type === 'text' ? translateText(m.text, this.language) : translateText(m.title, this.language))).join('\n');
   }
 
-  get offered(): string[] {
+  override get offered(): string[] {
     const last = this.messages.at(-1);
     if (!last) return [];
     return last.type === 'text' ? (last.choices ?? []).map((c) => c.value) : [...last.actions.map((a) => a.value), ...last.rows.flatMap((r) => (r.change ? [r.change] : []))];
   }
 
-  private apply(effect: Effect): Outcome[] {
+  protected apply(effect: Effect): Outcome[] {
     if (effect.type === 'registerForEvent') {
       const outcome = this.next;
       if (outcome.effect === 'registerForEvent' && outcome.result === 'registered') {
@@ -66,7 +52,7 @@ class Person {
     return [];
   }
 
-  private deps(): FlowDeps {
+  protected deps(): FlowDeps {
     return { now: this.now, program, language: this.language, facts: { contest: null, event: this.registration } };
   }
 }

@@ -4,8 +4,9 @@
  * old buttons. Seats, queues and offers themselves are core's, tested in test/seminars.
  */
 import { describe, expect, it } from 'vitest';
-import { advance, answer, initialState, translateText } from '../../flows/index.ts';
-import type { ConversationState, Effect, FlowDeps, FlowInput, FlowMessage, Language, Outcome } from '../../flows/index.ts';
+import { translateText } from '../../flows/index.ts';
+import type { Effect, FlowDeps, Language, Outcome } from '../../flows/index.ts';
+import { ModulePerson } from '../support/module-person.ts';
 import type { BookingFacts, SeminarFacts, SeminarState } from '../../flows/seminar/seminar-types.ts';
 import { program } from '../support/flow-harness.ts';
 import { BEFORE_SEMINARS } from '../support/seminar-fixtures.ts';
@@ -20,47 +21,26 @@ function states(overrides: Partial<Record<string, Partial<SeminarState>>> = {}):
 }
 
 /** A person and what core would answer: `next` is the outcome the next effect gets. */
-class Person {
-  state: ConversationState = initialState();
+class Person extends ModulePerson {
   facts: SeminarFacts = { seminars: states(), bookings: [], mayBook: true };
-  effects: Effect[] = [];
-  messages: FlowMessage[] = [];
   next: Outcome | null = null;
 
-  constructor(public now: Date = BEFORE_SEMINARS, public language: Language = 'ja') {}
-
-  send(input: FlowInput | string): this {
-    const flowInput: FlowInput = typeof input === 'string' ? { type: 'text', text: input } : input;
-    const step = advance(this.state, flowInput, this.deps());
-    const outcomes = step.effects.flatMap((effect) => this.apply(effect));
-    const answered = answer(step, outcomes.map((outcome) => ({ module: 'seminars', outcome })), this.deps());
-    this.state = answered.state;
-    this.effects = step.effects;
-    this.messages = answered.messages;
-    return this;
+  constructor(now: Date = BEFORE_SEMINARS, language: Language = 'ja') {
+    super('seminars', now, language);
   }
 
-  choose(value: string): this {
-    return this.send({ type: 'choice', value });
-  }
 
   get said(): string {
     return this.messages.map((m) => (m.type === 'text' ? translateText(m.text, this.language) : [translateText(m.title, this.language), ...m.rows.map((r) => translateText(r.value, this.language)), m.footer ? translateText(m.footer, this.language) : ''].join('\n'))).join('\n');
   }
 
-  get offered(): string[] {
-    const last = this.messages.at(-1);
-    if (!last) return [];
-    return last.type === 'text' ? (last.choices ?? []).map((c) => c.value) : last.actions.map((a) => a.value);
-  }
-
-  private apply(effect: Effect): Outcome[] {
+  protected apply(effect: Effect): Outcome[] {
     if (!effect.type.startsWith('seminars.')) return [];
     if (!this.next) throw new Error(`no outcome prepared for ${effect.type}`);
     return [this.next];
   }
 
-  private deps(): FlowDeps {
+  protected deps(): FlowDeps {
     return { now: this.now, program, language: this.language, facts: { contest: null, event: null, seminars: this.facts } };
   }
 }
