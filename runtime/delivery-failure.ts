@@ -28,6 +28,8 @@ export function classifyDeliveryFailure(error: unknown): DeliveryFailure {
 
 /** The wait a rate-limited platform asked for, as the error the worker's backoff reads. */
 export function rateLimited(error: unknown): RateLimitedError {
+  // Already worded (a reply's 429, passed on by settle-by-reply.ts): keep LINE's wait.
+  if (error instanceof RateLimitedError) return error;
   return new RateLimitedError(((error as LineApiError | DiscordApiError).retryAfterSeconds ?? 1) * 1000);
 }
 

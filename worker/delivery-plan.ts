@@ -42,7 +42,7 @@ export function planDelivery(rows: DueRow[], options: PlanOptions): DeliveryPlan
   const byPerson = new Map<string, DueRow[]>();
   for (const row of rows) {
     if (row.unreachable) skipped.push(row.id);
-    else byPerson.set(row.participantId, [...(byPerson.get(row.participantId) ?? []), row]);
+    else (byPerson.get(row.participantId) ?? byPerson.set(row.participantId, []).get(row.participantId)!).push(row);
   }
   const lanes: PlannedRequest[][] = [];
   const multicastCandidates = new Map<string, DueRow[]>();
@@ -54,7 +54,7 @@ export function planDelivery(rows: DueRow[], options: PlanOptions): DeliveryPlan
     }
     if (personRows.length === 1 && !options.youngReply(first)) {
       const key = `${first.contentHash}:${first.language}`;
-      multicastCandidates.set(key, [...(multicastCandidates.get(key) ?? []), first]);
+      (multicastCandidates.get(key) ?? multicastCandidates.set(key, []).get(key)!).push(first);
       continue;
     }
     lanes.push(mergedPushes(personRows, options));

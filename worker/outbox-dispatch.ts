@@ -68,7 +68,10 @@ export function createDispatcher(deps: DispatchDeps) {
       }
       await skipOutboxRows(tx, plan.skipped, now);
       await createDeliveryRequests(tx, requests, now);
-      return { rows: rows.length, skipped: plan.skipped.length, requests: requests.length, batchIds, full: rows.length === DISPATCH_ROWS };
+      // Full and moving: another take may find more. A full take of rows that all wait (a
+      // second broadcast behind the first) would only find them again: wait for a later run.
+      const moved = requests.length + plan.skipped.length > 0;
+      return { rows: rows.length, skipped: plan.skipped.length, requests: requests.length, batchIds, full: rows.length === DISPATCH_ROWS && moved };
     });
   }
 

@@ -92,7 +92,7 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     const byApi = new Map<LineApi, string[]>();
     for (const row of request.rows) {
       const api = deps.line.forUser(row.lineUserId!);
-      byApi.set(api, [...(byApi.get(api) ?? []), row.lineUserId!]);
+      (byApi.get(api) ?? byApi.set(api, []).get(api)!).push(row.lineUserId!);
     }
     if (byApi.size === 1) {
       const [api, to] = [...byApi][0]!;
@@ -169,10 +169,11 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
     for (const [id, result] of results) {
       if (!('error' in result)) continue;
       const request = requests.get(id)!;
+      // A failed reply was recorded and counted where it failed (runtime/settle-by-reply.ts).
       if (!result.recorded) {
         await recordRequestError(deps.db, [id], statusLine(result.error, request.endpoint), result.outcome !== 'transient');
+        deps.metrics.deliveries.inc({ result: result.outcome }, request.rows.length);
       }
-      deps.metrics.deliveries.inc({ result: result.outcome }, request.rows.length);
       if (result.outcome === 'permanent') failed += await settleRequests(deps.db, [id], 'failed', now);
       else if (result.outcome === 'rate-limited') retry = rateLimited(result.error);
       else retry ??= new Error('delivery requests left to retry');
@@ -190,9 +191,9 @@ export function createOutboxProcessor(deps: OutboxProcessorDeps) {
 function groupRequests(rows: BatchRow[]): Map<string, Request> {
   const requests = new Map<string, Request>();
   for (const row of rows) {
-    const request = requests.get(row.requestId) ?? { id: row.requestId, endpoint: row.endpoint, rows: [] };
+    let request = requests.get(row.requestId);
+    if (!request) requests.set(row.requestId, (request = { id: row.requestId, endpoint: row.endpoint, rows: [] }));
     request.rows.push(row);
-    requests.set(row.requestId, request);
   }
   return requests;
 }
@@ -202,7 +203,7 @@ function lanes(requests: Map<string, Request>): Request[][] {
   const byPerson = new Map<string, Request[]>();
   for (const request of requests.values()) {
     const key = request.endpoint === 'multicast' ? request.id : request.rows[0]!.participantId;
-    byPerson.set(key, [...(byPerson.get(key) ?? []), request]);
+    (byPerson.get(key) ?? byPerson.set(key, []).get(key)!).push(request);
   }
   return [...byPerson.values()];
 }
