@@ -3,8 +3,10 @@
  * outbox rows stay `held` until an approver answers. The row lock taken by `findApproval`
  * (lock = true) serialises two approvers answering the same draft.
  */
+import type { Sealer } from '../crypto/sealer.ts';
 import type * as tables from '../db/tables.ts';
 import type { SqlClient } from '../db/types.ts';
+import { openContent } from '../outbox/outbox-content.ts';
 
 /** `seminar-change`: the notice of a seminar's new time to the people it concerns (core/seminars/seminar-notice.ts). */
 export type ApprovalKind = 'judging-results' | 'broadcast' | 'seminar-change';
@@ -104,4 +106,19 @@ export async function heldRecipients(db: SqlClient, id: string): Promise<{ total
     FROM "OutboxMessage" o JOIN "Participant" p ON p."id" = o."participantId"
     WHERE o."approvalId" = ${id}::uuid AND o."status" = 'held'`;
   return row ?? { total: 0, line: 0, blocked: 0, discord: 0 };
+}
+
+/**
+ * The text an approval holds, as written (a broadcast, a seminar's notice): every held row
+ * says the same, so the first one's literal text is it; empty when there is none.
+ */
+export async function heldText(db: SqlClient, sealer: Sealer, approvalId: string): Promise<{ ja: string; en: string }> {
+  const [row] = await db.rows<Pick<tables.OutboxMessage, 'participantId' | 'contentSealed'>>`
+    SELECT "participantId"::text AS "participantId", "contentSealed" FROM "OutboxMessage"
+    WHERE "approvalId" = ${approvalId}::uuid ORDER BY "createdAt", "id" LIMIT 1`;
+  if (!row) return { ja: '', en: '' };
+  const stored = openContent(sealer, row.contentSealed, row.participantId);
+  const message = 'content' in stored ? stored.content.messages[0] : undefined;
+  const text = message && message.type === 'text' && 'literal' in message.text ? message.text.literal : null;
+  return text ? { ja: text.ja, en: text.en } : { ja: '', en: '' };
 }

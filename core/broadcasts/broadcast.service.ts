@@ -18,7 +18,7 @@ import * as approvals from '../approvals/approval.repository.ts';
 import { answerApproval, type Answered, type Approver } from '../approvals/approval.service.ts';
 import { checkQuota, refuseOverQuota, type QuotaCheck, type QuotaSource } from '../approvals/message-quota.ts';
 import { createOutboxRows } from '../outbox/outbox.repository.ts';
-import { literalText, openContent } from '../outbox/outbox-content.ts';
+import { literalText } from '../outbox/outbox-content.ts';
 import { outsideQuietHours, type QuietHours } from '../../flows/engine/quiet-hours.ts';
 import { createSend } from '../outbox/sends.repository.ts';
 import type { Program } from '../program/load-program.ts';
@@ -105,7 +105,7 @@ export async function broadcastPreview(deps: BroadcastDeps, approvalId: string):
   const approval = await approvals.findApproval(deps.db, approvalId);
   if (!approval || approval.kind !== 'broadcast') return null;
   const recipients = await approvals.heldRecipients(deps.db, approvalId);
-  const text = await broadcastText(deps, approvalId);
+  const text = await approvals.heldText(deps.db, deps.sealer, approvalId);
   const quota = deps.quota ? await deps.quota().then((reading) => checkQuota(reading, recipients.line), () => 'unknown' as const) : null;
   return {
     approvalId, title: approval.subject, status: approval.status, draftedBy: approval.draftedBy,
@@ -132,7 +132,7 @@ export async function testSendBroadcast(deps: BroadcastDeps, actor: string, appr
     const approval = await approvals.findApproval(tx, approvalId, true);
     if (!approval || approval.kind !== 'broadcast') throw new ApprovalRefusal('notFound');
     if (approval.status !== 'awaiting') throw new ApprovalRefusal('alreadyDecided', { status: approval.status });
-    const text = await broadcastText({ ...deps, db: tx }, approvalId);
+    const text = await approvals.heldText(tx, deps.sealer, approvalId);
     const [outboxId] = await createOutboxRows(tx, deps.sealer, [{
       participantId: ownParticipantId, content: literalText(text), kind: 'broadcast-test', about: { entity: 'approval', id: approvalId }, notBefore: now,
     }], now);
@@ -161,16 +161,4 @@ export async function answerBroadcast(deps: BroadcastDeps, approver: Approver, a
 function dueAt(deps: BroadcastDeps, approval: Pick<tables.Approval, 'sendAt'>, now: Date): Date {
   const wanted = approval.sendAt && approval.sendAt.getTime() > now.getTime() ? approval.sendAt : now;
   return outsideQuietHours(wanted, deps.quietHours ?? deps.program.quietHours, deps.program.timeZone);
-}
-
-/** The broadcast's text as written: every held row says the same, so the first one's content is it. */
-async function broadcastText(deps: Pick<BroadcastDeps, 'db' | 'sealer'>, approvalId: string): Promise<{ ja: string; en: string }> {
-  const [row] = await deps.db.rows<Pick<tables.OutboxMessage, 'participantId' | 'contentSealed'>>`
-    SELECT "participantId"::text AS "participantId", "contentSealed" FROM "OutboxMessage"
-    WHERE "approvalId" = ${approvalId}::uuid ORDER BY "createdAt", "id" LIMIT 1`;
-  if (!row) return { ja: '', en: '' };
-  const stored = openContent(deps.sealer, row.contentSealed, row.participantId);
-  const message = 'content' in stored ? stored.content.messages[0] : undefined;
-  const text = message && message.type === 'text' && 'literal' in message.text ? message.text.literal : null;
-  return text ? { ja: text.ja, en: text.en } : { ja: '', en: '' };
 }

@@ -1,5 +1,5 @@
 import type { EventConfig } from '../../flows/event/event-config.ts';
-import { registrationAnswersContext, type EventAnswers } from '../events/event-registration-types.ts';
+import { registrantName } from '../events/registrant-name.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import type * as tables from '../db/tables.ts';
@@ -71,16 +71,8 @@ export async function boothSchedule(
     if (!row.consultationId) continue;
     slot.consultations.push({
       consultationId: row.consultationId, status: row.status!, reference: row.consultationId.slice(0, 8),
-      ...(input.personal ? { name: nameOf(sealer, input.event, row), intake: sealer.open(row.intakeSealed!, intakeContext(row.consultationId)) } : {}),
+      ...(input.personal ? { name: registrantName(sealer, input.event, { id: row.registrationId, answersSealed: row.answersSealed }), intake: sealer.open(row.intakeSealed!, intakeContext(row.consultationId)) } : {}),
     });
   }
   return [...slots.values()];
-}
-
-/** The booker's name as they gave it at registration: the first personal text question's answer. */
-function nameOf(sealer: Sealer, event: EventConfig | undefined, row: Row): string {
-  if (!event || !row.registrationId || !row.answersSealed) return '';
-  const answers = sealer.openJson<EventAnswers>(row.answersSealed, registrationAnswersContext(row.registrationId));
-  const question = event.questions.find((q) => q.personal && q.kind === 'text');
-  return question ? answers[question.id] ?? '' : '';
 }

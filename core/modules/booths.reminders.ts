@@ -6,10 +6,10 @@
  * the slot it moved to has its own reminders.
  */
 import { commandValue } from '../../flows/engine/commands.ts';
-import { addDays, calendarDate } from '../../flows/engine/dates.ts';
+import { addDays, calendarDate, timeRangeText } from '../../flows/engine/dates.ts';
 import { zonedInstant } from '../../flows/engine/quiet-hours.ts';
 import { t } from '../../flows/engine/text.ts';
-import { boothPlace, organisation, slotWhen } from '../../flows/consult/consult-messages.ts';
+import { boothPlace, organisation } from '../../flows/consult/consult-messages.ts';
 import { allSlots, findSlot } from '../../flows/consult/consult-slots.ts';
 import type * as tables from '../db/tables.ts';
 import { flowContent } from '../outbox/outbox-content.ts';
@@ -31,7 +31,7 @@ async function bookedInSlot(db: Parameters<Reminder['audience']>[0], firing: Fir
 function content(firing: Firing, key: 'booths.reminder.dayBefore' | 'booths.reminder.soon') {
   const { program } = firing;
   const { slot, booth } = findSlot(program.booths!, firing.schedule.entityId)!;
-  const text = t(key, { organisation: organisation(booth), when: slotWhen(slot, program.timeZone), place: boothPlace(booth) });
+  const text = t(key, { organisation: organisation(booth), when: timeRangeText(slot, program.timeZone), place: boothPlace(booth) });
   return flowContent([{ type: 'text', text, choices: [{ label: t('booths.menu.mine'), value: commandValue({ name: 'enter', entry: 'myConsultations' }) }] }]);
 }
 

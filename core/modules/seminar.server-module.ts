@@ -39,7 +39,9 @@ export const seminarServerModule: ServerModule<'seminars', SeminarTypes> = {
       if (!rules) return { outcome: { effect: 'seminars.book', result: 'unknown', seminarId: effect.seminarId } };
       const done = await bookSeminar(turn.db, rules, { seminarId: effect.seminarId, participantId: turn.participantId, now: turn.now, actor: turn.actor });
       const base = { effect: 'seminars.book', seminarId: effect.seminarId } as const;
-      const facts = await factsAfter(turn.db, turn, turn.participantId, turn.facts);
+      // Re-read only when the answer shows where the person stands (a refusal changed nothing).
+      const standing = done.outcome === 'booked' || done.outcome === 'waitlisted' || done.outcome === 'already';
+      const facts = standing ? await factsAfter(turn.db, turn, turn.participantId, turn.facts) : turn.facts;
       switch (done.outcome) {
         case 'booked': return { facts, outcome: { ...base, result: 'booked', bookingId: done.bookingId }, audit: done.audit };
         case 'waitlisted': return { facts, outcome: { ...base, result: 'waitlisted', bookingId: done.bookingId, position: done.position, waitOnly: done.waitOnly }, audit: done.audit };

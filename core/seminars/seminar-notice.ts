@@ -21,7 +21,7 @@ import * as approvals from '../approvals/approval.repository.ts';
 import { answerApproval, type Answered, type Approver } from '../approvals/approval.service.ts';
 import { refuseOverQuota, type QuotaSource } from '../approvals/message-quota.ts';
 import { createOutboxRows } from '../outbox/outbox.repository.ts';
-import { literalText, openContent } from '../outbox/outbox-content.ts';
+import { literalText } from '../outbox/outbox-content.ts';
 import { createSend } from '../outbox/sends.repository.ts';
 import { seminarNoticeText, type NoticeAudience } from './seminar-notice-text.ts';
 
@@ -126,18 +126,8 @@ export async function awaitingSeminarNotices(db: SqlClient, sealer: Sealer, limi
   const waiting = (await approvals.findAwaitingApprovals(db, SEMINAR_NOTICE_KIND)).slice(0, limit);
   return Promise.all(waiting.map(async (a) => ({
     approvalId: a.id, seminarId: a.subject.replace(/^seminar:/, ''), draftedBy: a.draftedBy, draftedAt: a.draftedAt, messages: a.messages,
-    text: await firstText(db, sealer, a.id),
+    text: await approvals.heldText(db, sealer, a.id),
   })));
-}
-
-async function firstText(db: SqlClient, sealer: Sealer, approvalId: string): Promise<{ ja: string; en: string }> {
-  const [row] = await db.rows<Pick<tables.OutboxMessage, 'participantId' | 'contentSealed'>>`
-    SELECT "participantId"::text AS "participantId", "contentSealed" FROM "OutboxMessage"
-    WHERE "approvalId" = ${approvalId}::uuid ORDER BY "createdAt", "id" LIMIT 1`;
-  if (!row) return { ja: '', en: '' };
-  const stored = openContent(sealer, row.contentSealed, row.participantId);
-  const message = 'content' in stored ? stored.content.messages[0] : undefined;
-  return message && message.type === 'text' && 'literal' in message.text ? message.text.literal : { ja: '', en: '' };
 }
 
 export interface NoticeDeps {

@@ -7,9 +7,9 @@
  * section of it.
  */
 import type { Localized } from '../engine/base-program.ts';
-import { calendarDate, formatDayTime, localTime } from '../engine/dates.ts';
+import { timeRangeText } from '../engine/dates.ts';
 import { t } from '../engine/text.ts';
-import type { Language, Text } from '../engine/types.ts';
+import type { Text } from '../engine/types.ts';
 
 export interface OtherBooking {
   kind: 'seminar' | 'consultation';
@@ -22,10 +22,6 @@ export interface OtherBooking {
 
 /** 「セミナー「…」（1月23日(土) 14:00–15:00）」 / `the seminar "…" (Sat 23 Jan, 14:00–15:00)`. */
 export function otherBookingText(other: OtherBooking, timeZone: string): Text {
-  const when = (language: Language) => {
-    const start = new Date(other.startsAt);
-    return `${formatDayTime(calendarDate(start, timeZone), localTime(start, timeZone), language)}–${localTime(new Date(other.endsAt), timeZone)}`;
-  };
-  const params = { name: { literal: other.name }, when: { literal: { ja: when('ja'), en: when('en') } } };
+  const params = { name: { literal: other.name }, when: timeRangeText(other, timeZone) };
   return t(other.kind === 'seminar' ? 'overlap.seminar' : 'overlap.consultation', params);
 }

@@ -5,12 +5,13 @@
  */
 import { otherBookingText } from '../bookings/other-booking.ts';
 import type { FlowAnswer } from '../engine/module.ts';
+import { timeRangeText } from '../engine/dates.ts';
 import { t } from '../engine/text.ts';
 import type { FlowMessage, Text } from '../engine/types.ts';
 import { askSlot } from './consult-ask.ts';
 import type { BoothsConfig } from './consult-config.ts';
 import { cutoffText, MOVED, say } from './consult-manage.ts';
-import { bookingCard, slotWhen } from './consult-messages.ts';
+import { bookingCard } from './consult-messages.ts';
 import { findSlot } from './consult-slots.ts';
 import type { BoothsDeps, BoothsOutcome, ConsultationFacts, SlotRefusal } from './consult-types.ts';
 import { BOOKED } from './consult.flow.ts';
@@ -63,7 +64,7 @@ function answerMove(config: BoothsConfig, fromId: string, outcome: Extract<Booth
     case 'same': return { state: null, messages: [say(t('booths.move.same'))] };
     default: {
       const old = deps.facts.booths?.consultations.find((c) => c.consultationId === fromId);
-      const kept = old ? [t('booths.move.keptAfterRefusal', { when: slotWhen(old, deps.program.timeZone) })] : [];
+      const kept = old ? [t('booths.move.keptAfterRefusal', { when: timeRangeText(old, deps.program.timeZone) })] : [];
       return { state: null, messages: [say({ join: [refusalText(config, outcome, deps), ...kept] })] };
     }
   }

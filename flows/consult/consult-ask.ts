@@ -4,11 +4,12 @@
  * (consult.flow.ts) decides which to ask.
  */
 import type { FlowOutcome } from '../engine/flow.ts';
+import { timeRangeText } from '../engine/dates.ts';
 import { t } from '../engine/text.ts';
 import type { Answers, Choice, FlowMessage, SummaryRow, Text } from '../engine/types.ts';
 import { freeSlots } from './consult-availability.ts';
 import type { BoothConfig, BoothsConfig } from './consult-config.ts';
-import { boothRows, organisation, slotDay, slotTime, slotWhen } from './consult-messages.ts';
+import { boothRows, organisation, slotDay, slotTime } from './consult-messages.ts';
 import { findSlot, type BoothSlotSpec } from './consult-slots.ts';
 import type { BoothsDeps, BoothsEffect, BoothsFacts } from './consult-types.ts';
 
@@ -80,7 +81,7 @@ export function showCard(config: BoothsConfig, answers: Answers, deps: BoothsDep
   const intake = answers.intake ?? '';
   const rows: SummaryRow[] = [
     ...boothRows(found.booth),
-    { label: t('booths.row.when'), value: slotWhen(found.slot, deps.program.timeZone) },
+    { label: t('booths.row.when'), value: timeRangeText(found.slot, deps.program.timeZone) },
     { label: t('booths.row.intake'), value: { literal: { ja: intake, en: intake } }, change: VALUE.reintake },
   ];
   const messages: FlowMessage[] = [

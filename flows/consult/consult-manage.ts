@@ -4,14 +4,14 @@
  * decides: an id that is not among the person's bookings gets core's answer, never a guess.
  */
 import { contactText } from '../engine/contact.ts';
-import { calendarDate } from '../engine/dates.ts';
+import { calendarDate, timeRangeText } from '../engine/dates.ts';
 import { parseInput } from '../engine/input.ts';
 import { t } from '../engine/text.ts';
 import type { Choice, FlowInput, FlowMessage, Text } from '../engine/types.ts';
 import { CONSULT_FLOW_ID, PAGE, slotChoice, STEP, VALUE, type Outcome } from './consult-ask.ts';
 import { freeSlots } from './consult-availability.ts';
 import type { BoothsConfig } from './consult-config.ts';
-import { bookingCard, changeable, organisation, slotWhen } from './consult-messages.ts';
+import { bookingCard, changeable, organisation } from './consult-messages.ts';
 import { findSlot } from './consult-slots.ts';
 import type { BoothsDeps, ConsultationFacts } from './consult-types.ts';
 
@@ -84,7 +84,7 @@ export function handleMovePick(config: BoothsConfig, consultationId: string, pag
     state: { flowId: CONSULT_FLOW_ID, stepId: `${STEP.moveConfirm}${consultationId}`, answers: { slot: to.slot.id } },
     messages: [{
       type: 'text',
-      text: t('booths.move.confirm', { from: slotWhen(booking, deps.program.timeZone), to: slotWhen(to.slot, deps.program.timeZone) }),
+      text: t('booths.move.confirm', { from: timeRangeText(booking, deps.program.timeZone), to: timeRangeText(to.slot, deps.program.timeZone) }),
       choices: yesNo('move'),
     }],
     effects: [],
@@ -113,7 +113,7 @@ function own(deps: BoothsDeps, consultationId: string): ConsultationFacts | unde
 function whatParams(config: BoothsConfig, booking: ConsultationFacts, deps: BoothsDeps) {
   const found = findSlot(config, booking.slotId);
   const name: Text = found ? organisation(found.booth) : { literal: { ja: booking.boothId, en: booking.boothId } };
-  return { organisation: name, when: slotWhen(booking, deps.program.timeZone) };
+  return { organisation: name, when: timeRangeText(booking, deps.program.timeZone) };
 }
 
 function context(deps: BoothsDeps) {

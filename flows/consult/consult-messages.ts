@@ -3,9 +3,9 @@
  * booking's card with its cancel and move buttons, the booth list. Pure.
  */
 import { contactText } from '../engine/contact.ts';
-import { calendarDate, formatDayTime, formatDate, localTime } from '../engine/dates.ts';
+import { calendarDate, formatDate, localTime, timeRangeText } from '../engine/dates.ts';
 import { t } from '../engine/text.ts';
-import type { Choice, FlowMessage, Language, SummaryRow, Text } from '../engine/types.ts';
+import type { Choice, FlowMessage, SummaryRow, Text } from '../engine/types.ts';
 import type { BoothConfig, BoothsConfig } from './consult-config.ts';
 import { findSlot } from './consult-slots.ts';
 import type { BoothsDeps, ConsultationFacts } from './consult-types.ts';
@@ -18,15 +18,6 @@ export const MOVE_VALUE = 'consult-move:';
 export function slotTime(slot: { startsAt: string; endsAt: string }, timeZone: string): Extract<Text, { literal: unknown }> {
   const text = `${localTime(new Date(slot.startsAt), timeZone)}–${localTime(new Date(slot.endsAt), timeZone)}`;
   return { literal: { ja: text, en: text } };
-}
-
-/** `1月23日(土) 13:00–13:20` / `Sat 23 Jan, 13:00–13:20`. */
-export function slotWhen(slot: { startsAt: string; endsAt: string }, timeZone: string): Text {
-  const at = (language: Language) => {
-    const start = new Date(slot.startsAt);
-    return `${formatDayTime(calendarDate(start, timeZone), localTime(start, timeZone), language)}–${localTime(new Date(slot.endsAt), timeZone)}`;
-  };
-  return { literal: { ja: at('ja'), en: at('en') } };
 }
 
 /** The event day as a date (a slot's day). */
@@ -54,7 +45,7 @@ export function bookingCard(config: BoothsConfig, booking: ConsultationFacts, de
   const booth = found?.booth ?? config.booths.find((b) => b.id === booking.boothId);
   const rows: SummaryRow[] = [
     ...(booth ? boothRows(booth) : []),
-    { label: t('booths.row.when'), value: slotWhen(booking, deps.program.timeZone) },
+    { label: t('booths.row.when'), value: timeRangeText(booking, deps.program.timeZone) },
     ...(booking.status === 'noShow' ? [{ label: t('booths.row.status'), value: t('booths.status.noShow') }] : []),
   ];
   if (booking.status !== 'booked') return { type: 'summary', title, rows, actions: [] };

@@ -2,7 +2,7 @@
  * Calendar arithmetic in the program's time zone. Pure: the instant is always an argument.
  * Calendar dates are 'YYYY-MM-DD' strings, which compare correctly as strings.
  */
-import type { Language } from './types.ts';
+import type { Language, Text } from './types.ts';
 
 /**
  * Building an Intl formatter costs far more than using one, and a turn formats dates
@@ -96,4 +96,13 @@ export function formatDate(date: string, language: Language): string {
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
+}
+
+/** A span of time on one day, in both languages: `1月23日(土) 13:00–13:20` / `Sat 23 Jan, 13:00–13:20`. */
+export function timeRangeText(span: { startsAt: string; endsAt: string }, timeZone: string): Text {
+  const at = (language: Language) => {
+    const start = new Date(span.startsAt);
+    return `${formatDayTime(calendarDate(start, timeZone), localTime(start, timeZone), language)}–${localTime(new Date(span.endsAt), timeZone)}`;
+  };
+  return { literal: { ja: at('ja'), en: at('en') } };
 }
