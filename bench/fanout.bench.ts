@@ -28,6 +28,7 @@ import { sqlClient } from '../core/db/pg-transaction.ts';
 import { literalText, type OutboxContent } from '../core/outbox/outbox-content.ts';
 import { createOutboxRows } from '../core/outbox/outbox.repository.ts';
 import { OutboxQueue } from '../runtime/outbox-queue.ts';
+import { LINE_RATE_LIMITS } from '../worker/outbox-worker.ts';
 import { obliterateQueues } from '../runtime/queues.ts';
 import { redisConnection } from '../runtime/redis-connection.ts';
 import { createBenchDatabase } from './support/bench-database.ts';
@@ -38,7 +39,8 @@ const N = Number(process.env.BENCH_FANOUT_RECIPIENTS ?? 10_000);
 const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 /** Only these cases (comma-separated), e.g. `identical`; all when unset. */
 const CASES = process.env.BENCH_FANOUT_CASES?.split(',');
-const LIMITS = { push: 2000, multicast: 200 };
+/** LINE's published limits, as the worker keeps them by default; the fake enforces the same. */
+const LIMITS = { push: LINE_RATE_LIMITS.push!, multicast: LINE_RATE_LIMITS.multicast! };
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'ouen.mjs');
 
@@ -46,7 +48,6 @@ interface Received {
   users: number;
   duplicates: number;
   statuses: Record<string, number>;
-  refused: Record<string, number>;
   sendWindow: { first: number; last: number };
 }
 
